@@ -1,0 +1,45 @@
+"""The knowledge-base Sphinx extension: registration only (see the modules for the parts).
+
+- model.py, frontmatter.py: the data model and front-matter contract (no Sphinx).
+- domain.py: the `kb` domain, holding all state keyed by docname.
+- directives.py, nodes.py: the item directive and the view placeholders.
+- listeners.py: reading pages into records; deciding what to rewrite.
+- transforms.py, views.py: rendering the generated views at write time.
+- indices.py: the topic index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from . import listeners
+from .domain import KnowledgeBaseDomain
+from .nodes import PLACEHOLDERS, skip_placeholder
+from .transforms import ExpandGeneratedViews
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # 'env': a change of series re-reads pages, since validation depends on it.
+    app.add_config_value("kb_series", {}, "env", types=frozenset({dict}))
+    app.add_domain(KnowledgeBaseDomain)
+    for node_class in PLACEHOLDERS:
+        app.add_node(
+            node_class,
+            **{fmt: (skip_placeholder, None) for fmt in ("html", "latex", "text", "man", "texinfo")},
+        )
+    app.add_post_transform(ExpandGeneratedViews)
+    app.connect("source-read", listeners.stash_front_matter)
+    # before Sphinx's title collector (priority 500), so a front-matter title counts
+    app.connect("doctree-read", listeners.collect_page, priority=400)
+    app.connect("env-updated", listeners.check_and_schedule)
+    app.connect("warn-missing-reference", listeners.quiet_generated_references)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

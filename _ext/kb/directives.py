@@ -1,0 +1,125 @@
+"""Directives: `kb:item` (an entry of a review or issue) and the view placeholders."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import model
+from .nodes import kb_topics_overview
+
+logger = logging.getLogger(__name__)
+
+
+def comma_list(argument: str | None) -> list[str]:
+    """'a, b' (or the YAML-looking '[a, b]') -> ['a', 'b']."""
+    text = (argument or "").strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    return [part.strip().strip("'\"") for part in text.split(",") if part.strip()]
+
+
+def item_kind(argument: str | None) -> str:
+    value = (argument or "").strip()
+    if value not in model.ITEM_KINDS:
+        raise ValueError(
+            f"unknown item kind {value!r}{model.suggest(value, model.ITEM_KINDS)} "
+            f"(kinds: {', '.join(model.ITEM_KINDS)})"
+        )
+    return value
+
+
+def http_url(argument: str | None) -> str:
+    try:
+        return model.check_url(argument or "")
+    except model.FrontMatterError as err:
+        raise ValueError(str(err)) from None
+
+
+def anchor_id(argument: str | None) -> str:
+    value = (argument or "").strip()
+    if not value or model.slugify(value) != value:
+        raise ValueError(f"write the id in lower case with hyphens, e.g. {model.slugify(value)!r}")
+    return value
+
+
+class ItemDirective(SphinxDirective):
+    """One item: a title (the argument), a kind, topics, a link, and a body.
+
+    The node it returns is a standard `container` (so every builder renders it)
+    carrying the item's fields as attributes; `listeners.collect_page` turns those
+    into an `ItemRecord` when the document has been read.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {
+        "kind": item_kind,
+        "topics": comma_list,
+        "url": http_url,
+        "id": anchor_id,
+        "cites": comma_list,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        title = " ".join(self.arguments[0].split())
+        if "kind" not in self.options:
+            logger.warning(
+                "item %r has no :kind:; add one of: %s",
+                title, ", ".join(model.ITEM_KINDS),
+                location=self.get_location(), type="kb", subtype="item",
+            )
+        anchor = self.options.get("id") or model.slugify(title)
+        kind = self.options.get("kind", "article")
+        topics = self.options.get("topics", [])
+        url = self.options.get("url")
+
+        item = nodes.container(classes=["kb-item", f"kb-kind-{kind}"])
+        self.set_source_info(item)
+        item["kb_item"] = True
+        item["kb_title"] = title
+        item["kb_kind"] = kind
+        item["kb_topics"] = topics
+        item["kb_url"] = url or ""
+        item["kb_cites"] = self.options.get("cites", [])
+        item["kb_anchor"] = anchor
+        item["ids"].append(anchor)
+
+        # its heading level is set from the section depth once the page is read
+        heading = nodes.rubric(classes=["kb-item-title"])
+        if url:
+            heading += nodes.reference("", title, refuri=url, classes=["kb-item-link"])
+        else:
+            heading += nodes.Text(title)
+        item += heading
+
+        meta = nodes.paragraph(classes=["kb-item-meta"])
+        meta += nodes.inline("", kind.capitalize(), classes=["kb-item-kind"])
+        if topics:
+            meta += nodes.Text(" · Topics: ")
+            for index, name in enumerate(topics):
+                if index:
+                    meta += nodes.Text(", ")
+                ref = addnodes.pending_xref(
+                    "", nodes.inline("", name), refdomain="kb", reftype="topic",
+                    reftarget=name, refdoc=self.env.docname, refexplicit=False,
+                    refwarn=False, kb_generated=True,
+                )
+                self.set_source_info(ref)
+                meta += ref
+        item += meta
+        item += self.parse_content_to_nodes(allow_section_headings=False)
+        return [item]
+
+
+class TopicsOverviewDirective(SphinxDirective):
+    """Place the generated topic hierarchy (with counts) here."""
+
+    def run(self) -> list[nodes.Node]:
+        node = kb_topics_overview()
+        self.set_source_info(node)
+        return [node]

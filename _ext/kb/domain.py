@@ -1,0 +1,128 @@
+"""The `kb` domain: the knowledge base's state, keyed by docname, and its references.
+
+Everything the extension knows lives in `self.data`, which Sphinx pickles with the
+environment; `clear_doc` and `merge_domaindata` keep it right under incremental
+and parallel reads. The `KnowledgeGraph` built from it is derived data: cached on
+the domain object for the current build and dropped whenever a record changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Set
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.domains import Domain, ObjType
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from .directives import ItemDirective, TopicsOverviewDirective
+from .indices import TopicIndex
+from .model import ItemRecord, KnowledgeGraph, PageRecord
+
+
+class KnowledgeBaseDomain(Domain):
+    name = "kb"
+    label = "Knowledge base"
+    data_version = 1
+    object_types = {
+        "topic": ObjType("topic", "topic"),
+        "item": ObjType("item", "item"),
+    }
+    directives = {
+        "item": ItemDirective,
+        "topics-overview": TopicsOverviewDirective,
+    }
+    roles = {
+        "topic": XRefRole(),
+    }
+    indices = [TopicIndex]
+    initial_data: dict[str, Any] = {
+        "pages": {},  # docname -> PageRecord (pages with a kind)
+        "items": {},  # docname -> [ItemRecord], in page order
+        "refs": {},  # docname -> sorted [(reftype, target)] of kb references it makes
+        "views": {},  # docname -> sorted [view key] of generated views it shows
+        # Written by the env-updated handler (main process only) to know what to
+        # rewrite; not per-document, so neither cleared nor merged.
+        "fingerprints": {},  # docname -> digest of the generated content last written
+        "structure": "",  # digest of titles + toctrees last written (the navigation)
+    }
+    dangling_warnings = {
+        "topic": "unknown topic %(target)r: use a slug or alias of a page in topics/",
+    }
+
+    _graph: KnowledgeGraph | None = None
+
+    # -- records -----------------------------------------------------------------
+    @property
+    def pages(self) -> dict[str, PageRecord]:
+        return self.data["pages"]
+
+    @property
+    def items(self) -> dict[str, list[ItemRecord]]:
+        return self.data["items"]
+
+    def note_page(
+        self, docname: str, page: PageRecord | None, items: list[ItemRecord],
+        refs: Iterable[tuple[str, str]], views: Iterable[str],
+    ) -> None:
+        if page is not None:
+            self.pages[docname] = page
+        if items:
+            self.items[docname] = items
+        refs, views = sorted(set(refs)), sorted(set(views))
+        if refs:
+            self.data["refs"][docname] = refs
+        if views:
+            self.data["views"][docname] = views
+        self._graph = None
+
+    def clear_doc(self, docname: str) -> None:
+        for key in ("pages", "items", "refs", "views"):
+            self.data[key].pop(docname, None)
+        self._graph = None
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for key in ("pages", "items", "refs", "views"):
+            for docname, value in otherdata[key].items():
+                if docname in docnames:
+                    self.data[key][docname] = value
+        self._graph = None
+
+    @property
+    def graph(self) -> KnowledgeGraph:
+        """The whole knowledge base, indexed; built at most once per build."""
+        if self._graph is None:
+            self._graph = KnowledgeGraph(self.pages, self.items)
+        return self._graph
+
+    # -- references ----------------------------------------------------------------
+    def resolve_xref(
+        self, env: Any, fromdocname: str, builder: Any, typ: str, target: str,
+        node: addnodes.pending_xref, contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        if typ != "topic":
+            return None
+        slug = self.graph.resolve_topic(target)
+        if slug is None:
+            return None
+        topic = self.graph.topics[slug]
+        if not node.get("refexplicit"):
+            contnode = nodes.inline("", topic.title, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, topic.docname, None, contnode, topic.title)
+
+    def resolve_any_xref(
+        self, env: Any, fromdocname: str, builder: Any, target: str,
+        node: addnodes.pending_xref, contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        ref = self.resolve_xref(env, fromdocname, builder, "topic", target, node, contnode)
+        return [("kb:topic", ref)] if ref is not None else []
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        graph = self.graph
+        for slug, topic in sorted(graph.topics.items()):
+            yield slug, topic.title, "topic", topic.docname, "", 1
+        for docname in sorted(graph.items):
+            for item in graph.items[docname]:
+                yield f"{docname}#{item.anchor}", item.title, "item", docname, item.anchor, 0

@@ -1,0 +1,70 @@
+"""Load a page's YAML front matter with the source line of every key and list element.
+
+MyST hands front-matter values to docutils as text; the knowledge base needs the
+YAML types (lists as lists, dates as dates) and, for its messages, the line of
+each value. Pure Python: PyYAML only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any] = field(default_factory=dict)
+    # key -> 1-based line; list-valued keys -> list of lines of their elements,
+    # and "<key>" itself maps to the key's line under lines[key + ":key"]
+    lines: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    error_line: int | None = None
+
+
+def split(source: str) -> tuple[str, int] | None:
+    """The YAML text between the opening and closing `---`, and the line it starts on."""
+    lines = source.splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), 2
+    return None
+
+
+def load(source: str) -> FrontMatter:
+    """Parse the front matter of a MyST source; an absent block gives empty data."""
+    block = split(source)
+    if block is None:
+        return FrontMatter()
+    text, first_line = block
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        problem = getattr(err, "problem", None) or str(err)
+        line = first_line + mark.line if mark is not None else first_line - 1
+        return FrontMatter(
+            error=f"broken YAML in the front matter ({problem}); check the indentation and "
+            "quote values that contain ': ' or start with a special character",
+            error_line=line,
+        )
+    if data is None:
+        return FrontMatter()
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+        return FrontMatter(
+            error="the front matter must be a YAML mapping of keys to values (key: value)",
+            error_line=first_line,
+        )
+    lines: dict[str, Any] = {"": first_line - 1}
+    for key_node, value_node in root.value:
+        key = key_node.value
+        lines[key] = first_line + key_node.start_mark.line
+        if isinstance(value_node, yaml.SequenceNode):
+            lines[key + "[]"] = [first_line + item.start_mark.line for item in value_node.value]
+    # non-string keys (e.g. a bare date as a key) are named as text in messages
+    data = {str(k): v for k, v in data.items()}
+    return FrontMatter(data=data, lines=lines)

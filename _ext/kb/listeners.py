@@ -1,0 +1,205 @@
+"""Event handlers: read each page into records, check the whole, choose what to rewrite."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from . import frontmatter, model, views
+from .domain import KnowledgeBaseDomain
+from .nodes import kb_topic_listing, kb_view
+
+logger = logging.getLogger(__name__)
+
+try:  # the cite roles' target syntax ("{pre}key{post},key2"), parsed their way
+    from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+except ImportError:  # pragma: no cover - sphinxcontrib-bibtex is a dependency
+    parse_citation_targets = None
+
+
+def warn(message: str, docname: str, line: int | None, subtype: str) -> None:
+    logger.warning(message, location=(docname, line), type="kb", subtype=subtype)
+
+
+def domain_of(env: BuildEnvironment) -> KnowledgeBaseDomain:
+    return cast(KnowledgeBaseDomain, env.get_domain("kb"))
+
+
+# -- reading --------------------------------------------------------------------
+
+
+def stash_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Parse the YAML front matter (types and lines kept) while the text is at hand."""
+    if app.env.doc2path(docname).suffix == ".md":
+        app.env.temp_data["kb_front_matter"] = frontmatter.load(source[0])
+
+
+def _cited_keys(node: nodes.Element) -> list[str]:
+    keys: list[str] = []
+    for ref in node.findall(addnodes.pending_xref):
+        if ref.get("refdomain") != "cite":
+            continue
+        try:
+            targets = parse_citation_targets(ref["reftarget"]) if parse_citation_targets else ()
+            keys.extend(t.key for t in targets)
+        except ValueError:
+            continue  # sphinxcontrib-bibtex reports the malformed target itself
+    return keys
+
+
+def _first_title(doctree: nodes.document) -> nodes.title | None:
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        return section[0]
+    return None
+
+
+def collect_page(app: Sphinx, doctree: nodes.document) -> None:
+    """Turn the parsed page into records in the domain (runs before the title collector)."""
+    env = app.env
+    docname = env.docname
+    fm: frontmatter.FrontMatter = env.temp_data.pop("kb_front_matter", None) or frontmatter.FrontMatter()
+    if fm.error:
+        warn(fm.error, docname, fm.error_line, "front_matter")
+
+    title_node = _first_title(doctree)
+    title = title_node.astext() if title_node is not None else docname
+    page, problems = model.read_front_matter(docname, title, fm.data, fm.lines, app.config.kb_series)
+    for problem in problems:
+        warn(problem.message, docname, problem.line, problem.subtype)
+    if page is not None and "title" in fm.data and page.title != title:
+        if title_node is not None:
+            # the front-matter title overrides the first heading, as the contract says
+            title_node.children = []
+            title_node += nodes.Text(page.title)
+        else:
+            warn("the page has no heading for its title to replace; add a '# Heading'",
+                 docname, fm.lines.get("title"), "front_matter")
+
+    items = _collect_items(doctree, docname, page)
+
+    if page is not None and page.kind == "topic":
+        listing = kb_topic_listing(slug=page.slug)
+        (next(iter(doctree.findall(nodes.section)), None) or doctree).append(listing)
+
+    refs = [
+        (node["reftype"], node["reftarget"])
+        for node in doctree.findall(addnodes.pending_xref)
+        if node.get("refdomain") == "kb"
+    ]
+    view_keys = [views.view_key(node) for node in doctree.findall(kb_view)]
+    domain_of(env).note_page(docname, page, items, refs, view_keys)
+
+
+def _ancestors(node: nodes.Node):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def _collect_items(
+    doctree: nodes.document, docname: str, page: model.PageRecord | None,
+) -> list[model.ItemRecord]:
+    items: list[model.ItemRecord] = []
+    anchors: set[str] = set()
+    for node in doctree.findall(nodes.container):
+        if not node.get("kb_item"):
+            continue
+        line = node.line
+        if page is None or page.kind not in ("review", "newsletter"):
+            warn("kb:item entries belong on review and newsletter pages; "
+                 "give this page kind: review or kind: newsletter", docname, line, "item")
+        anchor = node["kb_anchor"]
+        if anchor in anchors:
+            unique = next(f"{anchor}-{n}" for n in range(2, 10**6) if f"{anchor}-{n}" not in anchors)
+            warn(f"two items on this page have the anchor {anchor!r}; give this one "
+                 f":id: {unique} (or another unique id)", docname, line, "item")
+            node["ids"] = [unique if i == anchor else i for i in node["ids"]]
+            anchor = unique
+        anchors.add(anchor)
+        depth = sum(1 for ancestor in _ancestors(node) if isinstance(ancestor, nodes.section))
+        node[0]["heading-level"] = min(6, max(depth, 1) + 1)
+        cites = list(dict.fromkeys([*node["kb_cites"], *_cited_keys(node)]))
+        items.append(model.ItemRecord(
+            docname=docname,
+            anchor=anchor,
+            title=node["kb_title"],
+            kind=node["kb_kind"],
+            topics=tuple(model.TopicRef(name, line) for name in node["kb_topics"]),
+            cites=tuple(cites),
+            url=node["kb_url"] or None,
+            line=line,
+        ))
+    return items
+
+
+# -- after reading: check the whole, choose what to rewrite -------------------------
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _fingerprint(domain: KnowledgeBaseDomain, docname: str) -> str | None:
+    """What the page shows that comes from other pages: generated views, reference titles."""
+    graph = domain.graph
+    shown: list[Any] = []
+    for key in domain.data["views"].get(docname, ()):
+        shown.append((key, views.view_data(graph, key)))
+    for reftype, target in domain.data["refs"].get(docname, ()):
+        if reftype == "topic":
+            slug = graph.resolve_topic(target)
+            topic = graph.topics.get(slug) if slug else None
+            shown.append((reftype, target, topic and (topic.docname, topic.title)))
+    return _digest(shown) if shown else None
+
+
+def _structure(env: BuildEnvironment) -> str:
+    """Titles and toctrees: what the theme's navigation and prev/next links show."""
+    return _digest([
+        sorted(env.found_docs),
+        sorted((doc, title.astext()) for doc, title in env.titles.items()),
+        sorted((doc, list(children)) for doc, children in env.toctree_includes.items()),
+    ])
+
+
+def check_and_schedule(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Report cross-page problems; return the pages whose output must be rewritten.
+
+    Runs after every read phase, also when nothing was read, so problems that
+    span pages are reported on every build until they are fixed.
+    """
+    domain = domain_of(env)
+    graph = domain.graph
+    for docname, problem in graph.problems:
+        warn(problem.message, docname, problem.line, problem.subtype)
+
+    old = domain.data["fingerprints"]
+    new: dict[str, str] = {}
+    for docname in sorted(env.found_docs):
+        fingerprint = _fingerprint(domain, docname)
+        if fingerprint is not None:
+            new[docname] = fingerprint
+    rewrite = {doc for doc in new if new[doc] != old.get(doc)}
+    domain.data["fingerprints"] = new
+
+    structure = _structure(env)
+    if structure != domain.data["structure"]:
+        # Every page carries the site navigation: a new, removed or renamed page
+        # or a changed title makes the other pages' navigation stale.
+        rewrite |= env.found_docs
+        domain.data["structure"] = structure
+    return sorted(rewrite)
+
+
+def quiet_generated_references(app: Sphinx, domain: Any, node: addnodes.pending_xref) -> bool | None:
+    """An unknown topic in an item's topic line is already reported, with its line."""
+    return True if node.get("kb_generated") else None

@@ -1,0 +1,540 @@
+"""The knowledge base's data model: records, front-matter validation, the topic graph.
+
+Pure Python with no Sphinx or docutils import, so the Sphinx glue, the JSON export
+and the scaffold share one definition of what a valid page is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+PAGE_KINDS = ("review", "newsletter", "topic")
+ITEM_KINDS = (
+    "paper", "application", "news", "article", "library", "dataset",
+    "report", "course", "book", "event",
+)
+
+# Which front-matter keys each kind of page may carry, and which it must.
+COMMON_KEYS = ("kind", "title", "authors")
+KEYS_BY_KIND: dict[str | None, tuple[str, ...]] = {
+    "review": ("date", "year", "series", "source", "topics", "summary"),
+    "newsletter": ("date", "series", "issue", "source", "topics", "summary"),
+    "topic": ("parent", "aliases"),
+    None: (),
+}
+REQUIRED_BY_KIND: dict[str | None, tuple[str, ...]] = {
+    "review": ("date", "year", "series", "summary"),
+    "newsletter": ("date", "series", "issue", "summary"),
+    "topic": (),
+    None: (),
+}
+CONTRACT_KEYS = frozenset(COMMON_KEYS).union(*KEYS_BY_KIND.values())
+# Keys that Sphinx, MyST or the theme read from front matter; not ours to reject.
+TOOL_KEYS = frozenset({
+    "orphan", "nocomments", "nosearch", "tocdepth", "myst", "html_meta",
+    "substitutions", "jupytext", "kernelspec", "html_theme.sidebar_secondary.remove",
+})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, with the fix in `message`."""
+
+    message: str
+    line: int | None
+    subtype: str  # the warning subtype users can silence: kb.<subtype>
+
+
+class FrontMatterError(ValueError):
+    """A value that does not fit the contract; the message says what to write."""
+
+
+# -- dates ----------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A publication date known to the day, or only to the month."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: Any) -> PartialDate:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        match = _ISO_DATE.match(str(value).strip())
+        if not match:
+            raise FrontMatterError(
+                f"malformed date {value!r}: write YYYY-MM-DD, or YYYY-MM when the day is not known"
+            )
+        year, month = int(match[1]), int(match[2])
+        day = int(match[3]) if match[3] else None
+        try:
+            dt.date(year, month, day or 1)
+        except ValueError as err:
+            raise FrontMatterError(
+                f"malformed date {value!r} ({err}): write YYYY-MM-DD, "
+                "or YYYY-MM when the day is not known"
+            ) from None
+        return cls(year, month, day)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month, self.day or 0)
+
+    def iso(self) -> str:
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def display(self) -> str:
+        """'3 January 2022', or 'October 2021' where the day is not known."""
+        month = calendar.month_name[self.month]
+        if self.day is None:
+            return f"{month} {self.year}"
+        return f"{self.day} {month} {self.year}"
+
+
+# -- records ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    """A topic as a contributor wrote it (slug or alias), and where."""
+
+    name: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What the knowledge base knows of one page, from its front matter."""
+
+    docname: str
+    kind: str | None
+    title: str
+    date: PartialDate | None = None
+    year: int | None = None
+    series: str | None = None
+    issue: int | None = None
+    source: str | None = None
+    authors: tuple[str, ...] = ()
+    topics: tuple[TopicRef, ...] = ()
+    summary: str = ""
+    parent: TopicRef | None = None
+    aliases: tuple[str, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def slug(self) -> str:
+        """A topic page's slug is its file name."""
+        return self.docname.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """One entry of a review or an issue: a paper, an application, a story..."""
+
+    docname: str
+    anchor: str
+    title: str
+    kind: str
+    topics: tuple[TopicRef, ...] = ()
+    cites: tuple[str, ...] = ()
+    url: str | None = None
+    line: int | None = None
+
+
+# -- helpers ----------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    """'Multi-Game Decision Transformers' -> 'multi-game-decision-transformers'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text.lower()).strip("-")
+    return text or "item"
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """"; did you mean 'x'?" or an empty string."""
+    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {matches[0]!r}?" if matches else ""
+
+
+def check_url(value: Any) -> str:
+    url = str(value).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+        raise FrontMatterError(
+            f"malformed URL {url!r}: write an absolute http:// or https:// address"
+        )
+    return url
+
+
+def _string_list(key: str, value: Any) -> list[str]:
+    # A YAML string where a list belongs is the bug ablog shipped (iterating it
+    # yields characters); refuse it and show the list syntax instead.
+    if isinstance(value, str):
+        raise FrontMatterError(
+            f"{key!r} must be a YAML list, not a string: write {key}: [{value}]"
+        )
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise FrontMatterError(f"{key!r} must be a YAML list of names, e.g. {key}: [a, b]")
+    return [v.strip() for v in value]
+
+
+def _plain_string(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FrontMatterError(f"{key!r} must be non-empty text")
+    return " ".join(value.split())
+
+
+def _integer(key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise FrontMatterError(f"{key!r} must be a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
+# -- front matter ------------------------------------------------------------------
+
+
+def read_front_matter(
+    docname: str,
+    title: str,
+    data: Mapping[str, Any],
+    lines: Mapping[str, Any],
+    series: Mapping[str, Mapping[str, Any]],
+) -> tuple[PageRecord | None, list[Problem]]:
+    """Validate one page's front matter against the contract.
+
+    `lines` maps each key to its source line, and "<key>[]" to the lines of a
+    list's elements (see `frontmatter.load`). Returns the record
+    (None for pages that are not part of the knowledge base) and the problems.
+    """
+    problems: list[Problem] = []
+
+    def line_of(key: str) -> int | None:
+        value = lines.get(key)
+        return value if isinstance(value, int) else None
+
+    def report(key: str | None, message: str, subtype: str) -> None:
+        problems.append(Problem(message, line_of(key) if key else lines.get("", 1), subtype))
+
+    kind = data.get("kind")
+    if kind is not None and kind not in PAGE_KINDS:
+        report("kind", f"unknown kind {kind!r}: write one of {', '.join(PAGE_KINDS)}"
+               + suggest(str(kind), PAGE_KINDS), "front_matter")
+        kind = None
+
+    allowed = set(COMMON_KEYS) | set(KEYS_BY_KIND[kind])
+    for key in data:
+        if key in allowed or key in TOOL_KEYS:
+            continue
+        if key in CONTRACT_KEYS:
+            owners = [k for k, keys in KEYS_BY_KIND.items() if k and key in keys]
+            report(key, f"key {key!r} applies only to {' and '.join(owners)} pages"
+                   + ("" if kind else "; add the page's kind: (review, newsletter or topic)")
+                   + ", or remove it", "front_matter")
+        else:
+            report(key, f"unknown front-matter key {key!r}"
+                   + (suggest(key, CONTRACT_KEYS) or f"; the keys are: {', '.join(sorted(allowed))}"),
+                   "front_matter")
+
+    values: dict[str, Any] = {}
+    parsers = {
+        "title": lambda v: _plain_string("title", v),
+        "summary": lambda v: _plain_string("summary", v),
+        "date": PartialDate.parse,
+        "year": lambda v: _integer("year", v, 1900, 2200),
+        "issue": lambda v: _integer("issue", v, 1, 10**6),
+        "source": check_url,
+        "authors": lambda v: tuple(_string_list("authors", v)),
+        "aliases": lambda v: tuple(_string_list("aliases", v)),
+        "topics": lambda v: _string_list("topics", v),
+        "series": lambda v: _plain_string("series", v),
+        "parent": lambda v: _plain_string("parent", v),
+    }
+    for key, parse in parsers.items():
+        if key not in data or key not in allowed:
+            continue
+        if data[key] is None:
+            report(key, f"{key!r} is empty: give a value or remove the key", "front_matter")
+            continue
+        try:
+            values[key] = parse(data[key])
+        except FrontMatterError as err:
+            report(key, str(err), "front_matter")
+
+    if kind is None:
+        return None, problems
+
+    for key in REQUIRED_BY_KIND[kind]:
+        if key not in data:
+            report(None, f"a {kind} page needs {key!r} in its front matter", "front_matter")
+
+    name = values.get("series")
+    if name is not None and name not in series:
+        report("series", f"unknown series {name!r}" + (suggest(name, series) or
+               f"; define it in kb_series in conf.py (known: {', '.join(sorted(series)) or 'none'})"),
+               "series")
+        values.pop("series")
+    elif name is not None and series[name].get("kind", kind) != kind:
+        report("series", f"series {name!r} holds {series[name]['kind']} pages, not {kind} pages",
+               "series")
+
+    topic_lines = lines.get("topics[]")
+    topics = tuple(
+        TopicRef(slug, topic_lines[i] if isinstance(topic_lines, list) else line_of("topics"))
+        for i, slug in enumerate(values.get("topics", ()))
+    )
+    parent = values.get("parent")
+    record = PageRecord(
+        docname=docname,
+        kind=kind,
+        title=values.get("title", title),
+        date=values.get("date"),
+        year=values.get("year"),
+        series=values.get("series"),
+        issue=values.get("issue"),
+        source=values.get("source"),
+        authors=values.get("authors", ()),
+        topics=topics,
+        summary=values.get("summary", ""),
+        parent=TopicRef(parent, line_of("parent")) if parent else None,
+        aliases=values.get("aliases", ()),
+        lines={k: v for k, v in lines.items() if isinstance(v, int)},
+    )
+    return record, problems
+
+
+# -- the graph of the whole knowledge base ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of a topic listing: an item, or a page that carries the topic itself."""
+
+    docname: str
+    anchor: str  # "" for a whole page
+    title: str
+    kind: str
+    page_title: str
+    date: PartialDate | None
+    cites: tuple[str, ...]
+
+    @property
+    def sort_key(self) -> tuple:
+        date = self.date.sort_key if self.date else (0, 0, 0)
+        # newest first; then by page, then items in page order (anchor as tiebreak)
+        return (tuple(-n for n in date), self.docname, self.anchor != "", self.title.lower())
+
+
+@dataclass
+class TopicNode:
+    slug: str
+    docname: str
+    title: str
+    parent: str | None
+    aliases: tuple[str, ...]
+    children: list[str] = field(default_factory=list)
+
+
+class KnowledgeGraph:
+    """All records of one build, indexed once; every lookup is O(1).
+
+    Building it is linear in pages + items + topic references; it also yields
+    the cross-document problems (unknown topics, cycles, duplicate issues).
+    """
+
+    def __init__(
+        self,
+        pages: Mapping[str, PageRecord],
+        items: Mapping[str, list[ItemRecord]],
+    ) -> None:
+        self.pages = dict(pages)
+        self.items = {doc: list(recs) for doc, recs in items.items()}
+        self.problems: list[tuple[str, Problem]] = []  # (docname, problem)
+        self.topics: dict[str, TopicNode] = {}
+        self.alias_to_slug: dict[str, str] = {}
+        self._build_vocabulary()
+        self.direct: dict[str, list[Entry]] = defaultdict(list)
+        self._listings: dict[str, list[Entry]] = {}
+        self._index_entries()
+        self._check_issues()
+
+    # vocabulary ----------------------------------------------------------------
+    def _build_vocabulary(self) -> None:
+        for docname in sorted(self.pages):
+            page = self.pages[docname]
+            if page.kind != "topic":
+                continue
+            if page.slug in self.topics:
+                other = self.topics[page.slug].docname
+                self.problems.append((docname, Problem(
+                    f"topic {page.slug!r} is already defined by {other}; rename one of the files",
+                    1, "topic")))
+                continue
+            self.topics[page.slug] = TopicNode(
+                page.slug, docname, page.title,
+                page.parent.name if page.parent else None, page.aliases)
+        for slug in sorted(self.topics):
+            node = self.topics[slug]
+            for alias in node.aliases:
+                key = alias.casefold()
+                owner = self.alias_to_slug.get(key)
+                if key in self.topics and key != slug:
+                    owner = key
+                if owner and owner != slug:
+                    self.problems.append((node.docname, Problem(
+                        f"alias {alias!r} of topic {slug!r} already names topic {owner!r}; "
+                        "remove it from one of them", self.pages[node.docname].lines.get("aliases"),
+                        "topic")))
+                    continue
+                self.alias_to_slug[key] = slug
+        # parents: must exist, must not loop
+        for slug in sorted(self.topics):
+            node = self.topics[slug]
+            if node.parent is None:
+                continue
+            page = self.pages[node.docname]
+            parent = self.resolve_topic(node.parent)
+            if parent is None:
+                self.problems.append((node.docname, Problem(
+                    f"unknown parent topic {node.parent!r}"
+                    + (suggest(node.parent, self.topics) or "; write the slug of a page in topics/"),
+                    page.parent.line if page.parent else None, "topic")))
+                node.parent = None
+            elif parent == slug:
+                self.problems.append((node.docname, Problem(
+                    f"topic {slug!r} names itself as its parent; remove the parent key",
+                    page.parent.line if page.parent else None, "topic")))
+                node.parent = None
+            else:
+                node.parent = parent
+        for slug in sorted(self.topics):
+            seen = [slug]
+            current = self.topics[slug].parent
+            while current is not None:
+                if current == slug:
+                    node = self.topics[slug]
+                    page = self.pages[node.docname]
+                    cycle = " -> ".join([*seen, slug])
+                    self.problems.append((node.docname, Problem(
+                        f"topic parents form a cycle ({cycle}); remove the parent of one of them",
+                        page.parent.line if page.parent else None, "topic")))
+                    node.parent = None  # break the cycle so the hierarchy stays a tree
+                    break
+                if current in seen:
+                    break  # a cycle that does not pass through slug; reported from its members
+                seen.append(current)
+                current = self.topics[current].parent
+        for slug in sorted(self.topics):
+            parent = self.topics[slug].parent
+            if parent is not None:
+                self.topics[parent].children.append(slug)
+
+    def resolve_topic(self, name: str) -> str | None:
+        """The slug for a slug or an alias (aliases are case-insensitive)."""
+        if name in self.topics:
+            return name
+        return self.alias_to_slug.get(name.casefold())
+
+    def _resolve_refs(self, docname: str, refs: Iterable[TopicRef]) -> list[str]:
+        slugs: list[str] = []
+        for ref in refs:
+            slug = self.resolve_topic(ref.name)
+            if slug is None:
+                self.problems.append((docname, Problem(
+                    f"unknown topic {ref.name!r}"
+                    + (suggest(ref.name, [*self.topics, *self.alias_to_slug])
+                       or "; use a slug of a page in topics/ or add that topic page"),
+                    ref.line, "topic")))
+            elif slug not in slugs:
+                slugs.append(slug)
+        return slugs
+
+    # entries --------------------------------------------------------------------
+    def _index_entries(self) -> None:
+        self.page_topics: dict[str, list[str]] = {}
+        self.item_topics: dict[tuple[str, str], list[str]] = {}
+        for docname in sorted(self.pages):
+            page = self.pages[docname]
+            if page.kind == "topic":
+                continue
+            page_slugs = self._resolve_refs(docname, page.topics)
+            self.page_topics[docname] = page_slugs
+            for slug in page_slugs:
+                self.direct[slug].append(Entry(
+                    docname, "", page.title, page.kind or "page", page.title, page.date, ()))
+        for docname in sorted(self.items):
+            page = self.pages.get(docname)
+            page_title = page.title if page else docname
+            date = page.date if page else None
+            for item in self.items[docname]:
+                slugs = self._resolve_refs(docname, item.topics)
+                self.item_topics[(docname, item.anchor)] = slugs
+                for slug in slugs:
+                    self.direct[slug].append(Entry(
+                        docname, item.anchor, item.title, item.kind, page_title, date, item.cites))
+
+    def descendants(self, slug: str) -> list[str]:
+        out, stack = [], [slug]
+        while stack:
+            current = stack.pop()
+            out.append(current)
+            stack.extend(reversed(self.topics[current].children))
+        return out
+
+    def listing(self, slug: str) -> list[Entry]:
+        """Everything carrying the topic or a subtopic, newest first, each once."""
+        if slug in self._listings:
+            return self._listings[slug]
+        seen: set[tuple[str, str]] = set()
+        entries: list[Entry] = []
+        for topic in self.descendants(slug):
+            for entry in self.direct.get(topic, ()):
+                if (entry.docname, entry.anchor) not in seen:
+                    seen.add((entry.docname, entry.anchor))
+                    entries.append(entry)
+        self._listings[slug] = sorted(entries, key=lambda e: e.sort_key)
+        return self._listings[slug]
+
+    def count(self, slug: str) -> int:
+        return len(self.listing(slug))
+
+    def roots(self) -> list[str]:
+        return sorted((s for s, n in self.topics.items() if n.parent is None),
+                      key=lambda s: self.topics[s].title.lower())
+
+    def children(self, slug: str) -> list[str]:
+        return sorted(self.topics[slug].children, key=lambda s: self.topics[s].title.lower())
+
+    # issues ---------------------------------------------------------------------
+    def _check_issues(self) -> None:
+        seen: dict[tuple[str, int], str] = {}
+        for docname in sorted(self.pages):
+            page = self.pages[docname]
+            if page.kind != "newsletter" or page.series is None or page.issue is None:
+                continue
+            key = (page.series, page.issue)
+            if key in seen:
+                self.problems.append((docname, Problem(
+                    f"issue {page.issue} of series {page.series!r} is already {seen[key]}; "
+                    "give this page its own issue number", page.lines.get("issue"), "duplicate")))
+            else:
+                seen[key] = docname

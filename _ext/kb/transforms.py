@@ -1,0 +1,43 @@
+"""Write-time expansion of the generated views, for every builder."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_refnode
+
+from . import views
+from .nodes import kb_topic_listing, kb_topics_overview, kb_view
+
+
+class ExpandGeneratedViews(SphinxPostTransform):
+    """Replace each placeholder with standard nodes built from the knowledge graph.
+
+    Runs before Sphinx's ReferencesResolver (priority 10), so the citation and
+    topic references it creates are resolved like those a contributor writes.
+    """
+
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(kb_view))
+        if not placeholders:
+            return
+        domain = cast(Any, self.env.get_domain("kb"))
+        graph = domain.graph
+        docname = self.env.docname
+        builder = self.app.builder
+
+        def link(todocname: str, anchor: str | None, children: list[nodes.Node]) -> nodes.Node:
+            return make_refnode(builder, docname, todocname, anchor, children)
+
+        for node in placeholders:
+            if isinstance(node, kb_topic_listing):
+                replacement = views.render_listing(graph, node["slug"], docname, link)
+            elif isinstance(node, kb_topics_overview):
+                replacement = views.render_overview(graph, docname, link)
+            else:  # pragma: no cover - every placeholder class is handled above
+                replacement = []
+            node.replace_self(replacement)

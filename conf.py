@@ -1,0 +1,96 @@
+"""Sphinx configuration of the deep-learning knowledge base.
+
+Nothing here may change between two runs of the same checkout (no timestamps, no
+values computed from the environment): Sphinx compares the configuration with the
+pickled one and re-reads every page when it differs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "Deep Learning Knowledge Base"
+author = "The Deep Learning Knowledge Base contributors"
+copyright = "2026, The Deep Learning Knowledge Base contributors"
+REPOSITORY_URL = "https://github.com/dl-knowledge-base/dl-knowledge-base"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "kb",
+]
+
+root_doc = "index"
+# Only the knowledge base is source; the repository's other Markdown is not.
+include_patterns = [
+    "index.md",
+    "references.md",
+    "reviews/**",
+    "newsletters/**",
+    "topics/**",
+]
+exclude_patterns = ["_build", ".nox", ".venv", "**/.ipynb_checkpoints"]
+
+# -- MyST --------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# -- The knowledge-base extension (_ext/kb) -----------------------------------
+# Series: slug -> name, home URL, and the kind of page that belongs to it.
+kb_series = {
+    "hippocampus-garden": {
+        "name": "Hippocampus's Garden year reviews",
+        "url": "https://hippocampus-garden.com/",
+        "kind": "review",
+    },
+    "deep-learning-weekly": {
+        "name": "Deep Learning Weekly",
+        "url": "https://www.deeplearningweekly.com/",
+        "kind": "newsletter",
+    },
+}
+
+# -- References ---------------------------------------------------------------
+bibtex_bibfiles = ["refs.bib"]
+bibtex_reference_style = "author_year"
+bibtex_default_style = "plain"
+
+# -- HTML ---------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "Deep Learning Knowledge Base"
+html_static_path = ["_static"]
+html_css_files = ["kb.css"]
+html_favicon = "_static/favicon.svg"
+html_logo = "_static/logo.svg"
+html_last_updated_fmt = None
+html_theme_options = {
+    "repository_url": REPOSITORY_URL,
+    "repository_branch": "main",
+    "path_to_docs": "",
+    "use_repository_button": True,
+    "use_edit_page_button": True,
+    "use_issues_button": True,
+    "use_download_button": False,
+    "home_page_in_toc": True,
+    # Keep the navigation each page carries small: only the current branch of
+    # the section > series > year > issue hierarchy is expanded.
+    "show_navbar_depth": 1,
+    "max_navbar_depth": 3,
+    "collapse_navbar": False,
+    "extra_footer": (
+        "<p>Written content: <a href='https://creativecommons.org/licenses/by/4.0/'>"
+        "CC BY 4.0</a>. Code (the Sphinx extension, build and tests): "
+        "<a href='https://opensource.org/license/mit'>MIT</a>.</p>"
+    ),
+}
+html_context = {"default_mode": "auto"}
+
+# -- LaTeX / PDF --------------------------------------------------------------
+latex_engine = "xelatex"
+latex_documents = [
+    (root_doc, "dl-knowledge-base.tex", project, author, "manual"),
+]
