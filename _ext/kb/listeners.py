@@ -148,17 +148,50 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _fingerprint(domain: KnowledgeBaseDomain, docname: str) -> str | None:
-    """What the page shows that comes from other pages: generated views, reference titles."""
+def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Per cited key, what its citations show; per page, the keys shown there.
+
+    sphinxcontrib-bibtex decides, after every read, which entries each
+    bibliography lists and what each citation looks like, but never asks for the
+    pages that show them to be rewritten (the stale global bibliography of
+    PRODUCT.md lesson 8). These are the inputs for that.
+    """
+    try:
+        cite = cast(Any, env.get_domain("cite"))
+    except Exception:  # sphinxcontrib-bibtex not loaded: nothing to track
+        return {}, {}
+    shown: dict[str, Any] = {}
+    keys_by_doc: dict[str, list[str]] = {}
+    for citation in cite.citations:
+        entry = citation.entry
+        shown[citation.key] = (
+            citation.citation_id, citation.bibliography_key.docname,
+            sorted(entry.fields.items()),
+            sorted((role, [str(p) for p in people]) for role, people in entry.persons.items()),
+        )
+        keys_by_doc.setdefault(citation.bibliography_key.docname, []).append(citation.key)
+    for ref in cite.citation_refs:
+        keys_by_doc.setdefault(ref.docname, []).extend(t.key for t in ref.targets)
+    return shown, keys_by_doc
+
+
+def _fingerprint(
+    domain: KnowledgeBaseDomain, docname: str, citations: dict[str, Any], cited: list[str],
+) -> str | None:
+    """What the page shows that comes from other pages: views, reference titles, citations."""
     graph = domain.graph
     shown: list[Any] = []
+    keys = set(cited)
     for key in domain.data["views"].get(docname, ()):
-        shown.append((key, views.view_data(graph, key)))
+        data = views.view_data(graph, key)
+        shown.append((key, data))
+        keys.update(views.cited_keys(graph, key))
     for reftype, target in domain.data["refs"].get(docname, ()):
         if reftype == "topic":
             slug = graph.resolve_topic(target)
             topic = graph.topics.get(slug) if slug else None
             shown.append((reftype, target, topic and (topic.docname, topic.title)))
+    shown.extend((key, citations.get(key)) for key in sorted(keys))
     return _digest(shown) if shown else None
 
 
@@ -184,8 +217,9 @@ def check_and_schedule(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     old = domain.data["fingerprints"]
     new: dict[str, str] = {}
+    citations, cited = _citation_state(env)
     for docname in sorted(env.found_docs):
-        fingerprint = _fingerprint(domain, docname)
+        fingerprint = _fingerprint(domain, docname, citations, cited.get(docname, []))
         if fingerprint is not None:
             new[docname] = fingerprint
     rewrite = {doc for doc in new if new[doc] != old.get(doc)}

@@ -28,7 +28,8 @@ class ExpandGeneratedViews(SphinxPostTransform):
         domain = cast(Any, self.env.get_domain("kb"))
         graph = domain.graph
         docname = self.env.docname
-        builder = self.app.builder
+        # as Sphinx's own ReferencesResolver does (SphinxTransform.app is deprecated)
+        builder = self.env._app.builder
 
         def link(todocname: str, anchor: str | None, children: list[nodes.Node]) -> nodes.Node:
             return make_refnode(builder, docname, todocname, anchor, children)

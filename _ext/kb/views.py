@@ -45,6 +45,15 @@ def view_data(graph: KnowledgeGraph, key: str) -> Any:
     raise KeyError(key)
 
 
+def cited_keys(graph: KnowledgeGraph, key: str) -> set[str]:
+    """The bibliography keys a view cites (their labels are part of what it shows)."""
+    if key.startswith("listing:"):
+        slug = key.split(":", 1)[1]
+        if slug in graph.topics:
+            return {cite for entry in graph.listing(slug) for cite in entry.cites}
+    return set()
+
+
 def _heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
     heading = nodes.rubric(text, text, classes=classes)
     heading["heading-level"] = level
