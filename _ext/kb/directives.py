@@ -46,6 +46,14 @@ def anchor_id(argument: str | None) -> str:
     return value
 
 
+def topic_reference(name: str, docname: str) -> addnodes.pending_xref:
+    """A link to a topic page, resolved at write time like the kb:topic role."""
+    # kb_generated: an unknown topic here is reported once, by the graph, with its line
+    return addnodes.pending_xref(
+        "", nodes.inline("", name), refdomain="kb", reftype="topic", reftarget=name,
+        refdoc=docname, refexplicit=False, refwarn=False, kb_generated=True)
+
+
 class ItemDirective(SphinxDirective):
     """One item: a title (the argument), a kind, topics, a link, and a body.
 
@@ -104,13 +112,7 @@ class ItemDirective(SphinxDirective):
             for index, name in enumerate(topics):
                 if index:
                     meta += nodes.Text(", ")
-                ref = addnodes.pending_xref(
-                    "", nodes.inline("", name), refdomain="kb", reftype="topic",
-                    reftarget=name, refdoc=self.env.docname, refexplicit=False,
-                    refwarn=False, kb_generated=True,
-                )
-                self.set_source_info(ref)
-                meta += ref
+                meta += topic_reference(name, self.env.docname)
         item += meta
         item += self.parse_content_to_nodes(allow_section_headings=False)
         return [item]

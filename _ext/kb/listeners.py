@@ -13,6 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from . import frontmatter, model, views
+from .directives import topic_reference
 from .domain import KnowledgeBaseDomain
 from .nodes import kb_topic_listing, kb_view
 
@@ -84,6 +85,9 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
                  docname, fm.lines.get("title"), "front_matter")
 
     items = _collect_items(doctree, docname, page)
+    if page is not None and title_node is not None:
+        title_node.parent.insert(title_node.parent.index(title_node) + 1,
+                                 page_details(page, app.config.kb_series, docname))
 
     if page is not None and page.kind == "topic":
         listing = kb_topic_listing(slug=page.slug)
@@ -96,6 +100,51 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     ]
     view_keys = [views.view_key(node) for node in doctree.findall(kb_view)]
     domain_of(env).note_page(docname, page, items, refs, view_keys)
+
+
+def page_details(page: model.PageRecord, series: dict[str, Any], docname: str) -> nodes.Element:
+    """The line under a page's title: kind, series, date, authors, source; then topics."""
+    box = nodes.container(classes=["kb-page-details"])
+    line = nodes.paragraph(classes=["kb-page-meta"])
+    parts: list[list[nodes.Node]] = []
+    if page.kind == "topic":
+        parts.append([nodes.Text("Topic")])
+        if page.parent:
+            parts.append([nodes.Text("part of "), topic_reference(page.parent.name, docname)])
+        if page.aliases:
+            parts.append([nodes.Text("also known as " + ", ".join(page.aliases))])
+    else:
+        kind = "Newsletter issue" if page.kind == "newsletter" else "Year review"
+        if page.kind == "review" and page.year:
+            kind = f"Review of {page.year}"
+        parts.append([nodes.Text(kind)])
+        if page.series and page.series in series:
+            info = series[page.series]
+            name = info.get("name", page.series)
+            label = f"{name}, issue {page.issue}" if page.issue else name
+            parts.append([nodes.reference("", label, refuri=info["url"])] if info.get("url")
+                         else [nodes.Text(label)])
+        if page.date:
+            parts.append([nodes.Text(f"published {page.date.display()}"
+                                     + (" (day unknown)" if page.date.day is None else ""))])
+        if page.authors:
+            parts.append([nodes.Text("by " + ", ".join(page.authors))])
+        if page.source:
+            parts.append([nodes.reference("", "original", refuri=page.source)])
+    for index, part in enumerate(parts):
+        if index:
+            line += nodes.Text(" · ")
+        line.extend(part)
+    box += line
+    if page.topics:
+        topics = nodes.paragraph(classes=["kb-page-topics"])
+        topics += nodes.Text("Topics: ")
+        for index, ref in enumerate(page.topics):
+            if index:
+                topics += nodes.Text(", ")
+            topics += topic_reference(ref.name, docname)
+        box += topics
+    return box
 
 
 def _ancestors(node: nodes.Node):
