@@ -76,11 +76,12 @@ html_theme_options = {
     "use_issues_button": True,
     "use_download_button": False,
     "home_page_in_toc": True,
-    # Keep the navigation each page carries small: only the current branch of
-    # the section > series > year > issue hierarchy is expanded.
+    # Keep the navigation each page carries small: section > series > year >
+    # issue, with only the current branch rendered (collapse_navbar), so a page
+    # carries its siblings and ancestors, not the whole site.
     "show_navbar_depth": 1,
-    "max_navbar_depth": 3,
-    "collapse_navbar": False,
+    "max_navbar_depth": 4,
+    "collapse_navbar": True,
     "extra_footer": (
         "<p>Written content: <a href='https://creativecommons.org/licenses/by/4.0/'>"
         "CC BY 4.0</a>. Code (the Sphinx extension, build and tests): "

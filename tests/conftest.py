@@ -16,3 +16,22 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return Path(__file__).parent / "roots"
+
+
+def build_copy(testroot: str, workdir: Path, buildername: str = "html", **kwargs):
+    """Copy tests/roots/test-<testroot> into workdir and build it once; return the app.
+
+    For module-scoped fixtures, where Sphinx's function-scoped `make_app` can't be used.
+    """
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    srcdir = workdir / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / f"test-{testroot}", srcdir)
+    app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
