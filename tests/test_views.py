@@ -112,3 +112,10 @@ def test_latex_has_listings_items_and_topic_index_with_page_references(latex):
     assert r"\begin{sphinxtheindex}" in index
     assert (r"\sphinxstyleindexentry{AlphaFold2}\sphinxstyleindexextra{Review of 2021}"
             r"\sphinxstyleindexpageref{reviews/r2021:\detokenize{alphafold2}}") in index
+
+
+def test_item_role_links_by_anchor_or_full_name_with_the_item_title(html):
+    links = [a for a in page(html, "index").select("article a, div.body a")
+             if "n220.html#alphafold-multimer" in a.get("href", "")]
+    assert len(links) == 2
+    assert {a.get_text(strip=True) for a in links} == {"AlphaFold-Multimer"}

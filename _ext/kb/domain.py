@@ -36,6 +36,7 @@ class KnowledgeBaseDomain(Domain):
     }
     roles = {
         "topic": XRefRole(),
+        "item": XRefRole(),
     }
     indices = [TopicIndex]
     initial_data: dict[str, Any] = {
@@ -50,6 +51,8 @@ class KnowledgeBaseDomain(Domain):
     }
     dangling_warnings = {
         "topic": "unknown topic %(target)r: use a slug or alias of a page in topics/",
+        "item": "unknown item %(target)r: write 'docname#anchor' (or the anchor alone "
+                "where only one page has it), e.g. reviews/hippocampus-garden/2022#chatgpt",
     }
 
     _graph: KnowledgeGraph | None = None
@@ -102,6 +105,14 @@ class KnowledgeBaseDomain(Domain):
         self, env: Any, fromdocname: str, builder: Any, typ: str, target: str,
         node: addnodes.pending_xref, contnode: nodes.Element,
     ) -> nodes.reference | None:
+        if typ == "item":
+            item = self.graph.find_item(target)
+            if item is None:
+                return None
+            if not node.get("refexplicit"):
+                contnode = nodes.inline("", item.title, classes=contnode.get("classes", []))
+            return make_refnode(builder, fromdocname, item.docname, item.anchor, contnode,
+                                item.title)
         if typ != "topic":
             return None
         slug = self.graph.resolve_topic(target)
@@ -116,8 +127,12 @@ class KnowledgeBaseDomain(Domain):
         self, env: Any, fromdocname: str, builder: Any, target: str,
         node: addnodes.pending_xref, contnode: nodes.Element,
     ) -> list[tuple[str, nodes.reference]]:
-        ref = self.resolve_xref(env, fromdocname, builder, "topic", target, node, contnode)
-        return [("kb:topic", ref)] if ref is not None else []
+        found = []
+        for typ in ("topic", "item"):
+            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if ref is not None:
+                found.append((f"kb:{typ}", ref))
+        return found
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         graph = self.graph

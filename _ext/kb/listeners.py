@@ -240,6 +240,9 @@ def _fingerprint(
             slug = graph.resolve_topic(target)
             topic = graph.topics.get(slug) if slug else None
             shown.append((reftype, target, topic and (topic.docname, topic.title)))
+        elif reftype == "item":
+            item = graph.find_item(target)
+            shown.append((reftype, target, item and (item.docname, item.anchor, item.title)))
     shown.extend((key, citations.get(key)) for key in sorted(keys))
     return _digest(shown) if shown else None
 

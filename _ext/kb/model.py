@@ -374,6 +374,7 @@ class KnowledgeGraph:
         self._build_vocabulary()
         self.direct: dict[str, list[Entry]] = defaultdict(list)
         self._listings: dict[str, list[Entry]] = {}
+        self._items_by_key: dict[str, ItemRecord] | None = None
         self._index_entries()
         self._check_issues()
 
@@ -491,6 +492,19 @@ class KnowledgeGraph:
                 for slug in slugs:
                     self.direct[slug].append(Entry(
                         docname, item.anchor, item.title, item.kind, page_title, date, item.cites))
+
+    def find_item(self, target: str) -> ItemRecord | None:
+        """An item by 'docname#anchor', or by its anchor alone where that is unique."""
+        if self._items_by_key is None:
+            self._items_by_key, by_anchor = {}, defaultdict(list)
+            for docname, records in self.items.items():
+                for item in records:
+                    self._items_by_key[f"{docname}#{item.anchor}"] = item
+                    by_anchor[item.anchor].append(item)
+            for anchor, found in by_anchor.items():
+                if len(found) == 1:
+                    self._items_by_key.setdefault(anchor, found[0])
+        return self._items_by_key.get(target.strip())
 
     def descendants(self, slug: str) -> list[str]:
         out, stack = [], [slug]
