@@ -75,7 +75,9 @@ class ItemDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         title = " ".join(self.arguments[0].split())
-        if "kind" not in self.options:
+        option_lines = self._option_lines()
+        # a :kind: that failed validation was dropped and reported by the parser
+        if "kind" not in self.options and "kind" not in option_lines:
             logger.warning(
                 "item %r has no :kind:; add one of: %s",
                 title, ", ".join(model.ITEM_KINDS),
@@ -95,6 +97,8 @@ class ItemDirective(SphinxDirective):
         item["kb_url"] = url or ""
         item["kb_cites"] = self.options.get("cites", [])
         item["kb_anchor"] = anchor
+        if "topics" in option_lines:
+            item["kb_topics_line"] = option_lines["topics"]
         item["ids"].append(anchor)
 
         # its heading level is set from the section depth once the page is read
@@ -116,6 +120,18 @@ class ItemDirective(SphinxDirective):
         item += meta
         item += self.parse_content_to_nodes(allow_section_headings=False)
         return [item]
+
+
+    def _option_lines(self) -> dict[str, int]:
+        """Source line of each `:name:` option as written (validated or not)."""
+        found: dict[str, int] = {}
+        for offset, text in enumerate((self.block_text or "").splitlines()[1:], start=1):
+            stripped = text.strip()
+            if not stripped.startswith(":"):
+                break
+            name = stripped[1:].split(":", 1)[0]
+            found[name] = self.lineno + offset
+        return found
 
 
 class TopicsOverviewDirective(SphinxDirective):

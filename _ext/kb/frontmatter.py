@@ -23,6 +23,9 @@ class FrontMatter:
     error_line: int | None = None
 
 
+UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar")
+
+
 def split(source: str) -> tuple[str, int] | None:
     """The YAML text between the opening and closing `---`, and the line it starts on."""
     lines = source.splitlines()
@@ -40,11 +43,18 @@ def load(source: str) -> FrontMatter:
     if block is None:
         return FrontMatter()
     text, first_line = block
+    loader = yaml.SafeLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        # keys as written ('yes' stays 'yes', not True), values with their YAML types
+        data = None if root is None else (
+            {str(k.value): loader.construct_object(v, deep=True) for k, v in root.value}
+            if isinstance(root, yaml.MappingNode) else loader.construct_document(root))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
+        if str(getattr(err, "context", "")).startswith(UNCLOSED) and err.context_mark:
+            # an unclosed bracket or quote is noticed lines later: point at where it opened
+            mark = err.context_mark
         problem = getattr(err, "problem", None) or str(err)
         line = first_line + mark.line if mark is not None else first_line - 1
         return FrontMatter(
@@ -65,6 +75,5 @@ def load(source: str) -> FrontMatter:
         lines[key] = first_line + key_node.start_mark.line
         if isinstance(value_node, yaml.SequenceNode):
             lines[key + "[]"] = [first_line + item.start_mark.line for item in value_node.value]
-    # non-string keys (e.g. a bare date as a key) are named as text in messages
-    data = {str(k): v for k, v in data.items()}
+    loader.dispose()
     return FrontMatter(data=data, lines=lines)

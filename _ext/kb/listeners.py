@@ -84,7 +84,10 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
             warn("the page has no heading for its title to replace; add a '# Heading'",
                  docname, fm.lines.get("title"), "front_matter")
 
-    items = _collect_items(doctree, docname, page)
+    # a page whose front matter is broken or names a misspelt kind was reported
+    # already; don't also tell its items they are on the wrong kind of page
+    kind_unknown = page is None and (fm.error is not None or "kind" in fm.data)
+    items = _collect_items(doctree, docname, page, kind_unknown)
     if page is not None and title_node is not None:
         title_node.parent.insert(title_node.parent.index(title_node) + 1,
                                  page_details(page, app.config.kb_series, docname))
@@ -155,7 +158,7 @@ def _ancestors(node: nodes.Node):
 
 
 def _collect_items(
-    doctree: nodes.document, docname: str, page: model.PageRecord | None,
+    doctree: nodes.document, docname: str, page: model.PageRecord | None, kind_unknown: bool,
 ) -> list[model.ItemRecord]:
     items: list[model.ItemRecord] = []
     anchors: set[str] = set()
@@ -163,7 +166,7 @@ def _collect_items(
         if not node.get("kb_item"):
             continue
         line = node.line
-        if page is None or page.kind not in ("review", "newsletter"):
+        if not kind_unknown and (page is None or page.kind not in ("review", "newsletter")):
             warn("kb:item entries belong on review and newsletter pages; "
                  "give this page kind: review or kind: newsletter", docname, line, "item")
         anchor = node["kb_anchor"]
@@ -182,7 +185,8 @@ def _collect_items(
             anchor=anchor,
             title=node["kb_title"],
             kind=node["kb_kind"],
-            topics=tuple(model.TopicRef(name, line) for name in node["kb_topics"]),
+            topics=tuple(model.TopicRef(name, node.get("kb_topics_line") or line)
+                         for name in node["kb_topics"]),
             cites=tuple(cites),
             url=node["kb_url"] or None,
             line=line,

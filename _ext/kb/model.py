@@ -7,6 +7,7 @@ and the scaffold share one definition of what a valid page is.
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import difflib
 import re
@@ -63,7 +64,8 @@ class FrontMatterError(ValueError):
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class PartialDate:
     """A publication date known to the day, or only to the month."""
 
@@ -95,7 +97,13 @@ class PartialDate:
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
+        # a month-only date sorts before the days of that month
         return (self.year, self.month, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key < other.sort_key
 
     def iso(self) -> str:
         if self.day is None:
@@ -242,6 +250,9 @@ def read_front_matter(
         kind = None
 
     allowed = set(COMMON_KEYS) | set(KEYS_BY_KIND[kind])
+    if "kind" in data and kind is None:
+        # the kind is misspelt: the fix is the kind, not the keys that go with it
+        allowed = set(CONTRACT_KEYS)
     for key in data:
         if key in allowed or key in TOOL_KEYS:
             continue
@@ -336,12 +347,13 @@ class Entry:
     page_title: str
     date: PartialDate | None
     cites: tuple[str, ...]
+    position: int = -1  # the item's place on its page; -1 for the page itself
 
     @property
     def sort_key(self) -> tuple:
         date = self.date.sort_key if self.date else (0, 0, 0)
-        # newest first; then by page, then items in page order (anchor as tiebreak)
-        return (tuple(-n for n in date), self.docname, self.anchor != "", self.title.lower())
+        # newest first; then by page; the page before its items, items in page order
+        return (tuple(-n for n in date), self.docname, self.position)
 
 
 @dataclass
@@ -486,12 +498,13 @@ class KnowledgeGraph:
             page = self.pages.get(docname)
             page_title = page.title if page else docname
             date = page.date if page else None
-            for item in self.items[docname]:
+            for position, item in enumerate(self.items[docname]):
                 slugs = self._resolve_refs(docname, item.topics)
                 self.item_topics[(docname, item.anchor)] = slugs
                 for slug in slugs:
                     self.direct[slug].append(Entry(
-                        docname, item.anchor, item.title, item.kind, page_title, date, item.cites))
+                        docname, item.anchor, item.title, item.kind, page_title, date,
+                        item.cites, position))
 
     def find_item(self, target: str) -> ItemRecord | None:
         """An item by 'docname#anchor', or by its anchor alone where that is unique."""
