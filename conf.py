@@ -29,6 +29,7 @@ root_doc = "index"
 include_patterns = [
     "index.md",
     "references.md",
+    "archive.md",
     "reviews/**",
     "newsletters/**",
     "topics/**",

@@ -9,7 +9,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import model
-from .nodes import kb_topics_overview
+from .nodes import view
 
 logger = logging.getLogger(__name__)
 
@@ -134,10 +134,59 @@ class ItemDirective(SphinxDirective):
         return found
 
 
-class TopicsOverviewDirective(SphinxDirective):
-    """Place the generated topic hierarchy (with counts) here."""
+class ViewDirective(SphinxDirective):
+    """Place a generated view here; subclasses say which (`key`)."""
+
+    key = ""
+    option_spec = {"limit": directives.positive_int}
+
+    def view_key(self) -> str:
+        return self.key
 
     def run(self) -> list[nodes.Node]:
-        node = kb_topics_overview()
+        node = view(self.view_key())
         self.set_source_info(node)
         return [node]
+
+
+class TopicsOverviewDirective(ViewDirective):
+    """The topic hierarchy, with the number of entries under each topic."""
+
+    key = "overview"
+
+
+class BusiestTopicsDirective(ViewDirective):
+    """The topics with the most entries (`:limit:`, default 8)."""
+
+    def view_key(self) -> str:
+        return f"busiest:{self.options.get('limit', 8)}"
+
+
+class NewestDirective(ViewDirective):
+    """The newest reviews and issues (`:limit:`, default 5), with their summaries."""
+
+    def view_key(self) -> str:
+        return f"newest:{self.options.get('limit', 5)}"
+
+
+class TimelineDirective(ViewDirective):
+    """Every review and issue, oldest first, dated at the precision known."""
+
+    key = "timeline"
+
+
+class ArchiveDirective(ViewDirective):
+    """Reviews and issues by year (no argument), or one series in order (its slug)."""
+
+    optional_arguments = 1
+    option_spec = {}
+
+    def view_key(self) -> str:
+        if not self.arguments:
+            return "archive-year"
+        series = self.arguments[0].strip()
+        if series not in self.config.kb_series:
+            logger.warning("unknown series %r%s; define it in kb_series in conf.py", series,
+                           model.suggest(series, self.config.kb_series),
+                           location=self.get_location(), type="kb", subtype="series")
+        return f"series:{series}"

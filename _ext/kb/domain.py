@@ -17,32 +17,47 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from .directives import ItemDirective, TopicsOverviewDirective
+from .directives import (
+    ArchiveDirective,
+    BusiestTopicsDirective,
+    ItemDirective,
+    NewestDirective,
+    TimelineDirective,
+    TopicsOverviewDirective,
+)
 from .indices import TopicIndex
-from .model import ItemRecord, KnowledgeGraph, PageRecord
+from .model import ItemRecord, KnowledgeGraph, PageRecord, Reference
 
 
 class KnowledgeBaseDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 1
+    data_version = 2
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),
+        "issue": ObjType("issue", "issue"),
+        "review": ObjType("review", "review"),
     }
     directives = {
         "item": ItemDirective,
         "topics-overview": TopicsOverviewDirective,
+        "busiest-topics": BusiestTopicsDirective,
+        "newest": NewestDirective,
+        "timeline": TimelineDirective,
+        "archive": ArchiveDirective,
     }
     roles = {
         "topic": XRefRole(),
         "item": XRefRole(),
+        "issue": XRefRole(),
+        "review": XRefRole(),
     }
     indices = [TopicIndex]
     initial_data: dict[str, Any] = {
         "pages": {},  # docname -> PageRecord (pages with a kind)
         "items": {},  # docname -> [ItemRecord], in page order
-        "refs": {},  # docname -> sorted [(reftype, target)] of kb references it makes
+        "refs": {},  # docname -> [Reference] of the kb references it makes
         "views": {},  # docname -> sorted [view key] of generated views it shows
         # Written by the env-updated handler (main process only) to know what to
         # rewrite; not per-document, so neither cleared nor merged.
@@ -53,6 +68,10 @@ class KnowledgeBaseDomain(Domain):
         "topic": "unknown topic %(target)r: use a slug or alias of a page in topics/",
         "item": "unknown item %(target)r: write 'docname#anchor' (or the anchor alone "
                 "where only one page has it), e.g. reviews/hippocampus-garden/2022#chatgpt",
+        "issue": "unknown issue %(target)r: write 'series/number', "
+                 "e.g. deep-learning-weekly/220",
+        "review": "unknown review %(target)r: write 'series/year' (or the page's docname "
+                  "where a series has several reviews of one year), e.g. hippocampus-garden/2022",
     }
 
     _graph: KnowledgeGraph | None = None
@@ -68,13 +87,13 @@ class KnowledgeBaseDomain(Domain):
 
     def note_page(
         self, docname: str, page: PageRecord | None, items: list[ItemRecord],
-        refs: Iterable[tuple[str, str]], views: Iterable[str],
+        refs: list[Reference], views: Iterable[str],
     ) -> None:
         if page is not None:
             self.pages[docname] = page
         if items:
             self.items[docname] = items
-        refs, views = sorted(set(refs)), sorted(set(views))
+        views = sorted(set(views))
         if refs:
             self.data["refs"][docname] = refs
         if views:
@@ -97,7 +116,7 @@ class KnowledgeBaseDomain(Domain):
     def graph(self) -> KnowledgeGraph:
         """The whole knowledge base, indexed; built at most once per build."""
         if self._graph is None:
-            self._graph = KnowledgeGraph(self.pages, self.items)
+            self._graph = KnowledgeGraph(self.pages, self.items, self.data["refs"])
         return self._graph
 
     # -- references ----------------------------------------------------------------
@@ -113,6 +132,14 @@ class KnowledgeBaseDomain(Domain):
                 contnode = nodes.inline("", item.title, classes=contnode.get("classes", []))
             return make_refnode(builder, fromdocname, item.docname, item.anchor, contnode,
                                 item.title)
+        if typ in ("issue", "review"):
+            found = self.graph.find_page(typ, target)
+            if found is None:
+                return None
+            title = self.graph.pages[found].title
+            if not node.get("refexplicit"):
+                contnode = nodes.inline("", title, classes=contnode.get("classes", []))
+            return make_refnode(builder, fromdocname, found, None, contnode, title)
         if typ != "topic":
             return None
         slug = self.graph.resolve_topic(target)
@@ -128,7 +155,7 @@ class KnowledgeBaseDomain(Domain):
         node: addnodes.pending_xref, contnode: nodes.Element,
     ) -> list[tuple[str, nodes.reference]]:
         found = []
-        for typ in ("topic", "item"):
+        for typ in ("topic", "item", "issue", "review"):
             ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
             if ref is not None:
                 found.append((f"kb:{typ}", ref))
@@ -141,3 +168,8 @@ class KnowledgeBaseDomain(Domain):
         for docname in sorted(graph.items):
             for item in graph.items[docname]:
                 yield f"{docname}#{item.anchor}", item.title, "item", docname, item.anchor, 0
+        for (series, number), docname in sorted(graph.issue_docs.items()):
+            yield f"{series}/{number}", graph.pages[docname].title, "issue", docname, "", 1
+        for (series, year), docnames in sorted(graph.review_docs.items()):
+            if len(docnames) == 1:
+                yield f"{series}/{year}", graph.pages[docnames[0]].title, "review", docnames[0], "", 1

@@ -15,7 +15,7 @@ from sphinx.util import logging
 from . import frontmatter, model, views
 from .directives import topic_reference
 from .domain import KnowledgeBaseDomain
-from .nodes import kb_topic_listing, kb_view
+from .nodes import kb_view, view
 
 logger = logging.getLogger(__name__)
 
@@ -92,17 +92,39 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         title_node.parent.insert(title_node.parent.index(title_node) + 1,
                                  page_details(page, app.config.kb_series, docname))
 
-    if page is not None and page.kind == "topic":
-        listing = kb_topic_listing(slug=page.slug)
-        (next(iter(doctree.findall(nodes.section)), None) or doctree).append(listing)
-
+    _place_views(doctree, docname, page)
     refs = [
-        (node["reftype"], node["reftarget"])
+        model.Reference(docname, _enclosing_item(node), node["reftype"], node["reftarget"],
+                        node.line, bool(node.get("kb_generated")))
         for node in doctree.findall(addnodes.pending_xref)
         if node.get("refdomain") == "kb"
     ]
-    view_keys = [views.view_key(node) for node in doctree.findall(kb_view)]
+    view_keys = [node["key"] for node in doctree.findall(kb_view)]
     domain_of(env).note_page(docname, page, items, refs, view_keys)
+
+
+def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord | None) -> None:
+    """The views every page of a kind shows: listings, series links, related pages, backlinks."""
+    if page is None:
+        return
+    body = next(iter(doctree.findall(nodes.section)), None) or doctree
+    if page.kind == "topic":
+        body += view(f"listing:{page.slug}")
+        body += view(f"backlinks:topic:{page.slug}")
+        return
+    for item in doctree.findall(nodes.container):
+        if item.get("kb_item"):
+            item += view(f"item-backlinks:{docname}#{item['ids'][0]}")
+    body += view(f"series-nav:{docname}")
+    body += view(f"related:{docname}")
+    body += view(f"backlinks:{docname}")
+
+
+def _enclosing_item(node: nodes.Node) -> str:
+    for ancestor in _ancestors(node):
+        if isinstance(ancestor, nodes.container) and ancestor.get("kb_item"):
+            return ancestor["kb_anchor"]
+    return ""
 
 
 def page_details(page: model.PageRecord, series: dict[str, Any], docname: str) -> nodes.Element:
@@ -236,19 +258,27 @@ def _fingerprint(
     shown: list[Any] = []
     keys = set(cited)
     for key in domain.data["views"].get(docname, ()):
-        data = views.view_data(graph, key)
-        shown.append((key, data))
-        keys.update(views.cited_keys(graph, key))
-    for reftype, target in domain.data["refs"].get(docname, ()):
-        if reftype == "topic":
-            slug = graph.resolve_topic(target)
-            topic = graph.topics.get(slug) if slug else None
-            shown.append((reftype, target, topic and (topic.docname, topic.title)))
-        elif reftype == "item":
-            item = graph.find_item(target)
-            shown.append((reftype, target, item and (item.docname, item.anchor, item.title)))
+        text, view_cites = views.fingerprint(graph, key)
+        shown.append((key, text))
+        keys.update(view_cites)
+    for ref in domain.data["refs"].get(docname, ()):
+        target = graph.resolve(ref.reftype, ref.target)
+        shown.append((ref.reftype, ref.target, target, _title_of(graph, ref.reftype, target)))
     shown.extend((key, citations.get(key)) for key in sorted(keys))
     return _digest(shown) if shown else None
+
+
+def _title_of(graph: model.KnowledgeGraph, reftype: str, target: str | None) -> str | None:
+    """The text a resolved reference shows by default."""
+    if target is None:
+        return None
+    if reftype == "topic":
+        return graph.topics[target].title
+    if reftype == "item":
+        item = graph.find_item(target)
+        return item.title if item else None
+    page = graph.pages.get(target)
+    return page.title if page else None
 
 
 def _structure(env: BuildEnvironment) -> str:

@@ -168,6 +168,20 @@ class ItemRecord:
     line: int | None = None
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A cross-reference a contributor wrote with a kb role, and where."""
+
+    docname: str
+    anchor: str  # the item it was written in, "" for the page's own text
+    reftype: str  # topic, item, issue or review
+    target: str
+    line: int | None = None
+    # written by the extension (an item's or a page's topic tags), not by a person:
+    # shown and kept current, but not a backlink
+    generated: bool = False
+
+
 # -- helpers ----------------------------------------------------------------------
 
 
@@ -377,9 +391,11 @@ class KnowledgeGraph:
         self,
         pages: Mapping[str, PageRecord],
         items: Mapping[str, list[ItemRecord]],
+        references: Mapping[str, list[Reference]] | None = None,
     ) -> None:
         self.pages = dict(pages)
         self.items = {doc: list(recs) for doc, recs in items.items()}
+        self.references = dict(references or {})
         self.problems: list[tuple[str, Problem]] = []  # (docname, problem)
         self.topics: dict[str, TopicNode] = {}
         self.alias_to_slug: dict[str, str] = {}
@@ -389,6 +405,10 @@ class KnowledgeGraph:
         self._items_by_key: dict[str, ItemRecord] | None = None
         self._index_entries()
         self._check_issues()
+        self._index_series()
+        self._backlinks: dict[str, list[tuple[str, str]]] | None = None
+        self._related: dict[str, list[tuple[str, list[str]]]] = {}
+        self._pages_by_topic: dict[str, list[str]] | None = None
 
     # vocabulary ----------------------------------------------------------------
     def _build_vocabulary(self) -> None:
@@ -565,3 +585,114 @@ class KnowledgeGraph:
                     "give this page its own issue number", page.lines.get("issue"), "duplicate")))
             else:
                 seen[key] = docname
+
+    # pages by series -------------------------------------------------------------
+    def _index_series(self) -> None:
+        self.by_series: dict[str, list[str]] = defaultdict(list)
+        self.issue_docs: dict[tuple[str, int], str] = {}
+        self.review_docs: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for docname in sorted(self.pages):
+            page = self.pages[docname]
+            if page.kind in ("review", "newsletter") and page.series:
+                self.by_series[page.series].append(docname)
+                if page.kind == "newsletter" and page.issue is not None:
+                    self.issue_docs.setdefault((page.series, page.issue), docname)
+                if page.kind == "review" and page.year is not None:
+                    self.review_docs[(page.series, page.year)].append(docname)
+        for docs in self.by_series.values():
+            docs.sort(key=self._series_order)
+
+    def _series_order(self, docname: str) -> tuple:
+        page = self.pages[docname]
+        date = page.date.sort_key if page.date else (0, 0, 0)
+        return (page.issue if page.issue is not None else page.year or 0, date, docname)
+
+    def dated_pages(self) -> list[PageRecord]:
+        """Every review and issue, oldest first (undated ones last)."""
+        pages = [p for p in self.pages.values() if p.kind in ("review", "newsletter")]
+        return sorted(pages, key=lambda p: (p.date is None, p.date.sort_key if p.date else (0,),
+                                            p.docname))
+
+    def series_neighbours(self, docname: str) -> tuple[str | None, str | None]:
+        page = self.pages.get(docname)
+        docs = self.by_series.get(page.series, []) if page and page.series else []
+        if docname not in docs:
+            return None, None
+        index = docs.index(docname)
+        return (docs[index - 1] if index else None,
+                docs[index + 1] if index + 1 < len(docs) else None)
+
+    # cross-references ----------------------------------------------------------------
+    def find_page(self, reftype: str, target: str) -> str | None:
+        """An issue by 'series/number', a review by 'series/year' (or either by docname)."""
+        target = target.strip()
+        page = self.pages.get(target)
+        if page is not None:
+            return target if page.kind == ("newsletter" if reftype == "issue" else "review") else None
+        series, _, number = target.rpartition("/")
+        if not number.isdigit():
+            return None
+        if reftype == "issue":
+            return self.issue_docs.get((series, int(number)))
+        found = self.review_docs.get((series, int(number)), [])
+        return found[0] if len(found) == 1 else None
+
+    def resolve(self, reftype: str, target: str) -> str | None:
+        """The key of what a reference points to: a topic slug, 'doc#anchor', or a docname."""
+        if reftype == "topic":
+            return self.resolve_topic(target)
+        if reftype == "item":
+            item = self.find_item(target)
+            return f"{item.docname}#{item.anchor}" if item else None
+        if reftype in ("issue", "review"):
+            return self.find_page(reftype, target)
+        return None
+
+    def backlinks(self, key: str) -> list[tuple[str, str]]:
+        """(docname, anchor) of every page or item that references `key`, in page order."""
+        if self._backlinks is None:
+            found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+            for docname, refs in self.references.items():
+                for ref in refs:
+                    if ref.generated:
+                        continue
+                    target = self.resolve(ref.reftype, ref.target)
+                    if target is not None and target not in (docname, f"{docname}#{ref.anchor}"):
+                        found[target].add((ref.docname, ref.anchor))
+            self._backlinks = {k: sorted(v) for k, v in found.items()}
+        return self._backlinks.get(key, [])
+
+    def topics_of_page(self, docname: str) -> list[str]:
+        """The page's own topics and its items' topics, each once."""
+        slugs = list(self.page_topics.get(docname, []))
+        for item in self.items.get(docname, []):
+            for slug in self.item_topics.get((docname, item.anchor), []):
+                if slug not in slugs:
+                    slugs.append(slug)
+        return slugs
+
+    def related(self, docname: str, limit: int = 5) -> list[tuple[str, list[str]]]:
+        """Other reviews and issues ranked by the number of topics shared with this one."""
+        if docname in self._related:
+            return self._related[docname]
+        if self._pages_by_topic is None:
+            self._pages_by_topic = defaultdict(list)
+            for doc in sorted(self.page_topics):
+                for slug in self.topics_of_page(doc):
+                    self._pages_by_topic[slug].append(doc)
+        mine = self.topics_of_page(docname)
+        shared: dict[str, list[str]] = defaultdict(list)
+        for slug in mine:
+            for other in self._pages_by_topic.get(slug, ()):
+                if other != docname:
+                    shared[other].append(slug)
+        def newest(doc: str) -> tuple[int, int, int]:
+            date = self.pages[doc].date
+            return date.sort_key if date else (0, 0, 0)
+        ranked = sorted(shared.items(), key=lambda kv: (-len(kv[1]), tuple(-n for n in newest(kv[0])), kv[0]))
+        self._related[docname] = [(doc, sorted(slugs, key=lambda s: self.topics[s].title.lower()))
+                                  for doc, slugs in ranked[:limit]]
+        return self._related[docname]
+
+    def busiest_topics(self, limit: int) -> list[str]:
+        return sorted(self.topics, key=lambda s: (-self.count(s), self.topics[s].title.lower()))[:limit]

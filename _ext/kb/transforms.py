@@ -9,7 +9,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from . import views
-from .nodes import kb_topic_listing, kb_topics_overview, kb_view
+from .nodes import kb_view
 
 
 class ExpandGeneratedViews(SphinxPostTransform):
@@ -35,10 +35,4 @@ class ExpandGeneratedViews(SphinxPostTransform):
             return make_refnode(builder, docname, todocname, anchor, children)
 
         for node in placeholders:
-            if isinstance(node, kb_topic_listing):
-                replacement = views.render_listing(graph, node["slug"], docname, link)
-            elif isinstance(node, kb_topics_overview):
-                replacement = views.render_overview(graph, docname, link)
-            else:  # pragma: no cover - every placeholder class is handled above
-                replacement = []
-            node.replace_self(replacement)
+            node.replace_self(views.render(graph, node["key"], docname, link))

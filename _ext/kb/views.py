@@ -1,57 +1,50 @@
-"""The generated views: what each shows (`view_data`) and how it renders (`render`).
+"""The generated views, each named by a key such as 'listing:gans' or 'related:<docname>'.
 
-`view_data` is what the env-updated handler fingerprints to decide which pages to
-rewrite; `render` builds standard docutils nodes from exactly that data, so a page
-is rewritten if and only if what it shows has changed.
+A view renders to standard docutils nodes from the knowledge graph. The same
+rendering, with links written as plain 'docname#anchor' targets, is what the
+env-updated handler fingerprints, so a page is rewritten exactly when what one of
+its views shows has changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import groupby
-from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
 
-from .model import Entry, KnowledgeGraph
+from .model import Entry, KnowledgeGraph, PageRecord
 
 # make_link(todocname, anchor or None, child nodes) -> reference node
 LinkMaker = Callable[[str, str | None, list[nodes.Node]], nodes.Node]
+Renderer = Callable[[KnowledgeGraph, str, str, LinkMaker], list[nodes.Node]]
 
 
-def view_key(node: nodes.Element) -> str:
-    if "slug" in node:
-        return f"listing:{node['slug']}"
-    return "overview"
+def plain_link(todocname: str, anchor: str | None, children: list[nodes.Node]) -> nodes.Node:
+    """A link maker independent of the page it is on, for fingerprints."""
+    target = f"{todocname}#{anchor}" if anchor else todocname
+    return nodes.reference("", "", *children, refuri=target)
 
 
-def view_data(graph: KnowledgeGraph, key: str) -> Any:
-    """A plain, comparable value holding everything the view shows."""
-    if key.startswith("listing:"):
-        slug = key.split(":", 1)[1]
-        if slug not in graph.topics:
-            return ("missing", slug)
-        return tuple(
-            (e.docname, e.anchor, e.title, e.kind, e.page_title,
-             e.date.iso() if e.date else "", e.cites)
-            for e in graph.listing(slug)
-        )
-    if key == "overview":
-        return tuple(
-            (slug, t.title, t.docname, t.parent, graph.count(slug))
-            for slug, t in sorted(graph.topics.items())
-        )
-    raise KeyError(key)
+def fingerprint(graph: KnowledgeGraph, key: str) -> tuple[str, set[str]]:
+    """What the view shows, as text, and the bibliography keys it cites."""
+    box = nodes.container("", *render(graph, key, "", plain_link))
+    cited = {
+        key
+        for ref in box.findall(addnodes.pending_xref) if ref.get("refdomain") == "cite"
+        for key in ref["reftarget"].split(",")
+    }
+    return box.pformat(), cited
 
 
-def cited_keys(graph: KnowledgeGraph, key: str) -> set[str]:
-    """The bibliography keys a view cites (their labels are part of what it shows)."""
-    if key.startswith("listing:"):
-        slug = key.split(":", 1)[1]
-        if slug in graph.topics:
-            return {cite for entry in graph.listing(slug) for cite in entry.cites}
-    return set()
+def render(graph: KnowledgeGraph, key: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    kind, _, argument = key.partition(":")
+    renderer = RENDERERS.get(kind)
+    return renderer(graph, argument, docname, link) if renderer else []
+
+
+# -- building blocks ------------------------------------------------------------------
 
 
 def _heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
@@ -67,6 +60,23 @@ def _citations(keys: tuple[str, ...], docname: str) -> addnodes.pending_xref:
         target, nodes.inline(target, target), refdomain="cite", reftype="p",
         reftarget=target, refdoc=docname, refexplicit=False, refwarn=True,
     )
+
+
+def _bullets(paragraphs: list[nodes.paragraph], classes: list[str]) -> nodes.bullet_list:
+    bullets = nodes.bullet_list(classes=classes)
+    for para in paragraphs:
+        bullets += nodes.list_item("", para)
+    return bullets
+
+
+def _page_line(page: PageRecord, link: LinkMaker) -> nodes.paragraph:
+    """'Title (newsletter), October 2021'."""
+    para = nodes.paragraph()
+    para += link(page.docname, None, [nodes.Text(page.title)])
+    para += nodes.Text(f" ({page.kind})")
+    if page.date:
+        para += nodes.Text(f", {page.date.display()}")
+    return para
 
 
 def _entry_paragraph(entry: Entry, docname: str, link: LinkMaker) -> nodes.paragraph:
@@ -85,6 +95,22 @@ def _entry_paragraph(entry: Entry, docname: str, link: LinkMaker) -> nodes.parag
     return para
 
 
+def _topic_links(graph: KnowledgeGraph, slugs: list[str], link: LinkMaker) -> list[nodes.Node]:
+    out: list[nodes.Node] = []
+    for index, slug in enumerate(slugs):
+        if index:
+            out.append(nodes.Text(", "))
+        out.append(link(graph.topics[slug].docname, None, [nodes.Text(graph.topics[slug].title)]))
+    return out
+
+
+def _count(n: int) -> str:
+    return f"{n} {'entry' if n == 1 else 'entries'}"
+
+
+# -- topic views ------------------------------------------------------------------
+
+
 def render_listing(graph: KnowledgeGraph, slug: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-topic-listing"])
     if slug not in graph.topics:
@@ -94,39 +120,28 @@ def render_listing(graph: KnowledgeGraph, slug: str, docname: str, link: LinkMak
     box += _heading(f"Everything on {topic.title}", 2, ["kb-listing-title"])
     subtopics = graph.descendants(slug)[1:]
     intro = nodes.paragraph(classes=["kb-listing-summary"])
-    intro += nodes.Text(
-        f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'} across the knowledge base"
-        + (", including the subtopics " if subtopics else ", newest first.")
-    )
-    for index, sub in enumerate(subtopics):
-        if index:
-            intro += nodes.Text(", ")
-        intro += link(graph.topics[sub].docname, None, [nodes.Text(graph.topics[sub].title)])
+    intro += nodes.Text(f"{_count(len(entries))} across the knowledge base"
+                        + (", including the subtopics " if subtopics else ", newest first."))
     if subtopics:
+        intro.extend(_topic_links(graph, subtopics, link))
         intro += nodes.Text("; newest first.")
     box += intro
     for year, group in groupby(entries, key=lambda e: e.date.year if e.date else None):
         box += _heading(str(year) if year else "Undated", 3, ["kb-listing-year"])
-        bullets = nodes.bullet_list(classes=["kb-listing"])
-        for entry in group:
-            bullets += nodes.list_item("", _entry_paragraph(entry, docname, link))
-        box += bullets
+        box += _bullets([_entry_paragraph(e, docname, link) for e in group], ["kb-listing"])
     return [box]
 
 
-def render_overview(graph: KnowledgeGraph, docname: str, link: LinkMaker) -> list[nodes.Node]:
+def render_overview(graph: KnowledgeGraph, _: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
     def branch(slugs: list[str]) -> nodes.bullet_list:
         bullets = nodes.bullet_list(classes=["kb-topic-tree"])
         for slug in slugs:
-            topic = graph.topics[slug]
             para = nodes.paragraph()
-            para += link(topic.docname, None, [nodes.Text(topic.title)])
-            count = graph.count(slug)
-            para += nodes.Text(f" ({count} {'entry' if count == 1 else 'entries'})")
+            para += link(graph.topics[slug].docname, None, [nodes.Text(graph.topics[slug].title)])
+            para += nodes.Text(f" ({_count(graph.count(slug))})")
             item = nodes.list_item("", para)
-            children = graph.children(slug)
-            if children:
-                item += branch(children)
+            if graph.children(slug):
+                item += branch(graph.children(slug))
             bullets += item
         return bullets
 
@@ -134,3 +149,151 @@ def render_overview(graph: KnowledgeGraph, docname: str, link: LinkMaker) -> lis
     if graph.topics:
         box += branch(graph.roots())
     return [box]
+
+
+def render_busiest(graph: KnowledgeGraph, limit: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    paras = []
+    for slug in graph.busiest_topics(int(limit or 8)):
+        para = nodes.paragraph()
+        para += link(graph.topics[slug].docname, None, [nodes.Text(graph.topics[slug].title)])
+        para += nodes.Text(f" ({_count(graph.count(slug))})")
+        paras.append(para)
+    return [_bullets(paras, ["kb-busiest-topics"])]
+
+
+# -- archives -----------------------------------------------------------------------
+
+
+def render_archive_by_year(graph: KnowledgeGraph, _: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    box = nodes.container(classes=["kb-archive", "kb-archive-year"])
+    pages = list(reversed(graph.dated_pages()))  # newest first
+    for year, group in groupby(pages, key=lambda p: p.date.year if p.date else None):
+        box += _heading(str(year) if year else "Undated", 2, ["kb-archive-year-title"])
+        box += _bullets([_page_line(p, link) for p in group], ["kb-archive-list"])
+    return [box]
+
+
+def render_timeline(graph: KnowledgeGraph, _: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    paras = []
+    for page in graph.dated_pages():  # oldest first: a timeline reads forward
+        para = nodes.paragraph()
+        para += nodes.strong("", page.date.display() if page.date else "Undated")
+        para += nodes.Text(": ")
+        para += link(page.docname, None, [nodes.Text(page.title)])
+        para += nodes.Text(f" ({page.kind})")
+        paras.append(para)
+    return [_bullets(paras, ["kb-timeline"])]
+
+
+def render_series_archive(graph: KnowledgeGraph, series: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    paras = []
+    for doc in graph.by_series.get(series, []):
+        page = graph.pages[doc]
+        para = _page_line(page, link)
+        if page.issue is not None:
+            para.insert(0, nodes.Text(f"#{page.issue}: "))
+        paras.append(para)
+    return [_bullets(paras, ["kb-archive-series"])]
+
+
+def render_newest(graph: KnowledgeGraph, limit: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    pages = list(reversed(graph.dated_pages()))[: int(limit or 5)]
+    paras = []
+    for page in pages:
+        para = _page_line(page, link)
+        if page.summary:
+            para += nodes.Text(f". {page.summary}")
+        paras.append(para)
+    return [_bullets(paras, ["kb-newest"])]
+
+
+# -- around a page ---------------------------------------------------------------------
+
+
+def render_series_nav(graph: KnowledgeGraph, doc: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    previous, following = graph.series_neighbours(doc)
+    if previous is None and following is None:
+        return []
+    para = nodes.paragraph(classes=["kb-series-nav"])
+    if previous:
+        para += nodes.Text("Previous in the series: ")
+        para += link(previous, None, [nodes.Text(graph.pages[previous].title)])
+    if previous and following:
+        para += nodes.Text(" · ")
+    if following:
+        para += nodes.Text("Next in the series: ")
+        para += link(following, None, [nodes.Text(graph.pages[following].title)])
+    return [para]
+
+
+def render_related(graph: KnowledgeGraph, doc: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    related = graph.related(doc)
+    if not related:
+        return []
+    box = nodes.container(classes=["kb-related"])
+    box += _heading("Related pages", 2, ["kb-related-title"])
+    paras = []
+    for other, shared in related:
+        para = _page_line(graph.pages[other], link)
+        para += nodes.Text(f", sharing {len(shared)} topic{'s' if len(shared) > 1 else ''}: ")
+        para.extend(_topic_links(graph, shared, link))
+        paras.append(para)
+    box += _bullets(paras, ["kb-related-list"])
+    return [box]
+
+
+def _backlink_paragraphs(graph: KnowledgeGraph, key: str, link: LinkMaker) -> list[nodes.paragraph]:
+    paras = []
+    for source, anchor in graph.backlinks(key):
+        page = graph.pages.get(source)
+        page_title = page.title if page else source
+        para = nodes.paragraph()
+        item = next((i for i in graph.items.get(source, []) if i.anchor == anchor), None)
+        if item is not None:
+            para += link(source, anchor, [nodes.Text(item.title)])
+            para += nodes.Text(", in ")
+            para += link(source, None, [nodes.emphasis("", page_title)])
+        else:
+            para += link(source, None, [nodes.Text(page_title)])
+        paras.append(para)
+    return paras
+
+
+def render_backlinks(graph: KnowledgeGraph, key: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    """Pages and items that reference a page ('<docname>') or a topic ('topic:<slug>')."""
+    target = key.removeprefix("topic:")
+    paras = _backlink_paragraphs(graph, target, link)
+    if not paras:
+        return []
+    box = nodes.container(classes=["kb-backlinks"])
+    box += _heading("Referenced from", 2, ["kb-backlinks-title"])
+    box += _bullets(paras, ["kb-backlinks-list"])
+    return [box]
+
+
+def render_item_backlinks(graph: KnowledgeGraph, key: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    paras = _backlink_paragraphs(graph, key, link)
+    if not paras:
+        return []
+    para = nodes.paragraph(classes=["kb-item-backlinks"])
+    para += nodes.Text("Mentioned in: ")
+    for index, source in enumerate(paras):
+        if index:
+            para += nodes.Text("; ")
+        para.extend(source.children)
+    return [para]
+
+
+RENDERERS: dict[str, Renderer] = {
+    "listing": render_listing,
+    "overview": render_overview,
+    "busiest": render_busiest,
+    "archive-year": render_archive_by_year,
+    "timeline": render_timeline,
+    "series": render_series_archive,
+    "newest": render_newest,
+    "series-nav": render_series_nav,
+    "related": render_related,
+    "backlinks": render_backlinks,
+    "item-backlinks": render_item_backlinks,
+}
