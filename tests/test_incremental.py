@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-ROOT = Path(__file__).parent / "roots" / "test-kb"
+ROOTS = Path(__file__).parent / "roots"
+ROOT = ROOTS / "test-kb"
 
 
 class Build:
@@ -180,10 +181,49 @@ EDITS: list[Callable[[Path], None]] = [
 ]
 
 
-@pytest.mark.parametrize("edit", EDITS, ids=lambda f: f.__name__)
-def test_incremental_build_equals_clean_build(tmp_path: Path, edit: Callable[[Path], None]) -> None:
+# -- the navigation root: cross-references, series, archives ------------------------
+
+
+def add_cross_reference(src: Path) -> None:
+    replace(src / "newsletters/n2.md", "Follows", "Compare {kb:review}`garden/2022`. Follows")
+
+
+def remove_cross_reference(src: Path) -> None:
+    replace(src / "reviews/r2022.md", ", see {kb:issue}`weekly/1`", "")
+
+
+def add_issue_to_weekly(src: Path) -> None:
+    touch(src / "newsletters/n3.md", "---\nkind: newsletter\ndate: 2021-11-09\nseries: weekly\n"
+          "issue: 3\ntopics: [diffusion]\nsummary: The third issue.\n---\n# Weekly 3\n\n"
+          "Back to {kb:issue}`weekly/2`.\n")
+    replace(src / "weekly.md", "newsletters/n2\n", "newsletters/n2\nnewsletters/n3\n")
+
+
+def change_issue_date(src: Path) -> None:
+    replace(src / "newsletters/n1.md", "date: 2021-10", "date: 2021-12-01")
+
+
+def rename_referenced_item(src: Path) -> None:
+    replace(src / "newsletters/n1.md", "{kb:item} IC-GAN", "{kb:item} Instance-conditioned GAN\n:id: ic-gan")
+
+
+NAVIGATION_EDITS: list[Callable[[Path], None]] = [
+    add_cross_reference, remove_cross_reference, add_issue_to_weekly, change_issue_date,
+    rename_referenced_item,
+]
+
+
+@pytest.mark.parametrize(
+    ("root", "edit"),
+    [("test-kb", edit) for edit in EDITS]
+    + [("test-navigation", edit) for edit in NAVIGATION_EDITS],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_incremental_build_equals_clean_build(
+    tmp_path: Path, root: str, edit: Callable[[Path], None],
+) -> None:
     incremental = tmp_path / "incremental"
-    shutil.copytree(ROOT, incremental)
+    shutil.copytree(ROOTS / root, incremental)
     first = Build(incremental)
     assert not first.warnings
 
@@ -205,10 +245,11 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, edit: Callable[[Pa
     assert not stale, f"pages differ from a clean build after {edit.__name__}: {stale}"
 
 
-def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("root", ["test-kb", "test-navigation"])
+def test_parallel_build_equals_serial_build(tmp_path: Path, root: str) -> None:
     serial_src, parallel_src = tmp_path / "serial", tmp_path / "parallel"
-    shutil.copytree(ROOT, serial_src)
-    shutil.copytree(ROOT, parallel_src)
+    shutil.copytree(ROOTS / root, serial_src)
+    shutil.copytree(ROOTS / root, parallel_src)
     serial = Build(serial_src, parallel=1)
     parallel = Build(parallel_src, parallel=2)
     assert parallel.merged > 0, "the read phase did not run in parallel"

@@ -183,3 +183,58 @@ def test_noop_rebuild_reads_no_document(site, tmp_path):
     finally:
         app.cleanup()
     assert read == []
+
+
+def _internal_links(path: Path, outdir: Path) -> set[Path]:
+    page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    found = set()
+    for link in page.select("a[href]"):
+        parts = urlsplit(link["href"])
+        if parts.scheme or parts.netloc or not parts.path.endswith(".html"):
+            continue
+        target = (path.parent / parts.path).resolve()
+        if target.is_relative_to(outdir) and target.exists():
+            found.add(target)
+    return found
+
+
+def test_every_page_is_at_most_three_clicks_from_the_home_page(site):
+    outdir = Path(site.outdir).resolve()
+    reached = {outdir / "index.html"}
+    frontier = set(reached)
+    for _click in range(3):
+        frontier = {t for page in frontier for t in _internal_links(page, outdir)} - reached
+        reached |= frontier
+    pages = {outdir / f"{doc}.html" for doc in site.env.found_docs}
+    missing = sorted(str(p.relative_to(outdir)) for p in pages - reached)
+    assert not missing
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_every_review_and_issue_shows_related_pages_and_backlinks(site, name):
+    page = soup(site, name)
+    related = page.select(".kb-related li")
+    assert related and all("sharing" in li.get_text() for li in related)
+    backlinks = page.select(".kb-backlinks li")
+    assert backlinks, f"{name} shows what references it"
+
+
+def test_archive_and_timeline_list_every_review_and_issue_in_date_order(site):
+    archive = soup(site, "archive")
+    timeline = [li.get_text(" ", strip=True) for li in archive.select(".kb-timeline li")]
+    assert timeline == [
+        "October 2021 : Deep Learning Weekly: Issue #220 (newsletter)",
+        "3 January 2022 : A Look Back at Deep Learning in 2021 (Application) (review)",
+        "17 January 2023 : Year in Review: Deep Learning in 2022 (review)",
+    ]
+    assert len(archive.select(".kb-archive-list li")) == len(SOURCES)
+
+
+def test_cross_links_between_sources_resolve(site):
+    multimer = soup(site, "newsletters/deep-learning-weekly/2021/issue-220").select_one(
+        "#alphafold-multimer")
+    hrefs = {a["href"] for a in multimer.select("a")}
+    assert "../../../reviews/hippocampus-garden/2021-applications.html#alphafold2" in hrefs
+    alphafold2 = soup(site, "reviews/hippocampus-garden/2021-applications").select_one("#alphafold2")
+    mentioned = alphafold2.select_one(".kb-item-backlinks").get_text(" ", strip=True)
+    assert "Protein complex prediction with AlphaFold-Multimer" in mentioned

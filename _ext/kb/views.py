@@ -242,9 +242,11 @@ def render_related(graph: KnowledgeGraph, doc: str, docname: str, link: LinkMake
     return [box]
 
 
-def _backlink_paragraphs(graph: KnowledgeGraph, key: str, link: LinkMaker) -> list[nodes.paragraph]:
+def _backlink_paragraphs(
+    graph: KnowledgeGraph, sources: list[tuple[str, str]], link: LinkMaker,
+) -> list[nodes.paragraph]:
     paras = []
-    for source, anchor in graph.backlinks(key):
+    for source, anchor in sources:
         page = graph.pages.get(source)
         page_title = page.title if page else source
         para = nodes.paragraph()
@@ -260,19 +262,28 @@ def _backlink_paragraphs(graph: KnowledgeGraph, key: str, link: LinkMaker) -> li
 
 
 def render_backlinks(graph: KnowledgeGraph, key: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
-    """Pages and items that reference a page ('<docname>') or a topic ('topic:<slug>')."""
-    target = key.removeprefix("topic:")
-    paras = _backlink_paragraphs(graph, target, link)
-    if not paras:
-        return []
+    """What links here: for a topic ('topic:<slug>'), the references to it; for a review
+    or an issue ('<docname>'), the references to the page or to any of its items."""
+    if key.startswith("topic:"):
+        sources = graph.backlinks(key.removeprefix("topic:"))
+        if not sources:
+            return []
+    else:
+        found = set(graph.backlinks(key))
+        for item in graph.items.get(key, []):
+            found.update(graph.backlinks(f"{key}#{item.anchor}"))
+        sources = sorted(s for s in found if s[0] != key)
     box = nodes.container(classes=["kb-backlinks"])
     box += _heading("Referenced from", 2, ["kb-backlinks-title"])
-    box += _bullets(paras, ["kb-backlinks-list"])
+    if sources:
+        box += _bullets(_backlink_paragraphs(graph, sources, link), ["kb-backlinks-list"])
+    else:
+        box += nodes.paragraph("", "No other page references this one yet.")
     return [box]
 
 
 def render_item_backlinks(graph: KnowledgeGraph, key: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
-    paras = _backlink_paragraphs(graph, key, link)
+    paras = _backlink_paragraphs(graph, graph.backlinks(key), link)
     if not paras:
         return []
     para = nodes.paragraph(classes=["kb-item-backlinks"])

@@ -1,0 +1,143 @@
+"""Walking the graph: roles, archives, timeline, series links, related pages, backlinks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import build_copy
+from sphinx.testing.util import SphinxTestApp
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory):
+    app = build_copy("navigation", tmp_path_factory.mktemp("nav-html"),
+                     confoverrides={"nitpicky": True})
+    assert not app.warning.getvalue()
+    return app
+
+
+@pytest.fixture(scope="module")
+def latex(tmp_path_factory):
+    app = build_copy("navigation", tmp_path_factory.mktemp("nav-latex"), "latex",
+                     confoverrides={"nitpicky": True})
+    assert not app.warning.getvalue()
+    return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
+
+
+def page(app, name: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def texts(soup: BeautifulSoup, selector: str) -> list[str]:
+    return [e.get_text(" ", strip=True) for e in soup.select(selector)]
+
+
+def test_roles_resolve_with_the_target_title_as_text(html):
+    body = page(html, "reviews/r2022").select_one("div.body")
+    links = {a.get_text(strip=True): a["href"] for a in body.select("a.reference.internal")}
+    assert links["GANs"] == "../topics/gans.html"
+    assert links["Weekly 1"] == "../newsletters/n1.html"
+    assert links["IC-GAN"] == "../newsletters/n1.html#ic-gan"
+
+
+def test_archive_by_year_is_newest_first_with_known_precision(html):
+    archive = page(html, "archive")
+    years = texts(archive, ".kb-archive-year-title")
+    assert years == ["2023", "2021"]
+    rows = texts(archive, ".kb-archive-list li")
+    assert rows == [
+        "Review of 2022 (review), 17 January 2023",
+        "Weekly 2 (newsletter), 2 November 2021",
+        "Weekly 1 (newsletter), October 2021",
+    ]
+
+
+def test_timeline_is_oldest_first(html):
+    rows = texts(page(html, "archive"), ".kb-timeline li")
+    assert rows == [
+        "October 2021 : Weekly 1 (newsletter)",
+        "2 November 2021 : Weekly 2 (newsletter)",
+        "17 January 2023 : Review of 2022 (review)",
+    ]
+
+
+def test_series_archive_lists_issues_in_order(html):
+    assert texts(page(html, "weekly"), ".kb-archive-series li") == [
+        "#1: Weekly 1 (newsletter), October 2021",
+        "#2: Weekly 2 (newsletter), 2 November 2021",
+    ]
+
+
+def test_issues_link_to_previous_and_next_in_their_series(html):
+    first = page(html, "newsletters/n1").select_one(".kb-series-nav")
+    assert first.get_text(" ", strip=True) == "Next in the series: Weekly 2"
+    assert first.a["href"] == "n2.html"
+    second = page(html, "newsletters/n2").select_one(".kb-series-nav")
+    assert second.get_text(" ", strip=True) == "Previous in the series: Weekly 1"
+
+
+def test_related_pages_are_ranked_by_shared_topics_and_show_them(html):
+    related = texts(page(html, "reviews/r2022"), ".kb-related li")
+    assert related == [
+        "Weekly 2 (newsletter), 2 November 2021, sharing 1 topic: GANs",
+        "Weekly 1 (newsletter), October 2021, sharing 1 topic: GANs",
+    ]
+
+
+def test_backlinks_on_pages_items_and_topics(html):
+    issue = page(html, "newsletters/n1")
+    # the page and its items: n2's item and r2022 (its text and its item) refer to it
+    assert texts(issue, ".kb-backlinks li") == [
+        "StyleGAN3 , in Weekly 2", "Review of 2022", "Cold Diffusion , in Review of 2022"]
+    mentioned = issue.select_one("#ic-gan .kb-item-backlinks")
+    assert mentioned.get_text(" ", strip=True) == (
+        "Mentioned in: StyleGAN3 , in Weekly 2 ; Cold Diffusion , in Review of 2022")
+    assert {a["href"] for a in mentioned.select("a")} >= {"n2.html#stylegan3",
+                                                          "../reviews/r2022.html#cold-diffusion"}
+    assert texts(page(html, "topics/gans"), ".kb-backlinks li") == ["Review of 2022"]
+    # a topic tag is not a reference: the topic listing shows tagged pages
+    assert not page(html, "topics/diffusion").select(".kb-backlinks")
+    assert texts(page(html, "reviews/r2022"), ".kb-backlinks p") == [
+        "No other page references this one yet."]
+
+
+def test_home_page_shows_newest_pages_and_busiest_topics(html):
+    home = page(html, "index")
+    assert texts(home, ".kb-newest li") == [
+        "Review of 2022 (review), 17 January 2023. The year 2022.",
+        "Weekly 2 (newsletter), 2 November 2021. The second issue.",
+    ]
+    assert texts(home, ".kb-busiest-topics li") == ["GANs (5 entries)"]
+
+
+def test_latex_carries_archives_series_links_and_backlinks(latex):
+    assert r"Next in the series: {\hyperref[\detokenize{newsletters/n2::doc}]" in latex
+    assert r"\section*{Referenced from}" in latex
+    assert "October 2021}: {\\hyperref[\\detokenize{newsletters/n1::doc}]" in latex
+    assert r"\section*{Related pages}" in latex
+
+
+@pytest.mark.parametrize(("role", "target", "message"), [
+    ("issue", "weekly/9", "unknown issue 'weekly/9': write 'series/number'"),
+    ("review", "garden/1999", "unknown review 'garden/1999': write 'series/year'"),
+    ("item", "no-such-item", "unknown item 'no-such-item': write 'docname#anchor'"),
+    ("topic", "no-such-topic", "unknown topic 'no-such-topic': use a slug or alias"),
+])
+def test_dangling_reference_is_reported_with_its_location(tmp_path, role, target, message):
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-navigation", src)
+    path = src / "newsletters/n2.md"
+    path.write_text(path.read_text() + f"\nSee {{kb:{role}}}`{target}`.\n")
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"nitpicky": True})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    line = len(path.read_text().splitlines())
+    assert f"n2.md:{line}: WARNING: {message}" in warnings
+    assert "Traceback" not in warnings
