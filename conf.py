@@ -30,6 +30,7 @@ include_patterns = [
     "index.md",
     "references.md",
     "archive.md",
+    "authors.md",
     "reviews/**",
     "newsletters/**",
     "topics/**",
@@ -59,6 +60,8 @@ kb_series = {
 bibtex_bibfiles = ["refs.bib"]
 bibtex_reference_style = "author_year"
 bibtex_default_style = "plain"
+# The kb extension reports an unknown citation key itself, with a suggestion.
+suppress_warnings = ["bibtex.key_not_found"]
 
 # -- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

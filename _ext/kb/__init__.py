@@ -6,6 +6,7 @@
 - listeners.py: reading pages into records; deciding what to rewrite.
 - transforms.py, views.py: rendering the generated views at write time.
 - indices.py: the topic index.
+- bibcheck.py, bibliography.py: refs.bib checks; papers, the paper and author indexes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import listeners
+from . import bibliography, listeners
 from .domain import KnowledgeBaseDomain
 from .nodes import PLACEHOLDERS, skip_placeholder
 from .transforms import ExpandGeneratedViews
@@ -35,11 +36,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", listeners.stash_front_matter)
     # before Sphinx's title collector (priority 500), so a front-matter title counts
     app.connect("doctree-read", listeners.collect_page, priority=400)
-    app.connect("env-updated", listeners.check_and_schedule)
+    # around sphinxcontrib-bibtex's loading of the bib files (priority 500)
+    app.connect("builder-inited", bibliography.hold_bib_errors, priority=400)
+    app.connect("builder-inited", bibliography.check_bibfiles, priority=600)
+    # after sphinxcontrib-bibtex's own env-updated handler (priority 500), which
+    # decides the citations the graph's papers come from
+    app.connect("env-updated", listeners.check_and_schedule, priority=600)
     app.connect("warn-missing-reference", listeners.quiet_generated_references)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -95,7 +95,6 @@ class ItemDirective(SphinxDirective):
         item["kb_kind"] = kind
         item["kb_topics"] = topics
         item["kb_url"] = url or ""
-        item["kb_cites"] = self.options.get("cites", [])
         item["kb_anchor"] = anchor
         if "topics" in option_lines:
             item["kb_topics_line"] = option_lines["topics"]
@@ -119,6 +118,11 @@ class ItemDirective(SphinxDirective):
                 meta += topic_reference(name, self.env.docname)
         item += meta
         item += self.parse_content_to_nodes(allow_section_headings=False)
+        discussed = self.options.get("cites", [])
+        if discussed:
+            # as cite roles, so sphinxcontrib-bibtex lists and links these works too
+            item += self.parse_text_to_nodes(
+                f"Discusses {{cite:p}}`{','.join(discussed)}`.", offset=self.content_offset)
         return [item]
 
 
@@ -167,6 +171,12 @@ class NewestDirective(ViewDirective):
 
     def view_key(self) -> str:
         return f"newest:{self.options.get('limit', 5)}"
+
+
+class AuthorIndexDirective(ViewDirective):
+    """Every author of a cited work, with their works and the pages that discuss them."""
+
+    key = "authors"
 
 
 class TimelineDirective(ViewDirective):

@@ -17,8 +17,10 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .bibliography import PaperIndexDirective, papers
 from .directives import (
     ArchiveDirective,
+    AuthorIndexDirective,
     BusiestTopicsDirective,
     ItemDirective,
     NewestDirective,
@@ -26,13 +28,17 @@ from .directives import (
     TopicsOverviewDirective,
 )
 from .indices import TopicIndex
-from .model import ItemRecord, KnowledgeGraph, PageRecord, Reference
+from .model import Citation, ItemRecord, KnowledgeGraph, PageRecord, Reference
+
+
+# the data keys that hold one entry per document
+PER_DOCUMENT = ("pages", "items", "refs", "views", "cites")
 
 
 class KnowledgeBaseDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 2
+    data_version = 3
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),
@@ -46,6 +52,8 @@ class KnowledgeBaseDomain(Domain):
         "newest": NewestDirective,
         "timeline": TimelineDirective,
         "archive": ArchiveDirective,
+        "paper-index": PaperIndexDirective,
+        "author-index": AuthorIndexDirective,
     }
     roles = {
         "topic": XRefRole(),
@@ -58,6 +66,7 @@ class KnowledgeBaseDomain(Domain):
         "pages": {},  # docname -> PageRecord (pages with a kind)
         "items": {},  # docname -> [ItemRecord], in page order
         "refs": {},  # docname -> [Reference] of the kb references it makes
+        "cites": {},  # docname -> [Citation] of the works its cite roles name
         "views": {},  # docname -> sorted [view key] of generated views it shows
         # Written by the env-updated handler (main process only) to know what to
         # rewrite; not per-document, so neither cleared nor merged.
@@ -87,7 +96,7 @@ class KnowledgeBaseDomain(Domain):
 
     def note_page(
         self, docname: str, page: PageRecord | None, items: list[ItemRecord],
-        refs: list[Reference], views: Iterable[str],
+        refs: list[Reference], views: Iterable[str], cites: list[Citation],
     ) -> None:
         if page is not None:
             self.pages[docname] = page
@@ -98,25 +107,32 @@ class KnowledgeBaseDomain(Domain):
             self.data["refs"][docname] = refs
         if views:
             self.data["views"][docname] = views
+        if cites:
+            self.data["cites"][docname] = cites
         self._graph = None
 
     def clear_doc(self, docname: str) -> None:
-        for key in ("pages", "items", "refs", "views"):
+        for key in PER_DOCUMENT:
             self.data[key].pop(docname, None)
         self._graph = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for key in ("pages", "items", "refs", "views"):
+        for key in PER_DOCUMENT:
             for docname, value in otherdata[key].items():
                 if docname in docnames:
                     self.data[key][docname] = value
+        self._graph = None
+
+    def forget_graph(self) -> None:
+        """Rebuild the graph on next use (after sphinxcontrib-bibtex re-formatted citations)."""
         self._graph = None
 
     @property
     def graph(self) -> KnowledgeGraph:
         """The whole knowledge base, indexed; built at most once per build."""
         if self._graph is None:
-            self._graph = KnowledgeGraph(self.pages, self.items, self.data["refs"])
+            self._graph = KnowledgeGraph(self.pages, self.items, self.data["refs"],
+                                         self.data["cites"], papers(self.env))
         return self._graph
 
     # -- references ----------------------------------------------------------------

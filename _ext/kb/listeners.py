@@ -12,7 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import frontmatter, model, views
+from . import bibliography, frontmatter, model, views
 from .directives import topic_reference
 from .domain import KnowledgeBaseDomain
 from .nodes import kb_view, view
@@ -43,6 +43,7 @@ def stash_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def _cited_keys(node: nodes.Element) -> list[str]:
+    """The keys of the cite roles in `node` (itself one, or containing some)."""
     keys: list[str] = []
     for ref in node.findall(addnodes.pending_xref):
         if ref.get("refdomain") != "cite":
@@ -100,7 +101,13 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         if node.get("refdomain") == "kb"
     ]
     view_keys = [node["key"] for node in doctree.findall(kb_view)]
-    domain_of(env).note_page(docname, page, items, refs, view_keys)
+    cites = [
+        model.Citation(docname, _enclosing_item(node), key, node.line)
+        for node in doctree.findall(addnodes.pending_xref)
+        if node.get("refdomain") == "cite"
+        for key in _cited_keys(node)
+    ]
+    domain_of(env).note_page(docname, page, items, refs, view_keys, cites)
 
 
 def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord | None) -> None:
@@ -115,6 +122,7 @@ def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord |
     for item in doctree.findall(nodes.container):
         if item.get("kb_item"):
             item += view(f"item-backlinks:{docname}#{item['ids'][0]}")
+    body += view(f"references:{docname}")
     body += view(f"series-nav:{docname}")
     body += view(f"related:{docname}")
     body += view(f"backlinks:{docname}")
@@ -201,7 +209,7 @@ def _collect_items(
         anchors.add(anchor)
         depth = sum(1 for ancestor in _ancestors(node) if isinstance(ancestor, nodes.section))
         node[0]["heading-level"] = min(6, max(depth, 1) + 1)
-        cites = list(dict.fromkeys([*node["kb_cites"], *_cited_keys(node)]))
+        cites = list(dict.fromkeys(_cited_keys(node)))
         items.append(model.ItemRecord(
             docname=docname,
             anchor=anchor,
@@ -297,9 +305,11 @@ def check_and_schedule(app: Sphinx, env: BuildEnvironment) -> list[str]:
     span pages are reported on every build until they are fixed.
     """
     domain = domain_of(env)
+    domain.forget_graph()  # sphinxcontrib-bibtex has just re-formatted the citations
     graph = domain.graph
     for docname, problem in graph.problems:
         warn(problem.message, docname, problem.line, problem.subtype)
+    bibliography.check_citations(env, graph, domain.data["cites"])
 
     old = domain.data["fingerprints"]
     new: dict[str, str] = {}

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import groupby
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -180,6 +181,58 @@ class Reference:
     # written by the extension (an item's or a page's topic tags), not by a person:
     # shown and kept current, but not a backlink
     generated: bool = False
+
+
+@dataclass(frozen=True)
+class Author:
+    """A person, as the author index names them."""
+
+    key: str  # "zidek|a": last name and first initial, so "Žídek, A." is "Augustin Žídek"
+    name: str  # "Žídek, Augustin": the fullest form seen
+
+
+def author_key(first: str, last: str) -> str:
+    def fold(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text)
+        return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip(" .{}")
+    return f"{fold(last)}|{fold(first)[:1]}"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A cited work: its formatted reference, identifiers, and its bibliography entry."""
+
+    key: str
+    title: str
+    text: str
+    year: int | None
+    authors: tuple[Author, ...]
+    doi: str | None = None
+    eprint: str | None = None
+    url: str | None = None
+    docname: str = ""  # the page holding its bibliography entry
+    anchor: str = ""
+
+    @property
+    def link(self) -> tuple[str, str] | None:
+        """(label, URL) of the best identifier."""
+        if self.doi:
+            return f"doi:{self.doi}", f"https://doi.org/{self.doi}"
+        if self.eprint:
+            return f"arXiv:{self.eprint}", f"https://arxiv.org/abs/{self.eprint}"
+        if self.url:
+            return self.url, self.url
+        return None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A work cited on a page, in an item (anchor) or the page's own text."""
+
+    docname: str
+    anchor: str
+    key: str
+    line: int | None = None
 
 
 # -- helpers ----------------------------------------------------------------------
@@ -392,10 +445,14 @@ class KnowledgeGraph:
         pages: Mapping[str, PageRecord],
         items: Mapping[str, list[ItemRecord]],
         references: Mapping[str, list[Reference]] | None = None,
+        citations: Mapping[str, list[Citation]] | None = None,
+        papers: Mapping[str, Paper] | None = None,
     ) -> None:
         self.pages = dict(pages)
         self.items = {doc: list(recs) for doc, recs in items.items()}
         self.references = dict(references or {})
+        self.citations = dict(citations or {})
+        self.papers = dict(papers or {})
         self.problems: list[tuple[str, Problem]] = []  # (docname, problem)
         self.topics: dict[str, TopicNode] = {}
         self.alias_to_slug: dict[str, str] = {}
@@ -409,6 +466,7 @@ class KnowledgeGraph:
         self._backlinks: dict[str, list[tuple[str, str]]] | None = None
         self._related: dict[str, list[tuple[str, list[str]]]] = {}
         self._pages_by_topic: dict[str, list[str]] | None = None
+        self._cited_by: dict[str, list[tuple[str, str]]] | None = None
 
     # vocabulary ----------------------------------------------------------------
     def _build_vocabulary(self) -> None:
@@ -696,3 +754,49 @@ class KnowledgeGraph:
 
     def busiest_topics(self, limit: int) -> list[str]:
         return sorted(self.topics, key=lambda s: (-self.count(s), self.topics[s].title.lower()))[:limit]
+
+    # papers and authors --------------------------------------------------------------
+    def cited_on(self, docname: str) -> list[str]:
+        """The keys a page cites (in its items or its text), each once, in page order."""
+        keys = [c.key for c in self.citations.get(docname, ())]
+        for item in self.items.get(docname, ()):
+            keys.extend(item.cites)
+        return list(dict.fromkeys(keys))
+
+    def cited_by(self, key: str) -> list[tuple[str, str]]:
+        """(docname, anchor) of every item or page text citing the work, in page order."""
+        if self._cited_by is None:
+            found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+            for docname, cites in self.citations.items():
+                for cite in cites:
+                    found[cite.key].add((docname, cite.anchor))
+            for docname, records in self.items.items():
+                for item in records:
+                    for cited in item.cites:
+                        found[cited].add((docname, item.anchor))
+            order = {(d, i.anchor): n for d, recs in self.items.items() for n, i in enumerate(recs)}
+            self._cited_by = {
+                k: sorted(v, key=lambda s: (s[0], order.get(s, -1))) for k, v in found.items()}
+        return self._cited_by.get(key, [])
+
+    def papers_by_year(self) -> list[tuple[int | None, list[Paper]]]:
+        """Cited papers, newest year first, then by first author and title."""
+        def order(paper: Paper) -> tuple:
+            first = paper.authors[0].name.casefold() if paper.authors else ""
+            return (-(paper.year or 0), first, paper.text.casefold())
+        ranked = sorted(self.papers.values(), key=order)
+        return [(year, list(group)) for year, group in
+                groupby(ranked, key=lambda p: p.year)]
+
+    def authors(self) -> list[tuple[Author, list[Paper]]]:
+        """Every author of a cited paper, A to Z, with their papers (newest first)."""
+        names: dict[str, str] = {}
+        works: dict[str, list[Paper]] = defaultdict(list)
+        for paper in self.papers.values():
+            for author in paper.authors:
+                if len(author.name) > len(names.get(author.key, "")):
+                    names[author.key] = author.name
+                works[author.key].append(paper)
+        people = sorted(names, key=lambda k: (names[k].casefold(), k))
+        return [(Author(k, names[k]),
+                 sorted(works[k], key=lambda p: (-(p.year or 0), p.key))) for k in people]

@@ -8,7 +8,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
-from . import views
+from . import bibliography, views
 from .nodes import kb_view
 
 
@@ -35,4 +35,11 @@ class ExpandGeneratedViews(SphinxPostTransform):
             return make_refnode(builder, docname, todocname, anchor, children)
 
         for node in placeholders:
-            node.replace_self(views.render(graph, node["key"], docname, link))
+            if node["key"] == "paper-index":
+                # runs after sphinxcontrib-bibtex (priority 5) filled the bibliography
+                bibliography.decorate_paper_index(
+                    self.document, graph, self.env._builder_cls.format,
+                    lambda paper: views.discussed_in(graph, paper, link))
+                node.replace_self([])
+            else:
+                node.replace_self(views.render(graph, node["key"], docname, link))

@@ -14,7 +14,7 @@ from itertools import groupby
 from docutils import nodes
 from sphinx import addnodes
 
-from .model import Entry, KnowledgeGraph, PageRecord
+from .model import Entry, KnowledgeGraph, PageRecord, Paper
 
 # make_link(todocname, anchor or None, child nodes) -> reference node
 LinkMaker = Callable[[str, str | None, list[nodes.Node]], nodes.Node]
@@ -295,7 +295,87 @@ def render_item_backlinks(graph: KnowledgeGraph, key: str, docname: str, link: L
     return [para]
 
 
+# -- references ----------------------------------------------------------------------
+
+
+def _source_links(graph: KnowledgeGraph, sources: list[tuple[str, str]], link: LinkMaker) -> list[nodes.Node]:
+    out: list[nodes.Node] = []
+    for index, para in enumerate(_backlink_paragraphs(graph, sources, link)):
+        if index:
+            out.append(nodes.Text("; "))
+        out.extend(para.children)
+    return out
+
+
+def discussed_in(graph: KnowledgeGraph, paper: Paper, link: LinkMaker) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["kb-discussed-in"])
+    para += nodes.Text("Discussed in: ")
+    para.extend(_source_links(graph, graph.cited_by(paper.key), link))
+    return para
+
+
+def _identifier(paper: Paper) -> list[nodes.Node]:
+    found = paper.link
+    return [nodes.reference("", found[0], refuri=found[1])] if found else []
+
+
+def render_page_references(graph: KnowledgeGraph, doc: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    """The works this page cites, each once, A to Z by first author."""
+    papers = [graph.papers[k] for k in graph.cited_on(doc) if k in graph.papers]
+    if not papers:
+        return []
+    papers.sort(key=lambda p: (p.authors[0].name.casefold() if p.authors else "", p.year or 0))
+    box = nodes.container(classes=["kb-page-references"])
+    box += _heading("References", 2, ["kb-page-references-title"])
+    paras = []
+    for paper in papers:
+        para = nodes.paragraph()
+        para += nodes.Text(paper.text + " ")
+        para += link(paper.docname, paper.anchor, [nodes.Text("(in the paper index)")])
+        paras.append(para)
+    box += _bullets(paras, ["kb-page-references-list"])
+    return [box]
+
+
+def render_paper_index(graph: KnowledgeGraph, _: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    """What the paper index adds to the bibliography (see bibliography.decorate_paper_index)."""
+    return [discussed_in(graph, paper, link) for _, group in graph.papers_by_year() for paper in group]
+
+
+def render_authors(graph: KnowledgeGraph, _: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
+    box = nodes.container(classes=["kb-author-index"])
+    people = graph.authors()
+    for letter, group in groupby(people, key=lambda person: person[0].name[:1].upper()):
+        box += _heading(letter, 2, ["kb-author-letter"])
+        rows = []
+        for author, papers in group:
+            para = nodes.paragraph(classes=["kb-author"])
+            para += nodes.strong("", author.name)
+            para += nodes.Text(f" ({len(papers)} {'work' if len(papers) == 1 else 'works'}): ")
+            for index, paper in enumerate(papers):
+                if index:
+                    para += nodes.Text("; ")
+                para += link(paper.docname, paper.anchor, [nodes.emphasis("", paper.title)])
+                if paper.year:
+                    para += nodes.Text(f" ({paper.year})")
+                sources = graph.cited_by(paper.key)
+                if sources:
+                    para += nodes.Text(", discussed in ")
+                    pages = list(dict.fromkeys(doc for doc, _anchor in sources))
+                    for n, doc in enumerate(pages):
+                        if n:
+                            para += nodes.Text(", ")
+                        title = graph.pages[doc].title if doc in graph.pages else doc
+                        para += link(doc, None, [nodes.Text(title)])
+            rows.append(para)
+        box += _bullets(rows, ["kb-author-list"])
+    return [box]
+
+
 RENDERERS: dict[str, Renderer] = {
+    "references": render_page_references,
+    "paper-index": render_paper_index,
+    "authors": render_authors,
     "listing": render_listing,
     "overview": render_overview,
     "busiest": render_busiest,

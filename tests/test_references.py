@@ -1,0 +1,113 @@
+"""References: refs.bib checks with lines, the paper and author indexes, per-page lists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import build_copy
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory):
+    return build_copy("references", tmp_path_factory.mktemp("refs-html"),
+                      confoverrides={"nitpicky": True})
+
+
+@pytest.fixture(scope="module")
+def warnings(html) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", html.warning.getvalue())
+
+
+@pytest.fixture(scope="module")
+def latex(tmp_path_factory):
+    app = build_copy("references", tmp_path_factory.mktemp("refs-latex"), "latex")
+    return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
+
+
+def page(app, name: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("refs.bib:16", "malformed BibTeX entry ('}' expected at line 22); the rest of the file "
+                    "still loads: check this entry's braces, commas and quotes [kb.bib_syntax]"),
+    ("refs.bib:30", "duplicate key 'jumper2021alphafold' (first defined at line 1); the second "
+                    "entry is ignored: rename or remove one [kb.bib_duplicate]"),
+    ("refs.bib:37", "entry 'noid2019paper' has no doi, eprint or url: add one so readers can find "
+                    "the work"),
+    ("n1.md:23", "unknown citation key 'jumpr2021alphafold'; did you mean 'jumper2021alphafold'? "
+                 "[kb.citation]"),
+    ("refs.bib:50", "entry 'lonely2018paper' is not cited anywhere: cite it from an item or "
+                    "remove it (silence with suppress_warnings = ['kb.bib_uncited'])"),
+])
+def test_bib_problem_is_reported_with_file_line_and_fix(warnings, where, message):
+    assert re.search(rf"/src/{re.escape(where)}: WARNING: {re.escape(message)}", warnings)
+
+
+def test_each_problem_is_reported_once_and_nothing_else(warnings):
+    lines = [line for line in warnings.splitlines() if "WARNING" in line]
+    assert len(lines) == 5, lines
+    assert "Traceback" not in warnings
+    # an entry that declares its missing identifier unverified is not flagged
+    assert "chang2023muse" not in warnings
+    # a work cited on two pages is one entry, without duplicate-citation warnings
+    assert "duplicate citation" not in warnings
+
+
+def test_the_rest_of_a_bib_file_with_a_malformed_entry_still_loads(html):
+    link = page(html, "n2").select_one("#convmixer span.bibtex-citation a")
+    assert link.get_text() == "Trockman and Kolter, 2022"
+    assert link["href"].startswith("papers.html#")
+
+
+def test_paper_index_groups_by_year_with_identifiers_and_discussed_in(html):
+    index = page(html, "papers").select_one(".kb-paper-index")
+    assert [h.get_text(strip=True) for h in index.select(".kb-paper-year")] == [
+        "2023", "2022", "2021", "2019"]
+    entries = index.select("div.citation")
+    assert len(entries) == 5
+    jumper = next(e for e in entries if "Highly accurate" in e.get_text())
+    assert jumper.select_one("a[href='https://doi.org/10.1038/s41586-021-03819-2']")
+    discussed = jumper.select_one(".kb-discussed-in")
+    assert discussed.get_text(" ", strip=True) == (
+        "Discussed in: AlphaFold-Multimer , in Weekly 1 ; ConvMixer , in Weekly 2")
+    assert {a["href"] for a in discussed.select("a")} == {
+        "n1.html#alphafold-multimer", "n1.html", "n2.html#convmixer", "n2.html"}
+    muse = next(e for e in entries if "Muse" in e.get_text())
+    assert "Discussed in: Muse , in Weekly 1" in muse.get_text(" ", strip=True)
+
+
+def test_citations_in_the_text_link_to_the_paper_index(html):
+    ids = {tag["id"] for tag in page(html, "papers").select("[id]")}
+    for name in ("n1", "n2"):
+        for link in page(html, name).select("span.bibtex-citation a"):
+            path, _, fragment = link["href"].partition("#")
+            assert path == "papers.html" and fragment in ids
+
+
+def test_author_index_merges_name_forms_and_links_works_and_pages(html):
+    authors = page(html, "authors").select(".kb-author")
+    text = {a.strong.get_text(): a.get_text(" ", strip=True) for a in authors}
+    # "Žídek, A." (evans2021multimer) and "Žídek, Augustin" (jumper2021alphafold) are one person
+    assert [name for name in text if "Žídek" in name] == ["Žídek, Augustin"]
+    assert text["Žídek, Augustin"].startswith("Žídek, Augustin (2 works)")
+    assert "discussed in Weekly 1 , Weekly 2" in text["Žídek, Augustin"]
+    assert "Nobody, N." not in text  # the malformed entry is not a cited work
+
+
+def test_each_page_lists_only_the_works_it_cites(html):
+    n1 = [li.get_text(" ", strip=True) for li in page(html, "n1").select(".kb-page-references li")]
+    assert [row.split(".")[0] for row in n1] == ["Muse", "R", "John Jumper and Augustin Žídek", "P"]
+    n2 = page(html, "n2").select(".kb-page-references li")
+    assert len(n2) == 2
+    assert "Trockman" in n2[1].get_text()
+
+
+def test_latex_bibliography_carries_discussed_in(latex):
+    bibliography = latex[latex.index(r"\begin{sphinxthebibliography}"):]
+    assert r"\bibitem[JZ21]" in bibliography
+    assert "Discussed in: " in bibliography
+    assert r"\hyperref[\detokenize{n2:convmixer}]" in bibliography
+    assert "Žídek" in latex
