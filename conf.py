@@ -31,6 +31,7 @@ include_patterns = [
     "references.md",
     "archive.md",
     "authors.md",
+    "book.md",
     "reviews/**",
     "newsletters/**",
     "topics/**",
@@ -95,7 +96,21 @@ html_theme_options = {
 html_context = {"default_mode": "auto"}
 
 # -- LaTeX / PDF --------------------------------------------------------------
+# xelatex with the FreeFont OpenType fonts, so every name (Žídek, Tramèr) prints.
 latex_engine = "xelatex"
+# The book starts at book.md (the sections of the knowledge base as chapters), not at
+# the home page, whose sections are for browsing the site.
 latex_documents = [
-    (root_doc, "dl-knowledge-base.tex", project, author, "manual"),
+    ("book", "dl-knowledge-base.tex", project, author, "manual"),
 ]
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "extraclassoptions": "openany",  # chapters start on the next page, not the next odd one
+    # Contents down to each review and issue (chapter > series > year > issue).
+    "preamble": r"\setcounter{tocdepth}{3}",
+    # The book's index is the topic index (a domain index, with page numbers);
+    # the general index would be empty.
+    "printindex": "",
+}
+latex_domain_indices = ["kb-topicindex"]

@@ -18,7 +18,7 @@ BUILD = ROOT / "_build"
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["html", "tests"]
+nox.options.sessions = ["html", "pdf", "tests"]
 
 # -W: warnings are errors; --keep-going: report all of them; -n: nitpicky.
 STRICT = ["-W", "--keep-going", "-n"]
@@ -44,6 +44,59 @@ def html(session: nox.Session) -> None:
         "-d", str(BUILD / "doctrees"), str(ROOT), str(BUILD / "html"),
         *session.posargs,
     )
+
+
+# Debian packages the PDF needs (README, section "The PDF").
+TEX_PACKAGES = (
+    "latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra "
+    "texlive-fonts-recommended tex-gyre fonts-freefont-otf xindy"
+)
+PDF_NAME = "dl-knowledge-base.pdf"
+
+
+def require_tex(session: nox.Session) -> None:
+    missing = [tool for tool in ("xelatex", "latexmk", "xindy") if shutil.which(tool) is None]
+    if missing:
+        session.error(
+            f"the PDF needs TeX, but {', '.join(missing)} is not installed. "
+            f"On Debian or Ubuntu: sudo apt-get install {TEX_PACKAGES}"
+        )
+
+
+def source_date() -> str:
+    """The last commit's time (for reproducible output), or now outside a git checkout."""
+    import subprocess
+    import time
+
+    try:
+        return subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip() or str(int(time.time()))
+    except (OSError, subprocess.CalledProcessError):
+        return str(int(time.time()))
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """Build the book as _build/pdf/dl-knowledge-base.pdf (xelatex through latexmk)."""
+    require_tex(session)
+    install_locked(session)
+    latex = BUILD / "latex"
+    session.run(
+        "sphinx-build", "-b", "latex", *STRICT, "-d", str(BUILD / "doctrees-latex"),
+        str(ROOT), str(latex), *session.posargs,
+        # the title page's date is the date of the last commit, not of the build
+        env={"SOURCE_DATE_EPOCH": source_date()},
+    )
+    # Sphinx's Makefile runs latexmk, which runs xelatex and xindy as often as needed.
+    # nonstopmode + halt-on-error: never wait at a TeX prompt; stop at the first error.
+    session.run(
+        "make", "-C", str(latex), "all-pdf", external=True,
+        env={"LATEXOPTS": "-interaction=nonstopmode -halt-on-error -file-line-error",
+             "LATEXMKOPTS": "-silent"},
+    )
+    (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(latex / PDF_NAME, BUILD / "pdf" / PDF_NAME)
+    session.log(f"PDF written to {BUILD / 'pdf' / PDF_NAME}")
 
 
 @nox.session

@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 
 from . import bibliography, listeners
 from .domain import KnowledgeBaseDomain
-from .nodes import PLACEHOLDERS, skip_placeholder
+from .nodes import PLACEHOLDERS, depart_item_latex, kb_item, skip_placeholder, visit_item_latex
 from .transforms import ExpandGeneratedViews
 
 __version__ = "0.1.0"
@@ -32,6 +32,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
             node_class,
             **{fmt: (skip_placeholder, None) for fmt in ("html", "latex", "text", "man", "texinfo")},
         )
+    app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
     app.add_post_transform(ExpandGeneratedViews)
     app.connect("source-read", listeners.stash_front_matter)
     # before Sphinx's title collector (priority 500), so a front-matter title counts
@@ -45,7 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", listeners.quiet_generated_references)
     return {
         "version": __version__,
-        "env_version": 3,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -9,7 +9,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import model
-from .nodes import view
+from .nodes import kb_item, view
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class ItemDirective(SphinxDirective):
         topics = self.options.get("topics", [])
         url = self.options.get("url")
 
-        item = nodes.container(classes=["kb-item", f"kb-kind-{kind}"])
+        item = kb_item(classes=["kb-item", f"kb-kind-{kind}"])
         self.set_source_info(item)
         item["kb_item"] = True
         item["kb_title"] = title

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from sphinx.domains import Index, IndexEntry
 
+from .model import PAGE_ANCHOR
+
 if TYPE_CHECKING:
     from .domain import KnowledgeBaseDomain
 
@@ -37,10 +39,10 @@ class TopicIndex(Index):
             letter = topic.title[0].upper()
             parent = graph.topics[topic.parent].title if topic.parent else ""
             content[letter].append(IndexEntry(
-                topic.title, 1 if entries else 0, topic.docname, "",
+                topic.title, 1 if entries else 0, topic.docname, PAGE_ANCHOR,
                 f"in {parent}" if parent else "", "", ""))
             for entry in sorted(entries, key=lambda e: e.sort_key):
                 where = entry.page_title if entry.anchor else entry.kind
                 content[letter].append(IndexEntry(
-                    entry.title, 2, entry.docname, entry.anchor, where, "", ""))
+                    entry.title, 2, entry.docname, entry.anchor or PAGE_ANCHOR, where, "", ""))
         return sorted(content.items()), True

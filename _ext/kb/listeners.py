@@ -90,8 +90,9 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     kind_unknown = page is None and (fm.error is not None or "kind" in fm.data)
     items = _collect_items(doctree, docname, page, kind_unknown)
     if page is not None and title_node is not None:
-        title_node.parent.insert(title_node.parent.index(title_node) + 1,
-                                 page_details(page, app.config.kb_series, docname))
+        position = title_node.parent.index(title_node) + 1
+        title_node.parent.insert(position, page_details(page, app.config.kb_series, docname))
+        title_node.parent.insert(position, nodes.target("", "", ids=[model.PAGE_ANCHOR]))
 
     _place_views(doctree, docname, page)
     refs = [

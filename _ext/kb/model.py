@@ -20,6 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 PAGE_KINDS = ("review", "newsletter", "topic")
+# The anchor at the top of every knowledge-base page: index entries for whole pages
+# point here (LaTeX's index needs an anchor to give a page number).
+PAGE_ANCHOR = "kb-page-start"
 ITEM_KINDS = (
     "paper", "application", "news", "article", "library", "dataset",
     "report", "course", "book", "event",

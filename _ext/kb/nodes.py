@@ -9,6 +9,8 @@ placeholder instead of failing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from docutils import nodes
 
 
@@ -18,6 +20,24 @@ class kb_view(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
 
 def view(key: str) -> kb_view:
     return kb_view(key=key)
+
+
+class kb_item(nodes.container):  # noqa: N801
+    """An item: a container (so any builder renders it as one) with an anchor.
+
+    Sphinx's translators dispatch along the class hierarchy, so builders without
+    a visitor of their own render it as a container; LaTeX also needs a label
+    for the anchor, which a plain container does not get.
+    """
+
+
+def visit_item_latex(self: Any, node: kb_item) -> None:
+    self.body.append("\n" + self.hypertarget_to(node, anchor=True))
+    self.visit_container(node)
+
+
+def depart_item_latex(self: Any, node: kb_item) -> None:
+    self.depart_container(node)
 
 
 def skip_placeholder(self: nodes.NodeVisitor, node: nodes.Node) -> None:

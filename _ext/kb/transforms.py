@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from docutils import nodes
+from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
@@ -32,7 +33,10 @@ class ExpandGeneratedViews(SphinxPostTransform):
         builder = self.env._app.builder
 
         def link(todocname: str, anchor: str | None, children: list[nodes.Node]) -> nodes.Node:
-            return make_refnode(builder, docname, todocname, anchor, children)
+            try:
+                return make_refnode(builder, docname, todocname, anchor, children)
+            except NoUri:  # a page this output leaves out (the home page, in the book)
+                return nodes.inline("", "", *children)
 
         for node in placeholders:
             if node["key"] == "paper-index":

@@ -331,7 +331,8 @@ def render_page_references(graph: KnowledgeGraph, doc: str, docname: str, link: 
     for paper in papers:
         para = nodes.paragraph()
         para += nodes.Text(paper.text + " ")
-        para += link(paper.docname, paper.anchor, [nodes.Text("(in the paper index)")])
+        # a citation, not a plain link: LaTeX moves the entries to the book's bibliography
+        para += _citations((paper.key,), docname)
         paras.append(para)
     box += _bullets(paras, ["kb-page-references-list"])
     return [box]
@@ -355,9 +356,9 @@ def render_authors(graph: KnowledgeGraph, _: str, docname: str, link: LinkMaker)
             for index, paper in enumerate(papers):
                 if index:
                     para += nodes.Text("; ")
-                para += link(paper.docname, paper.anchor, [nodes.emphasis("", paper.title)])
-                if paper.year:
-                    para += nodes.Text(f" ({paper.year})")
+                para += nodes.emphasis("", paper.title)
+                para += nodes.Text(" ")
+                para += _citations((paper.key,), docname)
                 sources = graph.cited_by(paper.key)
                 if sources:
                     para += nodes.Text(", discussed in ")

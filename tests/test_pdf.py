@@ -1,0 +1,109 @@
+"""The PDF: the whole knowledge base as a book, built with xelatex, read back with pdftotext."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pybtex.database
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+PROJECT = Path(__file__).resolve().parents[1]
+TOOLS = ("xelatex", "latexmk", "xindy", "make", "pdftotext", "pdffonts")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        message = f"the PDF test needs {', '.join(missing)} (see README, 'The PDF')"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs TeX: a missing tool there is a failure
+        pytest.skip(message)
+    builddir = tmp_path_factory.mktemp("book")
+    app = SphinxTestApp("latex", srcdir=PROJECT, builddir=builddir,
+                        confoverrides={"nitpicky": True})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert app.warning.getvalue() == ""
+    outdir = Path(app.outdir)
+    subprocess.run(
+        ["make", "-C", str(outdir), "all-pdf"], check=True, capture_output=True,
+        env={**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error",
+             "LATEXMKOPTS": "-silent"},
+        timeout=600,
+    )
+    pdf = outdir / "dl-knowledge-base.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    log = (outdir / "dl-knowledge-base.log").read_text(encoding="utf-8", errors="replace")
+    return app, pdf, text, log
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, lower case: immune to line breaks and hyphenation."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return "".join(c for c in text if c.isalnum())
+
+
+def test_book_has_no_undefined_references(book):
+    _app, _pdf, _text, log = book
+    assert "undefined" not in log
+
+
+def test_every_page_title_is_in_the_book(book):
+    app, _pdf, text, _log = book
+    body = squash(text)
+    titles = {doc: title.astext() for doc, title in app.env.titles.items()
+              if doc not in ("index",)}
+    missing = [t for t in titles.values() if squash(t) not in body]
+    assert not missing
+
+
+def test_every_item_title_is_in_the_book(book):
+    app, _pdf, text, _log = book
+    body = squash(text)
+    items = [item.title for records in app.env.get_domain("kb").items.values() for item in records]
+    assert len(items) == 33
+    assert [t for t in items if squash(t) not in body] == []
+
+
+def test_topic_index_and_listings_are_in_the_book(book):
+    app, _pdf, text, _log = book
+    # the book's closing chapters, headed in capitals by Sphinx's LaTeX style
+    index = text[text.index("TOPIC INDEX"):]
+    for topic in app.env.get_domain("kb").graph.topics.values():
+        assert squash(topic.title) in squash(index)
+    assert "Everything on Protein structure prediction" in text
+
+
+def test_bibliography_holds_every_paper_with_discussed_in(book):
+    _app, _pdf, text, _log = book
+    bibliography = text[text.index("BIBLIOGRAPHY"):text.index("TOPIC INDEX")]
+    bib = pybtex.database.parse_file(str(PROJECT / "refs.bib"))
+    titles = [re.sub(r"[{}]", "", e.fields["title"]) for e in bib.entries.values()]
+    assert [t for t in titles if squash(t) not in squash(text)] == []
+    assert bibliography.count("Discussed in:") >= 30
+
+
+def test_non_ascii_names_print(book):
+    _app, _pdf, text, _log = book
+    for name in ("Žídek", "Tramèr", "Härkönen", "Dürr"):
+        assert name in unicodedata.normalize("NFC", text)
+
+
+def test_fonts_are_embedded(book):
+    _app, pdf, _text, _log = book
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts
+    assert all(line.split()[-5] == "yes" for line in fonts), fonts
