@@ -210,7 +210,10 @@ def test_every_page_is_at_most_three_clicks_from_the_home_page(site):
     for _click in range(3):
         frontier = {t for page in frontier for t in _internal_links(page, outdir)} - reached
         reached |= frontier
-    pages = {outdir / f"{doc}.html" for doc in site.env.found_docs}
+    # orphan pages are outside the navigation on purpose (book.md is the PDF's root)
+    pages = {outdir / f"{doc}.html" for doc in site.env.found_docs
+             if "orphan" not in site.env.metadata[doc]}
+    assert len(pages) >= 40
     missing = sorted(str(p.relative_to(outdir)) for p in pages - reached)
     assert not missing
 
