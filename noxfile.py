@@ -100,6 +100,42 @@ def pdf(session: nox.Session) -> None:
 
 
 @nox.session
+def new(session: nox.Session) -> None:
+    """Write a new page: `nox -s new -- newsletter --series SLUG --issue N [--date YYYY-MM-DD]`
+    or `nox -s new -- review --year YYYY [--series SLUG] [--date YYYY-MM-DD]`."""
+    install_locked(session)
+    session.run("python", "-m", "kb.scaffold", *session.posargs,
+                env={"PYTHONPATH": str(ROOT / "_ext")})
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
+    install_locked(session)
+    # The extension writes nothing into the source tree, so watching it cannot loop;
+    # build output and tool folders are ignored all the same.
+    session.run(
+        "sphinx-autobuild", str(ROOT), str(BUILD / "serve"),
+        "-d", str(BUILD / "doctrees-serve"), "--port", "8000", "--host", "127.0.0.1",
+        "--watch", str(ROOT / "_ext"),
+        *[arg for pattern in IGNORED_BY_PREVIEW for arg in ("--ignore", pattern)],
+        *session.posargs,
+    )
+
+
+IGNORED_BY_PREVIEW = ("*/_build/*", "*/.nox/*", "*/.venv/*", "*/.git/*", "*/tests/*",
+                      "*/__pycache__/*", "*.pyc")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Every problem as `file:line: message`: the strict build, refs.bib, Markdown style."""
+    install_locked(session)
+    session.run("python", "-m", "kb.lint", str(ROOT), *session.posargs,
+                env={"PYTHONPATH": str(ROOT / "_ext")})
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pass `-- -m "not slow"` to skip the slow tests)."""
     install_locked(session)

@@ -111,3 +111,14 @@ def test_latex_bibliography_carries_discussed_in(latex):
     assert "Discussed in: " in bibliography
     assert r"\hyperref[\detokenize{n2:convmixer}]" in bibliography
     assert "Žídek" in latex
+
+
+def test_an_entry_without_author_or_title_is_reported_and_does_not_stop_the_build(tmp_path):
+    from kb import bibcheck
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{ok, title={T}, url={https://example.org}}\n\n"
+                   "@misc{bare, year={2020}, url={https://example.org}}\n", encoding="utf-8")
+    _, problems = bibcheck.read(bib)
+    assert [(p.line, p.subtype, p.message) for p in problems] == [
+        (3, "bib_fields", "entry 'bare' has no author, editor or title: add at least the title")]

@@ -86,6 +86,11 @@ def read(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:
     for key in broken:
         entries.pop(key, None)
     for entry in entries.values():
+        if not entry.persons.get("author") and not entry.persons.get("editor") \
+                and "title" not in entry.fields:
+            problems.append(Problem(
+                f"entry {entry.key!r} has no author, editor or title: add at least the title",
+                entry.line, "bib_fields"))
         declared = entry.unverified
         if not any(f in entry.fields for f in IDENTIFIER_FIELDS) and not declared & set(IDENTIFIER_FIELDS):
             problems.append(Problem(

@@ -1,0 +1,144 @@
+"""A contributor's mistakes, as `nox -s lint` reports them: file, line, the fix, no traceback."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from kb import lint
+
+ROOTS = Path(__file__).parent / "roots"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def add_duplicate_issue(src: Path) -> None:
+    page = src / "newsletters/n221.md"
+    page.write_text((src / "newsletters/n220.md").read_text(encoding="utf-8")
+                    .replace("# Weekly 220", "# Weekly 220 again"), encoding="utf-8")
+    replace(src / "index.md", "newsletters/n220\n", "newsletters/n220\nnewsletters/n221\n")
+
+
+@dataclass
+class Mistake:
+    name: str
+    make: Callable[[Path], None]
+    file: str
+    marker: str  # text on the line the message must point at
+    says: tuple[str, ...]  # the message and its fix
+
+    def line(self, src: Path) -> int:
+        lines = (src / self.file).read_text(encoding="utf-8").splitlines()
+        return next(n for n, text in enumerate(lines, start=1) if self.marker in text)
+
+
+MISTAKES = [
+    Mistake("broken-yaml",
+            lambda s: replace(s / "newsletters/n220.md", "summary: Issue 220.", "summary: Issue: 220."),
+            "newsletters/n220.md", "summary: Issue: 220.",
+            ("broken YAML in the front matter (mapping values are not allowed here)",
+             "quote values that contain ': '")),
+    Mistake("wrong-type",
+            lambda s: replace(s / "reviews/r2021.md", "authors: [Ana Example, Žídek Augustin]",
+                              "authors: Ana Example"),
+            "reviews/r2021.md", "authors: Ana Example",
+            ("'authors' must be a YAML list, not a string: write authors: [Ana Example]",)),
+    Mistake("unknown-key",
+            lambda s: replace(s / "reviews/r2021.md", "summary:", "sumary:"),
+            "reviews/r2021.md", "sumary:",
+            ("unknown front-matter key 'sumary'; did you mean 'summary'?",)),
+    Mistake("unknown-topic",
+            lambda s: replace(s / "newsletters/n220.md", "topics: [gans]", "topics: [gan]"),
+            "newsletters/n220.md", "topics: [gan]",
+            ("unknown topic 'gan'; did you mean 'gans'?",)),
+    Mistake("unknown-series",
+            lambda s: replace(s / "newsletters/n220.md", "series: weekly", "series: weekli"),
+            "newsletters/n220.md", "series: weekli",
+            ("unknown series 'weekli'; did you mean 'weekly'?",)),
+    Mistake("duplicate-issue", add_duplicate_issue, "newsletters/n221.md", "issue: 220",
+            ("issue 220 of series 'weekly' is already newsletters/n220; "
+             "give this page its own issue number",)),
+    Mistake("bad-date",
+            lambda s: replace(s / "newsletters/n220.md", "date: 2021-10", "date: 2021-13"),
+            "newsletters/n220.md", "date: 2021-13",
+            ("malformed date '2021-13'", "write YYYY-MM-DD, or YYYY-MM when the day is not known")),
+    Mistake("bad-url",
+            lambda s: replace(s / "reviews/r2021.md", "source: https://example.org/2021/",
+                              "source: ftp://example.org/2021/"),
+            "reviews/r2021.md", "source: ftp://",
+            ("malformed URL 'ftp://example.org/2021/': write an absolute http:// or https:// "
+             "address",)),
+    Mistake("missing-citation-key",
+            lambda s: replace(s / "reviews/r2021.md", "{cite:p}`jumper2021alphafold`",
+                              "{cite:p}`jumpr2021alphafold`"),
+            "reviews/r2021.md", "jumpr2021alphafold",
+            ("unknown citation key 'jumpr2021alphafold'; did you mean 'jumper2021alphafold'?",)),
+    Mistake("malformed-bib-entry",
+            lambda s: replace(s / "refs.bib", "title = {Protein complex prediction with "
+                              "{AlphaFold-Multimer}},", "title = {Protein complex prediction,"),
+            "refs.bib", "@misc{evans2021multimer",
+            ("malformed BibTeX entry", "the rest of the file still loads: check this entry's "
+             "braces, commas and quotes")),
+    Mistake("dangling-reference",
+            lambda s: append(s / "reviews/r2021.md", "\nSee {kb:issue}`weekly/999`.\n"),
+            "reviews/r2021.md", "weekly/999",
+            ("unknown issue 'weekly/999': write 'series/number'",)),
+]
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_mistake_is_reported_as_file_line_message(tmp_path, capsys, mistake):
+    src = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-kb", src)
+    mistake.make(src)
+    status = lint.main([str(src), "--no-style"])
+    out, err = capsys.readouterr()
+    assert status == 1
+    where = f"{mistake.file}:{mistake.line(src)}: "
+    reported = [line for line in out.splitlines() if line.startswith(where)]
+    assert reported, f"nothing at {where}\n{out}"
+    for part in mistake.says:
+        assert any(part in line for line in reported), f"{part!r} not in {reported}"
+    assert "Traceback" not in out + err
+
+
+def test_a_clean_site_passes(tmp_path, capsys):
+    src = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-kb", src)
+    assert lint.main([str(src), "--no-style"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "lint: no problems" in err
+
+
+def test_the_command_line_prints_no_traceback_and_exits_non_zero(tmp_path):
+    src = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-kb", src)
+    (src / "conf.py").write_text((src / "conf.py").read_text() + "\nraise RuntimeError('boom')\n")
+    result = subprocess.run([sys.executable, "-m", "kb.lint", str(src), "--no-style"],
+                            capture_output=True, text=True, cwd=PROJECT,
+                            env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": ""})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "the build stopped" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_real_site_lints_clean(capsys):
+    status = lint.main([str(PROJECT)])
+    out, _ = capsys.readouterr()
+    assert status == 0, out
