@@ -1,0 +1,272 @@
+"""The repository's own files: CI workflow, pre-commit config, and the docs' commands.
+
+Everything here runs offline: the workflow is checked against the GitHub-workflow
+schema that check-jsonschema ships (never a downloaded one), and the commands the
+README and CONTRIBUTING.md tell people to run are checked against noxfile.py and
+.ci/run, so the documentation cannot drift from what the project actually runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
+CI_RUN = ROOT / ".ci" / "run"
+DOCS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / ".github" / "pull_request_template.md"]
+PDF = "_build/pdf/dl-knowledge-base.pdf"
+
+# Any attempt to reach the network fails at once: proxies that point at a closed port.
+OFFLINE_ENV = {
+    **os.environ,
+    **{name: "http://127.0.0.1:9" for name in
+       ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")},
+    "NO_PROXY": "", "no_proxy": "",
+}
+
+needs_check_jsonschema = pytest.mark.skipif(
+    importlib.util.find_spec("check_jsonschema") is None,
+    reason="check-jsonschema is not installed (it is in requirements/lock.txt)",
+)
+
+
+def check_jsonschema(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", *args],
+        capture_output=True, text=True, cwd=ROOT, env=OFFLINE_ENV, timeout=120,
+    )
+
+
+def builtin_schemas() -> set[str]:
+    """The schema names this check-jsonschema bundles, as its --help lists them."""
+    help_text = check_jsonschema("--help").stdout
+    return set(re.findall(r"\b((?:vendor|custom)\.[a-z0-9-]+)", help_text))
+
+
+def load_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def workflow_steps() -> list[dict]:
+    workflow = load_yaml(WORKFLOW)
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+# -- schemas ------------------------------------------------------------------------
+
+
+@needs_check_jsonschema
+def test_workflow_matches_the_bundled_github_workflow_schema() -> None:
+    assert "vendor.github-workflows" in builtin_schemas()
+    result = check_jsonschema("--builtin-schema", "vendor.github-workflows", str(WORKFLOW))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_check_jsonschema
+def test_the_schema_check_catches_a_broken_workflow(tmp_path: Path) -> None:
+    """The check above can fail: a job without runs-on is rejected, offline too."""
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  build:\n    steps:\n      - run: true\n")
+    result = check_jsonschema("--builtin-schema", "vendor.github-workflows", str(broken))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "runs-on" in result.stdout + result.stderr
+
+
+def test_pre_commit_config_is_valid() -> None:
+    """Against check-jsonschema's bundled schema where it has one, else pre-commit's own check."""
+    if (importlib.util.find_spec("check_jsonschema") is not None
+            and "vendor.pre-commit-config" in builtin_schemas()):
+        command = [sys.executable, "-m", "check_jsonschema",
+                   "--builtin-schema", "vendor.pre-commit-config", str(PRE_COMMIT)]
+    elif importlib.util.find_spec("pre_commit") is not None:
+        command = [sys.executable, "-m", "pre_commit", "validate-config", str(PRE_COMMIT)]
+    else:
+        pytest.skip("neither a bundled pre-commit schema nor pre-commit is available")
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                            env=OFFLINE_ENV, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pre_commit_hooks_are_pinned_and_use_the_lint_configuration() -> None:
+    config = load_yaml(PRE_COMMIT)
+    hooks: dict[str, dict] = {}
+    for repo in config["repos"]:
+        if repo["repo"] != "local":
+            # a released tag, never a branch
+            assert re.fullmatch(r"v?\d+\.\d+\.\d+", str(repo["rev"])), repo
+        for hook in repo["hooks"]:
+            hooks[hook["id"]] = {**hook, "repo": repo["repo"]}
+    for hook_id in ("trailing-whitespace", "end-of-file-fixer", "check-yaml",
+                    "check-merge-conflict", "check-added-large-files",
+                    "pymarkdown", "check-github-workflows", "kb-lint"):
+        assert hook_id in hooks, hook_id
+    assert hooks["pymarkdown"]["args"][:2] == ["--config", ".pymarkdown.json"]
+    assert (ROOT / ".pymarkdown.json").is_file()
+    assert hooks["kb-lint"]["entry"] == ".venv/bin/nox -s lint"
+    assert hooks["kb-lint"]["language"] == "system"
+    assert hooks["kb-lint"]["pass_filenames"] is False
+    files = re.compile(hooks["kb-lint"]["files"])
+    for changed in ("refs.bib", "index.md", "newsletters/deep-learning-weekly/2021/issue-220.md",
+                    "reviews/hippocampus-garden/2022.md", "topics/gans.md"):
+        assert files.search(changed), changed
+    assert not files.search("tests/roots/test-kb/index.md")
+
+
+# -- what the workflow runs ------------------------------------------------------------
+
+
+def test_workflow_triggers_permissions_and_concurrency() -> None:
+    workflow = load_yaml(WORKFLOW)
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert "pull_request" in triggers
+    assert triggers["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"]["cancel-in-progress"] is True
+    for job in workflow["jobs"].values():
+        assert job["runs-on"] == "ubuntu-latest"
+
+
+def test_workflow_runs_ci_run_then_builds_and_uploads_site_and_book() -> None:
+    steps = workflow_steps()
+    uses = [step.get("uses", "") for step in steps]
+    assert "actions/checkout@v4" in uses
+    setup = next(step for step in steps if step.get("uses") == "actions/setup-python@v5")
+    assert str(setup["with"]["python-version"]) == "3.11"
+
+    runs = [step["run"].strip() for step in steps if "run" in step]
+    assert "bash .ci/run" in runs
+    assert ".venv/bin/nox -s html" in runs
+    assert ".venv/bin/nox -s pdf" in runs
+    # the venv the sessions use is the one .ci/run creates
+    assert runs.index("bash .ci/run") < runs.index(".venv/bin/nox -s html")
+    assert runs.index("bash .ci/run") < runs.index(".venv/bin/nox -s pdf")
+
+    uploaded = [str(step["with"]["path"]).strip() for step in steps
+                if step.get("uses") == "actions/upload-artifact@v4"]
+    assert "_build/html" in uploaded
+    assert PDF in uploaded
+
+
+def test_the_pdf_the_workflow_uploads_is_the_one_nox_writes() -> None:
+    noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    assert f'PDF_NAME = "{Path(PDF).name}"' in noxfile
+
+
+# -- documented commands -------------------------------------------------------------
+
+
+def nox_sessions() -> set[str]:
+    """Names of the functions in noxfile.py decorated with @nox.session (or a name= given)."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call else decorator
+            if ast.unparse(target) not in ("nox.session", "session"):
+                continue
+            name = node.name
+            for keyword in call.keywords if call else ():
+                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                    name = keyword.value.value
+            names.add(name)
+    return names
+
+
+def test_noxfile_sessions_are_found() -> None:
+    assert {"html", "pdf", "tests", "lint", "serve", "new", "lock", "clean"} <= nox_sessions()
+
+
+@pytest.mark.parametrize("doc", DOCS + [PRE_COMMIT, WORKFLOW], ids=lambda p: p.name)
+def test_every_nox_session_mentioned_exists(doc: Path) -> None:
+    text = doc.read_text(encoding="utf-8")
+    mentioned = set(re.findall(r"\bnox\s+-s\s+([A-Za-z0-9_-]+)", text))
+    if doc.name in ("README.md", "CONTRIBUTING.md"):
+        assert mentioned, f"{doc.name} names no nox session"
+    missing = mentioned - nox_sessions()
+    assert not missing, f"{doc.name} mentions sessions noxfile.py does not define: {missing}"
+
+
+def first_code_block(markdown: str) -> list[str]:
+    match = re.search(r"^```[^\n]*\n(.*?)^```", markdown, re.S | re.M)
+    assert match, "no code block"
+    return [line for line in match[1].splitlines() if line.strip()]
+
+
+def command_of(line: str) -> str:
+    """The command of a shell line, without a trailing `# comment`."""
+    return re.sub(r"\s+#.*$", "", line).strip()
+
+
+def ci_run_commands() -> list[str]:
+    lines = CI_RUN.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_readme_commands_are_the_ones_ci_runs() -> None:
+    commands = [command_of(line) for line in first_code_block(
+        (ROOT / "README.md").read_text(encoding="utf-8"))]
+    assert len(commands) == 2, commands
+    build, test = commands
+    assert test.endswith("nox -s tests") and build.endswith("nox -s html")
+    # the test command is, character for character, the one .ci/run runs
+    assert test in ci_run_commands()
+    # the build command sets up the same way, then runs the session the workflow runs
+    setup = test.rsplit(" && ", 1)[0]
+    assert build == f"{setup} && .venv/bin/nox -s html"
+    assert ".venv/bin/nox -s html" in [s["run"].strip() for s in workflow_steps() if "run" in s]
+
+
+def test_contributing_uses_the_readme_set_up_line() -> None:
+    test = command_of(first_code_block((ROOT / "README.md").read_text(encoding="utf-8"))[1])
+    setup = test.rsplit(" && ", 1)[0]
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert first_code_block(contributing) == [setup]
+
+
+# -- CONTRIBUTING.md against the extension ----------------------------------------------
+
+
+def test_contributing_front_matter_table_matches_the_model() -> None:
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from kb import model
+
+    rows: dict[str, tuple[str, str]] = {}
+    for line in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and re.fullmatch(r"`[a-z_]+`", cells[0]):
+            rows[cells[0].strip("`")] = (cells[1], cells[3])
+    contract = {key for key in model.CONTRACT_KEYS}
+    assert set(rows) >= contract, f"keys missing from the table: {contract - set(rows)}"
+
+    def kinds(cell: str) -> set[str]:
+        return {part.strip() for part in cell.split(",")} - {""}
+
+    for key in contract - {"kind"}:
+        where, required = rows[key]
+        if key in model.COMMON_KEYS:
+            assert where == "any", key
+        else:
+            assert kinds(where) == {k for k, keys in model.KEYS_BY_KIND.items() if k and key in keys}, key
+        needed = {k for k, keys in model.REQUIRED_BY_KIND.items() if k and key in keys}
+        assert (kinds(required) if required != "none" else set()) == needed, key
+
+
+def test_warning_types_named_in_contributing_exist() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\bkb\.([a-z_]+)\b", text)) - {"lint", "scaffold"}
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "_ext" / "kb").glob("*.py"))
+    for subtype in sorted(named):
+        assert re.search(rf"""(subtype=|, )["']{subtype}["']""", source), f"kb.{subtype}"
