@@ -305,3 +305,16 @@ def test_topic_edit_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None
         "reviews/r2021", "index", "newsletters/n220", "topics/protein-structure", "topics/ai-for-science",
         "topics/gans", "topics/index",
     }
+
+
+def test_a_new_issue_rewrites_its_navigation_branch_not_the_whole_site(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-navigation", src)
+    Build(src)
+    add_issue_to_weekly(src)
+    again = Build(src)
+    assert again.read == ["newsletters/n3", "weekly"]
+    # the series page and every issue under it show the new issue in their navigation
+    assert {"weekly", "newsletters/n1", "newsletters/n2", "newsletters/n3"} <= again.written_docs
+    # a page elsewhere, whose navigation, neighbours and views are unchanged, is not rewritten
+    assert "topics/gans" not in again.written_docs

@@ -26,6 +26,9 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     # 'env': a change of series re-reads pages, since validation depends on it.
     app.add_config_value("kb_series", {}, "env", types=frozenset({dict}))
+    # "branch": the theme's navigation shows only the current branch, so a page
+    # added or retitled rewrites only the pages that show it; "site": all pages.
+    app.add_config_value("kb_navigation", "site", "html", types=frozenset({str}))
     app.add_domain(KnowledgeBaseDomain)
     for node_class in PLACEHOLDERS:
         app.add_node(
@@ -46,7 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", listeners.quiet_generated_references)
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

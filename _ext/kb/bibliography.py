@@ -15,7 +15,6 @@ from typing import Any, cast
 import pybtex.errors
 from docutils import nodes
 from pybtex.plugin import find_plugin
-from pybtex.richtext import Text
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -68,7 +67,8 @@ def _year(entry: Any) -> int | None:
 
 
 def _plain(latex: str) -> str:
-    return Text.from_latex(latex).render_as("text") if latex else ""
+    # braces only protect capitals; pybtex's full LaTeX parser costs ~20 ms a call
+    return " ".join(latex.replace("{", "").replace("}", "").split())
 
 
 def papers(env: BuildEnvironment) -> dict[str, Paper]:

@@ -38,7 +38,7 @@ PER_DOCUMENT = ("pages", "items", "refs", "views", "cites")
 class KnowledgeBaseDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 3
+    data_version = 4
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),
@@ -71,7 +71,7 @@ class KnowledgeBaseDomain(Domain):
         # Written by the env-updated handler (main process only) to know what to
         # rewrite; not per-document, so neither cleared nor merged.
         "fingerprints": {},  # docname -> digest of the generated content last written
-        "structure": "",  # digest of titles + toctrees last written (the navigation)
+        "navigation": {},  # what each page's navigation showed when last written
     }
     dangling_warnings = {
         "topic": "unknown topic %(target)r: use a slug or alias of a page in topics/",

@@ -267,9 +267,7 @@ def _fingerprint(
     shown: list[Any] = []
     keys = set(cited)
     for key in domain.data["views"].get(docname, ()):
-        text, view_cites = views.fingerprint(graph, key)
-        shown.append((key, text))
-        keys.update(view_cites)
+        shown.append((key, views.fingerprint(graph, key)))
     for ref in domain.data["refs"].get(docname, ()):
         target = graph.resolve(ref.reftype, ref.target)
         shown.append((ref.reftype, ref.target, target, _title_of(graph, ref.reftype, target)))
@@ -290,13 +288,53 @@ def _title_of(graph: model.KnowledgeGraph, reftype: str, target: str | None) -> 
     return page.title if page else None
 
 
-def _structure(env: BuildEnvironment) -> str:
-    """Titles and toctrees: what the theme's navigation and prev/next links show."""
-    return _digest([
-        sorted(env.found_docs),
-        sorted((doc, title.astext()) for doc, title in env.titles.items()),
-        sorted((doc, list(children)) for doc, children in env.toctree_includes.items()),
-    ])
+def _navigation(env: BuildEnvironment) -> tuple[dict[str, str], dict[str, str]]:
+    """What navigation shows, by page: each toctree's entries (with their titles), and
+    each page's parent, previous and next page (with theirs)."""
+    titles = {doc: title.astext() for doc, title in env.titles.items()}
+    entries = {parent: _digest([(child, titles.get(child)) for child in children])
+               for parent, children in env.toctree_includes.items()}
+    neighbours = {doc: _digest([(other, titles.get(other)) for other in related])
+                  for doc, related in env.collect_relations().items()}
+    return entries, neighbours
+
+
+def _subtree(env: BuildEnvironment, top: str) -> set[str]:
+    found, stack = set(), [top]
+    while stack:
+        doc = stack.pop()
+        if doc not in found:
+            found.add(doc)
+            stack.extend(env.toctree_includes.get(doc, ()))
+    return found
+
+
+def _stale_navigation(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> set[str]:
+    """Pages whose navigation shows something that changed since the last build.
+
+    Sphinx rewrites only the pages it re-read (and their toctree parents), but the
+    theme puts navigation into every page. With `kb_navigation = "branch"` (the
+    theme shows only the current branch, as sphinx-book-theme does with
+    collapse_navbar), a change to a toctree's entries (a page added, removed,
+    renamed or retitled) is shown by that toctree's page and the pages below it;
+    a change to the top-level toctree, by every page. With "site", any change
+    rewrites every page.
+    """
+    entries, neighbours = _navigation(env)
+    old = domain.data["navigation"]
+    old_entries, old_neighbours = old.get("entries", {}), old.get("neighbours", {})
+    domain.data["navigation"] = {"entries": entries, "neighbours": neighbours}
+    changed = {doc for doc in entries.keys() | old_entries.keys()
+               if entries.get(doc) != old_entries.get(doc)}
+    stale = {doc for doc in neighbours if neighbours[doc] != old_neighbours.get(doc)}
+    if not changed:
+        return stale
+    if env.config.kb_navigation != "branch" or env.config.root_doc in changed:
+        return set(env.found_docs)
+    for container in changed:
+        if container in env.found_docs:
+            stale |= _subtree(env, container)
+    return stale
 
 
 def check_and_schedule(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -322,13 +360,8 @@ def check_and_schedule(app: Sphinx, env: BuildEnvironment) -> list[str]:
     rewrite = {doc for doc in new if new[doc] != old.get(doc)}
     domain.data["fingerprints"] = new
 
-    structure = _structure(env)
-    if structure != domain.data["structure"]:
-        # Every page carries the site navigation: a new, removed or renamed page
-        # or a changed title makes the other pages' navigation stale.
-        rewrite |= env.found_docs
-        domain.data["structure"] = structure
-    return sorted(rewrite)
+    rewrite |= _stale_navigation(env, domain)
+    return sorted(rewrite & env.found_docs)
 
 
 def quiet_generated_references(app: Sphinx, domain: Any, node: addnodes.pending_xref) -> bool | None:

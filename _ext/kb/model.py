@@ -217,6 +217,13 @@ class Paper:
     anchor: str = ""
 
     @property
+    def label(self) -> str:
+        """'Jumper and Žídek, 2021', 'Jumper et al., 2021', as in an author-year citation."""
+        last = [a.name.split(",")[0].strip() for a in self.authors]
+        who = (f"{last[0]} et al." if len(last) > 2 else " and ".join(last)) or self.title
+        return f"{who}, {self.year}" if self.year else who
+
+    @property
     def link(self) -> tuple[str, str] | None:
         """(label, URL) of the best identifier."""
         if self.doi:

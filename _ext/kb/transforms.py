@@ -8,6 +8,7 @@ from docutils import nodes
 from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
+from sphinxcontrib.bibtex.nodes import raw_latex
 
 from . import bibliography, views
 from .nodes import kb_view
@@ -32,7 +33,15 @@ class ExpandGeneratedViews(SphinxPostTransform):
         # as Sphinx's own ReferencesResolver does (SphinxTransform.app is deprecated)
         builder = self.env._app.builder
 
+        latex = self.env._builder_cls.format == "latex"
+
         def link(todocname: str, anchor: str | None, children: list[nodes.Node]) -> nodes.Node:
+            if anchor and anchor.startswith(views.PAPER):
+                anchor = anchor.removeprefix(views.PAPER)
+                if latex:  # the entries are \bibitems, whose targets are named cite.<doc>:<id>
+                    target = f"cite.{todocname}:{anchor}"
+                    return nodes.inline("", "", raw_latex(f"\\hyperlink{{{target}}}{{"),
+                                        *children, raw_latex("}"))
             try:
                 return make_refnode(builder, docname, todocname, anchor, children)
             except NoUri:  # a page this output leaves out (the home page, in the book)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from itertools import groupby
 
 from docutils import nodes
-from sphinx import addnodes
 
 from .model import Entry, KnowledgeGraph, PageRecord, Paper
 
@@ -27,15 +26,9 @@ def plain_link(todocname: str, anchor: str | None, children: list[nodes.Node]) -
     return nodes.reference("", "", *children, refuri=target)
 
 
-def fingerprint(graph: KnowledgeGraph, key: str) -> tuple[str, set[str]]:
-    """What the view shows, as text, and the bibliography keys it cites."""
-    box = nodes.container("", *render(graph, key, "", plain_link))
-    cited = {
-        key
-        for ref in box.findall(addnodes.pending_xref) if ref.get("refdomain") == "cite"
-        for key in ref["reftarget"].split(",")
-    }
-    return box.pformat(), cited
+def fingerprint(graph: KnowledgeGraph, key: str) -> str:
+    """What the view shows, as text (papers included: their labels and entries)."""
+    return nodes.container("", *render(graph, key, "", plain_link)).pformat()
 
 
 def render(graph: KnowledgeGraph, key: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
@@ -53,13 +46,29 @@ def _heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
     return heading
 
 
-def _citations(keys: tuple[str, ...], docname: str) -> addnodes.pending_xref:
-    """A citation resolved by sphinxcontrib-bibtex, as `{cite:p}` would make it."""
-    target = ",".join(keys)
-    return addnodes.pending_xref(
-        target, nodes.inline(target, target), refdomain="cite", reftype="p",
-        reftarget=target, refdoc=docname, refexplicit=False, refwarn=True,
-    )
+# An anchor of this form names a paper's entry in the bibliography: the link maker
+# turns it into a link that also works in LaTeX, where the entries are \bibitems.
+PAPER = "paper:"
+
+
+def _citations(graph: KnowledgeGraph, keys: tuple[str, ...], link: LinkMaker) -> nodes.inline:
+    """'[Jumper et al., 2021; Evans et al., 2021]', each linked to its entry.
+
+    Written directly rather than as cite roles: sphinxcontrib-bibtex resolves each of
+    those by scanning every citation, and the generated views would add thousands.
+    """
+    box = nodes.inline(classes=["kb-citations"])
+    box += nodes.Text("[")
+    for index, key in enumerate(keys):
+        if index:
+            box += nodes.Text("; ")
+        paper = graph.papers.get(key)
+        if paper is None:
+            box += nodes.Text(key)  # unknown key: reported where it is cited
+        else:
+            box += link(paper.docname, PAPER + paper.anchor, [nodes.Text(paper.label)])
+    box += nodes.Text("]")
+    return box
 
 
 def _bullets(paragraphs: list[nodes.paragraph], classes: list[str]) -> nodes.bullet_list:
@@ -79,7 +88,7 @@ def _page_line(page: PageRecord, link: LinkMaker) -> nodes.paragraph:
     return para
 
 
-def _entry_paragraph(entry: Entry, docname: str, link: LinkMaker) -> nodes.paragraph:
+def _entry_paragraph(graph: KnowledgeGraph, entry: Entry, link: LinkMaker) -> nodes.paragraph:
     para = nodes.paragraph()
     para += link(entry.docname, entry.anchor or None, [nodes.Text(entry.title)])
     if entry.anchor:
@@ -91,7 +100,7 @@ def _entry_paragraph(entry: Entry, docname: str, link: LinkMaker) -> nodes.parag
         para += nodes.Text(f", {entry.date.display()}")
     if entry.cites:
         para += nodes.Text(". Cites ")
-        para += _citations(entry.cites, docname)
+        para += _citations(graph, entry.cites, link)
     return para
 
 
@@ -128,7 +137,7 @@ def render_listing(graph: KnowledgeGraph, slug: str, docname: str, link: LinkMak
     box += intro
     for year, group in groupby(entries, key=lambda e: e.date.year if e.date else None):
         box += _heading(str(year) if year else "Undated", 3, ["kb-listing-year"])
-        box += _bullets([_entry_paragraph(e, docname, link) for e in group], ["kb-listing"])
+        box += _bullets([_entry_paragraph(graph, e, link) for e in group], ["kb-listing"])
     return [box]
 
 
@@ -331,8 +340,7 @@ def render_page_references(graph: KnowledgeGraph, doc: str, docname: str, link: 
     for paper in papers:
         para = nodes.paragraph()
         para += nodes.Text(paper.text + " ")
-        # a citation, not a plain link: LaTeX moves the entries to the book's bibliography
-        para += _citations((paper.key,), docname)
+        para += _citations(graph, (paper.key,), link)
         paras.append(para)
     box += _bullets(paras, ["kb-page-references-list"])
     return [box]
@@ -356,9 +364,9 @@ def render_authors(graph: KnowledgeGraph, _: str, docname: str, link: LinkMaker)
             for index, paper in enumerate(papers):
                 if index:
                     para += nodes.Text("; ")
-                para += nodes.emphasis("", paper.title)
-                para += nodes.Text(" ")
-                para += _citations((paper.key,), docname)
+                para += link(paper.docname, PAPER + paper.anchor, [nodes.emphasis("", paper.title)])
+                if paper.year:
+                    para += nodes.Text(f" ({paper.year})")
                 sources = graph.cited_by(paper.key)
                 if sources:
                     para += nodes.Text(", discussed in ")
