@@ -136,6 +136,13 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Build a generated corpus and print the table: `nox -s bench -- --pages N --refs M`."""
+    install_locked(session)
+    session.run("python", str(ROOT / "bench" / "run.py"), *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pass `-- -m "not slow"` to skip the slow tests)."""
     install_locked(session)

@@ -7,6 +7,7 @@
 - transforms.py, views.py: rendering the generated views at write time.
 - indices.py: the topic index.
 - bibcheck.py, bibliography.py: refs.bib checks; papers, the paper and author indexes.
+- fastbib.py: sphinxcontrib-bibtex's domain with indexed lookups and cached formatting.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sphinx.application import Sphinx
 
 from . import bibliography, listeners
 from .domain import KnowledgeBaseDomain
+from .fastbib import IndexedBibtexDomain
 from .nodes import PLACEHOLDERS, depart_item_latex, kb_item, skip_placeholder, visit_item_latex
 from .transforms import ExpandGeneratedViews
 
@@ -24,6 +26,9 @@ __version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.bibtex")
+    # the same domain, with lookups indexed and formatted entries kept (fastbib.py)
+    app.add_domain(IndexedBibtexDomain, override=True)
     # 'env': a change of series re-reads pages, since validation depends on it.
     app.add_config_value("kb_series", {}, "env", types=frozenset({dict}))
     # "branch": the theme's navigation shows only the current branch, so a page
@@ -49,7 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", listeners.quiet_generated_references)
     return {
         "version": __version__,
-        "env_version": 6,
+        "env_version": 7,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -8,6 +8,8 @@ the domain object for the current build and dropped whenever a record changes.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Iterable, Iterator, Set
 from typing import Any
 
@@ -32,13 +34,13 @@ from .model import Citation, ItemRecord, KnowledgeGraph, PageRecord, Reference
 
 
 # the data keys that hold one entry per document
-PER_DOCUMENT = ("pages", "items", "refs", "views", "cites")
+PER_DOCUMENT = ("pages", "items", "refs", "views", "cites", "digests")
 
 
 class KnowledgeBaseDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 4
+    data_version = 5
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),
@@ -70,7 +72,9 @@ class KnowledgeBaseDomain(Domain):
         "views": {},  # docname -> sorted [view key] of generated views it shows
         # Written by the env-updated handler (main process only) to know what to
         # rewrite; not per-document, so neither cleared nor merged.
+        "digests": {},  # docname -> digest of all the records above for that page
         "fingerprints": {},  # docname -> digest of the generated content last written
+        "state": "",  # digest of every page's records and of refs.bib, when last written
         "navigation": {},  # what each page's navigation showed when last written
     }
     dangling_warnings = {
@@ -109,6 +113,8 @@ class KnowledgeBaseDomain(Domain):
             self.data["views"][docname] = views
         if cites:
             self.data["cites"][docname] = cites
+        self.data["digests"][docname] = hashlib.sha256(
+            pickle.dumps((page, items, refs, views, cites), protocol=4)).hexdigest()
         self._graph = None
 
     def clear_doc(self, docname: str) -> None:
@@ -131,8 +137,9 @@ class KnowledgeBaseDomain(Domain):
     def graph(self) -> KnowledgeGraph:
         """The whole knowledge base, indexed; built at most once per build."""
         if self._graph is None:
+            env = self.env
             self._graph = KnowledgeGraph(self.pages, self.items, self.data["refs"],
-                                         self.data["cites"], papers(self.env))
+                                         self.data["cites"], lambda: papers(env))
         return self._graph
 
     # -- references ----------------------------------------------------------------

@@ -108,7 +108,9 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         if node.get("refdomain") == "cite"
         for key in _cited_keys(node)
     ]
-    domain_of(env).note_page(docname, page, items, refs, view_keys, cites)
+    # ordinary pages are recorded too (kind None), so a backlink from one shows its title
+    record = page or model.PageRecord(docname, None, title)
+    domain_of(env).note_page(docname, record, items, refs, view_keys, cites)
 
 
 def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord | None) -> None:
@@ -232,6 +234,14 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _bib_state(env: BuildEnvironment) -> list[Any]:
+    try:
+        bibfiles = cast(Any, env.get_domain("cite")).bibdata.bibfiles
+    except Exception:  # sphinxcontrib-bibtex not loaded
+        return []
+    return sorted((str(path), info.mtime) for path, info in bibfiles.items())
+
+
 def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Per cited key, what its citations show; per page, the keys shown there.
 
@@ -350,15 +360,21 @@ def check_and_schedule(app: Sphinx, env: BuildEnvironment) -> list[str]:
         warn(problem.message, docname, problem.line, problem.subtype)
     bibliography.check_citations(env, graph, domain.data["cites"])
 
-    old = domain.data["fingerprints"]
-    new: dict[str, str] = {}
-    citations, cited = _citation_state(env)
-    for docname in sorted(env.found_docs):
-        fingerprint = _fingerprint(domain, docname, citations, cited.get(docname, []))
-        if fingerprint is not None:
-            new[docname] = fingerprint
-    rewrite = {doc for doc in new if new[doc] != old.get(doc)}
-    domain.data["fingerprints"] = new
+    # What every generated view shows is a function of the records and of refs.bib:
+    # when neither changed (a no-op, or an edit of text only), no view changed.
+    state = _digest([sorted(domain.data["digests"].items()), _bib_state(env)])
+    rewrite: set[str] = set()
+    if state != domain.data["state"]:
+        old = domain.data["fingerprints"]
+        new: dict[str, str] = {}
+        citations, cited = _citation_state(env)
+        for docname in sorted(env.found_docs):
+            fingerprint = _fingerprint(domain, docname, citations, cited.get(docname, []))
+            if fingerprint is not None:
+                new[docname] = fingerprint
+        rewrite = {doc for doc in new if new[doc] != old.get(doc)}
+        domain.data["fingerprints"] = new
+        domain.data["state"] = state
 
     rewrite |= _stale_navigation(env, domain)
     return sorted(rewrite & env.found_docs)

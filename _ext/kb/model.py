@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import groupby
 from dataclasses import dataclass, field
 from typing import Any
@@ -456,13 +456,15 @@ class KnowledgeGraph:
         items: Mapping[str, list[ItemRecord]],
         references: Mapping[str, list[Reference]] | None = None,
         citations: Mapping[str, list[Citation]] | None = None,
-        papers: Mapping[str, Paper] | None = None,
+        papers: Mapping[str, Paper] | Callable[[], Mapping[str, Paper]] | None = None,
     ) -> None:
         self.pages = dict(pages)
         self.items = {doc: list(recs) for doc, recs in items.items()}
         self.references = dict(references or {})
         self.citations = dict(citations or {})
-        self.papers = dict(papers or {})
+        # papers may be given as a function: formatting them is only needed for views
+        self._papers_source = papers
+        self._papers: dict[str, Paper] | None = None
         self.problems: list[tuple[str, Problem]] = []  # (docname, problem)
         self.topics: dict[str, TopicNode] = {}
         self.alias_to_slug: dict[str, str] = {}
@@ -766,6 +768,13 @@ class KnowledgeGraph:
         return sorted(self.topics, key=lambda s: (-self.count(s), self.topics[s].title.lower()))[:limit]
 
     # papers and authors --------------------------------------------------------------
+    @property
+    def papers(self) -> dict[str, Paper]:
+        if self._papers is None:
+            source = self._papers_source
+            self._papers = dict((source() if callable(source) else source) or {})
+        return self._papers
+
     def cited_on(self, docname: str) -> list[str]:
         """The keys a page cites (in its items or its text), each once, in page order."""
         keys = [c.key for c in self.citations.get(docname, ())]

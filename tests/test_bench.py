@@ -1,0 +1,39 @@
+"""The benchmark runs end to end on a small corpus, and the corpus is deterministic."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import corpus  # noqa: E402
+import run  # noqa: E402
+
+
+def test_corpus_is_deterministic(tmp_path):
+    corpus.Corpus(12, 30).write(tmp_path / "a", "kb")
+    corpus.Corpus(12, 30).write(tmp_path / "b", "kb")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.md"))
+    assert len(files) > 12 + 60
+    for path in files:
+        assert (tmp_path / "a" / path).read_text() == (tmp_path / "b" / path).read_text()
+
+
+@pytest.mark.slow
+def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
+    results = run.run(pages=12, refs=30, workdir=tmp_path / "bench")
+    by = {r.step: r for r in results}
+    assert list(by) == ["clean build -j 1", "clean build -j 2", "no-op rebuild",
+                        "edit one page's text", "add a topic to one page", "add one new issue",
+                        "extension off: clean -j 1"]
+    docs = by["clean build -j 1"].docs
+    assert by["clean build -j 1"].read == docs and by["clean build -j 1"].written >= docs
+    assert by["no-op rebuild"].read == 0 and by["no-op rebuild"].written == 0
+    assert by["edit one page's text"].read == 1
+    assert by["add a topic to one page"].read == 1
+    assert by["add one new issue"].read == 2  # the issue and its year's index
+    assert all(r.seconds > 0 and r.peak_mb > 0 for r in results)
+    table = run.report(results, 12, 30)
+    assert "extension overhead" in table and "no-op rebuild / clean build" in table
