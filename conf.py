@@ -71,6 +71,9 @@ suppress_warnings = ["bibtex.key_not_found"]
 html_theme = "sphinx_book_theme"
 html_title = "Deep Learning Knowledge Base"
 html_static_path = ["_static"]
+# _templates/sbt-sidebar-nav.html: the sidebar lists the current branch, rendered by
+# the kb extension from the toctree structure (PRODUCT.md, lesson 11)
+templates_path = ["_templates"]
 html_css_files = ["kb.css"]
 html_favicon = "_static/favicon.svg"
 html_logo = "_static/logo.svg"

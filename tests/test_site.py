@@ -279,5 +279,5 @@ def test_each_review_and_issue_lists_the_works_it_cites(site):
     refs = soup(site, "reviews/hippocampus-garden/2021-applications").select(
         ".kb-page-references li")
     assert len(refs) == 4  # Jumper, Chen (Codex), Carlini, Howard
-    assert all(li.select_one("span.bibtex-citation a[href^='../../references.html#']")
+    assert all(li.select_one("span.kb-citations a[href^='../../references.html#']")
                for li in refs)

@@ -6,6 +6,7 @@
 - listeners.py: reading pages into records; deciding what to rewrite.
 - transforms.py, views.py: rendering the generated views at write time.
 - indices.py: the topic index.
+- navigation.py: the sidebar's current branch, from the toctree structure.
 - bibcheck.py, bibliography.py: refs.bib checks; papers, the paper and author indexes.
 - fastbib.py: sphinxcontrib-bibtex's domain with indexed lookups and cached formatting.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import bibliography, listeners
+from . import bibliography, listeners, navigation
 from .domain import KnowledgeBaseDomain
 from .fastbib import IndexedBibtexDomain
 from .nodes import PLACEHOLDERS, depart_item_latex, kb_item, skip_placeholder, visit_item_latex
@@ -52,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # decides the citations the graph's papers come from
     app.connect("env-updated", listeners.check_and_schedule, priority=600)
     app.connect("warn-missing-reference", listeners.quiet_generated_references)
+    app.connect("html-page-context", navigation.add_to_context)
     return {
         "version": __version__,
         "env_version": 7,

@@ -30,6 +30,7 @@ from .directives import (
     TopicsOverviewDirective,
 )
 from .indices import TopicIndex
+from .navigation import Navigation
 from .model import Citation, ItemRecord, KnowledgeGraph, PageRecord, Reference
 
 
@@ -88,6 +89,7 @@ class KnowledgeBaseDomain(Domain):
     }
 
     _graph: KnowledgeGraph | None = None
+    _navigation: Navigation | None = None
 
     # -- records -----------------------------------------------------------------
     @property
@@ -116,11 +118,13 @@ class KnowledgeBaseDomain(Domain):
         self.data["digests"][docname] = hashlib.sha256(
             pickle.dumps((page, items, refs, views, cites), protocol=4)).hexdigest()
         self._graph = None
+        self._navigation = None
 
     def clear_doc(self, docname: str) -> None:
         for key in PER_DOCUMENT:
             self.data[key].pop(docname, None)
         self._graph = None
+        self._navigation = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for key in PER_DOCUMENT:
@@ -128,10 +132,19 @@ class KnowledgeBaseDomain(Domain):
                 if docname in docnames:
                     self.data[key][docname] = value
         self._graph = None
+        self._navigation = None
 
     def forget_graph(self) -> None:
         """Rebuild the graph on next use (after sphinxcontrib-bibtex re-formatted citations)."""
         self._graph = None
+        self._navigation = None
+
+    @property
+    def navigation(self) -> Navigation:
+        """The toctree structure, indexed for the sidebar; built at most once per build."""
+        if self._navigation is None:
+            self._navigation = Navigation(self.env)
+        return self._navigation
 
     @property
     def graph(self) -> KnowledgeGraph:

@@ -356,6 +356,7 @@ def check_and_schedule(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = domain_of(env)
     domain.forget_graph()  # sphinxcontrib-bibtex has just re-formatted the citations
     graph = domain.graph
+    domain.navigation  # built here, before parallel writers fork, so each need not
     for docname, problem in graph.problems:
         warn(problem.message, docname, problem.line, problem.subtype)
     bibliography.check_citations(env, graph, domain.data["cites"])

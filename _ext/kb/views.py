@@ -27,8 +27,30 @@ def plain_link(todocname: str, anchor: str | None, children: list[nodes.Node]) -
 
 
 def fingerprint(graph: KnowledgeGraph, key: str) -> str:
-    """What the view shows, as text (papers included: their labels and entries)."""
+    """What the view shows, as text (papers included: their labels and entries).
+
+    The two views that grow with the site (a topic's listing, a page's related
+    pages) are described by the data they are rendered from, which is much cheaper
+    than rendering them; the others are rendered with page-independent links.
+    """
+    kind, _, argument = key.partition(":")
+    if kind == "listing" and argument in graph.topics:
+        return repr((graph.topics[argument].title, [graph.topics[s].title for s in graph.descendants(argument)],
+                     [(e.docname, e.anchor, e.title, e.kind, e.page_title, e.date, e.position,
+                       [_paper_shown(graph, k) for k in e.cites]) for e in graph.listing(argument)]))
+    if kind == "related":
+        return repr([(doc, _page_shown(graph.pages[doc]), [graph.topics[s].title for s in shared])
+                     for doc, shared in graph.related(argument)])
     return nodes.container("", *render(graph, key, "", plain_link)).pformat()
+
+
+def _paper_shown(graph: KnowledgeGraph, key: str) -> tuple:
+    paper = graph.papers.get(key)
+    return (key, paper.label, paper.docname, paper.anchor) if paper else (key,)
+
+
+def _page_shown(page: PageRecord) -> tuple:
+    return (page.title, page.kind, page.date)
 
 
 def render(graph: KnowledgeGraph, key: str, docname: str, link: LinkMaker) -> list[nodes.Node]:
