@@ -217,6 +217,7 @@ class Corpus:
             html_favicon = {str(PROJECT / '_static' / 'favicon.svg')!r}
             html_logo = {str(PROJECT / '_static' / 'logo.svg')!r}
             kb_series = {series!r}
+            templates_path = [{str(PROJECT / '_templates')!r}] if {flavour!r} == "kb" else []
             sys.path.insert(0, {str(Path(__file__).parent)!r})
             extensions = [e for e in extensions if {flavour!r} == "kb" or e != "kb"] + ["probe"]
             suppress_warnings = ["kb.bib_uncited", "bibtex.key_not_found"]
