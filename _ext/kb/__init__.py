@@ -20,8 +20,8 @@ from sphinx.application import Sphinx
 from . import bibliography, listeners, navigation
 from .domain import KnowledgeBaseDomain
 from .fastbib import IndexedBibtexDomain
-from .nodes import PLACEHOLDERS, depart_item_latex, kb_item, skip_placeholder, visit_item_latex
-from .transforms import ExpandGeneratedViews
+from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
+from .transforms import DecoratePaperIndex, depart_view, visit_view
 
 __version__ = "0.1.0"
 
@@ -36,13 +36,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # added or retitled rewrites only the pages that show it; "site": all pages.
     app.add_config_value("kb_navigation", "site", "html", types=frozenset({str}))
     app.add_domain(KnowledgeBaseDomain)
-    for node_class in PLACEHOLDERS:
-        app.add_node(
-            node_class,
-            **{fmt: (skip_placeholder, None) for fmt in ("html", "latex", "text", "man", "texinfo")},
-        )
+    app.add_node(kb_view, **{fmt: (visit_view, depart_view)
+                             for fmt in ("html", "latex", "text", "man", "texinfo")})
     app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
-    app.add_post_transform(ExpandGeneratedViews)
+    app.add_post_transform(DecoratePaperIndex)
     app.connect("source-read", listeners.stash_front_matter)
     # before Sphinx's title collector (priority 500), so a front-matter title counts
     app.connect("doctree-read", listeners.collect_page, priority=400)
@@ -56,7 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", navigation.add_to_context)
     return {
         "version": __version__,
-        "env_version": 7,
+        "env_version": 8,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

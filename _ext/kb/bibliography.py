@@ -149,7 +149,7 @@ class PaperIndexDirective(BibliographyDirective):
 
         box = nodes.container(classes=["kb-paper-index"])
         box.extend(super().run())
-        return [box, view("paper-index")]
+        return [box, view("paper-index", self.env.docname)]
 
 
 def decorate_paper_index(document: nodes.document, graph: KnowledgeGraph, builder_format: str,

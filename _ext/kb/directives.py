@@ -148,7 +148,7 @@ class ViewDirective(SphinxDirective):
         return self.key
 
     def run(self) -> list[nodes.Node]:
-        node = view(self.view_key())
+        node = view(self.view_key(), self.env.docname)
         self.set_source_info(node)
         return [node]
 

@@ -119,16 +119,16 @@ def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord |
         return
     body = next(iter(doctree.findall(nodes.section)), None) or doctree
     if page.kind == "topic":
-        body += view(f"listing:{page.slug}")
-        body += view(f"backlinks:topic:{page.slug}")
+        body += view(f"listing:{page.slug}", docname)
+        body += view(f"backlinks:topic:{page.slug}", docname)
         return
     for item in doctree.findall(nodes.container):
         if item.get("kb_item"):
-            item += view(f"item-backlinks:{docname}#{item['ids'][0]}")
-    body += view(f"references:{docname}")
-    body += view(f"series-nav:{docname}")
-    body += view(f"related:{docname}")
-    body += view(f"backlinks:{docname}")
+            item += view(f"item-backlinks:{docname}#{item['ids'][0]}", docname)
+    body += view(f"references:{docname}", docname)
+    body += view(f"series-nav:{docname}", docname)
+    body += view(f"related:{docname}", docname)
+    body += view(f"backlinks:{docname}", docname)
 
 
 def _enclosing_item(node: nodes.Node) -> str:

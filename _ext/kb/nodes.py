@@ -1,10 +1,8 @@
-"""The placeholder node for the generated views.
+"""The placeholder node for the generated views, and the item node.
 
-Put in the doctree at read time with a `key` naming the view ('listing:gans',
-'related:<docname>', ...; see views.RENDERERS) and replaced by standard docutils
-nodes by `transforms.ExpandGeneratedViews` at write time, for every builder. The
-visitors only guard against a builder that skips post-transforms: they drop the
-placeholder instead of failing.
+A placeholder is put in the doctree at read time with a `key` naming the view
+('listing:gans', 'related:<docname>', ...; see views.RENDERERS) and the page it
+is on; every builder's translator renders it at write time (transforms.visit_view).
 """
 
 from __future__ import annotations
@@ -18,8 +16,8 @@ class kb_view(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
     """A generated view; `key` says which."""
 
 
-def view(key: str) -> kb_view:
-    return kb_view(key=key)
+def view(key: str, docname: str) -> kb_view:
+    return kb_view(key=key, docname=docname)
 
 
 class kb_item(nodes.container):  # noqa: N801
@@ -40,8 +38,4 @@ def depart_item_latex(self: Any, node: kb_item) -> None:
     self.depart_container(node)
 
 
-def skip_placeholder(self: nodes.NodeVisitor, node: nodes.Node) -> None:
-    raise nodes.SkipNode
 
-
-PLACEHOLDERS = (kb_view,)
