@@ -52,13 +52,24 @@ def check_bibfiles(app: Sphinx) -> None:
     for key, entry in cite.bibdata.data.entries.items():
         if not entry.persons and "title" not in entry.fields:
             entry.fields["title"] = f"[{key}: incomplete entry, see refs.bib]"
+    checked = cast(Any, app.env.get_domain("kb")).data["bibcheck"]
     for path in bib_paths(app):
         if not path.exists():
             continue  # sphinxcontrib-bibtex reports a missing file itself
-        _, problems = bibcheck.read(path)
+        problems = _checked(checked, path)[1]
         for problem in problems:
             logger.warning(problem.message, location=f"{path}:{problem.line}",
                            type="kb", subtype=problem.subtype)
+
+
+def _checked(checked: dict[str, Any], path: Path) -> tuple[dict[str, int], list[Any]]:
+    """(line of each entry, problems) of a bib file, read again only when it changed."""
+    mtime = path.stat().st_mtime_ns
+    found = checked.get(str(path))
+    if found is None or found[0] != mtime:
+        entries, problems = bibcheck.read(path)
+        found = checked[str(path)] = (mtime, {k: e.line for k, e in entries.items()}, problems)
+    return found[1], found[2]
 
 
 def _year(entry: Any) -> int | None:
@@ -117,15 +128,16 @@ def check_citations(env: BuildEnvironment, graph: KnowledgeGraph,
                     logger.warning(bibcheck.unknown_key(key, known),
                                    location=(docname, item.line), type="kb", subtype="citation")
     bibfiles = cite.bibdata.bibfiles
+    checked = cast(Any, env.get_domain("kb")).data["bibcheck"]
     for path, bibfile in bibfiles.items():
         uncited = [key for key in bibfile.keys if key not in cited]
-        if not uncited:
+        if not uncited or not Path(path).exists():
             continue
-        entries, _ = bibcheck.read(Path(path)) if Path(path).exists() else ({}, [])
+        lines, _ = _checked(checked, Path(path))
         for key in uncited:
-            if key not in entries:
+            if key not in lines:
                 continue  # a malformed entry, reported as such
-            line = entries[key].line
+            line = lines[key]
             logger.warning(f"entry {key!r} is not cited anywhere: cite it from an item or "
                            "remove it (silence with suppress_warnings = ['kb.bib_uncited'])",
                            location=f"{path}:{line}" if line else str(path),

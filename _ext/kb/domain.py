@@ -41,7 +41,7 @@ PER_DOCUMENT = ("pages", "items", "refs", "views", "cites", "digests")
 class KnowledgeBaseDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 5
+    data_version = 6
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),
@@ -76,6 +76,7 @@ class KnowledgeBaseDomain(Domain):
         "digests": {},  # docname -> digest of all the records above for that page
         "fingerprints": {},  # docname -> digest of the generated content last written
         "state": "",  # digest of every page's records and of refs.bib, when last written
+        "bibcheck": {},  # bib file -> (mtime, line of each entry, problems), see bibliography
         "navigation": {},  # what each page's navigation showed when last written
     }
     dangling_warnings = {
