@@ -35,3 +35,19 @@ def build_copy(testroot: str, workdir: Path, buildername: str = "html", **kwargs
     finally:
         app.cleanup()
     return app
+
+
+def strict_build(testroot: str, workdir: Path, buildername: str = "html"):
+    """Build a test root nitpicky; fail on any warning. LaTeX: return the .tex text."""
+    app = build_copy(testroot, workdir, buildername, confoverrides={"nitpicky": True})
+    assert not app.warning.getvalue()
+    if buildername == "latex":
+        return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
+    return app
+
+
+def page(app, name: str):
+    """A built HTML page, parsed."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")

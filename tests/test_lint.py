@@ -113,6 +113,8 @@ def test_mistake_is_reported_as_file_line_message(tmp_path, capsys, mistake):
     assert reported, f"nothing at {where}\n{out}"
     for part in mistake.says:
         assert any(part in line for line in reported), f"{part!r} not in {reported}"
+    # one mistake, one message (not also once per item, page or pass that sees it)
+    assert sum(mistake.says[0] in line for line in out.splitlines()) == 1, out
     assert "Traceback" not in out + err
 
 

@@ -8,28 +8,19 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_copy
+from conftest import page, strict_build
 from sphinx.testing.util import SphinxTestApp
 
 
 @pytest.fixture(scope="module")
 def html(tmp_path_factory):
-    app = build_copy("navigation", tmp_path_factory.mktemp("nav-html"),
-                     confoverrides={"nitpicky": True})
-    assert not app.warning.getvalue()
-    return app
+    return strict_build("navigation", tmp_path_factory.mktemp("nav-html"))
 
 
 @pytest.fixture(scope="module")
 def latex(tmp_path_factory):
-    app = build_copy("navigation", tmp_path_factory.mktemp("nav-latex"), "latex",
-                     confoverrides={"nitpicky": True})
-    assert not app.warning.getvalue()
-    return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
+    return strict_build("navigation", tmp_path_factory.mktemp("nav-latex"), "latex")
 
-
-def page(app, name: str) -> BeautifulSoup:
-    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
 
 
 def texts(soup: BeautifulSoup, selector: str) -> list[str]:

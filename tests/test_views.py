@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
-from conftest import build_copy
-
-
-def page(app, name: str) -> BeautifulSoup:
-    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+from conftest import page, strict_build
 
 
 @pytest.fixture(scope="module")
 def html(tmp_path_factory):
-    app = build_copy("kb", tmp_path_factory.mktemp("html"), confoverrides={"nitpicky": True})
-    assert not app.warning.getvalue()
-    return app
+    return strict_build("kb", tmp_path_factory.mktemp("html"))
 
 
 @pytest.fixture(scope="module")
 def latex(tmp_path_factory):
-    app = build_copy("kb", tmp_path_factory.mktemp("latex"), "latex",
-                     confoverrides={"nitpicky": True})
-    assert not app.warning.getvalue()
-    return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
+    return strict_build("kb", tmp_path_factory.mktemp("latex"), "latex")
 
 
 def test_item_is_an_addressable_entry(html):

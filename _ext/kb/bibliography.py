@@ -22,6 +22,7 @@ from sphinxcontrib.bibtex.directives import BibliographyDirective
 
 from . import bibcheck
 from .model import Author, Citation, KnowledgeGraph, Paper, author_key
+from .nodes import view
 
 logger = logging.getLogger(__name__)
 PLAINTEXT = find_plugin("pybtex.backends", "plaintext")()
@@ -108,9 +109,12 @@ def papers(env: BuildEnvironment) -> dict[str, Paper]:
     return found
 
 
-def check_citations(env: BuildEnvironment, graph: KnowledgeGraph,
-                    citations: dict[str, list[Citation]]) -> None:
-    """Unknown keys (with a suggestion) and entries nobody cites; on every build."""
+def check_citations(env: BuildEnvironment, citations: dict[str, list[Citation]]) -> None:
+    """Unknown keys (with a suggestion) and entries nobody cites; on every build.
+
+    `citations` holds every cite role of every page, in items or not (an item's
+    `:cites:` option is written as a cite role too), so each is checked once.
+    """
     cite = cast(Any, env.get_domain("cite"))
     known = set(cite.bibdata.data.entries)
     cited: set[str] = set()
@@ -120,13 +124,6 @@ def check_citations(env: BuildEnvironment, graph: KnowledgeGraph,
             if citation.key not in known:
                 logger.warning(bibcheck.unknown_key(citation.key, known),
                                location=(docname, citation.line), type="kb", subtype="citation")
-    for docname in sorted(graph.items):
-        for item in graph.items[docname]:
-            for key in item.cites:
-                cited.add(key)
-                if key not in known:
-                    logger.warning(bibcheck.unknown_key(key, known),
-                                   location=(docname, item.line), type="kb", subtype="citation")
     bibfiles = cite.bibdata.bibfiles
     checked = cast(Any, env.get_domain("kb")).data["bibcheck"]
     for path, bibfile in bibfiles.items():
@@ -157,8 +154,6 @@ class PaperIndexDirective(BibliographyDirective):
     option_spec: dict[str, Any] = {}
 
     def run(self) -> list[nodes.Node]:
-        from .nodes import view
-
         box = nodes.container(classes=["kb-paper-index"])
         box.extend(super().run())
         return [box, view("paper-index", self.env.docname)]
@@ -178,12 +173,11 @@ def decorate_paper_index(document: nodes.document, graph: KnowledgeGraph, builde
             continue  # LaTeX gathers all citations into the book's bibliography
         for entry in entries:
             entry.parent.remove(entry)
-        box.children = []
-        papers = {paper.key: paper for paper in graph.papers.values()}
+        box.children = []  # the (now empty) list sphinxcontrib-bibtex made
         order = {c["ids"][0]: c for c in entries}
         for year, group in graph.papers_by_year():
             heading = nodes.rubric(str(year or "Undated"), str(year or "Undated"),
                                    classes=["kb-paper-year"])
             heading["heading-level"] = 2
             box += heading
-            box += [order[p.anchor] for p in group if p.key in papers and p.anchor in order]
+            box += [order[p.anchor] for p in group if p.anchor in order]

@@ -71,9 +71,9 @@ class KnowledgeBaseDomain(Domain):
         "refs": {},  # docname -> [Reference] of the kb references it makes
         "cites": {},  # docname -> [Citation] of the works its cite roles name
         "views": {},  # docname -> sorted [view key] of generated views it shows
+        "digests": {},  # docname -> digest of all the records above for that page
         # Written by the env-updated handler (main process only) to know what to
         # rewrite; not per-document, so neither cleared nor merged.
-        "digests": {},  # docname -> digest of all the records above for that page
         "fingerprints": {},  # docname -> digest of the generated content last written
         "state": "",  # digest of every page's records and of refs.bib, when last written
         "bibcheck": {},  # bib file -> (mtime, line of each entry, problems), see bibliography

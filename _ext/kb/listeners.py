@@ -11,6 +11,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+# the cite roles' target syntax ("{pre}key{post},key2"), parsed their way
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from . import bibliography, frontmatter, model, views
 from .directives import topic_reference
@@ -19,10 +21,6 @@ from .nodes import kb_view, view
 
 logger = logging.getLogger(__name__)
 
-try:  # the cite roles' target syntax ("{pre}key{post},key2"), parsed their way
-    from sphinxcontrib.bibtex.citation_target import parse_citation_targets
-except ImportError:  # pragma: no cover - sphinxcontrib-bibtex is a dependency
-    parse_citation_targets = None
 
 
 def warn(message: str, docname: str, line: int | None, subtype: str) -> None:
@@ -49,8 +47,7 @@ def _cited_keys(node: nodes.Element) -> list[str]:
         if ref.get("refdomain") != "cite":
             continue
         try:
-            targets = parse_citation_targets(ref["reftarget"]) if parse_citation_targets else ()
-            keys.extend(t.key for t in targets)
+            keys.extend(t.key for t in parse_citation_targets(ref["reftarget"]))
         except ValueError:
             continue  # sphinxcontrib-bibtex reports the malformed target itself
     return keys
@@ -235,10 +232,7 @@ def _digest(value: Any) -> str:
 
 
 def _bib_state(env: BuildEnvironment) -> list[Any]:
-    try:
-        bibfiles = cast(Any, env.get_domain("cite")).bibdata.bibfiles
-    except Exception:  # sphinxcontrib-bibtex not loaded
-        return []
+    bibfiles = cast(Any, env.get_domain("cite")).bibdata.bibfiles
     return sorted((str(path), info.mtime) for path, info in bibfiles.items())
 
 
@@ -250,10 +244,7 @@ def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, li
     pages that show them to be rewritten (the stale global bibliography of
     PRODUCT.md lesson 8). These are the inputs for that.
     """
-    try:
-        cite = cast(Any, env.get_domain("cite"))
-    except Exception:  # sphinxcontrib-bibtex not loaded: nothing to track
-        return {}, {}
+    cite = cast(Any, env.get_domain("cite"))
     shown: dict[str, Any] = {}
     keys_by_doc: dict[str, list[str]] = {}
     for citation in cite.citations:
@@ -359,7 +350,7 @@ def check_and_schedule(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain.navigation  # built here, before parallel writers fork, so each need not
     for docname, problem in graph.problems:
         warn(problem.message, docname, problem.line, problem.subtype)
-    bibliography.check_citations(env, graph, domain.data["cites"])
+    bibliography.check_citations(env, domain.data["cites"])
 
     # What every generated view shows is a function of the records and of refs.bib:
     # when neither changed (a no-op, or an edit of text only), no view changed.

@@ -167,7 +167,7 @@ class ItemRecord:
     title: str
     kind: str
     topics: tuple[TopicRef, ...] = ()
-    cites: tuple[str, ...] = ()
+    cites: tuple[str, ...] = ()  # the keys of the cite roles in its body, for listings
     url: str | None = None
     line: int | None = None
 
@@ -777,10 +777,7 @@ class KnowledgeGraph:
 
     def cited_on(self, docname: str) -> list[str]:
         """The keys a page cites (in its items or its text), each once, in page order."""
-        keys = [c.key for c in self.citations.get(docname, ())]
-        for item in self.items.get(docname, ()):
-            keys.extend(item.cites)
-        return list(dict.fromkeys(keys))
+        return list(dict.fromkeys(c.key for c in self.citations.get(docname, ())))
 
     def cited_by(self, key: str) -> list[tuple[str, str]]:
         """(docname, anchor) of every item or page text citing the work, in page order."""
@@ -789,10 +786,6 @@ class KnowledgeGraph:
             for docname, cites in self.citations.items():
                 for cite in cites:
                     found[cite.key].add((docname, cite.anchor))
-            for docname, records in self.items.items():
-                for item in records:
-                    for cited in item.cites:
-                        found[cited].add((docname, item.anchor))
             order = {(d, i.anchor): n for d, recs in self.items.items() for n, i in enumerate(recs)}
             self._cited_by = {
                 k: sorted(v, key=lambda s: (s[0], order.get(s, -1))) for k, v in found.items()}
