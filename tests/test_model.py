@@ -21,9 +21,8 @@ from kb.model import (
     PartialDate,
     Problem,
     TopicRef,
-    check_url,
-    read_front_matter,
 )
+from kb.contract import check_url, read_front_matter
 
 DATE_FIX = "write YYYY-MM-DD, or YYYY-MM when the day is not known"
 URL_FIX = "write an absolute http:// or https:// address"

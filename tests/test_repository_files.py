@@ -241,26 +241,26 @@ def test_contributing_uses_the_readme_set_up_line() -> None:
 
 def test_contributing_front_matter_table_matches_the_model() -> None:
     sys.path.insert(0, str(ROOT / "_ext"))
-    from kb import model
+    from kb import contract
 
     rows: dict[str, tuple[str, str]] = {}
     for line in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) == 4 and re.fullmatch(r"`[a-z_]+`", cells[0]):
             rows[cells[0].strip("`")] = (cells[1], cells[3])
-    contract = {key for key in model.CONTRACT_KEYS}
-    assert set(rows) >= contract, f"keys missing from the table: {contract - set(rows)}"
+    keys = set(contract.CONTRACT_KEYS)
+    assert set(rows) >= keys, f"keys missing from the table: {keys - set(rows)}"
 
     def kinds(cell: str) -> set[str]:
         return {part.strip() for part in cell.split(",")} - {""}
 
-    for key in contract - {"kind"}:
+    for key in keys - {"kind"}:
         where, required = rows[key]
-        if key in model.COMMON_KEYS:
+        if key in contract.COMMON_KEYS:
             assert where == "any", key
         else:
-            assert kinds(where) == {k for k, keys in model.KEYS_BY_KIND.items() if k and key in keys}, key
-        needed = {k for k, keys in model.REQUIRED_BY_KIND.items() if k and key in keys}
+            assert kinds(where) == {k for k, keys in contract.KEYS_BY_KIND.items() if k and key in keys}, key
+        needed = {k for k, keys in contract.REQUIRED_BY_KIND.items() if k and key in keys}
         assert (kinds(required) if required != "none" else set()) == needed, key
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import frontmatter, model
+from kb import contract, frontmatter, model
 from kb.scaffold import add_toctree_entry, entry_target, find_toctree, main
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ def check_contract(root: Path, relpath: str) -> model.PageRecord:
     assert fm.error is None
     series = {
         "hippocampus-garden": {"kind": "review"}, "deep-learning-weekly": {"kind": "newsletter"}}
-    record, problems = model.read_front_matter(relpath[:-3], "t", fm.data, fm.lines, series)
+    record, problems = contract.read_front_matter(relpath[:-3], "t", fm.data, fm.lines, series)
     assert problems == []
     assert record is not None
     return record

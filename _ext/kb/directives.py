@@ -8,7 +8,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import model
+from . import contract, model
 from .nodes import kb_item, view
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def item_kind(argument: str | None) -> str:
 
 def http_url(argument: str | None) -> str:
     try:
-        return model.check_url(argument or "")
+        return contract.check_url(argument or "")
     except model.FrontMatterError as err:
         raise ValueError(str(err)) from None
 

@@ -14,7 +14,7 @@ from sphinx.util import logging
 # the cite roles' target syntax ("{pre}key{post},key2"), parsed their way
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from . import bibliography, frontmatter, model, views
+from . import bibliography, contract, frontmatter, model, views
 from .directives import topic_reference
 from .domain import KnowledgeBaseDomain
 from .nodes import kb_view, view
@@ -70,7 +70,7 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
 
     title_node = _first_title(doctree)
     title = title_node.astext() if title_node is not None else docname
-    page, problems = model.read_front_matter(docname, title, fm.data, fm.lines, app.config.kb_series)
+    page, problems = contract.read_front_matter(docname, title, fm.data, fm.lines, app.config.kb_series)
     for problem in problems:
         warn(problem.message, docname, problem.line, problem.subtype)
     if page is not None and "title" in fm.data and page.title != title:

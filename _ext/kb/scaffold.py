@@ -6,7 +6,7 @@
 (`nox -s new -- <arguments>` runs it.) No Sphinx build is needed: the series come
 from conf.py's `kb_series`, existing pages are read with `frontmatter.load`, and the
 page written is checked against the front-matter contract with
-`model.read_front_matter` before anything touches the disk. Every mistake is one
+`contract.read_front_matter` before anything touches the disk. Every mistake is one
 line, `error: <what>; <what to do>`, on stderr, with exit status 2.
 """
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import frontmatter, model
+from . import contract, frontmatter, model
 
 EXIT_ERROR = 2
 SECTIONS = {"newsletter": "newsletters", "review": "reviews"}
@@ -363,7 +363,7 @@ def _check_page(root: Path, page: Path, text: str, title: str,
     """The new page must satisfy the front-matter contract (the build's own check)."""
     fm = frontmatter.load(text)
     docname = _rel(root, page).removesuffix(".md")
-    record, problems = model.read_front_matter(docname, title, fm.data, fm.lines, series)
+    record, problems = contract.read_front_matter(docname, title, fm.data, fm.lines, series)
     if fm.error or record is None or problems:
         message = fm.error or (problems[0].message if problems else "the page has no kind")
         raise ScaffoldError(f"{message}; correct the command's arguments")
