@@ -72,7 +72,8 @@ html_theme = "sphinx_book_theme"
 html_title = "Deep Learning Knowledge Base"
 html_static_path = ["_static"]
 # _templates/sbt-sidebar-nav.html: the sidebar lists the current branch, rendered by
-# the kb extension from the toctree structure (PRODUCT.md, lesson 11)
+# the kb extension from the toctree structure, so a page costs what its branch holds,
+# not what the whole site holds
 templates_path = ["_templates"]
 html_css_files = ["kb.css"]
 html_favicon = "_static/favicon.svg"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kb import contract, frontmatter, model
-from kb.scaffold import add_toctree_entry, entry_target, find_toctree, main
+from kb.scaffold import main
+from kb.toctrees import add_toctree_entry, entry_target, find_toctree
 
 PROJECT = Path(__file__).resolve().parents[1]
 CONTENT = ("conf.py", "index.md", "references.md", "authors.md", "archive.md", "book.md",
@@ -56,8 +57,8 @@ def check_contract(root: Path, relpath: str) -> model.PageRecord:
     """The written page passes the build's own front-matter validation."""
     fm = frontmatter.load((root / relpath).read_text(encoding="utf-8"))
     assert fm.error is None
-    series = {
-        "hippocampus-garden": {"kind": "review"}, "deep-learning-weekly": {"kind": "newsletter"}}
+    series = {slug: model.Series(slug, slug, None, kind) for slug, kind in (
+        ("hippocampus-garden", "review"), ("deep-learning-weekly", "newsletter"))}
     record, problems = contract.read_front_matter(relpath[:-3], "t", fm.data, fm.lines, series)
     assert problems == []
     assert record is not None

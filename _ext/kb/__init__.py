@@ -1,14 +1,35 @@
-"""The knowledge-base Sphinx extension: registration only (see the modules for the parts).
+"""The knowledge-base Sphinx extension. This module only registers the parts.
 
-- model.py, frontmatter.py: the data model and front-matter contract (no Sphinx).
-- domain.py: the `kb` domain, holding all state keyed by docname.
-- directives.py, nodes.py: the item directive and the view placeholders.
-- listeners.py: reading pages into records; deciding what to rewrite.
-- transforms.py, views.py: rendering the generated views at write time.
-- indices.py: the topic index.
-- navigation.py: the sidebar's current branch, from the toctree structure.
-- bibcheck.py, bibliography.py: refs.bib checks; papers, the paper and author indexes.
-- fastbib.py: sphinxcontrib-bibtex's domain with indexed lookups and cached formatting.
+The pure model (no Sphinx import), then the Sphinx glue in the order a build runs:
+
+    model.py        records: PageRecord, ItemRecord, Reference, Citation, Paper, Series...
+    frontmatter.py  YAML front matter with the line of every key
+    contract.py     the front-matter contract: YAML -> PageRecord + located problems
+    graph.py        KnowledgeGraph, by concern: taxonomy.py (topics), catalogue.py
+                    (series, issues, dates), listings.py (entries per topic),
+                    links.py (references, backlinks, related), papers.py (works, authors)
+    viewdata.py     ViewKey -> what each generated view shows, as plain data
+
+    config.py       config-inited   kb_series as Series records, checked; kb_navigation
+    bibliography.py builder-inited  refs.bib loaded despite errors, checked with lines
+    collect.py      source-read     front matter parsed
+    directives.py     (parsing)     kb:item records its ItemRecord; views get placeholders
+    collect.py      doctree-read    PageRecord, references, citations -> domain.note_page
+    domain.py         (state)       the records by docname; clear_doc, merge_domaindata
+    check.py        env-updated     problems across pages, unknown citation keys
+    schedule.py     env-updated     fingerprints + navigation -> the pages to rewrite
+    render.py       (writing)       each placeholder rendered from its view's data;
+                    doctree-resolved  the paper index decorated
+    navigation.py   html-page-context  the sidebar's current branch
+    indices.py      (writing)       the topic index (HTML, and LaTeX with page numbers)
+    fastbib.py      sphinxcontrib-bibtex's domain, indexed; Paper records for the graph
+
+A front-matter `topics:` value goes frontmatter.load -> contract.read_front_matter
+(PageRecord.topics) -> listings.TopicListings (resolved, per topic) ->
+viewdata.listing (rows) -> render.render_listing (nodes).
+
+lint.py (`nox -s lint`) and scaffold.py (`nox -s new`) are command-line tools on
+the same model.
 """
 
 from __future__ import annotations
@@ -17,11 +38,18 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import bibliography, listeners, navigation
+from .bibliography import setup_bibliography
+from .check import setup_check
+from .collect import setup_collect
+from .config import setup_config
+from .directives import setup_directives
 from .domain import KnowledgeBaseDomain
 from .fastbib import IndexedBibtexDomain
+from .indices import setup_indices
+from .navigation import setup_navigation
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
-from .transforms import DecoratePaperIndex, depart_view, visit_view
+from .render import decorate_paper_index, depart_view, visit_view
+from .schedule import setup_schedule
 
 __version__ = "0.1.0"
 
@@ -30,30 +58,22 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     # the same domain, with lookups indexed and formatted entries kept (fastbib.py)
     app.add_domain(IndexedBibtexDomain, override=True)
-    # 'env': a change of series re-reads pages, since validation depends on it.
-    app.add_config_value("kb_series", {}, "env", types=frozenset({dict}))
-    # "branch": the theme's navigation shows only the current branch, so a page
-    # added or retitled rewrites only the pages that show it; "site": all pages.
-    app.add_config_value("kb_navigation", "site", "html", types=frozenset({str}))
     app.add_domain(KnowledgeBaseDomain)
+    setup_config(app)
+    setup_directives(app)
+    setup_indices(app)
+    setup_bibliography(app)
+    setup_collect(app)
+    setup_check(app)
+    setup_schedule(app)
     app.add_node(kb_view, **{fmt: (visit_view, depart_view)
                              for fmt in ("html", "latex", "text", "man", "texinfo")})
     app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
-    app.add_post_transform(DecoratePaperIndex)
-    app.connect("source-read", listeners.stash_front_matter)
-    # before Sphinx's title collector (priority 500), so a front-matter title counts
-    app.connect("doctree-read", listeners.collect_page, priority=400)
-    # around sphinxcontrib-bibtex's loading of the bib files (priority 500)
-    app.connect("builder-inited", bibliography.hold_bib_errors, priority=400)
-    app.connect("builder-inited", bibliography.check_bibfiles, priority=600)
-    # after sphinxcontrib-bibtex's own env-updated handler (priority 500), which
-    # decides the citations the graph's papers come from
-    app.connect("env-updated", listeners.check_and_schedule, priority=600)
-    app.connect("warn-missing-reference", listeners.quiet_generated_references)
-    app.connect("html-page-context", navigation.add_to_context)
+    app.connect("doctree-resolved", decorate_paper_index)
+    setup_navigation(app)
     return {
         "version": __version__,
-        "env_version": 8,
+        "env_version": 9,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

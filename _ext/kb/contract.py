@@ -12,7 +12,16 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .model import PAGE_KINDS, FrontMatterError, PageRecord, PartialDate, Problem, TopicRef, suggest
+from .model import (
+    PAGE_KINDS,
+    FrontMatterError,
+    PageRecord,
+    PartialDate,
+    Problem,
+    Series,
+    TopicRef,
+    suggest,
+)
 
 # Which front-matter keys each kind of page may carry, and which it must.
 COMMON_KEYS = ("kind", "title", "authors")
@@ -78,7 +87,7 @@ def read_front_matter(
     title: str,
     data: Mapping[str, Any],
     lines: Mapping[str, Any],
-    series: Mapping[str, Mapping[str, Any]],
+    series: Mapping[str, Series],
 ) -> tuple[PageRecord | None, list[Problem]]:
     """Validate one page's front matter against the contract.
 
@@ -156,8 +165,8 @@ def read_front_matter(
                f"; define it in kb_series in conf.py (known: {', '.join(sorted(series)) or 'none'})"),
                "series")
         values.pop("series")
-    elif name is not None and series[name].get("kind", kind) != kind:
-        report("series", f"series {name!r} holds {series[name]['kind']} pages, not {kind} pages",
+    elif name is not None and series[name].kind not in (None, kind):
+        report("series", f"series {name!r} holds {series[name].kind} pages, not {kind} pages",
                "series")
 
     topic_lines = lines.get("topics[]")

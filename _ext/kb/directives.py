@@ -1,15 +1,26 @@
-"""Directives: `kb:item` (an entry of a review or issue) and the view placeholders."""
+"""Directives and roles: `kb:item` (an entry of a review or issue), the view
+placeholders, and the reference roles (kb:topic, kb:item, kb:issue, kb:review)."""
 
 from __future__ import annotations
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+# the cite roles' target syntax ("{pre}key{post},key2"), parsed their way
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
 from . import contract, model
-from .nodes import kb_item, view
+from .config import series_of
+from .nodes import joined, kb_item, kb_view
+from .viewdata import ViewKey
+
+# where the items of the page being read are recorded (env.temp_data)
+ITEMS = "kb_items"
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +65,25 @@ def topic_reference(name: str, docname: str) -> addnodes.pending_xref:
         refdoc=docname, refexplicit=False, refwarn=False, kb_generated=True)
 
 
+def cited_keys(node: nodes.Element) -> list[str]:
+    """The keys of the cite roles in `node` (itself one, or containing some), in order."""
+    keys: list[str] = []
+    for ref in node.findall(addnodes.pending_xref):
+        if ref.get("refdomain") != "cite":
+            continue
+        try:
+            keys.extend(t.key for t in parse_citation_targets(ref["reftarget"]))
+        except ValueError:
+            continue  # sphinxcontrib-bibtex reports the malformed target itself
+    return keys
+
+
 class ItemDirective(SphinxDirective):
     """One item: a title (the argument), a kind, topics, a link, and a body.
 
-    The node it returns is a standard `container` (so every builder renders it)
-    carrying the item's fields as attributes; `listeners.collect_page` turns those
-    into an `ItemRecord` when the document has been read.
+    It renders the item as a `kb_item` container and records it as an
+    `ItemRecord` in the page's read-time data (`env.temp_data[ITEMS]`), which
+    `collect.collect_page` hands to the domain once the page is read.
     """
 
     required_arguments = 1
@@ -83,21 +107,13 @@ class ItemDirective(SphinxDirective):
                 title, ", ".join(model.ITEM_KINDS),
                 location=self.get_location(), type="kb", subtype="item",
             )
-        anchor = self.options.get("id") or model.slugify(title)
         kind = self.options.get("kind", "article")
         topics = self.options.get("topics", [])
         url = self.options.get("url")
-
         item = kb_item(classes=["kb-item", f"kb-kind-{kind}"])
         self.set_source_info(item)
-        item["kb_item"] = True
-        item["kb_title"] = title
-        item["kb_kind"] = kind
-        item["kb_topics"] = topics
-        item["kb_url"] = url or ""
+        anchor = self._unique_anchor(self.options.get("id") or model.slugify(title), item.line)
         item["kb_anchor"] = anchor
-        if "topics" in option_lines:
-            item["kb_topics_line"] = option_lines["topics"]
         item["ids"].append(anchor)
 
         # its heading level is set from the section depth once the page is read
@@ -112,10 +128,7 @@ class ItemDirective(SphinxDirective):
         meta += nodes.inline("", kind.capitalize(), classes=["kb-item-kind"])
         if topics:
             meta += nodes.Text(" · Topics: ")
-            for index, name in enumerate(topics):
-                if index:
-                    meta += nodes.Text(", ")
-                meta += topic_reference(name, self.env.docname)
+            meta.extend(joined(([topic_reference(name, self.env.docname)] for name in topics), ", "))
         item += meta
         item += self.parse_content_to_nodes(allow_section_headings=False)
         discussed = self.options.get("cites", [])
@@ -123,8 +136,24 @@ class ItemDirective(SphinxDirective):
             # as cite roles, so sphinxcontrib-bibtex lists and links these works too
             item += self.parse_text_to_nodes(
                 f"Discusses {{cite:p}}`{','.join(discussed)}`.", offset=self.content_offset)
+
+        topics_line = option_lines.get("topics", item.line)
+        self.env.temp_data.setdefault(ITEMS, []).append(model.ItemRecord(
+            docname=self.env.docname, anchor=anchor, title=title, kind=kind,
+            topics=tuple(model.TopicRef(name, topics_line) for name in topics),
+            cites=tuple(dict.fromkeys(cited_keys(item))), url=url, line=item.line))
         return [item]
 
+    def _unique_anchor(self, anchor: str, line: int | None) -> str:
+        """The anchor, or a free variant of it if an earlier item of the page has it."""
+        taken = {record.anchor for record in self.env.temp_data.get(ITEMS, ())}
+        if anchor not in taken:
+            return anchor
+        unique = next(f"{anchor}-{n}" for n in range(2, 10**6) if f"{anchor}-{n}" not in taken)
+        logger.warning(f"two items on this page have the anchor {anchor!r}; give this one "
+                       f":id: {unique} (or another unique id)",
+                       location=(self.env.docname, line), type="kb", subtype="item")
+        return unique
 
     def _option_lines(self) -> dict[str, int]:
         """Source line of each `:name:` option as written (validated or not)."""
@@ -139,16 +168,19 @@ class ItemDirective(SphinxDirective):
 
 
 class ViewDirective(SphinxDirective):
-    """Place a generated view here; subclasses say which (`key`)."""
+    """Place a generated view here; subclasses say which (`kind`, and `argument()`)."""
 
-    key = ""
+    kind = ""
     option_spec = {"limit": directives.positive_int}
 
-    def view_key(self) -> str:
-        return self.key
+    def argument(self) -> str:
+        return ""
+
+    def key(self) -> ViewKey:
+        return ViewKey(self.kind, self.argument())
 
     def run(self) -> list[nodes.Node]:
-        node = view(self.view_key(), self.env.docname)
+        node = kb_view(key=self.key(), docname=self.env.docname)
         self.set_source_info(node)
         return [node]
 
@@ -156,33 +188,37 @@ class ViewDirective(SphinxDirective):
 class TopicsOverviewDirective(ViewDirective):
     """The topic hierarchy, with the number of entries under each topic."""
 
-    key = "overview"
+    kind = "overview"
 
 
 class BusiestTopicsDirective(ViewDirective):
     """The topics with the most entries (`:limit:`, default 8)."""
 
-    def view_key(self) -> str:
-        return f"busiest:{self.options.get('limit', 8)}"
+    kind = "busiest"
+
+    def argument(self) -> str:
+        return str(self.options.get("limit", 8))
 
 
 class NewestDirective(ViewDirective):
     """The newest reviews and issues (`:limit:`, default 5), with their summaries."""
 
-    def view_key(self) -> str:
-        return f"newest:{self.options.get('limit', 5)}"
+    kind = "newest"
+
+    def argument(self) -> str:
+        return str(self.options.get("limit", 5))
 
 
 class AuthorIndexDirective(ViewDirective):
     """Every author of a cited work, with their works and the pages that discuss them."""
 
-    key = "authors"
+    kind = "authors"
 
 
 class TimelineDirective(ViewDirective):
     """Every review and issue, oldest first, dated at the precision known."""
 
-    key = "timeline"
+    kind = "timeline"
 
 
 class ArchiveDirective(ViewDirective):
@@ -191,12 +227,28 @@ class ArchiveDirective(ViewDirective):
     optional_arguments = 1
     option_spec = {}
 
-    def view_key(self) -> str:
+    def key(self) -> ViewKey:
         if not self.arguments:
-            return "archive-year"
+            return ViewKey("archive-year")
         series = self.arguments[0].strip()
-        if series not in self.config.kb_series:
+        known = series_of(self.config)
+        if series not in known:
             logger.warning("unknown series %r%s; define it in kb_series in conf.py", series,
-                           model.suggest(series, self.config.kb_series),
+                           model.suggest(series, known),
                            location=self.get_location(), type="kb", subtype="series")
-        return f"series:{series}"
+        return ViewKey("series", series)
+
+
+def setup_directives(app: Sphinx) -> None:
+    for name, directive in (
+        ("item", ItemDirective),
+        ("topics-overview", TopicsOverviewDirective),
+        ("busiest-topics", BusiestTopicsDirective),
+        ("newest", NewestDirective),
+        ("timeline", TimelineDirective),
+        ("archive", ArchiveDirective),
+        ("author-index", AuthorIndexDirective),
+    ):
+        app.add_directive_to_domain("kb", name, directive)
+    for role in ("topic", "item", "issue", "review"):
+        app.add_role_to_domain("kb", role, XRefRole())

@@ -2,36 +2,43 @@
 
 Everything the extension knows lives in `self.data`, which Sphinx pickles with the
 environment; `clear_doc` and `merge_domaindata` keep it right under incremental
-and parallel reads. The `KnowledgeGraph` built from it is derived data: cached on
-the domain object for the current build and dropped whenever a record changes.
+and parallel reads. Each data key has a typed property. The `KnowledgeGraph` built
+from the records is derived data: cached on the domain object for the current
+build and dropped whenever a record changes.
+
+Its directives, roles and index are registered by the modules that define them
+(see `__init__.py`), so this module imports only the model.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Iterable, Iterator, Set
-from typing import Any
+from collections.abc import Iterator, Set
+from functools import cached_property
+from typing import Any, NamedTuple, cast
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.domains import Domain, ObjType
-from sphinx.roles import XRefRole
+from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
-from .bibliography import PaperIndexDirective, papers
-from .directives import (
-    ArchiveDirective,
-    AuthorIndexDirective,
-    BusiestTopicsDirective,
-    ItemDirective,
-    NewestDirective,
-    TimelineDirective,
-    TopicsOverviewDirective,
-)
-from .indices import TopicIndex
+from .fastbib import cite_domain
+from .graph import KnowledgeGraph
+from .model import Citation, ItemRecord, PageRecord, Reference
 from .navigation import Navigation
-from .model import Citation, ItemRecord, KnowledgeGraph, PageRecord, Reference
+from .viewdata import ViewKey
+
+
+class PageData(NamedTuple):
+    """What one page contributes to the knowledge base, as read from it."""
+
+    page: PageRecord  # its front matter (kind None for an ordinary page)
+    items: list[ItemRecord]  # its items, in page order
+    references: list[Reference]  # the kb references it makes
+    views: list[ViewKey]  # the generated views it shows
+    citations: list[Citation]  # the works its cite roles name
 
 
 # the data keys that hold one entry per document
@@ -41,38 +48,21 @@ PER_DOCUMENT = ("pages", "items", "refs", "views", "cites", "digests")
 class KnowledgeBaseDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 6
+    data_version = 7
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),
         "issue": ObjType("issue", "issue"),
         "review": ObjType("review", "review"),
     }
-    directives = {
-        "item": ItemDirective,
-        "topics-overview": TopicsOverviewDirective,
-        "busiest-topics": BusiestTopicsDirective,
-        "newest": NewestDirective,
-        "timeline": TimelineDirective,
-        "archive": ArchiveDirective,
-        "paper-index": PaperIndexDirective,
-        "author-index": AuthorIndexDirective,
-    }
-    roles = {
-        "topic": XRefRole(),
-        "item": XRefRole(),
-        "issue": XRefRole(),
-        "review": XRefRole(),
-    }
-    indices = [TopicIndex]
     initial_data: dict[str, Any] = {
-        "pages": {},  # docname -> PageRecord (pages with a kind)
+        "pages": {},  # docname -> PageRecord
         "items": {},  # docname -> [ItemRecord], in page order
         "refs": {},  # docname -> [Reference] of the kb references it makes
         "cites": {},  # docname -> [Citation] of the works its cite roles name
-        "views": {},  # docname -> sorted [view key] of generated views it shows
+        "views": {},  # docname -> sorted [ViewKey] of generated views it shows
         "digests": {},  # docname -> digest of all the records above for that page
-        # Written by the env-updated handler (main process only) to know what to
+        # Written by the env-updated handlers (main process only) to know what to
         # rewrite; not per-document, so neither cleared nor merged.
         "fingerprints": {},  # docname -> digest of the generated content last written
         "state": "",  # digest of every page's records and of refs.bib, when last written
@@ -89,10 +79,7 @@ class KnowledgeBaseDomain(Domain):
                   "where a series has several reviews of one year), e.g. hippocampus-garden/2022",
     }
 
-    _graph: KnowledgeGraph | None = None
-    _navigation: Navigation | None = None
-
-    # -- records -----------------------------------------------------------------
+    # -- the data, typed ------------------------------------------------------------
     @property
     def pages(self) -> dict[str, PageRecord]:
         return self.data["pages"]
@@ -101,94 +88,123 @@ class KnowledgeBaseDomain(Domain):
     def items(self) -> dict[str, list[ItemRecord]]:
         return self.data["items"]
 
-    def note_page(
-        self, docname: str, page: PageRecord | None, items: list[ItemRecord],
-        refs: list[Reference], views: Iterable[str], cites: list[Citation],
-    ) -> None:
-        if page is not None:
-            self.pages[docname] = page
-        if items:
-            self.items[docname] = items
-        views = sorted(set(views))
-        if refs:
-            self.data["refs"][docname] = refs
-        if views:
-            self.data["views"][docname] = views
-        if cites:
-            self.data["cites"][docname] = cites
-        self.data["digests"][docname] = hashlib.sha256(
-            pickle.dumps((page, items, refs, views, cites), protocol=4)).hexdigest()
-        self._graph = None
-        self._navigation = None
+    @property
+    def references(self) -> dict[str, list[Reference]]:
+        return self.data["refs"]
+
+    @property
+    def citations(self) -> dict[str, list[Citation]]:
+        return self.data["cites"]
+
+    @property
+    def views(self) -> dict[str, list[ViewKey]]:
+        return self.data["views"]
+
+    @property
+    def digests(self) -> dict[str, str]:
+        return self.data["digests"]
+
+    @property
+    def bibcheck(self) -> dict[str, Any]:
+        return self.data["bibcheck"]
+
+    # what the last build wrote, to compare the next one with (schedule.py)
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        return self.data["fingerprints"]
+
+    @fingerprints.setter
+    def fingerprints(self, value: dict[str, str]) -> None:
+        self.data["fingerprints"] = value
+
+    @property
+    def state(self) -> str:
+        return self.data["state"]
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.data["state"] = value
+
+    @property
+    def navigation_shown(self) -> dict[str, dict[str, str]]:
+        return self.data["navigation"]
+
+    @navigation_shown.setter
+    def navigation_shown(self, value: dict[str, dict[str, str]]) -> None:
+        self.data["navigation"] = value
+
+    # -- records ---------------------------------------------------------------------
+    def note_page(self, docname: str, found: PageData) -> None:
+        self.pages[docname] = found.page
+        views = sorted(set(found.views))
+        for key, value in (("items", found.items), ("refs", found.references),
+                           ("views", views), ("cites", found.citations)):
+            if value:
+                self.data[key][docname] = value
+        self.digests[docname] = hashlib.sha256(pickle.dumps(
+            (found.page, found.items, found.references, views, found.citations),
+            protocol=4)).hexdigest()
+        self.forget_graph()
 
     def clear_doc(self, docname: str) -> None:
         for key in PER_DOCUMENT:
             self.data[key].pop(docname, None)
-        self._graph = None
-        self._navigation = None
+        self.forget_graph()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for key in PER_DOCUMENT:
             for docname, value in otherdata[key].items():
                 if docname in docnames:
                     self.data[key][docname] = value
-        self._graph = None
-        self._navigation = None
+        self.forget_graph()
 
     def forget_graph(self) -> None:
-        """Rebuild the graph on next use (after sphinxcontrib-bibtex re-formatted citations)."""
-        self._graph = None
-        self._navigation = None
+        """Rebuild the graph and navigation on next use (records or citations changed)."""
+        self.__dict__.pop("graph", None)
+        self.__dict__.pop("navigation", None)
 
-    @property
+    @cached_property
     def navigation(self) -> Navigation:
         """The toctree structure, indexed for the sidebar; built at most once per build."""
-        if self._navigation is None:
-            self._navigation = Navigation(self.env)
-        return self._navigation
+        return Navigation(self.env)
 
-    @property
+    @cached_property
     def graph(self) -> KnowledgeGraph:
         """The whole knowledge base, indexed; built at most once per build."""
-        if self._graph is None:
-            env = self.env
-            self._graph = KnowledgeGraph(self.pages, self.items, self.data["refs"],
-                                         self.data["cites"], lambda: papers(env))
-        return self._graph
+        # the papers are asked for only when a view shows them
+        return KnowledgeGraph(self.pages, self.items, self.references, self.citations,
+                              cite_domain(self.env).papers)
 
     # -- references ----------------------------------------------------------------
-    def resolve_xref(
-        self, env: Any, fromdocname: str, builder: Any, typ: str, target: str,
-        node: addnodes.pending_xref, contnode: nodes.Element,
-    ) -> nodes.reference | None:
+    def _target(self, typ: str, target: str) -> tuple[str, str | None, str] | None:
+        """(docname, anchor, title) of what a reference of type `typ` names."""
+        graph = self.graph
         if typ == "item":
-            item = self.graph.find_item(target)
-            if item is None:
-                return None
-            if not node.get("refexplicit"):
-                contnode = nodes.inline("", item.title, classes=contnode.get("classes", []))
-            return make_refnode(builder, fromdocname, item.docname, item.anchor, contnode,
-                                item.title)
+            item = graph.links.find_item(target)
+            return (item.docname, item.anchor, item.title) if item else None
         if typ in ("issue", "review"):
-            found = self.graph.find_page(typ, target)
-            if found is None:
-                return None
-            title = self.graph.pages[found].title
-            if not node.get("refexplicit"):
-                contnode = nodes.inline("", title, classes=contnode.get("classes", []))
-            return make_refnode(builder, fromdocname, found, None, contnode, title)
-        if typ != "topic":
-            return None
-        slug = self.graph.resolve_topic(target)
+            found = graph.catalogue.find(typ, target)
+            return (found, None, graph.pages[found].title) if found else None
+        slug = graph.taxonomy.resolve(target) if typ == "topic" else None
         if slug is None:
             return None
-        topic = self.graph.topics[slug]
+        topic = graph.taxonomy.topics[slug]
+        return topic.docname, None, topic.title
+
+    def resolve_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Any, typ: str, target: str,
+        node: addnodes.pending_xref, contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        found = self._target(typ, target)
+        if found is None:
+            return None
+        docname, anchor, title = found
         if not node.get("refexplicit"):
-            contnode = nodes.inline("", topic.title, classes=contnode.get("classes", []))
-        return make_refnode(builder, fromdocname, topic.docname, None, contnode, topic.title)
+            contnode = nodes.inline("", title, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
 
     def resolve_any_xref(
-        self, env: Any, fromdocname: str, builder: Any, target: str,
+        self, env: BuildEnvironment, fromdocname: str, builder: Any, target: str,
         node: addnodes.pending_xref, contnode: nodes.Element,
     ) -> list[tuple[str, nodes.reference]]:
         found = []
@@ -200,13 +216,18 @@ class KnowledgeBaseDomain(Domain):
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         graph = self.graph
-        for slug, topic in sorted(graph.topics.items()):
+        for slug, topic in sorted(graph.taxonomy.topics.items()):
             yield slug, topic.title, "topic", topic.docname, "", 1
         for docname in sorted(graph.items):
             for item in graph.items[docname]:
                 yield f"{docname}#{item.anchor}", item.title, "item", docname, item.anchor, 0
-        for (series, number), docname in sorted(graph.issue_docs.items()):
+        for (series, number), docname in sorted(graph.catalogue.issue_docs.items()):
             yield f"{series}/{number}", graph.pages[docname].title, "issue", docname, "", 1
-        for (series, year), docnames in sorted(graph.review_docs.items()):
+        for (series, year), docnames in sorted(graph.catalogue.review_docs.items()):
             if len(docnames) == 1:
                 yield f"{series}/{year}", graph.pages[docnames[0]].title, "review", docnames[0], "", 1
+
+
+def kb_domain(env: BuildEnvironment) -> KnowledgeBaseDomain:
+    """The `kb` domain of a build, typed."""
+    return cast(KnowledgeBaseDomain, env.get_domain("kb"))

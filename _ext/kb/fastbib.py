@@ -1,8 +1,10 @@
 """sphinxcontrib-bibtex's domain, made linear for a knowledge base of thousands of pages.
 
 After every read (also when nothing was read), sphinxcontrib-bibtex decides each
-bibliography's entries and formats every cited entry again. Two parts of that
-grow with the site (PRODUCT.md, lesson 8):
+bibliography's entries and formats every cited entry again. Three parts of that
+grow with the site, or cost time on every build (measured on 200 pages citing a
+2,000-entry refs.bib, the filtered per-page bibliographies alone took most of a
+107 s build):
 
 - the filter scans every citation reference for every entry (entries x references),
   and the citation order looks each reference's page up in a list (references x pages);
@@ -14,7 +16,13 @@ grow with the site (PRODUCT.md, lesson 8):
 This subclass indexes the references and citations once per build, looks the
 backend up once, and keeps each entry's formatted text between builds, keyed by
 what it is made from (style, entry, label). Its output is sphinxcontrib-bibtex's
-own: the same entries, order, text and links.
+own: the same entries, order, text and links (tests/test_fastbib.py compares the
+two). It also gives the knowledge graph its `Paper` records (`papers`).
+
+It overrides methods of sphinxcontrib-bibtex's domain that are not a documented
+API (`env_updated`, `resolve_xref`, `get_all_cited_keys`, `get_filtered_entries`,
+`get_formatted_entries`) and uses its private `_FilterVisitor`; the test pins the
+behaviour they rely on, so an upgrade that changes it fails there first.
 """
 
 from __future__ import annotations
@@ -22,18 +30,21 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
+import docutils.nodes
 import pybtex.plugin
 from pybtex.richtext import Tag
 from pybtex.style import FormattedEntry
 from pybtex.style.template import FieldIsMissing
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
-import docutils.nodes
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
 from sphinxcontrib.bibtex.style.referencing import format_references
 from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
+
+from .model import Author, Paper, author_key
 
 logger = logging.getLogger(__name__)
 PLAINTEXT = pybtex.plugin.find_plugin("pybtex.backends", "plaintext")()
@@ -84,20 +95,18 @@ class IndexedBibtexDomain(BibtexDomain):
     def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
         """sphinxcontrib-bibtex's resolve_xref, with citations looked up by key."""
         keys = {t.key: t for t in parse_citation_targets(target)}
-        # as upstream: a key's citation on this page wins over one elsewhere (the
-        # last of each in the citation list); this page's keys come first, each
-        # group in the order of the citation list
-        local: dict[str, Any] = {}
-        other: dict[str, Any] = {}
+        # as upstream's dict comprehensions over the citation list: a key's citation
+        # on this page wins over one elsewhere; each key takes the place of its first
+        # citation in the list and the value of its last; this page's keys come first
+        local: dict[str, tuple[int, Any]] = {}
+        other: dict[str, tuple[int, Any]] = {}
         for key in keys:
             for citation in self._citations_of(key):
-                if citation.bibliography_key.docname == fromdocname:
-                    local[key] = citation
-                else:
-                    other[key] = citation
-        citations = {c.key: c for c in sorted(local.values(), key=self._order)}
-        citations.update({c.key: c for c in sorted(other.values(), key=self._order)
-                          if c.key not in citations})
+                found = local if citation.bibliography_key.docname == fromdocname else other
+                found[key] = (found[key][0] if key in found else self._order(citation), citation)
+        citations = {key: c for key, (_, c) in sorted(local.items(), key=lambda kv: kv[1][0])}
+        for key, (_, citation) in sorted(other.items(), key=lambda kv: kv[1][0]):
+            citations.setdefault(key, citation)
         for key in keys:
             if key not in citations:
                 logger.warning('could not find bibtex key "%s"' % key, location=node,
@@ -181,3 +190,43 @@ class IndexedBibtexDomain(BibtexDomain):
             found = style.format_entry(label, entry)
         fresh[key] = found
         return found
+
+    # -- the knowledge graph's papers -----------------------------------------------
+    def papers(self) -> dict[str, Paper]:
+        """Every cited work, from the citations formatted for this build."""
+        found: dict[str, Paper] = {}
+        for citation in self.citations:
+            entry = citation.entry
+            authors = tuple(
+                Author(author_key(" ".join(p.first_names + p.middle_names),
+                                  " ".join(p.prelast_names + p.last_names)), _plain(str(p)))
+                for p in entry.persons.get("author", ())
+            )
+            found[citation.key] = Paper(
+                key=citation.key,
+                title=_plain(entry.fields.get("title", citation.key)),
+                text=citation.formatted_entry.text.render(PLAINTEXT),
+                year=_year(entry),
+                authors=authors,
+                doi=entry.fields.get("doi"),
+                eprint=entry.fields.get("eprint"),
+                url=entry.fields.get("url"),
+                docname=citation.bibliography_key.docname,
+                anchor=citation.citation_id,
+            )
+        return found
+
+
+def _year(entry: Any) -> int | None:
+    digits = "".join(c for c in entry.fields.get("year", "") if c.isdigit())
+    return int(digits[:4]) if len(digits) >= 4 else None
+
+
+def _plain(latex: str) -> str:
+    # braces only protect capitals; pybtex's full LaTeX parser costs ~20 ms a call
+    return " ".join(latex.replace("{", "").replace("}", "").split())
+
+
+def cite_domain(env: BuildEnvironment) -> IndexedBibtexDomain:
+    """sphinxcontrib-bibtex's `cite` domain of a build (this subclass), typed."""
+    return cast(IndexedBibtexDomain, env.get_domain("cite"))

@@ -16,8 +16,8 @@ import yaml
 @dataclass
 class FrontMatter:
     data: dict[str, Any] = field(default_factory=dict)
-    # key -> 1-based line; list-valued keys -> list of lines of their elements,
-    # and "<key>" itself maps to the key's line under lines[key + ":key"]
+    # key -> its 1-based line; "<key>[]" -> the lines of a list's elements;
+    # "" -> the line of the opening `---`
     lines: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     error_line: int | None = None

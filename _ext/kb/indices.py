@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from sphinx.application import Sphinx
 from sphinx.domains import Index, IndexEntry
 
 from .model import PAGE_ANCHOR
@@ -26,18 +27,19 @@ class TopicIndex(Index):
     ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
         domain: KnowledgeBaseDomain = self.domain  # type: ignore[assignment]
         graph = domain.graph
+        topics = graph.taxonomy.topics
         wanted = set(docnames) if docnames is not None else None
         content: dict[str, list[IndexEntry]] = defaultdict(list)
-        for slug in sorted(graph.topics, key=lambda s: graph.topics[s].title.lower()):
-            topic = graph.topics[slug]
+        for slug in sorted(topics, key=lambda s: topics[s].title.lower()):
+            topic = topics[slug]
             entries = [
-                e for e in graph.direct.get(slug, ())
+                e for e in graph.listings.direct.get(slug, ())
                 if wanted is None or e.docname in wanted
             ]
             if wanted is not None and topic.docname not in wanted and not entries:
                 continue
             letter = topic.title[0].upper()
-            parent = graph.topics[topic.parent].title if topic.parent else ""
+            parent = topics[topic.parent].title if topic.parent else ""
             content[letter].append(IndexEntry(
                 topic.title, 1 if entries else 0, topic.docname, PAGE_ANCHOR,
                 f"in {parent}" if parent else "", "", ""))
@@ -46,3 +48,7 @@ class TopicIndex(Index):
                 content[letter].append(IndexEntry(
                     entry.title, 2, entry.docname, entry.anchor or PAGE_ANCHOR, where, "", ""))
         return sorted(content.items()), True
+
+
+def setup_indices(app: Sphinx) -> None:
+    app.add_index_to_domain("kb", TopicIndex)

@@ -1,23 +1,36 @@
-"""The placeholder node for the generated views, and the item node.
+"""The knowledge base's nodes: the placeholder of a generated view, and the item.
 
-A placeholder is put in the doctree at read time with a `key` naming the view
-('listing:gans', 'related:<docname>', ...; see views.RENDERERS) and the page it
-is on; every builder's translator renders it at write time (transforms.visit_view).
+A placeholder is put in the doctree at read time with the `ViewKey` of the view
+and the page it is on; every builder's translator renders it at write time
+(render.visit_view).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from docutils import nodes
 
+from .viewdata import ViewKey
+
 
 class kb_view(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
-    """A generated view; `key` says which."""
+    """A generated view; `key` (a ViewKey) says which, `docname` where it is shown."""
 
 
-def view(key: str, docname: str) -> kb_view:
-    return kb_view(key=key, docname=docname)
+def view(kind: str, argument: str, docname: str) -> kb_view:
+    return kb_view(key=ViewKey(kind, argument), docname=docname)
+
+
+def joined(parts: Iterable[list[nodes.Node]], separator: str) -> list[nodes.Node]:
+    """The parts' nodes, with `separator` as text between two parts ('a, b, c')."""
+    out: list[nodes.Node] = []
+    for index, part in enumerate(parts):
+        if index:
+            out.append(nodes.Text(separator))
+        out.extend(part)
+    return out
 
 
 class kb_item(nodes.container):  # noqa: N801
@@ -36,6 +49,3 @@ def visit_item_latex(self: Any, node: kb_item) -> None:
 
 def depart_item_latex(self: Any, node: kb_item) -> None:
     self.depart_container(node)
-
-
-

@@ -4,28 +4,28 @@
     python -m kb.scaffold review --year YYYY [--series SLUG] [--date ...] [--root DIR]
 
 (`nox -s new -- <arguments>` runs it.) No Sphinx build is needed: the series come
-from conf.py's `kb_series`, existing pages are read with `frontmatter.load`, and the
-page written is checked against the front-matter contract with
-`contract.read_front_matter` before anything touches the disk. Every mistake is one
-line, `error: <what>; <what to do>`, on stderr, with exit status 2.
+from conf.py's `kb_series` (read by config.load_series, as the build reads it),
+existing pages are read with `frontmatter.load`, the new page's text comes from
+pagetext.py and toctrees.py links it in, and the page is checked against the
+front-matter contract (`contract.read_front_matter`) before anything touches the
+disk. Every mistake is one line, `error: <what>; <what to do>`, on stderr, with
+exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import fnmatch
-import re
-import runpy
 import sys
-import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import contract, frontmatter, model
+from . import config, contract, frontmatter, model
+from .model import Series
+from .pagetext import render_page, series_index, year_index
+from .toctrees import add_toctree_entry, entry_target
 
 EXIT_ERROR = 2
 SECTIONS = {"newsletter": "newsletters", "review": "reviews"}
@@ -46,44 +46,34 @@ class _Parser(argparse.ArgumentParser):
 # -- configuration ----------------------------------------------------------------
 
 
-def load_series(root: Path) -> dict[str, dict[str, Any]]:
-    """`kb_series` from the project's conf.py.
-
-    conf.py is executed (runpy.run_path), not parsed with `ast`: executing it is
-    what Sphinx does, so the scaffold sees exactly the series the build sees, however
-    conf.py computes the value (a dict built in a loop, merged from another module,
-    ...), where `ast.literal_eval` only copes with a literal written inline. conf.py
-    imports only the standard library, and, as in Sphinx, it runs from its own
-    folder; the entry it adds to sys.path is removed again afterwards.
-    """
-    conf = root / "conf.py"
-    if not conf.is_file():
+def load_series(root: Path) -> dict[str, Series]:
+    """`kb_series` from the project's conf.py, read as the build reads it (config.py)."""
+    if not (root / "conf.py").is_file():
         raise ScaffoldError(f"no conf.py in {root}; run from the project's root folder "
                             "or pass it with --root DIR")
     saved_path = list(sys.path)
     try:
-        with contextlib.chdir(root):
-            namespace = runpy.run_path(str(conf), run_name="conf")
+        series, problems = config.load_series(root)
     except Exception as err:  # a broken conf.py is the user's to fix, not a traceback
-        raise ScaffoldError(f"cannot read {conf} ({type(err).__name__}: {err}); "
+        lines = [line for line in str(err).splitlines() if line.strip()]
+        raise ScaffoldError(f"cannot read {root / 'conf.py'} ({type(err).__name__}: "
+                            f"{lines[-1].strip() if lines else err}); "
                             "fix conf.py so that `nox -s html` can load it") from None
     finally:
-        sys.path[:] = saved_path
-    series = namespace.get("kb_series", {})
-    if not isinstance(series, Mapping) or not all(isinstance(v, Mapping) for v in series.values()):
-        raise ScaffoldError("kb_series in conf.py must map each series slug to a dict with "
-                            "name, url and kind; fix conf.py")
-    return {str(slug): dict(spec) for slug, spec in series.items()}
+        sys.path[:] = saved_path  # conf.py may add to it, as ours adds _ext
+    if problems:
+        raise ScaffoldError(f"{problems[0]}; fix kb_series in conf.py")
+    return series
 
 
-def _series_list(series: Mapping[str, Mapping[str, Any]]) -> str:
-    return ", ".join(f"{slug} ({spec.get('kind', '?')})" for slug, spec in sorted(series.items())) \
+def _series_list(series: Mapping[str, Series]) -> str:
+    return ", ".join(f"{slug} ({spec.kind or '?'})" for slug, spec in sorted(series.items())) \
         or "none"
 
 
-def pick_series(slug: str | None, kind: str, series: Mapping[str, Mapping[str, Any]]) -> str:
+def pick_series(slug: str | None, kind: str, series: Mapping[str, Series]) -> str:
     """The series slug to use for a page of `kind`, checked against kb_series."""
-    of_kind = sorted(s for s, spec in series.items() if spec.get("kind") == kind)
+    of_kind = sorted(s for s, spec in series.items() if spec.kind == kind)
     if slug is None:
         if len(of_kind) == 1:
             return of_kind[0]
@@ -96,7 +86,7 @@ def pick_series(slug: str | None, kind: str, series: Mapping[str, Mapping[str, A
         raise ScaffoldError(
             f"unknown series {slug!r}{model.suggest(slug, series)} (series: {_series_list(series)}); "
             "pass one of these with --series, or define the new series in kb_series in conf.py")
-    actual = series[slug].get("kind")
+    actual = series[slug].kind
     if actual != kind:
         other = f"`{actual} --series {slug}`" if actual in SECTIONS else "another series"
         raise ScaffoldError(
@@ -149,202 +139,6 @@ def example_topic(root: Path) -> str:
     raise ScaffoldError("no topic page (kind: topic) in topics/; add one before writing pages")
 
 
-# -- toctrees ---------------------------------------------------------------------
-
-_TOCTREE_OPEN = re.compile(r"^[ \t]*(`{3,}|:{3,})\{toctree\}")
-
-
-@dataclass
-class Toctree:
-    """Where a fenced ```{toctree} block's parts are, as line indexes."""
-
-    start: int  # the opening fence
-    end: int  # the closing fence (len(lines) if unclosed)
-    options: list[str]  # the option lines, as written
-    entries: list[tuple[int, str]]  # (line index, entry) for each entry line
-
-
-def find_toctree(lines: Sequence[str]) -> Toctree | None:
-    """The first ```{toctree} (or :::{toctree}) block of a page."""
-    for start, line in enumerate(lines):
-        match = _TOCTREE_OPEN.match(line)
-        if not match:
-            continue
-        fence = match[1]
-        end = next((i for i in range(start + 1, len(lines))
-                    if lines[i].strip().startswith(fence)
-                    and set(lines[i].strip()) == {fence[0]}), len(lines))
-        body = list(range(start + 1, end))
-        options: list[str] = []
-        if body and lines[body[0]].strip() == "---":  # options as a YAML block
-            close = next((n for n, i in enumerate(body[1:], 1) if lines[i].strip() == "---"), None)
-            if close is not None:
-                options = [lines[i] for i in body[: close + 1]]
-                body = body[close + 1:]
-        else:
-            while body and lines[body[0]].strip().startswith(":"):
-                options.append(lines[body[0]])
-                body = body[1:]
-        entries = [(i, lines[i].strip()) for i in body if lines[i].strip()]
-        return Toctree(start, end, options, entries)
-    return None
-
-
-def entry_target(entry: str) -> str:
-    """'Title <path>' -> 'path'; 'path' -> 'path'."""
-    match = re.match(r"^.*<(.+)>\s*$", entry)
-    return (match[1] if match else entry).strip()
-
-
-def leading_number(entry: str) -> int | None:
-    """The first number in an entry: '2021/index' -> 2021, 'issue-220' -> 220."""
-    match = re.search(r"\d+", entry_target(entry))
-    return int(match[0]) if match else None
-
-
-def add_toctree_entry(
-    text: str,
-    entry: str,
-    key: Callable[[str], Any] = leading_number,
-    *,
-    descending: bool = False,
-) -> tuple[str, bool]:
-    """Add `entry` to the page's toctree in order of `key`; returns (text, changed).
-
-    Entries whose key is None keep their place and are not compared; the new entry
-    goes before the first one that sorts after it (or after the last entry). The
-    options stay as written. An entry that is already listed, or that a `:glob:`
-    pattern already matches, is left alone. A page without a toctree gets a hidden one.
-    """
-    lines = text.splitlines()
-    tree = find_toctree(lines)
-    if tree is None:
-        block = ["```{toctree}", ":hidden:", "", entry, "```"]
-        body = text.rstrip("\n")
-        return (body + "\n\n" if body else "") + "\n".join(block) + "\n", True
-    targets = [entry_target(e) for _, e in tree.entries]
-    glob = any(option.strip() == ":glob:" for option in tree.options)
-    if entry_target(entry) in targets or (glob and any(
-            fnmatch.fnmatchcase(entry_target(entry), t) for t in targets)):
-        return text, False
-    new_key = key(entry)
-    position = None
-    for index, existing in tree.entries:
-        existing_key = key(existing)
-        if existing_key is None or new_key is None:
-            continue
-        if (existing_key < new_key) if descending else (existing_key > new_key):
-            position = index
-            break
-    insert: list[str] = [entry]
-    if position is None and tree.entries:
-        position = tree.entries[-1][0] + 1
-    elif position is None:
-        position = tree.end
-        if tree.options and lines[position - 1].strip():
-            insert = ["", entry]  # a blank line between the options and the entries
-    indent_from = lines[tree.entries[0][0]] if tree.entries else ""
-    indent = indent_from[: len(indent_from) - len(indent_from.lstrip())]
-    lines[position:position] = [indent + line if line else line for line in insert]
-    return "\n".join(lines) + "\n", True
-
-
-# -- page text --------------------------------------------------------------------
-
-
-def _fill(paragraph: str) -> str:
-    # the width of the existing pages; never break inside `code`
-    return textwrap.fill(paragraph, width=96, break_long_words=False, break_on_hyphens=False)
-
-
-def _toctree_block(entries: Sequence[str], options: Sequence[str]) -> str:
-    return "\n".join(["```{toctree}", *options, "", *entries, "```"])
-
-
-def render_page(
-    *,
-    kind: str,
-    series: str,
-    name: str,
-    date: model.PartialDate,
-    number: int,
-    topic: str,
-) -> tuple[str, str]:
-    """(title, Markdown source) of a new issue (number = issue) or review (number = year)."""
-    if kind == "newsletter":
-        title = f"{name}: Issue #{number}"
-        what, key_line = "issue", f"issue: {number}"
-        intro = (f"Replace this paragraph with a short introduction to issue {number} of "
-                 f"{name}: its subtitle or theme, when it appeared, and anything about the "
-                 "issue itself that a reader should know (an uncertain date, a missing byline).")
-        section = "## Papers & Publications"
-        section_note = ("Use the issue's own section headings; where the issue has none, "
-                        "give the block a heading of your own and say so.")
-    else:
-        title = f"{name}: {number} in review"
-        what, key_line = "review", f"year: {number}"
-        intro = (f"Replace this paragraph with a short introduction to this review of "
-                 f"{number}: who wrote it, when and where it appeared, and how it is organised.")
-        section = "## Research Papers"
-        section_note = "Use the review's own section headings, in the review's order."
-    summary = (f"Replace this sentence with one paragraph of plain text on what the {what} "
-               "covers, shown in listings, the feed and link previews.")
-    front = "\n".join([
-        "---",
-        f"kind: {kind}",
-        f"date: {date.iso()}",
-        f"series: {series}",
-        key_line,
-        f"# source: https://...   # uncomment and give the address of the original {what}",
-        "# authors: [...]         # uncomment and list its authors, if known",
-        "topics: []               # topic slugs (or aliases) from topics/, e.g. [" + topic + "]",
-        f"summary: {summary}",
-        "---",
-    ])
-    guide = (f"{intro} Retell every entry of the {what} in your own words, one `kb:item` "
-             "each: facts, titles, names and figures carry over from the source, its sentences "
-             "do not. Cite a paper with the `cite:p` role and its key in `refs.bib` (add the "
-             "entry there first). The README's \"Contributing\" section shows every option; "
-             "`nox -s html` checks the page.")
-    item_body = (f"Replace this item with the {what}'s first entry: its title as the argument "
-                 "above, a `:kind:` (" + ", ".join(model.ITEM_KINDS) + "), its `:topics:`, a "
-                 "`:url:` to the work itself, and two to five sentences in your own words on "
-                 f"what it is and why the {what} picked it.")
-    body = "\n\n".join([
-        f"# {title}",
-        _fill(guide),
-        section,
-        _fill(section_note),
-        f"```{{kb:item}} Title of the paper, as the {what} gives it\n:kind: paper\n"
-        f":topics: {topic}\n\n{_fill(item_body)}\n```",
-    ])
-    return title, front + "\n\n" + body + "\n"
-
-
-def series_index(kind: str, series: str, spec: Mapping[str, Any], entry: str) -> str:
-    name = spec.get("name", series)
-    url = spec.get("url")
-    what = "a newsletter" if kind == "newsletter" else "a series of year reviews"
-    filed = "Its issues are filed here by year." if kind == "newsletter" else \
-        "Its reviews are listed here newest first."
-    home = f" Its home is [{url}]({url})." if url else ""
-    heading = "Every issue in order" if kind == "newsletter" else "Every review in order"
-    about = (f"{name} is {what}.{home} {filed} Replace these sentences with a description "
-             "of the series: who publishes it, how often, and what it covers.")
-    return "\n\n".join([
-        f"# {name}", _fill(about), f"## {heading}", f"```{{kb:archive}} {series}\n```",
-        _toctree_block([entry], [":hidden:"]),
-    ]) + "\n"
-
-
-def year_index(name: str, year: int, issue_entry: str) -> str:
-    return "\n\n".join([
-        f"# {name} in {year}",
-        _fill(f"The issues of {name} from {year} that are in this knowledge base."),
-        _toctree_block([issue_entry], [":maxdepth: 1"]),
-    ]) + "\n"
-
-
 # -- the command ------------------------------------------------------------------
 
 
@@ -359,7 +153,7 @@ class Plan:
 
 
 def _check_page(root: Path, page: Path, text: str, title: str,
-                series: Mapping[str, Mapping[str, Any]]) -> None:
+                series: Mapping[str, Series]) -> None:
     """The new page must satisfy the front-matter contract (the build's own check)."""
     fm = frontmatter.load(text)
     docname = _rel(root, page).removesuffix(".md")
@@ -385,20 +179,19 @@ def _update(root: Path, path: Path, plan: Plan, entry: str, **order: Any) -> Non
         plan.changed[path] = text
 
 
-def _link_series(root: Path, kind: str, slug: str, spec: Mapping[str, Any], entry: str,
-                 plan: Plan) -> None:
+def _link_series(root: Path, kind: str, spec: Series, entry: str, plan: Plan) -> None:
     """Add `entry` to the series index (newest first), creating that page if need be."""
     section = root / SECTIONS[kind]
-    index = section / slug / "index.md"
+    index = section / spec.slug / "index.md"
     if index.is_file():
         _update(root, index, plan, entry, descending=True)
     else:
-        plan.created[index] = series_index(kind, slug, spec, entry)
-        _update(root, section / "index.md", plan, f"{slug}/index", key=entry_target)
+        plan.created[index] = series_index(kind, spec, entry)
+        _update(root, section / "index.md", plan, f"{spec.slug}/index", key=entry_target)
 
 
 def plan_newsletter(root: Path, args: argparse.Namespace,
-                    series: Mapping[str, Mapping[str, Any]]) -> Plan:
+                    series: Mapping[str, Series]) -> Plan:
     slug = pick_series(args.series, "newsletter", series)
     if args.issue < 1:
         raise ScaffoldError(f"issue number {args.issue} is not positive; give the number the "
@@ -412,7 +205,7 @@ def plan_newsletter(root: Path, args: argparse.Namespace,
         raise ScaffoldError(f"issue {args.issue} of series {slug!r} is already "
                             f"{_rel(root, existing)}; edit that page, or give the new issue "
                             "its own number with --issue N")
-    name = series[slug].get("name", slug)
+    name = series[slug].name
     title, text = render_page(kind="newsletter", series=slug, name=name, date=date,
                               number=args.issue, topic=example_topic(root))
     _check_page(root, page, text, title, series)
@@ -423,12 +216,12 @@ def plan_newsletter(root: Path, args: argparse.Namespace,
     else:
         plan.created[year_page] = year_index(name, date.year, page.stem)
     # also when the year's page exists: an entry already listed is left alone
-    _link_series(root, "newsletter", slug, series[slug], f"{date.year:04d}/index", plan)
+    _link_series(root, "newsletter", series[slug], f"{date.year:04d}/index", plan)
     return plan
 
 
 def plan_review(root: Path, args: argparse.Namespace,
-                series: Mapping[str, Mapping[str, Any]]) -> Plan:
+                series: Mapping[str, Series]) -> Plan:
     slug = pick_series(args.series, "review", series)
     date = _date(args.date)
     page = root / SECTIONS["review"] / slug / f"{args.year}.md"
@@ -443,11 +236,11 @@ def plan_review(root: Path, args: argparse.Namespace,
             f"edit that page, or, for another part of the same review, write the page by hand "
             f"and change every {{kb:review}} reference to {slug}/{args.year} into a page name "
             f"such as {existing_doc} (with two pages, {slug}/{args.year} is ambiguous)")
-    title, text = render_page(kind="review", series=slug, name=series[slug].get("name", slug),
+    title, text = render_page(kind="review", series=slug, name=series[slug].name,
                               date=date, number=args.year, topic=example_topic(root))
     _check_page(root, page, text, title, series)
     plan = Plan(page, text, {}, {})
-    _link_series(root, "review", slug, series[slug], page.stem, plan)
+    _link_series(root, "review", series[slug], page.stem, plan)
     return plan
 
 

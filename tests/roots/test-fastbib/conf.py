@@ -1,0 +1,10 @@
+import sys
+from pathlib import Path
+
+# indexed.py: the kb extension's cite domain on its own (see tests/test_fastbib.py)
+sys.path.insert(0, str(Path(__file__).parent))
+
+extensions = ["sphinxcontrib.bibtex"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_reference_style = "author_year"
+bibtex_default_style = "plain"
