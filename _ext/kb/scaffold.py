@@ -62,7 +62,7 @@ def load_series(root: Path) -> dict[str, Series]:
     finally:
         sys.path[:] = saved_path  # conf.py may add to it, as ours adds _ext
     if problems:
-        raise ScaffoldError(f"{problems[0]}; fix kb_series in conf.py")
+        raise ScaffoldError(f"{problems[0][1]}; fix kb_series in conf.py")
     return series
 
 
