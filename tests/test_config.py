@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-
 from kb.config import load_series, read_series
 from kb.model import Series
+from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parent / "roots"
 
