@@ -107,7 +107,7 @@ CASES = [
     Case(
         "authors-as-string",
         replacing("reviews/r2021.md", "authors: [Ana Example, Žídek Augustin]",
-                "authors: Ana Example"),
+                   "authors: Ana Example"),
         "reviews/r2021.md", "authors: Ana Example",  # line 7
         ("'authors' must be a YAML list, not a string", "write authors: [Ana Example]"),
         "kb.front_matter",
@@ -183,7 +183,7 @@ CASES = [
     Case(
         "parent-cycle",
         replacing("topics/ai-for-science.md", "kind: topic\n",
-                "kind: topic\nparent: protein-structure\n"),
+                   "kind: topic\nparent: protein-structure\n"),
         "topics/ai-for-science.md", "parent: protein-structure",  # line 3
         ("topic parents form a cycle (ai-for-science -> protein-structure -> ai-for-science)",
          "remove the parent of one of them"),
@@ -275,7 +275,7 @@ def test_renamed_item_anchor_is_in_the_html(build):
 
 def test_dropped_item_url_still_renders_the_item(build):
     built = build(replacing("reviews/r2021.md", ":url: https://example.org/af2",
-                        ":url: ftp://example.org/af2"))
+                            ":url: ftp://example.org/af2"))
     html = (built.outdir / "reviews/r2021.html").read_text(encoding="utf-8")
     assert 'id="alphafold2"' in html
     assert "ftp://example.org/af2" not in html
@@ -284,7 +284,7 @@ def test_dropped_item_url_still_renders_the_item(build):
 # -- silencing ------------------------------------------------------------------------
 
 UNKNOWN_TOPIC = replacing("reviews/r2021.md", "topics: [ai-for-science]",
-                        "topics: [protien-structure]")
+                          "topics: [protien-structure]")
 UNKNOWN_SERIES = replacing("reviews/r2021.md", "series: garden", "series: gardn")
 
 
