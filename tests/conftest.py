@@ -9,6 +9,8 @@ Building a site in a test
   directory, for a test that edits the sources before or between builds.
 - `shared_build("kb", "latex", nitpicky=True)` (session fixture) builds a test root once for
   the whole session, for the many tests that only read the output: never edit what it returns.
+  The `html` and `latex` fixtures give a module's own root that way, named by the module's
+  `pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})`.
 
 Sphinx's own fixtures (`make_app`, `app`, `@pytest.mark.sphinx(testroot=...)`, with
 `rootdir` below) stay available, but they are function-scoped: a build shared by many
@@ -129,6 +131,28 @@ def shared_build(tmp_path_factory) -> Callable[..., Build]:
         return builds[key]
 
     return get
+
+
+def _module_root(request) -> tuple[str, dict]:
+    marker = request.node.get_closest_marker("sphinx")
+    assert marker and "testroot" in marker.kwargs, (
+        "say which test root: pytestmark = pytest.mark.sphinx(testroot=...)")
+    return marker.kwargs["testroot"], marker.kwargs.get("confoverrides") or {}
+
+
+@pytest.fixture(scope="module")
+def html(request, shared_build) -> Build:
+    """The module's test root (`pytestmark = pytest.mark.sphinx(testroot=..., confoverrides=...)`)
+    built to HTML, shared by the session."""
+    root, confoverrides = _module_root(request)
+    return shared_build(root, "html", **confoverrides)
+
+
+@pytest.fixture(scope="module")
+def latex(request, shared_build) -> Build:
+    """The module's test root built to LaTeX, shared by the session."""
+    root, confoverrides = _module_root(request)
+    return shared_build(root, "latex", **confoverrides)
 
 
 # kept for tests written against the first helpers; both build through `Build`

@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import Build, append, line_of, page, texts
 
-
-@pytest.fixture(scope="module")
-def html(shared_build):
-    return shared_build("navigation", nitpicky=True)
-
-
-@pytest.fixture(scope="module")
-def latex(shared_build):
-    return shared_build("navigation", "latex", nitpicky=True)
+pytestmark = pytest.mark.sphinx(testroot="navigation", confoverrides={"nitpicky": True})
 
 
 def test_roles_resolve_with_the_target_title_as_text(html):

@@ -7,20 +7,12 @@ import re
 import pytest
 from conftest import page
 
-
-@pytest.fixture(scope="module")
-def html(shared_build):
-    return shared_build("references", nitpicky=True)
+pytestmark = pytest.mark.sphinx(testroot="references", confoverrides={"nitpicky": True})
 
 
 @pytest.fixture(scope="module")
 def warnings(html) -> str:
     return html.warnings
-
-
-@pytest.fixture(scope="module")
-def latex(shared_build) -> str:
-    return shared_build("references", "latex").tex
 
 
 @pytest.mark.parametrize(("where", "message"), [
@@ -101,6 +93,7 @@ def test_each_page_lists_only_the_works_it_cites(html):
 
 
 def test_latex_bibliography_carries_discussed_in(latex):
+    latex = latex.tex
     bibliography = latex[latex.index(r"\begin{sphinxthebibliography}"):]
     assert r"\bibitem[JZ21]" in bibliography
     assert "Discussed in: " in bibliography

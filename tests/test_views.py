@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import page
 
-
-@pytest.fixture(scope="module")
-def html(shared_build):
-    return shared_build("kb", nitpicky=True)
-
-
-@pytest.fixture(scope="module")
-def latex(shared_build):
-    return shared_build("kb", "latex", nitpicky=True)
+pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})
 
 
 def test_item_is_an_addressable_entry(html):
