@@ -1,53 +1,229 @@
-"""Shared fixtures: Sphinx's own testing fixtures, pointed at tests/roots."""
+"""Shared fixtures and helpers: one way to build a site, one copy of each edit helper.
+
+Building a site in a test
+- `Build(srcdir, buildername="html", ...)` runs Sphinx once (through
+  `sphinx.testing.util.SphinxTestApp`) and keeps what a test looks at: the app, its
+  environment, the output directory, the warnings (colour codes removed), and the
+  documents the build read and wrote. Every test that builds goes through it.
+- `copy_root("kb")` (fixture) copies `tests/roots/test-kb` into the test's own temporary
+  directory, for a test that edits the sources before or between builds.
+- `shared_build("kb", "latex", nitpicky=True)` (session fixture) builds a test root once for
+  the whole session, for the many tests that only read the output: never edit what it returns.
+  The `html` and `latex` fixtures give a module's own root that way, named by the module's
+  `pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})`.
+
+Sphinx's own fixtures (`make_app`, `app`, `@pytest.mark.sphinx(testroot=...)`, with
+`rootdir` below) stay available, but they are function-scoped: a build shared by many
+tests needs `shared_build`, and a build whose reads and writes are counted needs `Build`.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
+PROJECT = Path(__file__).resolve().parents[1]
+ROOTS = Path(__file__).parent / "roots"
+sys.path.insert(0, str(PROJECT / "_ext"))
 
 pytest_plugins = ("sphinx.testing.fixtures",)
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+# the fixes the extension's messages end with
+DATE_FIX = "write YYYY-MM-DD, or YYYY-MM when the day is not known"
+URL_FIX = "write an absolute http:// or https:// address"
+
+# `kb_series` as the test roots declare it
+SERIES = {
+    "garden": {"name": "The Garden", "url": "https://example.org/", "kind": "review"},
+    "weekly": {"name": "Weekly", "url": "https://example.org/weekly", "kind": "newsletter"},
+}
+
+
+# -- building ---------------------------------------------------------------------------
+
+
+class Build:
+    """One Sphinx run, with its warnings and the documents it read and wrote."""
+
+    def __init__(self, srcdir: Path, buildername: str = "html", *, builddir: Path | None = None,
+                 parallel: int = 0, confoverrides: dict | None = None) -> None:
+        from sphinx.testing.util import SphinxTestApp
+
+        self.read: list[str] = []  # in the order Sphinx read them
+        self.written: list[str] = []  # every page written, generated ones too
+        self.merged = 0  # parallel read chunks merged back
+        app = SphinxTestApp(buildername, srcdir=Path(srcdir), builddir=builddir,
+                            parallel=parallel, confoverrides=confoverrides)
+        try:
+            app.connect("source-read", lambda _app, docname, _source: self.read.append(docname))
+            app.connect("env-merge-info", self._merged)
+            app.connect("html-page-context", self._page)
+            app.build()
+        finally:
+            app.cleanup()
+        self.app = app
+        self.env = app.env
+        self.srcdir = Path(app.srcdir)
+        self.outdir = Path(app.outdir)
+        self.warnings = plain(app.warning.getvalue())
+        self.status = plain(app.status.getvalue())
+        self.written_docs = set(self.written) & set(app.env.found_docs)
+
+    def _merged(self, *args: object) -> None:
+        self.merged += 1
+
+    def _page(self, _app: object, pagename: str, *args: object) -> None:
+        self.written.append(pagename)
+
+    @property
+    def warning_lines(self) -> list[str]:
+        return [line for line in self.warnings.splitlines() if line.strip()]
+
+    def page(self, name: str):
+        """A built HTML page, parsed."""
+        return page(self, name)
+
+    @property
+    def tex(self) -> str:
+        """The LaTeX builder's main file (the test roots set no project name)."""
+        return (self.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
-    return Path(__file__).parent / "roots"
+    """For Sphinx's `@pytest.mark.sphinx(testroot=...)`."""
+    return ROOTS
 
 
+@pytest.fixture
+def copy_root(tmp_path: Path) -> Callable[..., Path]:
+    """copy_root(name, dest="src"): a copy of tests/roots/test-<name> in this test's tmp_path."""
+
+    def copy(name: str, dest: str = "src") -> Path:
+        target = tmp_path / dest
+        shutil.copytree(ROOTS / f"test-{name}", target, ignore=shutil.ignore_patterns("_build"))
+        return target
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory) -> Callable[..., Build]:
+    """shared_build(root, buildername="html", **confoverrides): built once per session."""
+    builds: dict[tuple, Build] = {}
+
+    def get(root: str, buildername: str = "html", **confoverrides) -> Build:
+        key = (root, buildername, tuple(sorted(confoverrides.items())))
+        if key not in builds:
+            workdir = tmp_path_factory.mktemp(f"{root}-{buildername}")
+            srcdir = workdir / "src"
+            shutil.copytree(ROOTS / f"test-{root}", srcdir)
+            builds[key] = Build(srcdir, buildername, confoverrides=confoverrides or None)
+        return builds[key]
+
+    return get
+
+
+def _module_root(request) -> tuple[str, dict]:
+    marker = request.node.get_closest_marker("sphinx")
+    assert marker and "testroot" in marker.kwargs, (
+        "say which test root: pytestmark = pytest.mark.sphinx(testroot=...)")
+    return marker.kwargs["testroot"], marker.kwargs.get("confoverrides") or {}
+
+
+@pytest.fixture(scope="module")
+def html(request, shared_build) -> Build:
+    """The module's test root (`pytestmark = pytest.mark.sphinx(testroot=..., confoverrides=...)`)
+    built to HTML, shared by the session."""
+    root, confoverrides = _module_root(request)
+    return shared_build(root, "html", **confoverrides)
+
+
+@pytest.fixture(scope="module")
+def latex(request, shared_build) -> Build:
+    """The module's test root built to LaTeX, shared by the session."""
+    root, confoverrides = _module_root(request)
+    return shared_build(root, "latex", **confoverrides)
+
+
+# kept for tests written against the first helpers; both build through `Build`
 def build_copy(testroot: str, workdir: Path, buildername: str = "html", **kwargs):
-    """Copy tests/roots/test-<testroot> into workdir and build it once; return the app.
-
-    For module-scoped fixtures, where Sphinx's function-scoped `make_app` can't be used.
-    """
-    import shutil
-
-    from sphinx.testing.util import SphinxTestApp
-
+    """Copy tests/roots/test-<testroot> into workdir/src, build it once; return the app."""
     srcdir = workdir / "src"
-    shutil.copytree(Path(__file__).parent / "roots" / f"test-{testroot}", srcdir)
-    app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    shutil.copytree(ROOTS / f"test-{testroot}", srcdir)
+    return Build(srcdir, buildername, **kwargs).app
 
 
 def strict_build(testroot: str, workdir: Path, buildername: str = "html"):
     """Build a test root nitpicky; fail on any warning. LaTeX: return the .tex text."""
-    app = build_copy(testroot, workdir, buildername, confoverrides={"nitpicky": True})
-    assert not app.warning.getvalue()
-    if buildername == "latex":
-        return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
-    return app
+    srcdir = workdir / "src"
+    shutil.copytree(ROOTS / f"test-{testroot}", srcdir)
+    build = Build(srcdir, buildername, confoverrides={"nitpicky": True})
+    assert not build.warnings, build.warnings
+    return build.tex if buildername == "latex" else build.app
 
 
-def page(app, name: str):
-    """A built HTML page, parsed."""
+# -- reading the output -------------------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    """Sphinx's output without its colour codes."""
+    return ANSI.sub("", text)
+
+
+def page(built, name: str):
+    """A built HTML page (of a `Build` or an app), parsed."""
     from bs4 import BeautifulSoup
 
-    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+    path = Path(built.outdir) / f"{name}.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def texts(soup, selector: str) -> list[str]:
+    """The text of every element the selector finds, whitespace squeezed."""
+    return [element.get_text(" ", strip=True) for element in soup.select(selector)]
+
+
+# -- editing sources ----------------------------------------------------------------------
+
+
+def touch(path: Path, text: str) -> None:
+    """Write and move the mtime forward, so Sphinx sees the change whatever the clock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    """Replace `old`, which must occur exactly once in the file."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not once in {path}"
+    touch(path, text.replace(old, new))
+
+
+def append(path: Path, text: str) -> None:
+    touch(path, path.read_text(encoding="utf-8") + text)
+
+
+def line_of(path: Path, marker: str) -> int:
+    """The 1-based number of the last line of the file that contains `marker`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [number for number, text in enumerate(lines, 1) if marker in text]
+    assert found, f"{marker!r} not in {path}"
+    return found[-1]
+
+
+def only(problems: list):
+    """The one problem of a list that must hold exactly one."""
+    assert len(problems) == 1, problems
+    return problems[0]

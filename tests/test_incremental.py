@@ -7,45 +7,13 @@ sources (lesson 1 of PRODUCT.md: aggregate pages must never go stale).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-
-ROOTS = Path(__file__).parent / "roots"
-ROOT = ROOTS / "test-kb"
-
-
-class Build:
-    """One Sphinx run, recording which documents it read and wrote."""
-
-    def __init__(self, srcdir: Path, parallel: int = 0) -> None:
-        self.read: list[str] = []
-        self.written: list[str] = []
-        self.merged = 0
-        app = SphinxTestApp("html", srcdir=srcdir, parallel=parallel)
-        try:
-            app.connect("source-read", lambda _app, docname, _src: self.read.append(docname))
-            app.connect("env-merge-info", self._merged)
-            app.connect("html-page-context", self._page)
-            app.build()
-            self.warnings = app.warning.getvalue()
-            self.found_docs = set(app.env.found_docs)
-            self.outdir = Path(app.outdir)
-        finally:
-            app.cleanup()
-        self.written_docs = set(self.written) & self.found_docs
-
-    def _merged(self, *args: object) -> None:
-        self.merged += 1
-
-    def _page(self, _app: object, pagename: str, *args: object) -> None:
-        self.written.append(pagename)
+from conftest import Build, append, replace, touch
 
 
 def html_pages(outdir: Path) -> dict[str, str]:
@@ -54,21 +22,8 @@ def html_pages(outdir: Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8")
         # asset checksums ("?v=1a2b3c") are per build; nothing else may differ
         pages[str(path.relative_to(outdir))] = re.sub(r"\?v=[0-9a-f]+", "", text)
+    assert "index.html" in pages, f"no HTML pages in {outdir}"
     return pages
-
-
-def touch(path: Path, text: str) -> None:
-    """Write and move the mtime forward, so Sphinx sees the change whatever the clock."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    later = time.time() + 5
-    os.utime(path, (later, later))
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    touch(path, text.replace(old, new))
 
 
 def add_to_index(src: Path, entry: str) -> None:
@@ -108,8 +63,7 @@ def change_item_topics(src: Path) -> None:
 
 
 def add_item(src: Path) -> None:
-    path = src / "newsletters/n220.md"
-    touch(path, path.read_text(encoding="utf-8") + NEW_ITEM)
+    append(src / "newsletters/n220.md", NEW_ITEM)
 
 
 def delete_item(src: Path) -> None:
@@ -180,8 +134,7 @@ def change_bib_entry(src: Path) -> None:
 
 
 def cite_in_page_text(src: Path) -> None:
-    path = src / "reviews/r2021.md"
-    touch(path, path.read_text(encoding="utf-8") + "\nSee also {cite:t}`evans2021multimer`.\n")
+    append(src / "reviews/r2021.md", "\nSee also {cite:t}`evans2021multimer`.\n")
 
 
 EDITS: list[Callable[[Path], None]] = [
@@ -226,15 +179,13 @@ NAVIGATION_EDITS: list[Callable[[Path], None]] = [
 
 @pytest.mark.parametrize(
     ("root", "edit"),
-    [("test-kb", edit) for edit in EDITS]
-    + [("test-navigation", edit) for edit in NAVIGATION_EDITS],
+    [("kb", edit) for edit in EDITS] + [("navigation", edit) for edit in NAVIGATION_EDITS],
     ids=lambda value: getattr(value, "__name__", value),
 )
 def test_incremental_build_equals_clean_build(
-    tmp_path: Path, root: str, edit: Callable[[Path], None],
+    tmp_path: Path, copy_root, root: str, edit: Callable[[Path], None],
 ) -> None:
-    incremental = tmp_path / "incremental"
-    shutil.copytree(ROOTS / root, incremental)
+    incremental = copy_root(root, "incremental")
     first = Build(incremental)
     assert not first.warnings
 
@@ -256,11 +207,9 @@ def test_incremental_build_equals_clean_build(
     assert not stale, f"pages differ from a clean build after {edit.__name__}: {stale}"
 
 
-@pytest.mark.parametrize("root", ["test-kb", "test-navigation", "test-references"])
-def test_parallel_build_equals_serial_build(tmp_path: Path, root: str) -> None:
-    serial_src, parallel_src = tmp_path / "serial", tmp_path / "parallel"
-    shutil.copytree(ROOTS / root, serial_src)
-    shutil.copytree(ROOTS / root, parallel_src)
+@pytest.mark.parametrize("root", ["kb", "navigation", "references"])
+def test_parallel_build_equals_serial_build(copy_root, root: str) -> None:
+    serial_src, parallel_src = copy_root(root, "serial"), copy_root(root, "parallel")
     serial = Build(serial_src, parallel=1)
     parallel = Build(parallel_src, parallel=2)
     assert parallel.merged > 0, "the read phase did not run in parallel"
@@ -271,17 +220,17 @@ def test_parallel_build_equals_serial_build(tmp_path: Path, root: str) -> None:
     assert html_pages(parallel.outdir) == html_pages(serial.outdir)
 
 
-def test_noop_rebuild_reads_and_writes_nothing(tmp_path: Path) -> None:
-    shutil.copytree(ROOT, tmp_path / "src")
-    Build(tmp_path / "src")
-    again = Build(tmp_path / "src")
+def test_noop_rebuild_reads_and_writes_nothing(copy_root) -> None:
+    src = copy_root("kb")
+    first = Build(src)
+    assert sorted(first.read) == sorted(first.env.found_docs)
+    again = Build(src)
     assert again.read == []
     assert again.written_docs == set()
 
 
-def test_text_edit_reads_and_writes_only_that_page(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(ROOT, src)
+def test_text_edit_reads_and_writes_only_that_page(copy_root) -> None:
+    src = copy_root("kb")
     Build(src)
     replace(src / "reviews/r2021.md", "Predicts structures", "Predicts protein structures")
     again = Build(src)
@@ -291,9 +240,8 @@ def test_text_edit_reads_and_writes_only_that_page(tmp_path: Path) -> None:
     assert again.written_docs == {"reviews/r2021", "index"}
 
 
-def test_topic_edit_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(ROOT, src)
+def test_topic_edit_rewrites_only_the_pages_that_show_it(copy_root) -> None:
+    src = copy_root("kb")
     Build(src)
     change_item_topics(src)
     again = Build(src)
@@ -307,9 +255,8 @@ def test_topic_edit_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None
     }
 
 
-def test_a_new_issue_rewrites_its_navigation_branch_not_the_whole_site(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-navigation", src)
+def test_a_new_issue_rewrites_its_navigation_branch_not_the_whole_site(copy_root) -> None:
+    src = copy_root("navigation")
     Build(src)
     add_issue_to_weekly(src)
     again = Build(src)

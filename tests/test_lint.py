@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -10,20 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT, append, line_of, replace
 from kb import lint
-
-ROOTS = Path(__file__).parent / "roots"
-PROJECT = Path(__file__).resolve().parents[1]
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def add_duplicate_issue(src: Path) -> None:
@@ -42,8 +29,7 @@ class Mistake:
     says: tuple[str, ...]  # the message and its fix
 
     def line(self, src: Path) -> int:
-        lines = (src / self.file).read_text(encoding="utf-8").splitlines()
-        return next(n for n, text in enumerate(lines, start=1) if self.marker in text)
+        return line_of(src / self.file, self.marker)
 
 
 MISTAKES = [
@@ -101,9 +87,8 @@ MISTAKES = [
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
-def test_mistake_is_reported_as_file_line_message(tmp_path, capsys, mistake):
-    src = tmp_path / "site"
-    shutil.copytree(ROOTS / "test-kb", src)
+def test_mistake_is_reported_as_file_line_message(copy_root, capsys, mistake):
+    src = copy_root("kb")
     mistake.make(src)
     status = lint.main([str(src), "--no-style"])
     out, err = capsys.readouterr()
@@ -118,19 +103,17 @@ def test_mistake_is_reported_as_file_line_message(tmp_path, capsys, mistake):
     assert "Traceback" not in out + err
 
 
-def test_a_clean_site_passes(tmp_path, capsys):
-    src = tmp_path / "site"
-    shutil.copytree(ROOTS / "test-kb", src)
+def test_a_clean_site_passes(copy_root, capsys):
+    src = copy_root("kb")
     assert lint.main([str(src), "--no-style"]) == 0
     out, err = capsys.readouterr()
     assert out == ""
     assert "lint: no problems" in err
 
 
-def test_the_command_line_prints_no_traceback_and_exits_non_zero(tmp_path):
-    src = tmp_path / "site"
-    shutil.copytree(ROOTS / "test-kb", src)
-    (src / "conf.py").write_text((src / "conf.py").read_text() + "\nraise RuntimeError('boom')\n")
+def test_the_command_line_prints_no_traceback_and_exits_non_zero(copy_root):
+    src = copy_root("kb")
+    append(src / "conf.py", "\nraise RuntimeError('boom')\n")
     result = subprocess.run([sys.executable, "-m", "kb.lint", str(src), "--no-style"],
                             capture_output=True, text=True, cwd=PROJECT,
                             env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": ""})

@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import shutil
-from pathlib import Path
-
 import pytest
-from bs4 import BeautifulSoup
-from conftest import page, strict_build
-from sphinx.testing.util import SphinxTestApp
+from conftest import Build, append, line_of, page, texts
 
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    return strict_build("navigation", tmp_path_factory.mktemp("nav-html"))
-
-
-@pytest.fixture(scope="module")
-def latex(tmp_path_factory):
-    return strict_build("navigation", tmp_path_factory.mktemp("nav-latex"), "latex")
-
-
-
-def texts(soup: BeautifulSoup, selector: str) -> list[str]:
-    return [e.get_text(" ", strip=True) for e in soup.select(selector)]
+pytestmark = pytest.mark.sphinx(testroot="navigation", confoverrides={"nitpicky": True})
 
 
 def test_roles_resolve_with_the_target_title_as_text(html):
@@ -106,6 +87,7 @@ def test_home_page_shows_newest_pages_and_busiest_topics(html):
 
 
 def test_latex_carries_archives_series_links_and_backlinks(latex):
+    latex = latex.tex
     assert r"Next in the series: {\hyperref[\detokenize{newsletters/n2::doc}]" in latex
     assert r"\section*{Referenced from}" in latex
     assert "October 2021}: {\\hyperref[\\detokenize{newsletters/n1::doc}]" in latex
@@ -118,17 +100,11 @@ def test_latex_carries_archives_series_links_and_backlinks(latex):
     ("item", "no-such-item", "unknown item 'no-such-item': write 'docname#anchor'"),
     ("topic", "no-such-topic", "unknown topic 'no-such-topic': use a slug or alias"),
 ])
-def test_dangling_reference_is_reported_with_its_location(tmp_path, role, target, message):
-    src = tmp_path / "src"
-    shutil.copytree(Path(__file__).parent / "roots" / "test-navigation", src)
+def test_dangling_reference_is_reported_with_its_location(copy_root, role, target, message):
+    src = copy_root("navigation")
     path = src / "newsletters/n2.md"
-    path.write_text(path.read_text() + f"\nSee {{kb:{role}}}`{target}`.\n")
-    app = SphinxTestApp("html", srcdir=src, confoverrides={"nitpicky": True})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
-    line = len(path.read_text().splitlines())
-    assert f"n2.md:{line}: WARNING: {message}" in warnings
-    assert "Traceback" not in warnings
+    append(path, f"\nSee {{kb:{role}}}`{target}`.\n")
+    build = Build(src, confoverrides={"nitpicky": True})
+    line = line_of(path, target)
+    assert f"n2.md:{line}: WARNING: {message}" in build.warnings
+    assert "Traceback" not in build.warnings

@@ -5,29 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
-from conftest import build_copy
+from conftest import page
 
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    return build_copy("references", tmp_path_factory.mktemp("refs-html"),
-                      confoverrides={"nitpicky": True})
+pytestmark = pytest.mark.sphinx(testroot="references", confoverrides={"nitpicky": True})
 
 
 @pytest.fixture(scope="module")
 def warnings(html) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", html.warning.getvalue())
-
-
-@pytest.fixture(scope="module")
-def latex(tmp_path_factory):
-    app = build_copy("references", tmp_path_factory.mktemp("refs-latex"), "latex")
-    return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
-
-
-def page(app, name: str) -> BeautifulSoup:
-    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+    return html.warnings
 
 
 @pytest.mark.parametrize(("where", "message"), [
@@ -79,12 +64,14 @@ def test_paper_index_groups_by_year_with_identifiers_and_discussed_in(html):
     assert "Discussed in: Muse , in Weekly 1" in muse.get_text(" ", strip=True)
 
 
-def test_citations_in_the_text_link_to_the_paper_index(html):
+@pytest.mark.parametrize("name", ["n1", "n2"])
+def test_citations_in_the_text_link_to_the_paper_index(html, name):
     ids = {tag["id"] for tag in page(html, "papers").select("[id]")}
-    for name in ("n1", "n2"):
-        for link in page(html, name).select("span.bibtex-citation a"):
-            path, _, fragment = link["href"].partition("#")
-            assert path == "papers.html" and fragment in ids
+    links = [link["href"] for link in page(html, name).select("span.bibtex-citation a")]
+    assert links, f"{name} shows no citation links"
+    targets = [href.partition("#") for href in links]
+    assert [(path, fragment in ids) for path, _, fragment in targets] == \
+        [("papers.html", True)] * len(links), links
 
 
 def test_author_index_merges_name_forms_and_links_works_and_pages(html):
@@ -106,6 +93,7 @@ def test_each_page_lists_only_the_works_it_cites(html):
 
 
 def test_latex_bibliography_carries_discussed_in(latex):
+    latex = latex.tex
     bibliography = latex[latex.index(r"\begin{sphinxthebibliography}"):]
     assert r"\bibitem[JZ21]" in bibliography
     assert "Discussed in: " in bibliography

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT, Build
 
 from kb import contract, frontmatter, model
 from kb.scaffold import main
 from kb.toctrees import add_toctree_entry, entry_target, find_toctree
 
-PROJECT = Path(__file__).resolve().parents[1]
 CONTENT = ("conf.py", "index.md", "references.md", "authors.md", "archive.md", "book.md",
            "refs.bib", "reviews", "newsletters", "topics", "_static")
 DLW = "newsletters/deep-learning-weekly"
@@ -301,34 +301,23 @@ def test_toctree_ascending_and_empty() -> None:
 
 @pytest.mark.slow
 def test_scaffolded_pages_pass_the_strict_build(site: Path) -> None:
-    from bs4 import BeautifulSoup
-    from sphinx.testing.util import SphinxTestApp
-
     assert run(site, "newsletter", "--series", "deep-learning-weekly", "--issue", "230",
                "--date", "2022-03") == 0
     assert run(site, "review", "--year", "2023", "--date", "2024-01-10") == 0
-    app = SphinxTestApp("html", srcdir=site, confoverrides={"nitpicky": True})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert app.warning.getvalue() == ""
-    out = Path(app.outdir)
-    issue = out / DLW / "2022/issue-230.html"
-    review = out / GARDEN / "2023.html"
-    assert issue.is_file() and review.is_file()
+    build = Build(site, confoverrides={"nitpicky": True})
+    assert build.warnings == ""
+    out = build.outdir
+    assert (out / DLW / "2022/issue-230.html").is_file()
+    assert (out / GARDEN / "2023.html").is_file()
     assert (out / DLW / "2022/index.html").is_file()
 
-    def html(path: Path) -> BeautifulSoup:
-        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-    archive = html(out / DLW / "index.html").select_one(".kb-archive-series")
+    archive = build.page(f"{DLW}/index").select_one(".kb-archive-series")
     assert archive is not None
     lines = [li.get_text(" ", strip=True) for li in archive.select("li")]
     assert any(line.startswith("#230:") and "March 2022" in line for line in lines), lines
     assert archive.select_one('a[href="2022/issue-230.html"]') is not None
 
-    topic = html(out / "topics/ai-for-science.html")
+    topic = build.page("topics/ai-for-science")
     hrefs = {a.get("href", "") for a in topic.select(".kb-topic-listing a")}
     assert any(h.startswith(f"../{DLW}/2022/issue-230.html#title-of-the-paper") for h in hrefs)
     assert any(h.startswith(f"../{GARDEN}/2023.html#title-of-the-paper") for h in hrefs)

@@ -1,4 +1,5 @@
-"""The real site, built strictly (nitpicky, no warning allowed), read as a reader reads it."""
+"""Sites build strictly (nitpicky, no warning allowed): the test roots, and the real site,
+read as a reader reads it (slow)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
-
-PROJECT = Path(__file__).resolve().parents[1]
-
-pytestmark = pytest.mark.slow
+from conftest import PROJECT, Build
 
 SOURCES = {
     "reviews/hippocampus-garden/2021-applications": {
@@ -64,31 +61,29 @@ SOURCES = {
 }
 
 
+@pytest.mark.parametrize("builder", ["html", "latex"])
+@pytest.mark.parametrize("root", ["kb", "navigation"])
+def test_a_test_root_builds_without_any_warning(shared_build, root, builder):
+    # nitpicky: every cross-reference the extension writes resolves
+    assert shared_build(root, builder, nitpicky=True).warnings == ""
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> SphinxTestApp:
-    builddir = tmp_path_factory.mktemp("site")
-    app = SphinxTestApp("html", srcdir=PROJECT, builddir=builddir,
-                        confoverrides={"nitpicky": True}, parallel=2)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+def site(tmp_path_factory) -> Build:
+    return Build(PROJECT, builddir=tmp_path_factory.mktemp("site"), parallel=2,
+                 confoverrides={"nitpicky": True})
 
 
-def soup(site: SphinxTestApp, name: str) -> BeautifulSoup:
-    return BeautifulSoup((Path(site.outdir) / f"{name}.html").read_text(encoding="utf-8"),
-                         "html.parser")
-
-
+@pytest.mark.slow
 def test_site_builds_without_any_warning(site):
-    assert site.warning.getvalue() == ""
+    assert site.warnings == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_source_page_shows_title_date_sections_and_every_item(site, name):
     expected = SOURCES[name]
-    page = soup(site, name)
+    page = site.page(name)
     article = page.select_one("article")
     assert article.h1.get_text(strip=True).rstrip("#") == expected["title"]
     assert expected["date"] in article.select_one(".kb-page-details").get_text(" ", strip=True)
@@ -104,12 +99,13 @@ def test_source_page_shows_title_date_sections_and_every_item(site, name):
         assert len(body) > 80, f"{item['id']} has a paraphrase"
 
 
+@pytest.mark.slow
 def test_every_citation_resolves_to_a_bibliography_entry(site):
-    references = soup(site, "references")
+    references = site.page("references")
     anchors = {tag["id"] for tag in references.select("[id]")}
     cited = 0
     for name in SOURCES:
-        for citation in soup(site, name).select("span.bibtex-citation"):
+        for citation in site.page(name).select("span.bibtex-citation"):
             links = citation.select("a")
             assert links, f"unresolved citation on {name}: {citation}"
             for link in links:
@@ -120,8 +116,9 @@ def test_every_citation_resolves_to_a_bibliography_entry(site):
     assert cited >= 32
 
 
+@pytest.mark.slow
 def test_bibliography_lists_every_cited_paper_with_identifiers(site):
-    references = soup(site, "references")
+    references = site.page("references")
     entries = references.select("div.citation")
     assert len(entries) == 32
     for entry in entries:
@@ -136,8 +133,9 @@ def test_bibliography_lists_every_cited_paper_with_identifiers(site):
         assert fact in text
 
 
+@pytest.mark.slow
 def test_topic_page_gathers_items_across_sources(site):
-    listing = soup(site, "topics/protein-structure").select_one(".kb-topic-listing")
+    listing = site.page("topics/protein-structure").select_one(".kb-topic-listing")
     text = listing.get_text(" ", strip=True)
     assert "AlphaFold2 (application), in A Look Back at Deep Learning in 2021 (Application)" in text
     assert "Protein complex prediction with AlphaFold-Multimer (paper), in Deep Learning Weekly" in text
@@ -146,16 +144,18 @@ def test_topic_page_gathers_items_across_sources(site):
     assert "../newsletters/deep-learning-weekly/2021/issue-220.html#alphafold-multimer" in hrefs
 
 
+@pytest.mark.slow
 def test_every_topic_has_a_page_in_the_overview_and_the_index(site):
-    overview = soup(site, "topics/index").select(".kb-topics-overview a")
+    overview = site.page("topics/index").select(".kb-topics-overview a")
     assert len(overview) >= 20
-    index = soup(site, "kb-topicindex").get_text(" ", strip=True)
+    index = site.page("kb-topicindex").get_text(" ", strip=True)
     for link in overview:
         assert link.get_text(strip=True) in index
 
 
+@pytest.mark.slow
 def test_home_page_links_to_every_section(site):
-    home = soup(site, "index")
+    home = site.page("index")
     hrefs = {a["href"] for a in home.select("article a")}
     for target in ["reviews/index.html", "newsletters/index.html", "topics/index.html",
                    "kb-topicindex.html", "references.html"]:
@@ -165,8 +165,9 @@ def test_home_page_links_to_every_section(site):
     assert "CC BY 4.0" in footer and "MIT" in footer
 
 
+@pytest.mark.slow
 def test_theme_buttons_and_navigation_hierarchy(site):
-    page = soup(site, "newsletters/deep-learning-weekly/2021/issue-220")
+    page = site.page("newsletters/deep-learning-weekly/2021/issue-220")
     buttons = " ".join(a.get("href", "") for a in page.select(".article-header-buttons a"))
     assert "/edit/main/newsletters/deep-learning-weekly/2021/issue-220.md" in buttons
     assert "/issues/new" in buttons
@@ -177,17 +178,11 @@ def test_theme_buttons_and_navigation_hierarchy(site):
                        "Deep Learning Weekly: Issue #220"]
 
 
+@pytest.mark.slow
 def test_noop_rebuild_reads_no_document(site, tmp_path):
     builddir = tmp_path / "build"
-    shutil.copytree(Path(site.outdir).parent, builddir)
-    read: list[str] = []
-    app = SphinxTestApp("html", srcdir=PROJECT, builddir=builddir)
-    try:
-        app.connect("source-read", lambda _app, docname, _source: read.append(docname))
-        app.build()
-    finally:
-        app.cleanup()
-    assert read == []
+    shutil.copytree(site.outdir.parent, builddir)
+    assert Build(PROJECT, builddir=builddir).read == []
 
 
 def _internal_links(path: Path, outdir: Path) -> set[Path]:
@@ -203,6 +198,7 @@ def _internal_links(path: Path, outdir: Path) -> set[Path]:
     return found
 
 
+@pytest.mark.slow
 def test_every_page_is_at_most_three_clicks_from_the_home_page(site):
     outdir = Path(site.outdir).resolve()
     reached = {outdir / "index.html"}
@@ -218,17 +214,19 @@ def test_every_page_is_at_most_three_clicks_from_the_home_page(site):
     assert not missing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_every_review_and_issue_shows_related_pages_and_backlinks(site, name):
-    page = soup(site, name)
+    page = site.page(name)
     related = page.select(".kb-related li")
     assert related and all("sharing" in li.get_text() for li in related)
     backlinks = page.select(".kb-backlinks li")
     assert backlinks, f"{name} shows what references it"
 
 
+@pytest.mark.slow
 def test_archive_and_timeline_list_every_review_and_issue_in_date_order(site):
-    archive = soup(site, "archive")
+    archive = site.page("archive")
     timeline = [li.get_text(" ", strip=True) for li in archive.select(".kb-timeline li")]
     assert timeline == [
         "October 2021 : Deep Learning Weekly: Issue #220 (newsletter)",
@@ -238,18 +236,20 @@ def test_archive_and_timeline_list_every_review_and_issue_in_date_order(site):
     assert len(archive.select(".kb-archive-list li")) == len(SOURCES)
 
 
+@pytest.mark.slow
 def test_cross_links_between_sources_resolve(site):
-    multimer = soup(site, "newsletters/deep-learning-weekly/2021/issue-220").select_one(
+    multimer = site.page("newsletters/deep-learning-weekly/2021/issue-220").select_one(
         "#alphafold-multimer")
     hrefs = {a["href"] for a in multimer.select("a")}
     assert "../../../reviews/hippocampus-garden/2021-applications.html#alphafold2" in hrefs
-    alphafold2 = soup(site, "reviews/hippocampus-garden/2021-applications").select_one("#alphafold2")
+    alphafold2 = site.page("reviews/hippocampus-garden/2021-applications").select_one("#alphafold2")
     mentioned = alphafold2.select_one(".kb-item-backlinks").get_text(" ", strip=True)
     assert "Protein complex prediction with AlphaFold-Multimer" in mentioned
 
 
+@pytest.mark.slow
 def test_paper_index_shows_alphafold_discussed_by_both_sources(site):
-    entries = soup(site, "references").select("div.citation")
+    entries = site.page("references").select("div.citation")
     alphafold = next(e for e in entries if "Highly accurate protein structure" in e.get_text())
     discussed = alphafold.select_one(".kb-discussed-in")
     hrefs = {a["href"] for a in discussed.select("a")}
@@ -257,11 +257,12 @@ def test_paper_index_shows_alphafold_discussed_by_both_sources(site):
     assert "newsletters/deep-learning-weekly/2021/issue-220.html#alphafold-multimer" in hrefs
 
 
+@pytest.mark.slow
 def test_author_index_lists_every_author_and_shows_overlaps(site):
     import pybtex.database
 
     people = {a.strong.get_text(): a.get_text(" ", strip=True)
-              for a in soup(site, "authors").select(".kb-author")}
+              for a in site.page("authors").select(".kb-author")}
     bib = pybtex.database.parse_file(str(PROJECT / "refs.bib"))
     last_names = {" ".join(p.last_names).replace("{", "").replace("}", "")
                   for e in bib.entries.values() for p in e.persons.get("author", [])}
@@ -275,8 +276,9 @@ def test_author_index_lists_every_author_and_shows_overlaps(site):
         assert "Scaling Laws vs Model Architectures" in row
 
 
+@pytest.mark.slow
 def test_each_review_and_issue_lists_the_works_it_cites(site):
-    refs = soup(site, "reviews/hippocampus-garden/2021-applications").select(
+    refs = site.page("reviews/hippocampus-garden/2021-applications").select(
         ".kb-page-references li")
     assert len(refs) == 4  # Jumper, Chen (Codex), Carlini, Howard
     assert all(li.select_one("span.kb-citations a[href^='../../references.html#']")

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import page, strict_build
+from conftest import page
 
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    return strict_build("kb", tmp_path_factory.mktemp("html"))
-
-
-@pytest.fixture(scope="module")
-def latex(tmp_path_factory):
-    return strict_build("kb", tmp_path_factory.mktemp("latex"), "latex")
+pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})
 
 
 def test_item_is_an_addressable_entry(html):
@@ -94,6 +86,7 @@ def test_objects_inventory_holds_topics_and_items(html):
 
 
 def test_latex_has_listings_items_and_topic_index_with_page_references(latex):
+    latex = latex.tex
     assert r"\section*{Everything on Protein structure prediction}" in latex
     assert r"\hyperref[\detokenize{reviews/r2021:alphafold2}]" in latex
     assert r"\subsection*{\sphinxhref{https://example.org/af2}{AlphaFold2}}" in latex
