@@ -33,6 +33,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 ROOTS = Path(__file__).parent / "roots"
 sys.path.insert(0, str(PROJECT / "_ext"))
 
+from kb.model import Series  # noqa: E402  (importable once _ext is on the path)
+
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -41,10 +43,10 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 DATE_FIX = "write YYYY-MM-DD, or YYYY-MM when the day is not known"
 URL_FIX = "write an absolute http:// or https:// address"
 
-# `kb_series` as the test roots declare it
+# `kb_series` as the test roots declare it, as the extension reads it (kb.config)
 SERIES = {
-    "garden": {"name": "The Garden", "url": "https://example.org/", "kind": "review"},
-    "weekly": {"name": "Weekly", "url": "https://example.org/weekly", "kind": "newsletter"},
+    "garden": Series("garden", "The Garden", "https://example.org/", "review"),
+    "weekly": Series("weekly", "Weekly", "https://example.org/weekly", "newsletter"),
 }
 
 

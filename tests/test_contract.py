@@ -8,7 +8,7 @@ import pytest
 from conftest import DATE_FIX, SERIES, URL_FIX, only
 
 from kb.contract import check_url, read_front_matter
-from kb.model import PageRecord, PartialDate, Problem, TopicRef
+from kb.model import PageRecord, PartialDate, Problem, Series, TopicRef
 
 
 def read(data, lines=None, *, docname="reviews/r2021", title="Heading", series=SERIES):
@@ -265,7 +265,7 @@ def test_series_of_the_wrong_kind():
 
 
 def test_series_without_a_kind_takes_any_page():
-    _, problems = read(review(series="any"), series={"any": {"name": "Any"}})
+    _, problems = read(review(series="any"), series={"any": Series("any", "Any")})
     assert problems == []
 
 

@@ -1,4 +1,4 @@
-"""The knowledge graph (`kb.model.KnowledgeGraph`): topics, parents, aliases, issues, listings.
+"""The knowledge graph (`kb.graph.KnowledgeGraph`): topics, parents, aliases, issues, listings.
 
 All that builds a graph is in `graph()` below, so that a change of the graph's API
 is one edit here.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.model import ItemRecord, KnowledgeGraph, PageRecord, PartialDate, Problem, TopicRef
+from kb.graph import KnowledgeGraph
+from kb.model import ItemRecord, PageRecord, PartialDate, Problem, TopicRef
 
 
 def topic(slug, title=None, parent=None, aliases=(), *, folder="topics", parent_line=3,
@@ -58,10 +59,10 @@ BASE = (
 def test_alias_resolution_is_case_insensitive():
     g = graph(*BASE)
     assert g.problems == []
-    assert g.resolve_topic("protein-structure") == "protein-structure"
+    assert g.taxonomy.resolve("protein-structure") == "protein-structure"
     for name in ("Protein Folding", "protein folding", "PROTEIN FOLDING", "alphafold"):
-        assert g.resolve_topic(name) == "protein-structure"
-    assert g.resolve_topic("protein") is None
+        assert g.taxonomy.resolve(name) == "protein-structure"
+    assert g.taxonomy.resolve("protein") is None
 
 
 def test_unknown_topic_on_a_page_with_suggestion_and_line():
@@ -69,7 +70,7 @@ def test_unknown_topic_on_a_page_with_suggestion_and_line():
     g = graph(*BASE, page)
     assert g.problems == [("newsletters/n220", Problem(
         "unknown topic 'protien-structure'; did you mean 'protein-structure'?", 7, "topic"))]
-    assert g.page_topics["newsletters/n220"] == []
+    assert g.listings.page_topics["newsletters/n220"] == []
 
 
 def test_unknown_topic_in_an_item_carries_the_topic_ref_line():
@@ -77,7 +78,7 @@ def test_unknown_topic_in_an_item_carries_the_topic_ref_line():
               items=[item("newsletters/n220", "Multimer", ["gans", "protein foldin"], line=23)])
     assert g.problems == [("newsletters/n220", Problem(
         "unknown topic 'protein foldin'; did you mean 'protein folding'?", 23, "topic"))]
-    assert g.item_topics[("newsletters/n220", "multimer")] == ["gans"]
+    assert g.listings.item_topics[("newsletters/n220", "multimer")] == ["gans"]
 
 
 def test_unknown_topic_without_suggestion():
@@ -90,8 +91,8 @@ def test_unknown_parent_with_suggestion():
     g = graph(topic("ai-for-science"), topic("gans", parent="ai-for-sciense", parent_line=5))
     assert g.problems == [("topics/gans", Problem(
         "unknown parent topic 'ai-for-sciense'; did you mean 'ai-for-science'?", 5, "topic"))]
-    assert g.topics["gans"].parent is None
-    assert sorted(g.roots()) == ["ai-for-science", "gans"]
+    assert g.taxonomy.topics["gans"].parent is None
+    assert sorted(g.taxonomy.roots) == ["ai-for-science", "gans"]
 
 
 def test_unknown_parent_without_suggestion():
@@ -103,7 +104,7 @@ def test_unknown_parent_without_suggestion():
 def test_parent_given_by_alias():
     g = graph(*BASE, topic("alphafold2", parent="protein folding"))
     assert g.problems == []
-    assert g.topics["alphafold2"].parent == "protein-structure"
+    assert g.taxonomy.topics["alphafold2"].parent == "protein-structure"
 
 
 @pytest.mark.parametrize("parent", ["gans", "GAN"])
@@ -111,19 +112,19 @@ def test_self_parent(parent):
     g = graph(topic("gans", "GANs", parent=parent, aliases=["GAN"], parent_line=3))
     assert g.problems == [("topics/gans", Problem(
         "topic 'gans' names itself as its parent; remove the parent key", 3, "topic"))]
-    assert g.roots() == ["gans"]
-    assert g.descendants("gans") == ["gans"]
+    assert g.taxonomy.roots == ["gans"]
+    assert g.taxonomy.descendants("gans") == ["gans"]
 
 
 def test_two_topic_cycle_is_reported_once_and_broken():
     g = graph(topic("a", parent="b", parent_line=3), topic("b", parent="a", parent_line=4))
     assert g.problems == [("topics/a", Problem(
         "topic parents form a cycle (a -> b -> a); remove the parent of one of them", 3, "topic"))]
-    assert g.roots() == ["a"]
-    assert g.children("a") == ["b"]
-    assert g.descendants("a") == ["a", "b"]
-    assert g.descendants("b") == ["b"]
-    assert g.count("a") == 0
+    assert g.taxonomy.roots == ["a"]
+    assert g.taxonomy.children("a") == ["b"]
+    assert g.taxonomy.descendants("a") == ["a", "b"]
+    assert g.taxonomy.descendants("b") == ["b"]
+    assert g.listings.count("a") == 0
 
 
 def test_three_topic_cycle_is_reported_once_and_broken():
@@ -132,9 +133,9 @@ def test_three_topic_cycle_is_reported_once_and_broken():
     assert [(doc, p.message, p.line) for doc, p in g.problems] == [(
         "topics/a",
         "topic parents form a cycle (a -> b -> c -> a); remove the parent of one of them", 3)]
-    assert g.roots() == ["a"]
-    assert g.descendants("a") == ["a", "c", "b"]
-    assert [e.docname for e in g.listing("a")] == ["newsletters/n1"]
+    assert g.taxonomy.roots == ["a"]
+    assert g.taxonomy.descendants("a") == ["a", "c", "b"]
+    assert [e.docname for e in g.listings.listing("a")] == ["newsletters/n1"]
 
 
 def test_cycle_reached_from_a_tail_is_reported_from_its_member():
@@ -143,8 +144,8 @@ def test_cycle_reached_from_a_tail_is_reported_from_its_member():
     assert [(doc, p.message) for doc, p in g.problems] == [(
         "topics/x",
         "topic parents form a cycle (x -> y -> x); remove the parent of one of them")]
-    assert g.roots() == ["x"]
-    assert sorted(g.descendants("x")) == ["a", "x", "y"]
+    assert g.taxonomy.roots == ["x"]
+    assert sorted(g.taxonomy.descendants("x")) == ["a", "x", "y"]
 
 
 def test_duplicate_alias_between_topics():
@@ -153,7 +154,7 @@ def test_duplicate_alias_between_topics():
     assert g.problems == [("topics/b", Problem(
         "alias 'shared' of topic 'b' already names topic 'a'; remove it from one of them",
         6, "topic"))]
-    assert g.resolve_topic("SHARED") == "a"
+    assert g.taxonomy.resolve("SHARED") == "a"
 
 
 def test_alias_that_is_another_topics_slug():
@@ -161,7 +162,7 @@ def test_alias_that_is_another_topics_slug():
     assert g.problems == [("topics/vae", Problem(
         "alias 'GANs' of topic 'vae' already names topic 'gans'; remove it from one of them",
         4, "topic"))]
-    assert g.resolve_topic("gans") == "gans"
+    assert g.taxonomy.resolve("gans") == "gans"
 
 
 def test_alias_equal_to_the_own_slug_is_fine():
@@ -202,20 +203,20 @@ def test_listing_includes_subtopics_newest_first_each_once():
         item("newsletters/n300", "ESMFold", ["AlphaFold"], line=30),
     ])
     assert g.problems == []
-    listing = [(e.docname, e.anchor, e.title, e.kind, e.date) for e in g.listing("ai-for-science")]
+    listing = [(e.docname, e.anchor, e.title, e.kind, e.date) for e in g.listings.listing("ai-for-science")]
     assert listing == [
         ("newsletters/n300", "esmfold", "ESMFold", "paper", PartialDate(2023, 5, 1)),
         ("reviews/r2021", "", "Review of 2021", "review", PartialDate(2022, 1, 3)),
         ("reviews/r2021", "alphafold2", "AlphaFold2", "paper", PartialDate(2022, 1, 3)),
         ("newsletters/n220", "multimer", "Multimer", "paper", PartialDate(2021, 10)),
     ]
-    assert g.count("ai-for-science") == 4
-    assert [e.title for e in g.listing("protein-structure")] == [
+    assert g.listings.count("ai-for-science") == 4
+    assert [e.title for e in g.listings.listing("protein-structure")] == [
         "ESMFold", "AlphaFold2", "Multimer"]
-    assert g.count("protein-structure") == 3
-    assert [e.title for e in g.listing("gans")] == ["StyleGAN"]
+    assert g.listings.count("protein-structure") == 3
+    assert [e.title for e in g.listings.listing("gans")] == ["StyleGAN"]
     # entries carry the page's title and date
-    entry = g.listing("gans")[0]
+    entry = g.listings.listing("gans")[0]
     assert entry.page_title == "newsletters/n300"
     assert entry.date == PartialDate(2023, 5, 1)
 
@@ -224,15 +225,15 @@ def test_listing_puts_undated_entries_last_and_counts_unknown_topics_as_none():
     dated = issue_page("newsletters/n1", 1, date=PartialDate(2020, 1, 1), topics=["gans"])
     undated = PageRecord("misc/page", "review", "Undated", topics=(TopicRef("gans", 8),))
     g = graph(*BASE, dated, undated)
-    assert [e.docname for e in g.listing("gans")] == ["newsletters/n1", "misc/page"]
-    assert g.count("ai-for-science") == 0
+    assert [e.docname for e in g.listings.listing("gans")] == ["newsletters/n1", "misc/page"]
+    assert g.listings.count("ai-for-science") == 0
 
 
 def test_same_topic_twice_on_one_item_is_listed_once():
     g = graph(*BASE, issue_page("newsletters/n1", 1),
               items=[item("newsletters/n1", "X", ["gans", "GANS", "gans"])])
-    assert g.item_topics[("newsletters/n1", "x")] == ["gans"]
-    assert g.count("gans") == 1
+    assert g.listings.item_topics[("newsletters/n1", "x")] == ["gans"]
+    assert g.listings.count("gans") == 1
 
 
 def test_items_of_one_page_are_listed_in_page_order():
@@ -240,7 +241,7 @@ def test_items_of_one_page_are_listed_in_page_order():
         item("newsletters/n1", "Zeta", ["gans"], line=12),
         item("newsletters/n1", "Alpha", ["gans"], line=20),
     ])
-    assert [e.title for e in g.listing("gans")] == ["Zeta", "Alpha"]
+    assert [e.title for e in g.listings.listing("gans")] == ["Zeta", "Alpha"]
 
 
 def test_roots_and_children_are_ordered_by_title():
@@ -253,6 +254,6 @@ def test_roots_and_children_are_ordered_by_title():
         topic("c3", "c child", parent="mid"),
     )
     assert g.problems == []
-    assert g.roots() == ["zeta", "mid", "alpha"]
-    assert g.children("mid") == ["c2", "c1", "c3"]
-    assert g.children("zeta") == []
+    assert g.taxonomy.roots == ["zeta", "mid", "alpha"]
+    assert g.taxonomy.children("mid") == ["c2", "c1", "c3"]
+    assert g.taxonomy.children("zeta") == []

@@ -73,7 +73,7 @@ def test_topic_index_and_listings_are_in_the_book(book):
     app, _pdf, text, _log = book
     # the book's closing chapters, headed in capitals by Sphinx's LaTeX style
     index = squash(text[text.index("TOPIC INDEX"):])
-    titles = [topic.title for topic in app.env.get_domain("kb").graph.topics.values()]
+    titles = [topic.title for topic in app.env.get_domain("kb").graph.taxonomy.topics.values()]
     assert len(titles) >= 20
     assert [title for title in titles if squash(title) not in index] == []
     assert "Everything on Protein structure prediction" in text
