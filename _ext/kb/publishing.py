@@ -1,0 +1,313 @@
+"""Publishing: the canonical address, feeds, link previews, the sitemap's page list, robots.txt.
+
+The Sphinx glue around `feeds.py`:
+- `html_baseurl` is checked when the configuration is read: a malformed address is a
+  configuration error naming what to write, never a broken feed. Left empty, the site
+  builds without feeds, robots.txt or absolute links (the test roots of other features).
+- At read time the first paragraph of every review and issue and of each item is kept
+  (keyed by docname, purged and merged like the domain's data): it stands in for a
+  missing summary, and describes an item in a topic feed.
+- Each HTML page's <head> gets the link-preview metadata sphinxext-opengraph does not
+  derive from the front matter (description = summary, og:type article and
+  article:published_time for reviews and issues, a Twitter card) and a
+  rel="alternate" link to each feed that concerns it; series archives and topic pages
+  show a subscribe link (HTML only, so the PDF is untouched).
+- When an HTML build finishes, every feed is written from the model (cheap: no page is
+  read), so an incremental build writes exactly what a clean build writes; a feed whose
+  bytes are unchanged is not rewritten. sphinx-sitemap only hears of the pages written
+  in this build, so the full, sorted page list is handed to it first.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from . import feeds
+from .domain import KnowledgeBaseDomain
+
+logger = logging.getLogger(__name__)
+
+TEXTS = "kb_first_paragraphs"  # env attribute: docname -> {"" or anchor: text}
+SUBSCRIBE_CLASS = "kb-subscribe"
+
+
+def check_base_url(value: Any) -> str:
+    """'' (publishing off) or an absolute http(s) URL ending in '/'; else ConfigError."""
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    parts = urlsplit(text)
+    problem = None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem = "it is not an absolute http:// or https:// address"
+    elif any(c.isspace() for c in text):
+        problem = "it contains white space"
+    elif parts.query or parts.fragment:
+        problem = "it has a query or fragment; the site's address ends at its path"
+    elif not parts.path.endswith("/"):
+        problem = "it does not end with '/' (the site is a folder, its pages are below it)"
+    if problem:
+        raise ConfigError(
+            f"html_baseurl {text!r} is malformed: {problem}. Write the published site's "
+            "address, e.g. 'https://example.org/' or 'https://user.github.io/project/' "
+            "(conf.py, SITE_URL; README, 'Publishing')")
+    return text
+
+
+def validate_config(app: Sphinx, config: Config) -> None:
+    check_base_url(config.html_baseurl)
+    limit = config.kb_feed_limit
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigError(f"kb_feed_limit must be a whole number of at least 1, got {limit!r}")
+
+
+def base_url(app: Sphinx) -> str:
+    return check_base_url(app.config.html_baseurl)
+
+
+def publishing_html(app: Sphinx) -> bool:
+    """An HTML build of a site with an address (not epub, not LaTeX)."""
+    return bool(base_url(app)) and app.builder.format == "html" and app.builder.name != "epub"
+
+
+# -- first paragraphs, kept at read time ---------------------------------------------
+
+
+def _plain(node: nodes.Node) -> str:
+    return " ".join(node.astext().split())
+
+
+def _first_paragraph(root: nodes.Element, skip: Any) -> str:
+    for para in root.findall(nodes.paragraph):
+        if not any(skip(a) for a in _ancestors(para, root)):
+            text = _plain(para)
+            if text:
+                return text
+    return ""
+
+
+def _ancestors(node: nodes.Node, stop: nodes.Node):
+    current = node.parent
+    while current is not None and current is not stop:
+        yield current
+        current = current.parent
+
+
+def _is_item(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.container) and bool(node.get("kb_item"))
+
+
+def _is_apart(node: nodes.Node) -> bool:
+    """Not the page's own text: its items, the details line, admonitions, the views."""
+    return (_is_item(node) or isinstance(node, (nodes.Admonition, nodes.topic, nodes.sidebar))
+            or (isinstance(node, nodes.container) and "kb-page-details" in node.get("classes", ())))
+
+
+def keep_first_paragraphs(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    page = _domain(env).pages.get(env.docname)
+    if page is None or page.kind not in ("review", "newsletter"):
+        return
+    texts = {"": _first_paragraph(doctree, _is_apart)}
+    for item in doctree.findall(_is_item):
+        texts[item["kb_anchor"]] = _first_paragraph(item, lambda n: n is not item and _is_apart(n))
+    _texts(env)[env.docname] = texts
+
+
+def _texts(env: BuildEnvironment) -> dict[str, dict[str, str]]:
+    if not hasattr(env, TEXTS):
+        setattr(env, TEXTS, {})
+    return getattr(env, TEXTS)
+
+
+def purge_texts(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _texts(env).pop(docname, None)
+
+
+def merge_texts(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    theirs = _texts(other)
+    _texts(env).update({d: theirs[d] for d in docnames if d in theirs})
+
+
+# -- the one place the knowledge base is read ------------------------------------------
+
+
+def _domain(env: BuildEnvironment) -> KnowledgeBaseDomain:
+    return cast(KnowledgeBaseDomain, env.get_domain("kb"))
+
+
+def gather_site(app: Sphinx) -> feeds.Site:
+    """Everything the feeds and the page metadata need, from the kb domain and config."""
+    env = app.env
+    domain = _domain(env)
+    graph = domain.graph
+    series = {slug: str(spec.get("name", slug)) for slug, spec in app.config.kb_series.items()}
+    # a series' archive page is the page showing its `kb:archive <series>` view
+    series_pages: dict[str, str] = {}
+    for docname, keys in sorted(domain.data.get("views", {}).items()):
+        for key in keys:
+            kind, _, slug = key.partition(":")
+            if kind == "series" and slug in series:
+                series_pages.setdefault(slug, docname)
+    topics = {slug: node.title for slug, node in graph.topics.items()}
+    return feeds.Site(
+        base_url=base_url(app),
+        title=app.config.html_title or app.config.project,
+        author=app.config.author,
+        uri=app.builder.get_target_uri,
+        pages=graph.pages,
+        texts=_texts(env),
+        series=series,
+        series_pages=series_pages,
+        series_docs={slug: list(graph.by_series.get(slug, ())) for slug in series},
+        topics=topics,
+        topic_pages={slug: node.docname for slug, node in graph.topics.items()},
+        listing=graph.listing,
+        root_doc=app.config.root_doc,
+    )
+
+
+# -- each page's <head> and the subscribe link -------------------------------------------
+
+
+def _meta(name: str, content: str, attribute: str = "property") -> str:
+    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}" />'
+
+
+def page_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+              doctree: nodes.document | None) -> None:
+    """Before sphinxext-opengraph (priority 500): front-matter values and feed links."""
+    if not publishing_html(app):
+        return
+    site = _site(app)
+    page = site.pages.get(pagename)
+    tags: list[str] = []
+    if page is not None and page.kind is not None and doctree is not None:
+        # sphinxext-opengraph takes page fields named og:*; it escapes only quotes, so
+        # the text is given escaped (on a copy: context["meta"] is the environment's)
+        description = page.summary or site.texts.get(pagename, {}).get("", "")
+        fields = dict(context.get("meta") or {})
+        fields["og:title"] = html.escape(page.title, quote=False)
+        if description:
+            fields["og:description"] = html.escape(description, quote=False)
+            tags.append(_meta("description", description, "name"))
+        if page.kind in ("review", "newsletter"):
+            fields["og:type"] = "article"
+            if page.date is not None:
+                tags.append(_meta("article:published_time", feeds.published(page.date).isoformat()))
+            for name in page.authors:
+                tags.append(_meta("article:author", name))
+        context["meta"] = fields
+    if doctree is not None:
+        tags.append(_meta("twitter:card", "summary", "name"))
+    for title, url in feeds.feeds_of_page(site, pagename) if app.config.kb_feeds else ():
+        tags.append(f'<link rel="alternate" type="{feeds.FEED_TYPE}" '
+                    f'title="{html.escape(title)}" href="{html.escape(url)}" />')
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
+
+
+def _site(app: Sphinx) -> feeds.Site:
+    """One gathered Site per build (the graph does not change while pages are written)."""
+    cached = getattr(app.builder, "_kb_feed_site", None)
+    graph = _domain(app.env).graph
+    if cached is None or cached[0] is not graph:
+        cached = (graph, gather_site(app))
+        app.builder._kb_feed_site = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
+def subscribe_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A visible 'Subscribe' link under the title of series archives and topic pages."""
+    if not publishing_html(app) or not app.config.kb_feeds:
+        return
+    site = _site(app)
+    if docname not in site.series_pages.values() and _topic_of(site, docname) not in site.topics:
+        return
+    links = feeds.feeds_of_page(site, docname)[1:]  # the series' or the topic's, not the site's
+    if not links:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    parts = [f'<a class="reference external" href="{html.escape(url)}" '
+             f'type="{feeds.FEED_TYPE}">{html.escape(title.split(": ", 1)[-1])} (Atom feed)</a>'
+             for title, url in links]
+    raw = nodes.raw("", f'<p class="{SUBSCRIBE_CLASS}">Subscribe: {", ".join(parts)}</p>\n',
+                    format="html")
+    details = [n for n in section.children
+               if isinstance(n, nodes.container) and "kb-page-details" in n.get("classes", ())]
+    position = section.index(details[0]) + 1 if details else 1
+    section.insert(position, raw)
+
+
+def _topic_of(site: feeds.Site, docname: str) -> str | None:
+    page = site.pages.get(docname)
+    return page.slug if page is not None and page.kind == "topic" else None
+
+
+# -- at the end of an HTML build: feeds, the sitemap's pages, robots.txt --------------------
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def write_feeds(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not publishing_html(app) or not app.config.kb_feeds:
+        return
+    site = _site(app)
+    outdir = Path(app.outdir)
+    for feed in feeds.plan(site, app.config.kb_feed_limit):
+        _write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
+
+
+def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """Before sphinx-sitemap writes: every page of the site, once, in a stable order."""
+    queue = getattr(app, "sitemap_links", None)
+    if exception is not None or queue is None or not publishing_html(app):
+        return
+    import fnmatch
+
+    found: dict[str, str | None] = {}
+    while not queue.empty():
+        link, updated = queue.get()
+        found[link] = updated or found.get(link)
+    excludes = app.config.sitemap_excludes
+    for docname in app.env.found_docs:
+        link = app.builder.get_target_uri(docname)
+        if not any(fnmatch.fnmatch(link, pattern) for pattern in excludes):
+            found.setdefault(link, None)
+    for link in sorted(found):
+        queue.put((link, found[link]))
+    # robots.txt, next to the sitemap (crawlers read it at the root of a host)
+    sitemap = base_url(app) + app.config.sitemap_filename
+    _write_if_changed(Path(app.outdir) / "robots.txt",
+                      f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode())
+
+
+def setup_publishing(app: Sphinx) -> None:
+    # entries per feed, newest first: a feed stays small as the site grows
+    app.add_config_value("kb_feed_limit", 20, "html", types=frozenset({int}))
+    # False: no feeds written (the benchmark measures their cost this way)
+    app.add_config_value("kb_feeds", True, "html", types=frozenset({bool}))
+    app.connect("config-inited", validate_config)
+    app.connect("doctree-read", keep_first_paragraphs, priority=600)
+    app.connect("env-purge-doc", purge_texts)
+    app.connect("env-merge-info", merge_texts)
+    app.connect("html-page-context", page_head, priority=450)
+    app.connect("doctree-resolved", subscribe_link)
+    app.connect("build-finished", complete_sitemap, priority=400)
+    app.connect("build-finished", write_feeds)
