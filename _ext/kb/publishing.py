@@ -89,6 +89,8 @@ def _plain(node: nodes.Node) -> str:
 
 def _first_paragraph(root: nodes.Element, skip: Any) -> str:
     for para in root.findall(nodes.paragraph):
+        if any(c.startswith("kb-") for c in para["classes"]):
+            continue  # a line the extension wrote (an item's kind and topics)
         if not any(skip(a) for a in _ancestors(para, root)):
             text = _plain(para)
             if text:
