@@ -4,9 +4,10 @@ The Sphinx glue around `feeds.py`:
 - `html_baseurl` is checked when the configuration is read: a malformed address is a
   configuration error naming what to write, never a broken feed. Left empty, the site
   builds without feeds, robots.txt or absolute links (the test roots of other features).
-- At read time the first paragraph of every review and issue and of each item is kept
-  (keyed by docname, purged and merged like the domain's data): it stands in for a
-  missing summary, and describes an item in a topic feed.
+- At read time the first paragraph of every review, issue and topic page and of each
+  item is kept (keyed by docname, purged and merged like the domain's data): it stands
+  in for a missing summary, describes a topic page in its link preview, and describes
+  an item in a topic feed.
 - Each HTML page's <head> gets the link-preview metadata sphinxext-opengraph does not
   derive from the front matter (description = summary, og:type article and
   article:published_time for reviews and issues, a Twitter card) and a
@@ -118,7 +119,7 @@ def _is_apart(node: nodes.Node) -> bool:
 def keep_first_paragraphs(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     page = _domain(env).pages.get(env.docname)
-    if page is None or page.kind not in ("review", "newsletter"):
+    if page is None or page.kind is None:
         return
     texts = {"": _first_paragraph(doctree, _is_apart)}
     for item in doctree.findall(_is_item):
