@@ -27,7 +27,7 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     by = {r.step: r for r in results}
     assert list(by) == ["clean build -j 1", "clean build -j 2", "no-op rebuild",
                         "edit one page's text", "add a topic to one page", "add one new issue",
-                        "extension off: clean -j 1"]
+                        "feeds+sitemap off: clean -j 1", "extension off: clean -j 1"]
     docs = by["clean build -j 1"].docs
     assert by["clean build -j 1"].read == docs and by["clean build -j 1"].written >= docs
     assert by["no-op rebuild"].read == 0 and by["no-op rebuild"].written == 0
@@ -35,5 +35,13 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     assert by["add a topic to one page"].read == 1
     assert by["add one new issue"].read == 2  # the issue and its year's index
     assert all(r.seconds > 0 and r.peak_mb > 0 for r in results)
+    # the corpus build publishes feeds and a sitemap; the comparison build neither
+    bench = tmp_path / "bench"
+    assert (bench / "out-j1" / "feeds" / "atom.xml").is_file()
+    assert (bench / "out-j1" / "sitemap.xml").is_file()
+    assert not (bench / "unpublished-j1" / "feeds").exists()
+    assert not (bench / "unpublished-j1" / "sitemap.xml").exists()
+    assert by["clean build -j 1"].finish > 0
     table = run.report(results, 12, 30)
+    assert "feeds and sitemap (clean -j 1, on / off)" in table
     assert "extension overhead" in table and "no-op rebuild / clean build" in table
