@@ -233,6 +233,9 @@ def published_files(outdir: Path) -> dict[str, bytes]:
 def test_an_incremental_build_after_a_new_issue_equals_a_clean_build(tmp_path: Path) -> None:
     incremental = build_copy("publishing", tmp_path / "incremental")
     before = published_files(Path(incremental.outdir))
+    # as if a topic had been removed since: its feed must go, as a clean build has none
+    stale = Path(incremental.outdir) / "feeds" / "topics" / "removed-topic.xml"
+    stale.write_bytes(before["feeds/topics/gans.xml"])
     (Path(incremental.srcdir) / "newsletters/weekly/issue-3.md").write_text(NEW_ISSUE, encoding="utf-8")
     app = SphinxTestApp("html", srcdir=incremental.srcdir)
     try:
@@ -250,6 +253,7 @@ def test_an_incremental_build_after_a_new_issue_equals_a_clean_build(tmp_path: P
     finally:
         clean.cleanup()
     assert after == published_files(Path(clean.outdir))
+    assert not stale.exists()
 
     # and the new issue is in every feed that should list it, and the sitemap
     new = BASE + "newsletters/weekly/issue-3.html"
@@ -261,3 +265,9 @@ def test_an_incremental_build_after_a_new_issue_equals_a_clean_build(tmp_path: P
         assert new not in [e.id for e in parse(app.outdir, path).entries], path
         assert after[path] == before[path]
     assert f"<loc>{new}</loc>".encode() in after["sitemap.xml"]
+
+
+def test_a_parallel_build_writes_the_same_feeds_and_sitemap(tmp_path: Path) -> None:
+    serial = build_copy("publishing", tmp_path / "serial")
+    parallel = build_copy("publishing", tmp_path / "parallel", parallel=2)
+    assert published_files(Path(parallel.outdir)) == published_files(Path(serial.outdir))

@@ -157,7 +157,7 @@ def no_build_paths(outdir: Path, *paths: Path) -> list[str]:
     needles = [str(p).encode() for p in paths]
     found = []
     for path in outdir.rglob("*"):
-        if path.is_file() and path.name != ".buildinfo":
+        if path.is_file():
             data = path.read_bytes()
             found += [f"{path.relative_to(outdir)}: {n.decode()}" for n in needles if n in data]
     return found

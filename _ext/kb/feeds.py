@@ -24,17 +24,18 @@ from dataclasses import dataclass, field
 
 from .model import Entry, PageRecord, PartialDate
 
-SITE_FEED = "feeds/atom.xml"
+FEEDS_DIR = "feeds"  # every file below it is a feed this module wrote
+SITE_FEED = f"{FEEDS_DIR}/atom.xml"
 FEED_TYPE = "application/atom+xml"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def series_feed_path(slug: str) -> str:
-    return f"feeds/series/{slug}.xml"
+    return f"{FEEDS_DIR}/series/{slug}.xml"
 
 
 def topic_feed_path(slug: str) -> str:
-    return f"feeds/topics/{slug}.xml"
+    return f"{FEEDS_DIR}/topics/{slug}.xml"
 
 
 def published(date: PartialDate) -> dt.datetime:

@@ -4,9 +4,9 @@ The Sphinx glue around `feeds.py`:
 - `html_baseurl` is checked when the configuration is read: a malformed address is a
   configuration error naming what to write, never a broken feed. Left empty, the site
   builds without feeds, robots.txt or absolute links (the test roots of other features).
-- At read time the first paragraph of every review, issue and topic page and of each
-  item is kept (keyed by docname, purged and merged like the domain's data): it stands
-  in for a missing summary, describes a topic page in its link preview, and describes
+- At read time the first paragraph of every page and of each item is kept (keyed by
+  docname, purged and merged like the domain's data): it stands in for a missing
+  summary, describes a page without one (a topic) in its link preview, and describes
   an item in a topic feed.
 - Each HTML page's <head> gets the link-preview metadata sphinxext-opengraph does not
   derive from the front matter (description = summary, og:type article and
@@ -119,7 +119,7 @@ def _is_apart(node: nodes.Node) -> bool:
 def keep_first_paragraphs(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     page = _domain(env).pages.get(env.docname)
-    if page is None or page.kind is None:
+    if page is None:
         return
     texts = {"": _first_paragraph(doctree, _is_apart)}
     for item in doctree.findall(_is_item):
@@ -195,9 +195,10 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
     site = _site(app)
     page = site.pages.get(pagename)
     tags: list[str] = []
-    if page is not None and page.kind is not None and doctree is not None:
+    if page is not None and doctree is not None:
         # sphinxext-opengraph takes page fields named og:*; it escapes only quotes, so
-        # the text is given escaped (on a copy: context["meta"] is the environment's)
+        # the text is given escaped (on a copy: context["meta"] is the environment's).
+        # Every page: the summary, else its own first paragraph (never a generated view)
         description = page.summary or site.texts.get(pagename, {}).get("", "")
         fields = dict(context.get("meta") or {})
         fields["og:title"] = html.escape(page.title, quote=False)
@@ -273,8 +274,14 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     site = _site(app)
     outdir = Path(app.outdir)
-    for feed in feeds.plan(site, app.config.kb_feed_limit):
+    planned = feeds.plan(site, app.config.kb_feed_limit)
+    for feed in planned:
         _write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
+    # the feed of a topic or series that no longer exists goes, as in a clean build
+    keep = {outdir / feed.path for feed in planned}
+    for stale in sorted((outdir / feeds.FEEDS_DIR).rglob("*.xml")):
+        if stale not in keep:
+            stale.unlink()
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
