@@ -108,7 +108,7 @@ def test_pre_commit_hooks_are_pinned_and_use_the_lint_configuration() -> None:
             hooks[hook["id"]] = {**hook, "repo": repo["repo"]}
     for hook_id in ("trailing-whitespace", "end-of-file-fixer", "check-yaml",
                     "check-merge-conflict", "check-added-large-files",
-                    "pymarkdown", "check-github-workflows", "kb-lint"):
+                    "pymarkdown", "check-github-workflows", "check-readthedocs", "kb-lint"):
         assert hook_id in hooks, hook_id
     assert hooks["pymarkdown"]["args"][:2] == ["--config", ".pymarkdown.json"]
     assert (ROOT / ".pymarkdown.json").is_file()
