@@ -31,12 +31,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
-from sphinx.util import logging
 
 from . import feeds
 from .domain import KnowledgeBaseDomain
-
-logger = logging.getLogger(__name__)
 
 TEXTS = "kb_first_paragraphs"  # env attribute: docname -> {"" or anchor: text}
 SUBSCRIBE_CLASS = "kb-subscribe"
