@@ -31,6 +31,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
+from sphinx.util.osutil import relative_uri
 
 from . import feeds
 from .domain import KnowledgeBaseDomain
@@ -240,9 +241,14 @@ def subscribe_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
-    parts = [f'<a class="reference external" href="{html.escape(url)}" '
-             f'type="{feeds.FEED_TYPE}">{html.escape(title.split(": ", 1)[-1])} (Atom feed)</a>'
-             for title, url in links]
+    # relative, so the link works wherever the site is served (a preview, a local build)
+    here = app.builder.get_target_uri(docname)
+    parts = []
+    for title, url in links:
+        href = relative_uri(here, url[len(site.base_url):])
+        parts.append(f'<a class="reference internal" href="{html.escape(href)}" '
+                     f'type="{feeds.FEED_TYPE}">{html.escape(title.split(": ", 1)[-1])} '
+                     '(Atom feed)</a>')
     raw = nodes.raw("", f'<p class="{SUBSCRIBE_CLASS}">Subscribe: {", ".join(parts)}</p>\n',
                     format="html")
     details = [n for n in section.children
