@@ -9,18 +9,30 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "Deep Learning Knowledge Base"
 author = "The Deep Learning Knowledge Base contributors"
 copyright = "2026, The Deep Learning Knowledge Base contributors"
+
+# -- Where the project lives (README, "Publishing": what a fork or a move changes) --
+# The repository: the theme's repository, edit and issue buttons point here.
 REPOSITORY_URL = "https://github.com/dl-knowledge-base/dl-knowledge-base"
+# The one canonical address of the published site, with its trailing slash. Every
+# absolute URL is made from it: the canonical links, the sitemap and robots.txt, the
+# feeds, the link previews and the 404 page's links. The extension checks it when
+# the configuration is read (an http(s) URL ending in "/", nothing after the path).
+SITE_URL = "https://dl-knowledge-base.github.io/dl-knowledge-base/"
 
 extensions = [
     "myst_parser",
     "sphinx_design",
     "sphinxcontrib.bibtex",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "notfound.extension",
     "kb",
 ]
 
@@ -101,6 +113,25 @@ html_theme_options = {
     ),
 }
 html_context = {"default_mode": "auto"}
+
+# -- Publishing: canonical address, sitemap, link previews, 404 page, feeds ----------
+html_baseurl = SITE_URL
+# sitemap.xml lists every page once at html_baseurl + page (no language or version part);
+# robots.txt (written by the kb extension) points to it.
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# Link previews: the page's title, its front-matter summary (kb extension), the
+# canonical URL and the logo as a PNG (no social cards: they need matplotlib).
+ogp_site_url = SITE_URL
+ogp_image = "_static/logo-512.png"
+ogp_image_alt = "The Deep Learning Knowledge Base logo"
+ogp_social_cards = {"enable": False}
+ogp_enable_meta_description = False  # the kb extension writes it from the summary
+ogp_type = "website"  # reviews and issues are "article" (kb extension)
+# The 404 page's links are absolute from the site's root, so they work at any depth.
+notfound_urls_prefix = urlsplit(SITE_URL).path
+# Atom feeds under feeds/: the whole site, each series, each topic (README, "Publishing").
+kb_feed_limit = 20  # entries per feed, newest first
 
 # -- LaTeX / PDF --------------------------------------------------------------
 # xelatex with the FreeFont OpenType fonts, so every name (Žídek, Tramèr) prints.

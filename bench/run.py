@@ -3,7 +3,9 @@
 Builds, each in a fresh Python process:
   clean -j 1, clean -j 2, no-op rebuild, rebuild after editing one page's text,
   after adding a topic to one page, after adding one new issue, and the same corpus
-  with the extension switched off (clean -j 1) for the extension's overhead.
+  with the extension switched off (clean -j 1) for the extension's overhead, and the
+  same corpus with the Atom feeds and the sitemap switched off (clean -j 1) for their
+  cost (`--no-feeds` / `--no-sitemap` switch them off in every build instead).
 For each: wall seconds, peak memory of the build process (its parallel workers are
 not included), documents read, and documents whose HTML page was written (the
 search page and the indexes, which Sphinx writes on every build, not counted).
@@ -35,6 +37,7 @@ class Result:
     read: int
     written: int
     docs: int
+    finish: float = 0.0  # seconds in build-finished handlers: feeds, sitemap, robots.txt
 
 
 def html_mtimes(outdir: Path) -> dict[Path, int]:
@@ -59,7 +62,20 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path) -> Result:
     written = sum(1 for path, mtime in html_mtimes(out).items()
                   if path in pages and before.get(path) != mtime)
     # ru_maxrss is in KiB on Linux
-    return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages))
+    return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
+                  probe.get("finish_seconds", 0.0))
+
+
+def publishing(src: Path, feeds: bool, sitemap: bool) -> None:
+    """Switch the Atom feeds (kb_feeds) or the sitemap (sphinx-sitemap) off in a corpus."""
+    lines = []
+    if not feeds:
+        lines.append("kb_feeds = False")
+    if not sitemap:
+        lines.append('extensions = [e for e in extensions if e != "sphinx_sitemap"]')
+    if lines:
+        with (src / "conf.py").open("a", encoding="utf-8") as conf:
+            conf.write("\n".join(lines) + "\n")
 
 
 def edit_text(corpus: Corpus, src: Path) -> None:
@@ -89,7 +105,8 @@ def add_issue(corpus: Corpus, src: Path) -> None:
     index.write_text(text.replace("\n```\n", f"\nissue-{page.number}\n```\n", 1), encoding="utf-8")
 
 
-def run(pages: int, refs: int, workdir: Path, with_plain: bool = True) -> list[Result]:
+def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
+        feeds: bool = True, sitemap: bool = True) -> list[Result]:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     log = workdir / "build.log"
@@ -98,6 +115,11 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True) -> list[R
     corpus.write(kb, "kb")
     for name in ("probe.py",):
         shutil.copy(Path(__file__).parent / name, kb / name)
+    publishing(kb, feeds, sitemap)
+    unpublished = workdir / "kb-no-feeds-sitemap"
+    if feeds or sitemap:
+        shutil.copytree(kb, unpublished)
+        publishing(unpublished, False, False)
     results = [
         build("clean build -j 1", kb, workdir / "out-j1", 1, log),
         build("clean build -j 2", kb, workdir / "out-j2", 2, log),
@@ -109,6 +131,9 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True) -> list[R
     results.append(build("add a topic to one page", kb, workdir / "out-j1", 1, log))
     add_issue(corpus, kb)
     results.append(build("add one new issue", kb, workdir / "out-j1", 1, log))
+    if feeds or sitemap:
+        results.append(build("feeds+sitemap off: clean -j 1", unpublished,
+                             workdir / "unpublished-j1", 1, log))
     if with_plain:
         corpus.write(plain, "plain")
         shutil.copy(Path(__file__).parent / "probe.py", plain / "probe.py")
@@ -119,16 +144,23 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True) -> list[R
 def report(results: list[Result], pages: int, refs: int) -> str:
     docs = results[0].docs
     lines = [f"Benchmark: {pages} reviews and issues ({docs} documents in all), {refs} refs.bib entries",
-             "", f"| {'build':<28} | {'wall s':>7} | {'peak MB':>7} | {'read':>5} | {'written':>7} |",
-             f"| {'-' * 28} | {'-' * 7}: | {'-' * 7}: | {'-' * 5}: | {'-' * 7}: |"]
+             "", f"| {'build':<29} | {'wall s':>7} | {'peak MB':>7} | {'read':>5} | {'written':>7} "
+             f"| {'at end s':>8} |",
+             f"| {'-' * 29} | {'-' * 7}: | {'-' * 7}: | {'-' * 5}: | {'-' * 7}: | {'-' * 8}: |"]
     for r in results:
-        lines.append(f"| {r.step:<28} | {r.seconds:7.1f} | {r.peak_mb:7.0f} | {r.read:5d} | {r.written:7d} |")
+        lines.append(f"| {r.step:<29} | {r.seconds:7.1f} | {r.peak_mb:7.0f} | {r.read:5d} "
+                     f"| {r.written:7d} | {r.finish:8.2f} |")
     by = {r.step: r for r in results}
     clean = by["clean build -j 1"].seconds
     lines.append("")
     if "extension off: clean -j 1" in by:
         off = by["extension off: clean -j 1"].seconds
         lines.append(f"extension overhead (clean -j 1, on / off): {clean / off:.2f}x")
+    if "feeds+sitemap off: clean -j 1" in by:
+        off = by["feeds+sitemap off: clean -j 1"]
+        lines.append(f"feeds and sitemap (clean -j 1, on / off): {clean / off.seconds:.3f}x; "
+                     f"written at the end of the build in {by['clean build -j 1'].finish:.2f} s "
+                     f"({by['clean build -j 1'].finish / clean:.1%} of the clean build)")
     lines.append(f"no-op rebuild / clean build: {by['no-op rebuild'].seconds / clean:.1%}")
     lines.append(f"clean -j 2 / clean -j 1: {by['clean build -j 2'].seconds / clean:.2f}")
     return "\n".join(lines)
@@ -140,9 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refs", type=int, default=2000, help="refs.bib entries (default 2000)")
     parser.add_argument("--workdir", type=Path, default=PROJECT / "_build" / "bench")
     parser.add_argument("--no-plain", action="store_true", help="skip the extension-off build")
+    parser.add_argument("--no-feeds", action="store_true", help="no Atom feeds (kb_feeds = False)")
+    parser.add_argument("--no-sitemap", action="store_true", help="no sitemap (without sphinx-sitemap)")
     args = parser.parse_args(argv)
     results = run(args.pages, args.refs, args.workdir / f"{args.pages}-{args.refs}",
-                  with_plain=not args.no_plain)
+                  with_plain=not args.no_plain, feeds=not args.no_feeds, sitemap=not args.no_sitemap)
     print(report(results, args.pages, args.refs))
     return 0
 

@@ -27,7 +27,7 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     by = {r.step: r for r in results}
     assert list(by) == ["clean build -j 1", "clean build -j 2", "no-op rebuild",
                         "edit one page's text", "add a topic to one page", "add one new issue",
-                        "extension off: clean -j 1"]
+                        "feeds+sitemap off: clean -j 1", "extension off: clean -j 1"]
     docs = by["clean build -j 1"].docs
     assert docs > 12 + 60  # the pages, the topic pages, the indexes
     # a clean build reads and writes every document, with or without the extension
@@ -42,14 +42,21 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     # the issue and its year's index; the issue's navigation branch, not the whole site
     assert by["add one new issue"].read == 2
     assert 2 < by["add one new issue"].written < by["add one new issue"].docs
+    # the corpus build publishes feeds and a sitemap; the comparison build neither
+    bench = tmp_path / "bench"
+    assert (bench / "out-j1" / "feeds" / "atom.xml").is_file()
+    assert (bench / "out-j1" / "sitemap.xml").is_file()
+    assert not (bench / "unpublished-j1" / "feeds").exists()
+    assert not (bench / "unpublished-j1" / "sitemap.xml").exists()
 
     table = run.report(results, 12, 30)
     assert table.startswith(
         f"Benchmark: 12 reviews and issues ({docs} documents in all), 30 refs.bib entries")
     rows = [[cell.strip() for cell in line.strip("|").split("|")]
             for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
-    assert [(step, float(seconds), int(read), int(written))
-            for step, seconds, _mb, read, written in rows] == [
-        (r.step, round(r.seconds, 1), r.read, r.written) for r in results]
+    assert [(step, float(seconds), int(read), int(written), float(finish))
+            for step, seconds, _mb, read, written, finish in rows] == [
+        (r.step, round(r.seconds, 1), r.read, r.written, round(r.finish, 2)) for r in results]
+    assert "feeds and sitemap (clean -j 1, on / off)" in table
     assert "extension overhead (clean -j 1, on / off): " in table
     assert "no-op rebuild / clean build: " in table

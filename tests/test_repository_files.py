@@ -108,7 +108,7 @@ def test_pre_commit_hooks_are_pinned_and_use_the_lint_configuration() -> None:
             hooks[hook["id"]] = {**hook, "repo": repo["repo"]}
     for hook_id in ("trailing-whitespace", "end-of-file-fixer", "check-yaml",
                     "check-merge-conflict", "check-added-large-files",
-                    "pymarkdown", "check-github-workflows", "kb-lint"):
+                    "pymarkdown", "check-github-workflows", "check-readthedocs", "kb-lint"):
         assert hook_id in hooks, hook_id
     assert hooks["pymarkdown"]["args"][:2] == ["--config", ".pymarkdown.json"]
     assert (ROOT / ".pymarkdown.json").is_file()
@@ -314,3 +314,93 @@ def test_warning_types_named_in_contributing_exist() -> None:
     sources = [p.read_text(encoding="utf-8") for p in (ROOT / "_ext" / "kb").glob("*.py")]
     emitted = warning_subtypes(sources)
     assert sorted(named - emitted) == [], f"CONTRIBUTING.md names warning types never emitted"
+
+
+# -- hosting: Read the Docs and GitHub Pages (README, "Publishing") ---------------------------
+
+READTHEDOCS = ROOT / ".readthedocs.yaml"
+PAGES = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def tex_packages() -> set[str]:
+    """The Debian TeX packages noxfile.py names (README, "The PDF")."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "TEX_PACKAGES":
+            return set(ast.literal_eval(node.value).split())
+    raise AssertionError("noxfile.py defines no TEX_PACKAGES")
+
+
+@needs_check_jsonschema
+@pytest.mark.parametrize("path, schema", [(READTHEDOCS, "vendor.readthedocs"),
+                                          (PAGES, "vendor.github-workflows")],
+                         ids=["readthedocs", "pages"])
+def test_hosting_files_match_their_bundled_schemas(path: Path, schema: str) -> None:
+    assert schema in builtin_schemas()
+    result = check_jsonschema("--builtin-schema", schema, str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_check_jsonschema
+def test_the_schema_check_catches_a_broken_readthedocs_file(tmp_path: Path) -> None:
+    broken = tmp_path / ".readthedocs.yaml"
+    broken.write_text(READTHEDOCS.read_text(encoding="utf-8").replace('python: "3.11"', 'python: "3.99"'))
+    result = check_jsonschema("--builtin-schema", "vendor.readthedocs", str(broken))
+    assert result.returncode == 1, result.stdout + result.stderr
+
+
+def test_readthedocs_builds_what_nox_builds() -> None:
+    config = load_yaml(READTHEDOCS)
+    build = config["build"]
+    assert build["os"].startswith("ubuntu-")
+    assert str(build["tools"]["python"]) == "3.11"
+    assert tex_packages() <= set(build["apt_packages"])
+    jobs = build["jobs"]
+    assert jobs["install"] == [".venv/bin/pip install -q -r requirements/nox.txt"]
+    html, pdf = jobs["build"]["html"], jobs["build"]["pdf"]
+    assert html[0] == ".venv/bin/nox -s html"
+    assert pdf[0] == ".venv/bin/nox -s pdf"
+    assert 'cp -a _build/html/. "$READTHEDOCS_OUTPUT/html/"' in html[1]
+    assert f'cp {PDF} "$READTHEDOCS_OUTPUT/pdf/"' in pdf[1]
+    assert config["formats"] == ["pdf"]
+
+
+def test_pages_workflow_deploys_main_with_the_official_actions_and_least_permissions() -> None:
+    workflow = load_yaml(PAGES)
+    triggers = workflow.get("on", workflow.get(True))
+    assert triggers["push"]["branches"] == ["main"] and "pull_request" in triggers
+    assert workflow["permissions"] == {}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build"
+    assert "refs/heads/main" in deploy["if"] and "pull_request" in deploy["if"]
+    assert deploy["environment"]["name"] == "github-pages"
+
+    def action(step: dict) -> str:
+        return step.get("uses", "").split("@")[0]
+
+    build_steps = build["steps"]
+    runs = [step["run"].strip() for step in build_steps if "run" in step]
+    assert ".venv/bin/nox -s html" in runs and ".venv/bin/nox -s pdf" in runs
+    assert "python3 -m venv .venv && .venv/bin/pip install -q -r requirements/nox.txt" in runs
+    apt = next(r for r in runs if "apt-get install" in r)
+    assert tex_packages() <= set(apt.replace("\\", " ").split())
+    by_action = {action(step): step for step in build_steps if "uses" in step}
+    assert by_action["actions/upload-pages-artifact"]["with"]["path"] == "_build/html"
+    for name in ("actions/configure-pages", "actions/upload-pages-artifact"):
+        assert by_action[name]["if"] == "github.event_name != 'pull_request'", name
+    artifact = by_action["actions/upload-artifact"]
+    assert artifact["if"] == "github.event_name == 'pull_request'"
+    assert artifact["with"]["path"] == "_build/html"
+    assert any(f"cp {PDF} _build/html/" == r for r in runs)  # the book is in the artifacts
+    assert [action(s) for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_pages_workflow_pins_every_action_to_a_commit_with_its_version() -> None:
+    text = PAGES.read_text(encoding="utf-8")
+    uses = re.findall(r"uses:\s*(\S+)(.*)", text)
+    assert len(uses) == 6
+    for ref, comment in uses:
+        assert re.fullmatch(r"actions/[a-z-]+@[0-9a-f]{40}", ref), ref
+        assert re.fullmatch(r"\s*# v\d+\.\d+\.\d+", comment), (ref, comment)

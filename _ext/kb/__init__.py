@@ -21,6 +21,8 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
     render.py       (writing)       each placeholder rendered from its view's data;
                     doctree-resolved  the paper index decorated
     navigation.py   html-page-context  the sidebar's current branch
+    publishing.py   html-page-context  feed links, link previews (feeds.py: the Atom feeds,
+                    build-finished     written from the model), the sitemap's pages, robots.txt
     indices.py      (writing)       the topic index (HTML, and LaTeX with page numbers)
     fastbib.py      sphinxcontrib-bibtex's domain, indexed; Paper records for the graph
 
@@ -48,6 +50,7 @@ from .fastbib import IndexedBibtexDomain
 from .indices import setup_indices
 from .navigation import setup_navigation
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
+from .publishing import setup_publishing
 from .render import decorate_paper_index, depart_view, visit_view
 from .schedule import setup_schedule
 
@@ -71,9 +74,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
     app.connect("doctree-resolved", decorate_paper_index)
     setup_navigation(app)
+    setup_publishing(app)
     return {
         "version": __version__,
-        "env_version": 9,
+        "env_version": 10,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from docutils import nodes
 from sphinx import addnodes
@@ -23,7 +24,7 @@ from . import contract, frontmatter, model
 from .config import series_of
 from .directives import ITEMS, cited_keys, topic_reference
 from .domain import PageData, kb_domain
-from .nodes import joined, kb_item, kb_view, view
+from .nodes import first_paragraph, joined, kb_item, kb_view, view
 
 logger = logging.getLogger(__name__)
 FRONT_MATTER = "kb_front_matter"  # env.temp_data key, from source-read to doctree-read
@@ -89,7 +90,8 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     ]
     views = [node["key"] for node in doctree.findall(kb_view)]
     # ordinary pages are recorded too (kind None), so a backlink from one shows its title
-    record = page or model.PageRecord(docname, None, title)
+    record = replace(page or model.PageRecord(docname, None, title),
+                     excerpt=first_paragraph(doctree))
     kb_domain(env).note_page(docname, PageData(record, items, references, views, citations))
 
 

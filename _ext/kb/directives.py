@@ -16,7 +16,7 @@ from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from . import contract, model
 from .config import series_of
-from .nodes import joined, kb_item, kb_view
+from .nodes import first_paragraph, joined, kb_item, kb_view
 from .viewdata import ViewKey
 
 # where the items of the page being read are recorded (env.temp_data)
@@ -130,7 +130,9 @@ class ItemDirective(SphinxDirective):
             meta += nodes.Text(" · Topics: ")
             meta.extend(joined(([topic_reference(name, self.env.docname)] for name in topics), ", "))
         item += meta
-        item += self.parse_content_to_nodes(allow_section_headings=False)
+        body = nodes.container("", *self.parse_content_to_nodes(allow_section_headings=False))
+        excerpt = first_paragraph(body)  # before the body's nodes move into the item
+        item += body.children
         discussed = self.options.get("cites", [])
         if discussed:
             # as cite roles, so sphinxcontrib-bibtex lists and links these works too
@@ -141,7 +143,8 @@ class ItemDirective(SphinxDirective):
         self.env.temp_data.setdefault(ITEMS, []).append(model.ItemRecord(
             docname=self.env.docname, anchor=anchor, title=title, kind=kind,
             topics=tuple(model.TopicRef(name, topics_line) for name in topics),
-            cites=tuple(dict.fromkeys(cited_keys(item))), url=url, line=item.line))
+            cites=tuple(dict.fromkeys(cited_keys(item))), url=url, line=item.line,
+            excerpt=excerpt))
         return [item]
 
     def _unique_anchor(self, anchor: str, line: int | None) -> str:

@@ -1,0 +1,217 @@
+"""Publishing: the canonical address, link previews, the sitemap, robots.txt, the 404 page,
+and output free of the build machine's paths; on the `publishing` test root and (slow)
+on the real site."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from sphinx.errors import ConfigError
+from sphinx.testing.util import SphinxTestApp
+
+from conftest import build_copy, page, strict_build
+from kb.publishing import check_base_url
+
+PROJECT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).parent / "roots" / "test-publishing"
+BASE = "https://example.org/kb/"
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+UNLISTED = {"search.html", "genindex.html", "404.html"}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    return strict_build("publishing", tmp_path_factory.mktemp("publishing"))
+
+
+def front_matter(docname: str, root: Path = ROOT) -> dict:
+    return yaml.safe_load((root / f"{docname}.md").read_text(encoding="utf-8").split("---\n")[1])
+
+
+def meta(soup, key: str) -> str | None:
+    tag = soup.select_one(f'head meta[property="{key}"]') or soup.select_one(f'head meta[name="{key}"]')
+    return tag["content"] if tag is not None else None
+
+
+# -- the canonical address ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [
+    "example.org/kb/", "ftp://example.org/", "https://example.org/kb", "https:///kb/",
+    "https://example.org/kb/?x=1", "https://example.org/kb/#top", "https://example.org/my kb/",
+])
+def test_a_malformed_base_url_is_a_configuration_error(value: str) -> None:
+    with pytest.raises(ConfigError, match="html_baseurl .* is malformed: .*Write the published"):
+        check_base_url(value)
+
+
+@pytest.mark.parametrize("value", ["https://example.org/", "http://localhost:8000/kb/", ""])
+def test_a_well_formed_base_url_is_accepted(value: str) -> None:
+    assert check_base_url(value) == value
+
+
+def test_sphinx_stops_at_a_malformed_base_url_before_writing_anything(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    with pytest.raises(ConfigError, match="does not end with '/'"):
+        SphinxTestApp("html", srcdir=src, confoverrides={"html_baseurl": "https://example.org/kb"})
+    assert not (src / "_build" / "html" / "feeds").exists()
+
+
+def test_the_real_site_has_one_documented_address() -> None:
+    conf = (PROJECT / "conf.py").read_text(encoding="utf-8")
+    site_url = re.search(r'^SITE_URL = "([^"]+)"', conf, re.M)
+    assert site_url and check_base_url(site_url[1])
+    assert re.search(r'^REPOSITORY_URL = "https://github\.com/[^"]+"', conf, re.M)
+    assert re.search(r"^html_baseurl = SITE_URL$", conf, re.M)
+    assert re.search(r"^ogp_site_url = SITE_URL$", conf, re.M)
+    assert '"repository_url": REPOSITORY_URL' in conf
+    # no other absolute address of the site is written anywhere in conf.py
+    assert conf.count(site_url[1]) == 1
+
+
+# -- link previews -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname, kind", [
+    ("reviews/garden/2021", "article"), ("newsletters/weekly/issue-1", "article"),
+    ("topics/gans", "website")])
+def test_opengraph_tags_of_a_review_an_issue_and_a_topic_page(app, docname: str, kind: str) -> None:
+    soup = page(app, docname)
+    url = BASE + docname + ".html"
+    data = front_matter(docname)
+    heading = (ROOT / f"{docname}.md").read_text(encoding="utf-8").split("\n# ", 1)[1].splitlines()[0]
+    assert meta(soup, "og:title") == data.get("title", heading)
+    assert meta(soup, "og:type") == kind
+    assert meta(soup, "og:url") == url
+    assert soup.select_one('head link[rel="canonical"]')["href"] == url
+    assert meta(soup, "og:image") == BASE + "_static/logo.png"
+    assert meta(soup, "og:site_name")
+    assert meta(soup, "twitter:card") == "summary"
+    if kind == "article":
+        assert meta(soup, "og:description") == data["summary"]
+        assert meta(soup, "description") == data["summary"]
+        day = data["date"] if isinstance(data["date"], str) else data["date"].isoformat()
+        expected = (day + "-01" if len(day) == 7 else day) + "T00:00:00+00:00"
+        assert meta(soup, "article:published_time") == expected
+        authors = [t["content"] for t in soup.select('head meta[property="article:author"]')]
+        assert authors == data.get("authors", [])
+    else:
+        assert meta(soup, "article:published_time") is None
+        assert meta(soup, "og:description") == "Adversarial networks."
+
+
+def test_markup_and_quotes_in_metadata_are_escaped(app) -> None:
+    data = front_matter("newsletters/weekly/issue-2")
+    soup = page(app, "newsletters/weekly/issue-2")
+    # read back as the same text: escaped, not interpreted
+    assert meta(soup, "og:title") == data["title"]
+    assert meta(soup, "og:description") == data["summary"]
+    assert meta(soup, "description") == data["summary"]
+    head = str(soup.head)
+    assert "<script>alert" not in head.replace("&lt;script&gt;alert", "")
+    assert not soup.head.select("b, em, summary")
+
+
+# -- sitemap, robots.txt, 404 page ----------------------------------------------------------
+
+
+def built_pages(outdir: Path) -> set[str]:
+    return {str(p.relative_to(outdir)) for p in outdir.rglob("*.html")
+            if not str(p.relative_to(outdir)).startswith("_")}
+
+
+def sitemap_locs(outdir: Path) -> list[str]:
+    tree = ET.parse(outdir / "sitemap.xml")
+    return [loc.text for loc in tree.getroot().findall("s:url/s:loc", SITEMAP_NS)]
+
+
+def test_the_sitemap_lists_every_built_page_once(app) -> None:
+    outdir = Path(app.outdir)
+    locs = sitemap_locs(outdir)
+    assert len(locs) == len(set(locs))
+    assert locs == sorted(locs)
+    assert set(locs) == {BASE + p for p in built_pages(outdir) - UNLISTED}
+    assert BASE + "newsletters/weekly/issue-2.html" in locs
+
+
+def test_robots_txt_points_to_the_sitemap(app) -> None:
+    robots = (Path(app.outdir) / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
+
+
+def test_the_404_page_links_absolutely(app) -> None:
+    soup = page(app, "404")
+    refs = [tag.get("href") or tag.get("src") for tag in soup.select("link[href], script[src], a[href]")]
+    local = [r for r in refs if r and not r.startswith(("http://", "https://", "#", "mailto:"))]
+    assert local, "the 404 page links nowhere"
+    assert all(r.startswith("/kb/") for r in local), local
+
+
+def no_build_paths(outdir: Path, *paths: Path) -> list[str]:
+    needles = [str(p).encode() for p in paths]
+    found = []
+    for path in outdir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{path.relative_to(outdir)}: {n.decode()}" for n in needles if n in data]
+    return found
+
+
+def test_output_names_no_build_machine_path(app) -> None:
+    outdir = Path(app.outdir)
+    assert not no_build_paths(outdir, Path(app.srcdir), outdir, Path(app.srcdir).parent)
+
+
+def test_publishing_is_off_without_a_base_url(tmp_path: Path) -> None:
+    """The other test roots (and a fork that has not set SITE_URL yet) build as before."""
+    app = build_copy("publishing", tmp_path, confoverrides={"html_baseurl": ""})
+    outdir = Path(app.outdir)
+    assert not (outdir / "feeds").exists() and not (outdir / "robots.txt").exists()
+    assert not page(app, "topics/gans").select('link[type="application/atom+xml"], p.kb-subscribe')
+
+
+# -- the real site (slow) ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_real_site_is_ready_to_upload(tmp_path: Path) -> None:
+    import feedparser
+
+    builddir = tmp_path / "build"
+    app = SphinxTestApp("html", srcdir=PROJECT, builddir=builddir, confoverrides={"nitpicky": True})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert not app.warning.getvalue()
+    outdir = Path(app.outdir)
+    conf = (PROJECT / "conf.py").read_text(encoding="utf-8")
+    base = re.search(r'^SITE_URL = "([^"]+)"', conf, re.M)[1]
+
+    assert not no_build_paths(outdir, PROJECT, builddir)
+    assert set(sitemap_locs(outdir)) == {base + p for p in built_pages(outdir) - UNLISTED}
+    feeds = sorted((outdir / "feeds").rglob("*.xml"))
+    topics = {p.stem for p in (PROJECT / "topics").glob("*.md")} - {"index"}
+    assert {p.stem for p in (outdir / "feeds" / "topics").glob("*.xml")} == topics
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, path
+        for entry in parsed.entries:
+            assert entry.link.startswith(base) and entry.id.startswith(base)
+            assert (outdir / entry.link[len(base):].split("#")[0]).is_file(), entry.link
+    site_feed = feedparser.parse((outdir / "feeds" / "atom.xml").read_bytes())
+    dated = [p for p in [*PROJECT.glob("reviews/*/*.md"), *PROJECT.glob("newsletters/*/*/*.md")]
+             if p.name != "index.md"]
+    assert len(site_feed.entries) == len(dated)
+    soup = page(app, "newsletters/deep-learning-weekly/2021/issue-220")
+    data = front_matter("newsletters/deep-learning-weekly/2021/issue-220", PROJECT)
+    assert meta(soup, "og:description") == data["summary"]
+    assert meta(soup, "article:published_time") == "2021-10-01T00:00:00+00:00"
+    assert meta(soup, "og:image") == base + "_static/logo-512.png"
+    assert (outdir / "_static" / "logo-512.png").is_file()
