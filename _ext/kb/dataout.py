@@ -1,0 +1,159 @@
+"""Data out, the Sphinx glue: kb.json and its schema, JSON-LD, BibTeX per item, refs.bib.
+
+The data itself comes from `export.py` (no Sphinx there). This module:
+
+- writes `kb.json`, `kb.schema.json` and a copy of every bib file into the HTML
+  output at the end of every HTML build (`html-collect-pages`, which Sphinx emits
+  on every build, incremental and no-op included), each atomically;
+- adds a JSON-LD block to the head of every review, issue and topic page
+  (`html-page-context`);
+- gives each item that cites papers its references as BibTeX (HTML only), and the
+  paper index a link to the whole bib file (a post-transform).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, cast
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.osutil import relative_uri
+
+from . import export
+from .model import KnowledgeGraph
+
+SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)
+
+
+def knowledge(app: Sphinx) -> tuple[KnowledgeGraph, dict[str, Any], dict[str, list[Any]]]:
+    """All this module reads of the knowledge base: the graph, the series, the bib
+    entries (key -> pybtex entry) per file name; in one place, for when the API changes."""
+    env = app.env
+    graph = cast(Any, env.get_domain("kb")).graph
+    cite = cast(Any, env.get_domain("cite"))
+    return graph, dict(app.config.kb_series or {}), cite.bibdata.data.entries
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step: a reader never sees half a file."""
+    if path.exists() and path.read_bytes() == data:
+        return  # unchanged: keep the file (and its time) as it is
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def bib_names(app: Sphinx) -> list[str]:
+    """The site-relative names the bib files are published under (their base names)."""
+    return [Path(name).name for name in app.config.bibtex_bibfiles or ()]
+
+
+def write_data_files(app: Sphinx) -> list[Any]:
+    """kb.json, its schema and the bib files, into the HTML output (html-collect-pages)."""
+    builder = app.builder
+    graph, series, _ = knowledge(app)
+    data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project))
+    outdir = Path(builder.outdir)
+    _write_atomically(outdir / export.EXPORT_FILE, export.dump_export(data).encode("utf-8"))
+    _write_atomically(outdir / export.SCHEMA_FILE, SCHEMA_SOURCE.read_bytes())
+    for name, source in zip(bib_names(app), app.config.bibtex_bibfiles or ()):
+        path = Path(app.confdir) / source
+        if path.exists():
+            _write_atomically(outdir / name, path.read_bytes())
+    return []
+
+
+def add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+               doctree: Any) -> None:
+    """The page's schema.org description, in its head (html-page-context)."""
+    if doctree is None:
+        return
+    graph, series, _ = knowledge(app)
+    builder = app.builder
+    here = builder.get_target_uri(pagename)
+
+    def uri(docname: str) -> str:
+        # relative to this page; the page itself by its own file name, never ""
+        there = builder.get_target_uri(docname)
+        return (relative_uri(here, there) if docname != pagename else "") or \
+            (there.rsplit("/", 1)[-1] or "./")
+
+    data = export.page_jsonld(graph, pagename, series, uri, str(app.config.project))
+    if data is None:
+        return
+    block = f'<script type="application/ld+json">{export.script_json(data)}</script>\n'
+    context["metatags"] = context.get("metatags", "") + block
+
+
+class ItemBibtex(SphinxPostTransform):
+    """Each item that cites papers: its references as BibTeX, in a collapsed block.
+
+    HTML only (`formats`): in the PDF the bibliography at the end of the book has
+    the entries, and a BibTeX block there would only be noise. The paper index
+    gets a link to the whole bib file, published beside kb.json.
+    """
+
+    default_priority = 900
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        app = self.env._app  # as Sphinx's own ReferencesResolver does
+        docname = self.env.docname
+        graph, _, entries = knowledge(app)
+        records = {item.anchor: item for item in graph.items.get(docname, [])}
+        for node in list(self.document.findall(nodes.container)):
+            if "kb-paper-index" in node["classes"]:
+                node.parent.insert(node.parent.index(node), self._whole_bib(app, docname))
+                continue
+            if not node.get("kb_item"):
+                continue
+            item = next((records[i] for i in node["ids"] if i in records), None)
+            if item is None:
+                continue
+            text = export.bibtex_of(entries, export.known_citations(graph, item.cites))
+            if text:
+                node += self._block(item.anchor, text)
+
+    @staticmethod
+    def _block(anchor: str, text: str) -> nodes.Element:
+        box = nodes.container(classes=["kb-bibtex"], ids=[f"{anchor}-bibtex"])
+        box += nodes.raw("", '<details class="kb-bibtex-details"><summary>Cite the works '
+                         "(BibTeX)</summary>", format="html")
+        block = nodes.literal_block(text, text, language="bibtex", classes=["kb-bibtex-code"])
+        block["linenos"] = False
+        box += block
+        box += nodes.raw("", "</details>", format="html")
+        return box
+
+    @staticmethod
+    def _whole_bib(app: Sphinx, docname: str) -> nodes.Element:
+        para = nodes.paragraph(classes=["kb-bib-download"])
+        para += nodes.Text("Download every reference as BibTeX: ")
+        names = bib_names(app)
+        current = app.builder.get_target_uri(docname)
+        for n, name in enumerate(names):
+            if n:
+                para += nodes.Text(", ")
+            para += nodes.reference(name, name, refuri=relative_uri(current, name),
+                                    classes=["kb-bib-file"])
+        para += nodes.Text(" (the knowledge base as data: ")
+        para += nodes.reference(export.EXPORT_FILE, export.EXPORT_FILE,
+                                refuri=relative_uri(current, export.EXPORT_FILE))
+        para += nodes.Text(").")
+        return para
+
+
+def setup_dataout(app: Sphinx) -> None:
+    app.connect("html-collect-pages", write_data_files)
+    app.connect("html-page-context", add_jsonld)
+    app.add_post_transform(ItemBibtex)
