@@ -19,6 +19,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
 from conftest import build_copy, page
+from test_incremental import html_pages, touch
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_ROOT = Path(__file__).parent / "roots" / "test-data"
@@ -88,6 +89,8 @@ def test_kb_json_holds_the_graph(site):
     muse = items["reviews/r2022#muse-script"]
     assert muse["title"] == "Muse </script>" and muse["topics"] == ["text-to-image"]
     assert muse["url"] == "reviews/r2022.html#muse-script" and muse["date"] == "2023-01-17"
+    # a review's items belong to the year it reviews, an issue's to the year of the issue
+    assert muse["year"] == 2022 and items["newsletters/n7#alphafold"]["year"] == 2021
     # the unknown key (warned about) is left out; the rest of the item is there
     assert items["reviews/r2022#cql"]["cites"] == ["kumar2020cql"]
     assert items["reviews/r2022#cql"]["topics"] == ["rl"]
@@ -130,18 +133,16 @@ def test_incremental_builds_write_what_a_clean_build_writes(tmp_path):
     assert (Path(noop.outdir) / "kb.json").read_bytes() == before
     # edits: an item's topic and citation, a new issue, a paper gains an identifier
     review = src / "reviews" / "r2022.md"
-    review.write_text(review.read_text(encoding="utf-8").replace(
+    touch(review, review.read_text(encoding="utf-8").replace(
         ":topics: rl\n", ":topics: rl, generative\n").replace(
-        "{cite:p}`nosuch2020key`", "{cite:p}`jumper2021alphafold`"), encoding="utf-8")
-    (src / "newsletters" / "n8.md").write_text(
-        (src / "newsletters" / "n7.md").read_text(encoding="utf-8")
-        .replace("issue: 7", "issue: 8").replace("# Weekly 7", "# Weekly 8"), encoding="utf-8")
-    (src / "index.md").write_text((src / "index.md").read_text(encoding="utf-8").replace(
-        "newsletters/n7\n", "newsletters/n7\nnewsletters/n8\n"), encoding="utf-8")
+        "{cite:p}`nosuch2020key`", "{cite:p}`jumper2021alphafold`"))
+    touch(src / "newsletters" / "n8.md", (src / "newsletters" / "n7.md").read_text(
+        encoding="utf-8").replace("issue: 7", "issue: 8").replace("# Weekly 7", "# Weekly 8"))
+    touch(src / "index.md", (src / "index.md").read_text(encoding="utf-8").replace(
+        "newsletters/n7\n", "newsletters/n7\nnewsletters/n8\n"))
     bib = src / "refs.bib"
-    bib.write_text(bib.read_text(encoding="utf-8").replace(
-        "  year = {2021},\n  doi", "  year = {2021},\n  eprint = {2000.00001},\n  doi"),
-        encoding="utf-8")
+    touch(bib, bib.read_text(encoding="utf-8").replace(
+        "  year = {2021},\n  doi", "  year = {2021},\n  eprint = {2000.00001},\n  doi"))
     incremental = build(src)
     after = (Path(incremental.outdir) / "kb.json").read_bytes()
     assert after != before
@@ -149,6 +150,8 @@ def test_incremental_builds_write_what_a_clean_build_writes(tmp_path):
     shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
     clean = build(clean_src)
     assert (Path(clean.outdir) / "kb.json").read_bytes() == after
+    # and the pages (their JSON-LD and BibTeX blocks) are those of the clean build
+    assert html_pages(Path(incremental.outdir)) == html_pages(Path(clean.outdir))
     data = json.loads(after)
     assert "newsletters/n8#alphafold" in {i["id"] for i in data["items"]}
     assert {p["key"]: p["arxiv"] for p in data["papers"]}["jumper2021alphafold"] == "2000.00001"

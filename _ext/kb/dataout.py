@@ -14,7 +14,6 @@ The data itself comes from `export.py` (no Sphinx there). This module:
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, cast
 
@@ -43,13 +42,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
     if path.exists() and path.read_bytes() == data:
         return  # unchanged: keep the file (and its time) as it is
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    # a plain open() (not mkstemp, whose file is private) gives the site's usual permissions
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
+        temporary.write_bytes(data)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

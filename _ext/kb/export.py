@@ -69,6 +69,15 @@ def known_citations(graph: KnowledgeGraph, keys: Iterable[str]) -> list[str]:
     return [key for key in dict.fromkeys(keys) if key in papers]
 
 
+def _year_of(page: PageRecord | None) -> int | None:
+    """The year an item belongs to: a review's year reviewed, else its page's year."""
+    if page is None:
+        return None
+    if page.year is not None:
+        return page.year
+    return page.date.year if page.date else None
+
+
 def _item_records(graph: KnowledgeGraph, uri: Uri) -> list[dict[str, Any]]:
     found = []
     for docname in sorted(graph.items):
@@ -82,6 +91,7 @@ def _item_records(graph: KnowledgeGraph, uri: Uri) -> list[dict[str, Any]]:
                 "title": item.title,
                 "kind": item.kind,
                 "date": page.date.iso() if page and page.date else None,
+                "year": _year_of(page),
                 "topics": list(graph.item_topics.get((docname, item.anchor), [])),
                 "links": [item.url] if item.url else [],
                 "cites": known_citations(graph, item.cites),
@@ -197,15 +207,14 @@ def _cited_work(paper: Paper) -> dict[str, Any]:
 
 
 def _topic_term(graph: KnowledgeGraph, slug: str, uri: Uri, set_name: str) -> dict[str, Any]:
+    """A topic as other pages name it: what their own views show of it (its title, slug
+    and page), so an edit elsewhere (an alias, say) never leaves this data stale."""
     node = graph.topics[slug]
-    term: dict[str, Any] = {
+    return {
         "@type": "DefinedTerm", "@id": uri(node.docname), "url": uri(node.docname),
         "name": node.title, "termCode": slug,
         "inDefinedTermSet": {"@type": "DefinedTermSet", "name": set_name},
     }
-    if node.aliases:
-        term["alternateName"] = list(node.aliases)
-    return term
 
 
 def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Mapping[str, Any]],
@@ -222,11 +231,15 @@ def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Mappin
     if page.kind == "topic":
         if page.slug not in graph.topics or graph.topics[page.slug].docname != docname:
             return None
+        node = graph.topics[page.slug]
         term = _topic_term(graph, page.slug, uri, set_name)
-        parent = graph.topics[page.slug].parent
-        if parent is not None:
-            # schema.org has no "broader"; a subtopic is part of its parent's set of terms
-            term["isPartOf"] = _topic_term(graph, parent, uri, set_name)
+        if node.aliases:
+            term["alternateName"] = list(node.aliases)
+        if node.parent is not None:
+            # schema.org has no "broader": name the parent by what this page's own front
+            # matter gives (its slug, so its page), not by the parent's other fields
+            parent = graph.topics[node.parent].docname
+            term["isPartOf"] = {"@type": "DefinedTerm", "@id": uri(parent), "termCode": node.parent}
         return {"@context": "https://schema.org", **term}
     if page.kind not in ("review", "newsletter"):
         return None
