@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
@@ -226,6 +227,19 @@ def test_paper_index_links_the_whole_bib_file_published_beside_it(site):
     published = (Path(site.outdir) / "refs.bib").read_bytes()
     assert published == (DATA_ROOT / "refs.bib").read_bytes()
     assert len(parse_string(published.decode("utf-8"), "bibtex").entries) == 3
+
+
+def test_dirhtml_urls_follow_the_builder(tmp_path):
+    app = build_copy("data", tmp_path, "dirhtml")
+    data = kb_json(app)
+    assert {i["id"]: i["url"] for i in data["items"]}["reviews/r2022#cql"] == "reviews/r2022/#cql"
+    soup = BeautifulSoup((Path(app.outdir) / "reviews" / "r2022" / "index.html").read_text("utf-8"),
+                         "html.parser")
+    jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert jsonld["@id"] == "./"
+    assert "../../topics/rl/" in {t["url"] for t in jsonld["about"]}
+    references = (Path(app.outdir) / "references" / "index.html").read_text("utf-8")
+    assert 'href="../refs.bib"' in references
 
 
 def test_latex_has_no_bibtex_block(tmp_path):

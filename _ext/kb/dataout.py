@@ -14,6 +14,7 @@ The data itself comes from `export.py` (no Sphinx there). This module:
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,11 +27,12 @@ from . import export
 from .model import KnowledgeGraph
 
 SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)
+SITE_BUILDERS = ("html", "dirhtml")
 
 
-def knowledge(app: Sphinx) -> tuple[KnowledgeGraph, dict[str, Any], dict[str, list[Any]]]:
-    """All this module reads of the knowledge base: the graph, the series, the bib
-    entries (key -> pybtex entry) per file name; in one place, for when the API changes."""
+def knowledge(app: Sphinx) -> tuple[KnowledgeGraph, dict[str, Any], Mapping[str, Any]]:
+    """All this module reads of the knowledge base: the graph, the series and the bib
+    entries (key -> pybtex entry); in one place, for when the graph's API changes."""
     env = app.env
     graph = cast(Any, env.get_domain("kb")).graph
     cite = cast(Any, env.get_domain("cite"))
@@ -58,8 +60,14 @@ def bib_names(app: Sphinx) -> list[str]:
 
 
 def write_data_files(app: Sphinx) -> list[Any]:
-    """kb.json, its schema and the bib files, into the HTML output (html-collect-pages)."""
+    """kb.json, its schema and the bib files, into the HTML output (html-collect-pages).
+
+    Only for the site's builders (html, dirhtml): an EPUB or a single page has no
+    site root for the export's URLs to be relative to.
+    """
     builder = app.builder
+    if builder.name not in SITE_BUILDERS:
+        return []
     graph, series, _ = knowledge(app)
     data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project))
     outdir = Path(builder.outdir)
