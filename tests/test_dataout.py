@@ -219,6 +219,10 @@ def test_each_citing_item_offers_its_bibtex_which_parses_back(site):
     assert list(issue.entries) == ["jumper2021alphafold", "kumar2020cql"]
     assert [str(p) for p in issue.entries["jumper2021alphafold"].persons["author"]] == [
         "Jumper, John", "Žídek, Augustin"]
+    # collapsed until asked for, and out of the search index (the item's own text is in it)
+    assert blocks["cql"].name == "details" and "BibTeX" in blocks["cql"].summary.get_text()
+    index = (Path(site.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    assert "archiveprefix" not in index and "conserv" in index
 
 
 def test_paper_index_links_the_whole_bib_file_published_beside_it(site):

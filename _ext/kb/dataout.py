@@ -102,6 +102,23 @@ def add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     context["metatags"] = context.get("metatags", "") + block
 
 
+class kb_bibtex(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+    """An item's references as BibTeX (`bibtex`), shown as a collapsed, copyable block."""
+
+
+def visit_bibtex(self: Any, node: kb_bibtex) -> None:
+    self.body.append('<details class="kb-bibtex"><summary>Cite the works (BibTeX)</summary>'
+                     '<div class="kb-bibtex-code highlight-bibtex notranslate">')
+    # Pygments escapes the text as it highlights it
+    self.body.append(self.highlighter.highlight_block(node["bibtex"], "bibtex", linenos=False))
+    self.body.append("</div></details>\n")
+    raise nodes.SkipNode
+
+
+def skip_bibtex(self: Any, node: kb_bibtex) -> None:
+    raise nodes.SkipNode
+
+
 class ItemBibtex(SphinxPostTransform):
     """Each item that cites papers: its references as BibTeX, in a collapsed block.
 
@@ -119,7 +136,7 @@ class ItemBibtex(SphinxPostTransform):
         graph, _, entries = knowledge(app)
         records = {item.anchor: item for item in graph.items.get(docname, [])}
         for node in list(self.document.findall(nodes.container)):
-            if "kb-paper-index" in node["classes"]:
+            if "kb-paper-index" in node["classes"] and app.builder.name in SITE_BUILDERS:
                 node.parent.insert(node.parent.index(node), self._whole_bib(app, docname))
                 continue
             if not node.get("kb_item"):
@@ -129,18 +146,13 @@ class ItemBibtex(SphinxPostTransform):
                 continue
             text = export.bibtex_of(entries, export.known_citations(graph, item.cites))
             if text:
-                node += self._block(item.anchor, text)
+                node += self._block(text)
 
     @staticmethod
-    def _block(anchor: str, text: str) -> nodes.Element:
-        box = nodes.container(classes=["kb-bibtex"], ids=[f"{anchor}-bibtex"])
-        box += nodes.raw("", '<details class="kb-bibtex-details"><summary>Cite the works '
-                         "(BibTeX)</summary>", format="html")
-        block = nodes.literal_block(text, text, language="bibtex", classes=["kb-bibtex-code"])
-        block["linenos"] = False
-        box += block
-        box += nodes.raw("", "</details>", format="html")
-        return box
+    def _block(text: str) -> nodes.Element:
+        # the text is rendered by the translator (visit_bibtex), so it stays out of
+        # the search index, which indexes the tree's text before writing
+        return kb_bibtex(bibtex=text)
 
     @staticmethod
     def _whole_bib(app: Sphinx, docname: str) -> nodes.Element:
@@ -163,4 +175,6 @@ class ItemBibtex(SphinxPostTransform):
 def setup_dataout(app: Sphinx) -> None:
     app.connect("html-collect-pages", write_data_files)
     app.connect("html-page-context", add_jsonld)
+    app.add_node(kb_bibtex, html=(visit_bibtex, None),
+                 **{fmt: (skip_bibtex, None) for fmt in ("latex", "text", "man", "texinfo")})
     app.add_post_transform(ItemBibtex)
