@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from weakref import WeakKeyDictionary
 from typing import Any, cast
 
 from docutils import nodes
@@ -28,6 +29,9 @@ from .model import KnowledgeGraph
 
 SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)
 SITE_BUILDERS = ("html", "dirhtml")
+# Each entry's BibTeX text, for as long as the graph of the build lives (the graph is
+# rebuilt whenever a record or refs.bib changes, so the text can never be stale).
+_bibtex_cache: WeakKeyDictionary[KnowledgeGraph, dict[str, str]] = WeakKeyDictionary()
 
 
 def knowledge(app: Sphinx) -> tuple[KnowledgeGraph, dict[str, Any], Mapping[str, Any]]:
@@ -144,7 +148,8 @@ class ItemBibtex(SphinxPostTransform):
             item = next((records[i] for i in node["ids"] if i in records), None)
             if item is None:
                 continue
-            text = export.bibtex_of(entries, export.known_citations(graph, item.cites))
+            text = export.bibtex_of(entries, export.known_citations(graph, item.cites),
+                                    _bibtex_cache.setdefault(graph, {}))
             if text:
                 node += self._block(text)
 

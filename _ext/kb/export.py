@@ -287,11 +287,22 @@ def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Mappin
 # -- BibTeX -----------------------------------------------------------------------------
 
 
-def bibtex_of(entries: Mapping[str, Any], keys: Iterable[str]) -> str:
-    """The BibTeX of the given keys (pybtex entries), in order, unknown keys left out."""
-    from pybtex.database import BibliographyData
+def bibtex_of(entries: Mapping[str, Any], keys: Iterable[str],
+              cache: dict[str, str] | None = None) -> str:
+    """The BibTeX of the given keys (pybtex entries), in order, unknown keys left out.
 
-    chosen = {key: entries[key] for key in dict.fromkeys(keys) if key in entries}
-    if not chosen:
-        return ""
-    return BibliographyData(entries=chosen).to_string("bibtex")
+    `cache` keeps each entry's text for the rest of a build: pybtex's writer costs
+    about a millisecond an entry, and a work is cited by many items.
+    """
+    from pybtex.database import BibliographyData
+    from pybtex.database.output.bibtex import Writer
+
+    cache = {} if cache is None else cache
+    texts = []
+    for key in dict.fromkeys(keys):
+        if key not in entries:
+            continue
+        if key not in cache:
+            cache[key] = Writer().to_string(BibliographyData(entries={key: entries[key]}))
+        texts.append(cache[key])
+    return "\n".join(texts)
