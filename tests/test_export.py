@@ -127,3 +127,14 @@ def test_bibtex_of_keys_parses_back_and_leaves_unknown_keys_out():
     assert back.entries["a2020x"].fields["doi"] == "10.1/x"
     assert [str(p) for p in back.entries["a2020x"].persons["author"]] == ["Žídek, A.", "Doe, J."]
     assert export.bibtex_of(source.entries, ["nosuch"]) == ""
+
+
+def test_bibtex_cache_gives_the_same_text_and_holds_each_entry_once():
+    source = parse_string("@misc{a, title = {A}, doi = {10.1/a}}\n@misc{b, title = {B}, doi = {10.1/b}}",
+                          "bibtex")
+    cache: dict[str, str] = {}
+    first = export.bibtex_of(source.entries, ["a", "b"], cache)
+    assert sorted(cache) == ["a", "b"]
+    assert export.bibtex_of(source.entries, ["b", "a"], cache) == export.bibtex_of(
+        source.entries, ["b", "a"])
+    assert first == export.bibtex_of(source.entries, ["a", "b"])
