@@ -20,8 +20,12 @@ def warnings(html) -> str:
                     "still loads: check this entry's braces, commas and quotes [kb.bib_syntax]"),
     ("refs.bib:30", "duplicate key 'jumper2021alphafold' (first defined at line 1); the second "
                     "entry is ignored: rename or remove one [kb.bib_duplicate]"),
-    ("refs.bib:37", "entry 'noid2019paper' has no doi, eprint or url: add one so readers can find "
-                    "the work"),
+    ("refs.bib:37", "entry 'noid2019paper' has no doi or eprint: add its DOI, or its arXiv id as "
+                    "eprint with archiveprefix = {arXiv}, so readers can find the work "
+                    "[kb.bib_identifier]"),
+    # declaring the identifier unverified records why it is missing; it is still reported
+    ("refs.bib:43", "entry 'chang2023muse' has no doi or eprint (it is listed in `unverified`: "
+                    "verify it, from the publisher or arXiv): add its DOI"),
     ("n1.md:23", "unknown citation key 'jumpr2021alphafold'; did you mean 'jumper2021alphafold'? "
                  "[kb.citation]"),
     ("refs.bib:50", "entry 'lonely2018paper' is not cited anywhere: cite it from an item or "
@@ -33,10 +37,8 @@ def test_bib_problem_is_reported_with_file_line_and_fix(warnings, where, message
 
 def test_each_problem_is_reported_once_and_nothing_else(warnings):
     lines = [line for line in warnings.splitlines() if "WARNING" in line]
-    assert len(lines) == 5, lines
+    assert len(lines) == 6, lines
     assert "Traceback" not in warnings
-    # an entry that declares its missing identifier unverified is not flagged
-    assert "chang2023muse" not in warnings
     # a work cited on two pages is one entry, without duplicate-citation warnings
     assert "duplicate citation" not in warnings
 
@@ -105,8 +107,18 @@ def test_an_entry_without_author_or_title_is_reported_and_does_not_stop_the_buil
     from kb import bibcheck
 
     bib = tmp_path / "refs.bib"
-    bib.write_text("@misc{ok, title={T}, url={https://example.org}}\n\n"
-                   "@misc{bare, year={2020}, url={https://example.org}}\n", encoding="utf-8")
+    bib.write_text("@misc{ok, title={T}, doi={10.1000/ok}}\n\n"
+                   "@misc{bare, year={2020}, eprint={2001.00001}}\n", encoding="utf-8")
     _, problems = bibcheck.read(bib)
     assert [(p.line, p.subtype, p.message) for p in problems] == [
         (3, "bib_fields", "entry 'bare' has no author, editor or title: add at least the title")]
+
+
+def test_a_url_is_not_an_identifier(tmp_path):
+    from kb import bibcheck
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{web, title={T}, url={https://example.org}}\n", encoding="utf-8")
+    _, problems = bibcheck.read(bib)
+    assert [(p.line, p.subtype) for p in problems] == [(1, "bib_identifier")]
+    assert problems[0].message.startswith("entry 'web' has no doi or eprint: add its DOI")

@@ -72,6 +72,30 @@ def test_workflow_matches_the_bundled_github_workflow_schema() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+CITATION = ROOT / "CITATION.cff"
+
+
+@needs_check_jsonschema
+def test_citation_file_matches_the_bundled_citation_file_format_schema() -> None:
+    assert "vendor.citation-file-format" in builtin_schemas()
+    result = check_jsonschema("--builtin-schema", "vendor.citation-file-format", str(CITATION))
+    assert result.returncode == 0, result.stdout + result.stderr
+    citation = load_yaml(CITATION)
+    assert citation["title"] == "Deep Learning Knowledge Base"
+    assert set(citation["license"]) == {"MIT", "CC-BY-4.0"}  # as LICENSE and LICENSE-CONTENT
+
+
+@needs_check_jsonschema
+def test_the_schema_check_catches_a_broken_citation_file(tmp_path: Path) -> None:
+    """A citation file without authors is rejected, offline."""
+    citation = load_yaml(CITATION)
+    del citation["authors"]
+    broken = tmp_path / "CITATION.cff"
+    broken.write_text(yaml.safe_dump(citation), encoding="utf-8")
+    result = check_jsonschema("--builtin-schema", "vendor.citation-file-format", str(broken))
+    assert result.returncode != 0 and "authors" in result.stdout + result.stderr
+
+
 @needs_check_jsonschema
 def test_the_schema_check_catches_a_broken_workflow(tmp_path: Path) -> None:
     """The check above can fail: a job without runs-on is rejected, offline too."""

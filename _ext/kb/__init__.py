@@ -23,6 +23,8 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
     navigation.py   html-page-context  the sidebar's current branch
     publishing.py   html-page-context  feed links, link previews (feeds.py: the Atom feeds,
                     build-finished     written from the model), the sitemap's pages, robots.txt
+    dataout.py      html-page-context  JSON-LD; BibTeX per item (export.py: kb.json, from the
+                    build-finished     model, with its schema kb.schema.json); refs.bib copied
     indices.py      (writing)       the topic index (HTML, and LaTeX with page numbers)
     fastbib.py      sphinxcontrib-bibtex's domain, indexed; Paper records for the graph
 
@@ -44,6 +46,7 @@ from .bibliography import setup_bibliography
 from .check import setup_check
 from .collect import setup_collect
 from .config import setup_config
+from .dataout import setup_dataout
 from .directives import setup_directives
 from .domain import KnowledgeBaseDomain
 from .fastbib import IndexedBibtexDomain
@@ -75,6 +78,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", decorate_paper_index)
     setup_navigation(app)
     setup_publishing(app)
+    setup_dataout(app)
     return {
         "version": __version__,
         "env_version": 10,

@@ -16,7 +16,8 @@ from pybtex.scanner import PybtexError, PybtexSyntaxError
 
 from .model import Problem, suggest
 
-IDENTIFIER_FIELDS = ("doi", "eprint", "url")
+# the persistent identifiers every entry must have one of (a url alone is not enough)
+IDENTIFIER_FIELDS = ("doi", "eprint")
 
 
 @dataclass
@@ -91,11 +92,14 @@ def read(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:
             problems.append(Problem(
                 f"entry {entry.key!r} has no author, editor or title: add at least the title",
                 entry.line, "bib_fields"))
-        declared = entry.unverified
-        if not any(f in entry.fields for f in IDENTIFIER_FIELDS) and not declared & set(IDENTIFIER_FIELDS):
+        if not any(f in entry.fields for f in IDENTIFIER_FIELDS):
+            # Every cited work needs a persistent identifier (a url is not one); naming
+            # the field in `unverified` records why it is missing but no longer excuses it.
+            why = (" (it is listed in `unverified`: verify it, from the publisher or arXiv)"
+                   if entry.unverified & {"doi", "eprint"} else "")
             problems.append(Problem(
-                f"entry {entry.key!r} has no doi, eprint or url: add one so readers can find the "
-                "work (if no identifier could be verified, say so with unverified = {eprint})",
+                f"entry {entry.key!r} has no doi or eprint{why}: add its DOI, or its arXiv id as "
+                "eprint with archiveprefix = {arXiv}, so readers can find the work",
                 entry.line, "bib_identifier"))
     return entries, problems
 

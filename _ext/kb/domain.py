@@ -54,6 +54,8 @@ class KnowledgeBaseDomain(Domain):
         "item": ObjType("item", "item"),
         "issue": ObjType("issue", "issue"),
         "review": ObjType("review", "review"),
+        # for intersphinx only: papers go into objects.inv (cite them here with {cite})
+        "paper": ObjType("paper", "paper"),
     }
     initial_data: dict[str, Any] = {
         "pages": {},  # docname -> PageRecord
@@ -215,6 +217,7 @@ class KnowledgeBaseDomain(Domain):
         return found
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """Every topic, item, issue, review and paper, with its display name (objects.inv)."""
         graph = self.graph
         for slug, topic in sorted(graph.taxonomy.topics.items()):
             yield slug, topic.title, "topic", topic.docname, "", 1
@@ -224,8 +227,14 @@ class KnowledgeBaseDomain(Domain):
         for (series, number), docname in sorted(graph.catalogue.issue_docs.items()):
             yield f"{series}/{number}", graph.pages[docname].title, "issue", docname, "", 1
         for (series, year), docnames in sorted(graph.catalogue.review_docs.items()):
-            if len(docnames) == 1:
-                yield f"{series}/{year}", graph.pages[docnames[0]].title, "review", docnames[0], "", 1
+            # 'series/year' where it names one review; the docname of each where it does not
+            named = [(f"{series}/{year}", docnames[0])] if len(docnames) == 1 \
+                else [(doc, doc) for doc in sorted(docnames)]
+            for name, docname in named:
+                yield name, graph.pages[docname].title, "review", docname, "", 1
+        for key, paper in sorted(graph.papers.papers.items()):
+            if paper.docname:
+                yield key, paper.title, "paper", paper.docname, paper.anchor, 1
 
 
 def kb_domain(env: BuildEnvironment) -> KnowledgeBaseDomain:

@@ -64,6 +64,10 @@ class IndexedBibtexDomain(BibtexDomain):
     _by_key: dict[str, list[Any]] | None = None  # citations by key, for resolve_xref
     _positions: dict[int, int] | None = None  # place of each citation in the list
 
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self.bibtex_texts: dict[str, str] = {}  # each entry's BibTeX, kept for one build
+
     def env_updated(self) -> Iterable[str]:
         index: dict[str, set[str]] = defaultdict(set)
         for ref in self.citation_refs:
@@ -77,6 +81,7 @@ class IndexedBibtexDomain(BibtexDomain):
             self._cited_docnames = None
             self._by_key = None  # the citations were just recomputed
             self._positions = None
+            self.bibtex_texts = {}  # refs.bib may have changed
 
     def _order(self, citation: Any) -> int:
         """The citation's place in the citation list (citations are tuples: by identity)."""

@@ -1,0 +1,174 @@
+"""Data out, the Sphinx glue: kb.json and its schema, JSON-LD, BibTeX per item, refs.bib.
+
+The data itself comes from `export.py` (no Sphinx there). This module:
+
+- writes `kb.json`, `kb.schema.json` and a copy of every bib file into the HTML
+  output at the end of every HTML build (`html-collect-pages`, which Sphinx emits
+  on every build, incremental and no-op included), each atomically;
+- adds a JSON-LD block to the head of every review, issue and topic page
+  (`html-page-context`);
+- gives each item that cites papers its references as BibTeX (HTML only), and the
+  paper index a link to the whole bib file (a post-transform).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.osutil import relative_uri
+
+from . import export
+from .config import series_of
+from .domain import kb_domain
+from .fastbib import cite_domain
+from .graph import KnowledgeGraph
+from .model import Series
+from .nodes import kb_item
+
+SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)
+SITE_BUILDERS = ("html", "dirhtml")
+
+
+def knowledge(app: Sphinx) -> tuple[KnowledgeGraph, dict[str, Series], Mapping[str, Any]]:
+    """All this module reads of the knowledge base: the graph, the series and the bib
+    entries (key -> pybtex entry); in one place, for when the graph's API changes."""
+    return (kb_domain(app.env).graph, series_of(app.config),
+            cite_domain(app.env).bibdata.data.entries)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step: a reader never sees half a file."""
+    if path.exists() and path.read_bytes() == data:
+        return  # unchanged: keep the file (and its time) as it is
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # a plain open() (not mkstemp, whose file is private) gives the site's usual permissions
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def bib_names(app: Sphinx) -> list[str]:
+    """The site-relative names the bib files are published under (their base names)."""
+    return [Path(name).name for name in app.config.bibtex_bibfiles or ()]
+
+
+def write_data_files(app: Sphinx) -> list[Any]:
+    """kb.json, its schema and the bib files, into the HTML output (html-collect-pages).
+
+    Only for the site's builders (html, dirhtml): an EPUB or a single page has no
+    site root for the export's URLs to be relative to.
+    """
+    builder = app.builder
+    if builder.name not in SITE_BUILDERS:
+        return []
+    graph, series, _ = knowledge(app)
+    data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project))
+    outdir = Path(builder.outdir)
+    _write_atomically(outdir / export.EXPORT_FILE, export.dump_export(data).encode("utf-8"))
+    _write_atomically(outdir / export.SCHEMA_FILE, SCHEMA_SOURCE.read_bytes())
+    for name, source in zip(bib_names(app), app.config.bibtex_bibfiles or ()):
+        path = Path(app.confdir) / source
+        if path.exists():
+            _write_atomically(outdir / name, path.read_bytes())
+    return []
+
+
+def add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+               doctree: Any) -> None:
+    """The page's schema.org description, in its head (html-page-context)."""
+    if doctree is None:
+        return
+    graph, series, _ = knowledge(app)
+    builder = app.builder
+    here = builder.get_target_uri(pagename)
+
+    def uri(docname: str) -> str:
+        # relative to this page; the page itself by its own file name, never ""
+        there = builder.get_target_uri(docname)
+        return (relative_uri(here, there) if docname != pagename else "") or \
+            (there.rsplit("/", 1)[-1] or "./")
+
+    data = export.page_jsonld(graph, pagename, series, uri, str(app.config.project))
+    if data is None:
+        return
+    block = f'<script type="application/ld+json">{export.script_json(data)}</script>\n'
+    context["metatags"] = context.get("metatags", "") + block
+
+
+class kb_bibtex(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+    """An item's references as BibTeX (`bibtex`), shown as a collapsed, copyable block."""
+
+
+def visit_bibtex(self: Any, node: kb_bibtex) -> None:
+    self.body.append('<details class="kb-bibtex"><summary>Cite the works (BibTeX)</summary>'
+                     '<div class="kb-bibtex-code highlight-bibtex notranslate">')
+    # Pygments escapes the text as it highlights it
+    self.body.append(self.highlighter.highlight_block(node["bibtex"], "bibtex", linenos=False))
+    self.body.append("</div></details>\n")
+    raise nodes.SkipNode
+
+
+def skip_bibtex(self: Any, node: kb_bibtex) -> None:
+    raise nodes.SkipNode
+
+
+def add_bibtex(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Each item that cites papers: its references as BibTeX, in a collapsed block.
+
+    HTML only: in the PDF the bibliography at the end of the book has the entries,
+    and a BibTeX block there would only be noise. The paper index gets a link to
+    the whole bib file, published beside kb.json.
+    """
+    if app.builder.format != "html":
+        return
+    graph, _, entries = knowledge(app)
+    for node in list(doctree.findall(nodes.container)):
+        if "kb-paper-index" in node["classes"] and app.builder.name in SITE_BUILDERS:
+            node.parent.insert(node.parent.index(node), _whole_bib(app, docname))
+            continue
+        if not isinstance(node, kb_item):
+            continue
+        item = graph.links.item(docname, node["kb_anchor"])
+        if item is None:
+            continue
+        text = export.bibtex_of(entries, export.known_citations(graph, item.cites),
+                                cite_domain(app.env).bibtex_texts)
+        if text:
+            # rendered by the translator (visit_bibtex), so it stays out of the
+            # search index, which indexes the tree's text before writing
+            node += kb_bibtex(bibtex=text)
+
+
+def _whole_bib(app: Sphinx, docname: str) -> nodes.Element:
+    para = nodes.paragraph(classes=["kb-bib-download"])
+    para += nodes.Text("Download every reference as BibTeX: ")
+    names = bib_names(app)
+    current = app.builder.get_target_uri(docname)
+    for n, name in enumerate(names):
+        if n:
+            para += nodes.Text(", ")
+        para += nodes.reference(name, name, refuri=relative_uri(current, name),
+                                classes=["kb-bib-file"])
+    para += nodes.Text(" (the knowledge base as data: ")
+    para += nodes.reference(export.EXPORT_FILE, export.EXPORT_FILE,
+                            refuri=relative_uri(current, export.EXPORT_FILE))
+    para += nodes.Text(").")
+    return para
+
+
+def setup_dataout(app: Sphinx) -> None:
+    app.connect("html-collect-pages", write_data_files)
+    app.connect("html-page-context", add_jsonld)
+    app.add_node(kb_bibtex, html=(visit_bibtex, None),
+                 **{fmt: (skip_bibtex, None) for fmt in ("latex", "text", "man", "texinfo")})
+    # after render.decorate_paper_index, which rebuilds the paper index's box
+    app.connect("doctree-resolved", add_bibtex, priority=600)

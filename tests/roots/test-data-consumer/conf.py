@@ -1,0 +1,5 @@
+# A second project that links to the knowledge base through intersphinx (offline:
+# the tests point intersphinx_mapping at the objects.inv they built, by its path).
+extensions = ["myst_parser", "kb_intersphinx"]
+root_doc = "index"
+exclude_patterns = ["_build"]

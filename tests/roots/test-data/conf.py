@@ -1,0 +1,13 @@
+project = "Data test"
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "kb"]
+root_doc = "index"
+exclude_patterns = ["_build"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_reference_style = "author_year"
+# the kb extension reports an unknown citation key itself
+suppress_warnings = ["bibtex.key_not_found"]
+kb_series = {
+    "garden": {"name": "The Garden <reviews>", "url": "https://example.org/garden/", "kind": "review"},
+    "weekly": {"name": "Weekly", "url": "https://example.org/weekly/", "kind": "newsletter"},
+}
+kb_navigation = "branch"

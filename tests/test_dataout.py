@@ -1,0 +1,297 @@
+"""dataout.py, data out in a built site: kb.json and its schema, JSON-LD in the pages,
+BibTeX per item, the whole refs.bib, and intersphinx from a second project (offline).
+
+The test root (tests/roots/test-data) has titles with '</script>' and '<!--' in them,
+an alias, a subtopic, and an item citing a key that refs.bib does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database import parse_string
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.inventory import InventoryFile
+
+from conftest import build_copy, page
+from test_incremental import html_pages, touch
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_ROOT = Path(__file__).parent / "roots" / "test-data"
+SCHEMA = json.loads((ROOT / "_ext" / "kb" / "kb.schema.json").read_text(encoding="utf-8"))
+KIND = re.compile(r"^kind:\s*(\S+)", re.M)
+
+
+def warnings_of(app) -> list[str]:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return [line for line in text.splitlines() if "WARNING" in line]
+
+
+def kb_json(app) -> dict:
+    return json.loads((Path(app.outdir) / "kb.json").read_text(encoding="utf-8"))
+
+
+def build(srcdir: Path, outdir: Path | None = None, **kwargs) -> SphinxTestApp:
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=outdir or srcdir / "_build", **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_copy("data", tmp_path_factory.mktemp("data-html"), confoverrides={"nitpicky": True})
+
+
+@pytest.fixture(scope="module")
+def site_j2(tmp_path_factory):
+    return build_copy("data", tmp_path_factory.mktemp("data-j2"), confoverrides={"nitpicky": True},
+                      parallel=2)
+
+
+def test_the_only_warning_is_the_unknown_citation_key(site):
+    assert len(warnings_of(site)) == 1, warnings_of(site)
+    assert "r2022.md:28: WARNING: unknown citation key 'nosuch2020key'" in warnings_of(site)[0]
+
+
+def test_kb_json_validates_against_its_published_schema_and_counts_match_the_sources(site):
+    out = Path(site.outdir)
+    data = kb_json(site)
+    published = json.loads((out / "kb.schema.json").read_text(encoding="utf-8"))
+    assert published == SCHEMA
+    jsonschema.Draft202012Validator.check_schema(published)
+    jsonschema.validate(data, published, cls=jsonschema.Draft202012Validator)
+    assert data["schema_version"] == "1.0" and data["$schema"] == "kb.schema.json"
+    # the counts, from the sources themselves
+    sources = {p.relative_to(DATA_ROOT).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
+               for p in DATA_ROOT.rglob("*.md")}
+    assert {p["docname"] for p in data["pages"]} == set(sources)
+    kinds = {doc: (KIND.search(text)[1] if KIND.search(text) else None) for doc, text in sources.items()}
+    assert {p["docname"]: p["kind"] for p in data["pages"]} == kinds
+    assert len(data["items"]) == sum(text.count("{kb:item}") for text in sources.values()) == 4
+    assert {t["slug"] for t in data["topics"]} == {
+        doc.split("/")[1] for doc, kind in kinds.items() if kind == "topic"}
+    bib_keys = set(re.findall(r"^@\w+\{([^,]+),", (DATA_ROOT / "refs.bib").read_text("utf-8"), re.M))
+    assert {p["key"] for p in data["papers"]} == bib_keys
+    assert {s["slug"] for s in data["series"]} == {"garden", "weekly"}
+
+
+def test_kb_json_holds_the_graph(site):
+    data = kb_json(site)
+    items = {i["id"]: i for i in data["items"]}
+    muse = items["reviews/r2022#muse-script"]
+    assert muse["title"] == "Muse </script>" and muse["topics"] == ["text-to-image"]
+    assert muse["url"] == "reviews/r2022.html#muse-script" and muse["date"] == "2023-01-17"
+    # a review's items belong to the year it reviews, an issue's to the year of the issue
+    assert muse["year"] == 2022 and items["newsletters/n7#alphafold"]["year"] == 2021
+    # the unknown key (warned about) is left out; the rest of the item is there
+    assert items["reviews/r2022#cql"]["cites"] == ["kumar2020cql"]
+    assert items["reviews/r2022#cql"]["topics"] == ["rl"]
+    topics = {t["slug"]: t for t in data["topics"]}
+    assert topics["text-to-image"]["parent"] == "generative"
+    assert topics["generative"]["children"] == ["text-to-image"]
+    assert topics["text-to-image"]["aliases"] == ["txt2img", "image generation from text"]
+    papers = {p["key"]: p for p in data["papers"]}
+    assert papers["kumar2020cql"]["arxiv"] == "2006.04779"
+    assert papers["jumper2021alphafold"]["doi"] == "10.1038/s41586-021-03819-2"
+    assert papers["kumar2020cql"]["cited_by"] == {
+        "items": ["newsletters/n7#alphafold", "reviews/r2022#cql"],
+        "pages": ["newsletters/n7", "reviews/r2022"]}
+    # cited in the page's text, not in an item: the page cites it
+    assert papers["chang2023muse"]["cited_by"]["pages"] == ["newsletters/n7", "reviews/r2022"]
+    review = next(p for p in data["pages"] if p["docname"] == "reviews/r2022")
+    assert review["title"].startswith("The year </script><script>")
+    assert review["authors"] == ["Ana Example", "Žídek Augustin"]
+    assert {a["name"] for a in data["authors"]} >= {"Žídek, Augustin", "Kumar, A."}
+
+
+def test_kb_json_has_no_path_of_the_build_machine(site):
+    text = (Path(site.outdir) / "kb.json").read_text(encoding="utf-8")
+    for path in (site.srcdir, site.outdir, Path.home(), ROOT):
+        assert str(path) not in text
+    assert not re.search(r'"(/|[A-Za-z]:\\\\)', text)  # no absolute path as a value
+
+
+def test_parallel_build_writes_the_same_bytes(site, site_j2):
+    assert not warnings_of(site_j2)[1:]
+    assert (Path(site.outdir) / "kb.json").read_bytes() == (Path(site_j2.outdir) / "kb.json").read_bytes()
+
+
+def test_incremental_builds_write_what_a_clean_build_writes(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(DATA_ROOT, src)
+    build(src)
+    before = (src / "_build" / "html" / "kb.json").read_bytes()
+    noop = build(src)
+    assert (Path(noop.outdir) / "kb.json").read_bytes() == before
+    # edits: an item's topic and citation, a new issue, a paper gains an identifier
+    review = src / "reviews" / "r2022.md"
+    touch(review, review.read_text(encoding="utf-8").replace(
+        ":topics: rl\n", ":topics: rl, generative\n").replace(
+        "{cite:p}`nosuch2020key`", "{cite:p}`jumper2021alphafold`"))
+    touch(src / "newsletters" / "n8.md", (src / "newsletters" / "n7.md").read_text(
+        encoding="utf-8").replace("issue: 7", "issue: 8").replace("# Weekly 7", "# Weekly 8"))
+    touch(src / "index.md", (src / "index.md").read_text(encoding="utf-8").replace(
+        "newsletters/n7\n", "newsletters/n7\nnewsletters/n8\n"))
+    bib = src / "refs.bib"
+    touch(bib, bib.read_text(encoding="utf-8").replace(
+        "  year = {2021},\n  doi", "  year = {2021},\n  eprint = {2000.00001},\n  doi"))
+    incremental = build(src)
+    after = (Path(incremental.outdir) / "kb.json").read_bytes()
+    assert after != before
+    clean_src = tmp_path / "clean"
+    shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
+    clean = build(clean_src)
+    assert (Path(clean.outdir) / "kb.json").read_bytes() == after
+    # and the pages (their JSON-LD and BibTeX blocks) are those of the clean build
+    assert html_pages(Path(incremental.outdir)) == html_pages(Path(clean.outdir))
+    data = json.loads(after)
+    assert "newsletters/n8#alphafold" in {i["id"] for i in data["items"]}
+    assert {p["key"]: p["arxiv"] for p in data["papers"]}["jumper2021alphafold"] == "2000.00001"
+
+
+def jsonld(app, name: str) -> dict:
+    soup = page(app, name)
+    [script] = soup.select('script[type="application/ld+json"]')
+    text = script.string
+    assert "</script" not in text.lower() and "<!--" not in text
+    return json.loads(text)
+
+
+def test_review_page_carries_an_article_that_a_title_cannot_break_out_of(site):
+    raw = (Path(site.outdir) / "reviews" / "r2022.html").read_text(encoding="utf-8")
+    data = jsonld(site, "reviews/r2022")
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Article"
+    assert data["headline"] == "The year </script><script>alert(1)</script> & <!-- more"
+    assert data["datePublished"] == "2023-01-17"
+    assert [a["name"] for a in data["author"]] == ["Ana Example", "Žídek Augustin"]
+    assert data["isPartOf"] == {"@type": "CreativeWorkSeries", "name": "The Garden <reviews>",
+                                "url": "https://example.org/garden/"}
+    assert data["publisher"]["name"] == "The Garden <reviews>"
+    assert {t["termCode"] for t in data["about"]} == {"generative", "text-to-image", "rl"}
+    assert {t["@type"] for t in data["about"]} == {"DefinedTerm"}
+    identifiers = {(i["propertyID"], i["value"]) for w in data["citation"] for i in w["identifier"]}
+    assert identifiers == {("arXiv", "2301.00704"), ("arXiv", "2006.04779")}
+    # the title's script never runs: the only scripts in the head are the theme's and ours
+    assert "<script>alert(1)" not in raw
+
+
+def test_issue_page_is_an_article_and_a_publication_issue(site):
+    data = jsonld(site, "newsletters/n7")
+    assert data["@type"] == ["Article", "PublicationIssue"] and data["issueNumber"] == "7"
+    assert data["isPartOf"]["@type"] == "Periodical" and data["datePublished"] == "2021-10"
+    identifiers = {(i["propertyID"], i["value"]) for w in data["citation"] for i in w["identifier"]}
+    assert ("DOI", "10.1038/s41586-021-03819-2") in identifiers
+    assert ("arXiv", "2006.04779") in identifiers
+    # URLs relative to the page, as JSON-LD resolves them
+    assert data["@id"] == "n7.html"
+    assert {t["url"] for t in data["about"]} == {"../topics/rl.html", "../topics/generative.html"}
+
+
+def test_topic_page_is_a_defined_term_in_a_defined_term_set(site):
+    data = jsonld(site, "topics/text-to-image")
+    assert data["@type"] == "DefinedTerm" and data["termCode"] == "text-to-image"
+    assert data["inDefinedTermSet"] == {"@type": "DefinedTermSet", "name": "Data test: topics"}
+    assert data["isPartOf"]["termCode"] == "generative"
+    assert jsonld(site, "topics/rl")["name"] == 'RL </script><!-- & "friends"'
+    assert not page(site, "index").select('script[type="application/ld+json"]')
+
+
+def test_each_citing_item_offers_its_bibtex_which_parses_back(site):
+    soup = page(site, "reviews/r2022")
+    blocks = {b.find_parent(class_="kb-item")["id"]: b for b in soup.select(".kb-bibtex")}
+    assert set(blocks) == {"muse-script", "cql"}  # 'A product' cites nothing
+    muse = parse_string(blocks["muse-script"].select_one("pre").get_text(), "bibtex")
+    assert list(muse.entries) == ["chang2023muse"]
+    assert muse.entries["chang2023muse"].fields["eprint"] == "2301.00704"
+    cql = parse_string(blocks["cql"].select_one("pre").get_text(), "bibtex")
+    assert list(cql.entries) == ["kumar2020cql"]  # the unknown key is left out
+    issue = parse_string(page(site, "newsletters/n7").select_one(
+        "#alphafold .kb-bibtex pre").get_text(), "bibtex")
+    assert list(issue.entries) == ["jumper2021alphafold", "kumar2020cql"]
+    assert [str(p) for p in issue.entries["jumper2021alphafold"].persons["author"]] == [
+        "Jumper, John", "Žídek, Augustin"]
+    # collapsed until asked for, and out of the search index (the item's own text is in it)
+    assert blocks["cql"].name == "details" and "BibTeX" in blocks["cql"].summary.get_text()
+    index = (Path(site.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    assert "archiveprefix" not in index and "conserv" in index
+
+
+def test_paper_index_links_the_whole_bib_file_published_beside_it(site):
+    link = page(site, "references").select_one(".kb-bib-download a.kb-bib-file")
+    assert link["href"] == "refs.bib"
+    published = (Path(site.outdir) / "refs.bib").read_bytes()
+    assert published == (DATA_ROOT / "refs.bib").read_bytes()
+    assert len(parse_string(published.decode("utf-8"), "bibtex").entries) == 3
+
+
+def test_dirhtml_urls_follow_the_builder(tmp_path):
+    app = build_copy("data", tmp_path, "dirhtml")
+    data = kb_json(app)
+    assert {i["id"]: i["url"] for i in data["items"]}["reviews/r2022#cql"] == "reviews/r2022/#cql"
+    soup = BeautifulSoup((Path(app.outdir) / "reviews" / "r2022" / "index.html").read_text("utf-8"),
+                         "html.parser")
+    jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert jsonld["@id"] == "./"
+    assert "../../topics/rl/" in {t["url"] for t in jsonld["about"]}
+    references = (Path(app.outdir) / "references" / "index.html").read_text("utf-8")
+    assert 'href="../refs.bib"' in references
+
+
+def test_latex_has_no_bibtex_block(tmp_path):
+    app = build_copy("data", tmp_path, "latex")
+    tex = (Path(app.outdir) / "datatest.tex").read_text(encoding="utf-8")
+    assert "howpublished" not in tex and "kb-bibtex" not in tex
+    assert "Masked transformers" in tex
+
+
+def test_objects_inv_carries_every_kind_of_object_with_display_names(site):
+    with open(Path(site.outdir) / "objects.inv", "rb") as stream:
+        inventory = InventoryFile.load(stream, "https://example.org/kb", lambda *a: "/".join(a))
+    names = {kind: {name: entry.display_name for name, entry in entries.items()}
+             for kind, entries in inventory.items() if kind.startswith("kb:")}
+    assert names["kb:topic"]["text-to-image"] == "Text-to-image"
+    assert names["kb:item"]["reviews/r2022#cql"] == "CQL"
+    assert names["kb:issue"]["weekly/7"] == "Weekly 7"
+    assert names["kb:review"]["garden/2022"].startswith("The year </script>")
+    assert names["kb:paper"]["kumar2020cql"] == "Conservative Q-Learning for Offline Reinforcement Learning"
+    assert set(names) == {"kb:topic", "kb:item", "kb:issue", "kb:review", "kb:paper"}
+
+
+def test_a_second_project_links_to_each_kind_of_object_offline(site, tmp_path):
+    from kb.domain import KnowledgeBaseDomain
+    from kb_intersphinx import OBJECT_TYPES
+
+    assert set(OBJECT_TYPES) == set(KnowledgeBaseDomain.object_types)
+    inventory = str(Path(site.outdir) / "objects.inv")
+    other = build_copy("data-consumer", tmp_path, confoverrides={
+        "nitpicky": True, "intersphinx_mapping": {"dlkb": ("https://example.org/kb/", inventory)}})
+    assert not warnings_of(other), warnings_of(other)
+    links = {a.get_text(): a["href"] for a in page(other, "index").select("a.reference.external")}
+    assert links == {
+        "Text-to-image": "https://example.org/kb/topics/text-to-image.html",
+        "Generative models": "https://example.org/kb/topics/generative.html",
+        "CQL": "https://example.org/kb/reviews/r2022.html#cql",
+        "Weekly 7": "https://example.org/kb/newsletters/n7.html",
+        "The year </script><script>alert(1)</script> & <!-- more":
+            "https://example.org/kb/reviews/r2022.html",
+        "Highly accurate protein structure prediction with AlphaFold":
+            links["Highly accurate protein structure prediction with AlphaFold"],
+        "our words": "https://example.org/kb/topics/rl.html",
+    }
+    assert re.fullmatch(r"https://example\.org/kb/references\.html#id\d+",
+                        links["Highly accurate protein structure prediction with AlphaFold"])
+    # a target the knowledge base does not have is reported, not linked
+    (Path(other.srcdir) / "index.md").write_text("# X\n\n{external+dlkb:kb:topic}`nosuch`\n",
+                                                 encoding="utf-8")
+    again = build(Path(other.srcdir), confoverrides={
+        "nitpicky": True, "intersphinx_mapping": {"dlkb": ("https://example.org/kb/", inventory)}})
+    assert any("nosuch" in line for line in warnings_of(again))

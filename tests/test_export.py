@@ -1,0 +1,141 @@
+"""export.py, the pure part of data out: kb.json's data, JSON-LD, BibTeX, escaping.
+
+Built from a small graph of records (no Sphinx), so each rule is shown on its own;
+tests/test_dataout.py shows the same in built sites.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pybtex.database import parse_string
+
+from kb import export
+from kb.graph import KnowledgeGraph
+from kb.model import (
+    Author, Citation, ItemRecord, PageRecord, Paper, PartialDate, Series, TopicRef,
+)
+
+SCHEMA = json.loads((Path(export.__file__).with_name(export.SCHEMA_FILE)).read_text("utf-8"))
+SERIES = {"weekly": Series("weekly", "Weekly", "https://example.org/w/", "newsletter")}
+EVIL = 'Evil </script><script>alert(1)</script> & <!-- "quoted" \u2028'
+
+
+def uri(docname: str) -> str:
+    return f"{docname}.html"
+
+
+def graph(title: str = "Weekly 1", item_title: str = "AlphaFold") -> KnowledgeGraph:
+    pages = {
+        "topics/folding": PageRecord("topics/folding", "topic", "Folding", aliases=("protein folding",)),
+        "n1": PageRecord("n1", "newsletter", title, date=PartialDate(2021, 10), series="weekly",
+                         issue=1, summary=title, authors=(title,),
+                         topics=(TopicRef("protein folding", 3),)),
+    }
+    items = {"n1": [ItemRecord("n1", "alphafold", item_title, "paper",
+                               topics=(TopicRef("folding", 9),),
+                               cites=("jumper2021", "nosuch2020"), url="https://example.org/?a=1&b=2")]}
+    cites = {"n1": [Citation("n1", "alphafold", "jumper2021", 10),
+                    Citation("n1", "alphafold", "nosuch2020", 10)]}
+    papers = {"jumper2021": Paper("jumper2021", item_title, "Jumper. " + item_title, 2021,
+                                  (Author("jumper|j", "Jumper, John"),),
+                                  doi="10.1038/x", eprint="2101.00001", docname="refs", anchor="id1")}
+    return KnowledgeGraph(pages, items, {}, cites, lambda: papers)
+
+
+def test_export_validates_against_the_schema_and_drops_only_the_unknown_citation():
+    data = export.build_export(graph(), SERIES, uri, "KB")
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
+    item = data["items"][0]
+    # the unknown key was warned about at read time; the item is whole without it
+    assert item["cites"] == ["jumper2021"]
+    assert item["topics"] == ["folding"]
+    assert item["links"] == ["https://example.org/?a=1&b=2"]
+    assert data["papers"][0]["cited_by"] == {"items": ["n1#alphafold"], "pages": ["n1"]}
+    assert data["papers"][0]["arxiv"] == "2101.00001"
+    page = next(p for p in data["pages"] if p["docname"] == "n1")
+    assert page["topics"] == ["folding"] and page["cites"] == ["jumper2021"]
+    topic = data["topics"][0]
+    assert topic["aliases"] == ["protein folding"] and topic["items"] == ["n1#alphafold"]
+
+
+def test_the_schema_rejects_what_breaks_the_format():
+    data = export.build_export(graph(), SERIES, uri, "KB")
+    bad = json.loads(json.dumps(data))
+    bad["items"][0]["kind"] = "rumour"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, SCHEMA, cls=jsonschema.Draft202012Validator)
+    bad = json.loads(json.dumps(data))
+    del bad["papers"][0]["doi"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+def test_same_records_give_the_same_bytes_in_any_order():
+    one = export.dump_export(export.build_export(graph(), SERIES, uri, "KB"))
+    records = graph()
+    records.pages = dict(reversed(list(records.pages.items())))
+    two = export.dump_export(export.build_export(records, SERIES, uri, "KB"))
+    assert one == two and one.endswith("}\n")
+
+
+@given(st.text())
+def test_any_text_survives_json_and_cannot_end_a_script(text):
+    encoded = export.script_json({"headline": text})
+    assert json.loads(encoded) == {"headline": text}
+    assert not re.search(r"[<>&\u2028\u2029]", encoded)
+    data = export.build_export(graph(text or "x", text or "x"), SERIES, uri, "KB")
+    assert json.loads(export.dump_export(data)) == data
+
+
+def test_jsonld_of_an_issue_has_types_identifiers_and_escapes_its_title():
+    data = export.page_jsonld(graph(EVIL, EVIL), "n1", SERIES, uri, "KB")
+    assert data["@type"] == ["Article", "PublicationIssue"]
+    assert data["headline"] == EVIL and data["issueNumber"] == "1"
+    assert data["isPartOf"] == {"@type": "Periodical", "name": "Weekly", "url": "https://example.org/w/"}
+    assert [t["termCode"] for t in data["about"]] == ["folding"]
+    [work] = data["citation"]
+    assert {(i["propertyID"], i["value"]) for i in work["identifier"]} == {
+        ("DOI", "10.1038/x"), ("arXiv", "2101.00001")}
+    text = export.script_json(data)
+    assert "</script" not in text and "<!--" not in text
+    assert json.loads(text) == data
+
+
+def test_jsonld_of_a_topic_is_a_defined_term_and_other_pages_have_none():
+    data = export.page_jsonld(graph(), "topics/folding", SERIES, uri, "KB")
+    assert data["@type"] == "DefinedTerm" and data["termCode"] == "folding"
+    assert data["inDefinedTermSet"]["@type"] == "DefinedTermSet"
+    assert data["alternateName"] == ["protein folding"]
+    assert export.page_jsonld(graph(), "index", SERIES, uri, "KB") is None
+
+
+def test_bibtex_of_keys_parses_back_and_leaves_unknown_keys_out():
+    source = parse_string(
+        "@article{a2020x, title = {{X}: a title}, author = {Žídek, A. and Doe, J.}, "
+        "year = {2020}, doi = {10.1/x}}\n@misc{b2021y, title = {Y}, year = {2021}, eprint = {2101.1}}",
+        "bibtex")
+    text = export.bibtex_of(source.entries, ["b2021y", "nosuch", "a2020x", "b2021y"])
+    back = parse_string(text, "bibtex")
+    assert list(back.entries) == ["b2021y", "a2020x"]
+    assert back.entries["a2020x"].fields["doi"] == "10.1/x"
+    assert [str(p) for p in back.entries["a2020x"].persons["author"]] == ["Žídek, A.", "Doe, J."]
+    assert export.bibtex_of(source.entries, ["nosuch"]) == ""
+
+
+def test_bibtex_cache_gives_the_same_text_and_holds_each_entry_once():
+    source = parse_string("@misc{a, title = {A}, doi = {10.1/a}}\n@misc{b, title = {B}, doi = {10.1/b}}",
+                          "bibtex")
+    cache: dict[str, str] = {}
+    first = export.bibtex_of(source.entries, ["a", "b"], cache)
+    assert sorted(cache) == ["a", "b"]
+    assert export.bibtex_of(source.entries, ["b", "a"], cache) == export.bibtex_of(
+        source.entries, ["b", "a"])
+    assert first == export.bibtex_of(source.entries, ["a", "b"])
