@@ -67,6 +67,8 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     fm: frontmatter.FrontMatter = env.temp_data.pop("kb_front_matter", None) or frontmatter.FrontMatter()
     if fm.error:
         warn(fm.error, docname, fm.error_line, "front_matter")
+    for message, line in fm.problems:
+        warn(message, docname, line, "front_matter")
 
     title_node = _first_title(doctree)
     title = title_node.astext() if title_node is not None else docname
