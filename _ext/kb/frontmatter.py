@@ -25,6 +25,9 @@ class FrontMatter:
     problems: list[tuple[str, int]] = field(default_factory=list)
 
 
+# what PyYAML's constructors raise on a value they cannot make (2021-02-30, !!bool maybe)
+CONSTRUCTION_ERRORS = (yaml.YAMLError, ValueError, TypeError, KeyError, IndexError,
+                       AttributeError, OverflowError, RecursionError)
 UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar")
 
 
@@ -45,8 +48,9 @@ def load(source: str) -> FrontMatter:
     if block is None:
         return FrontMatter()
     text, first_line = block
-    loader = yaml.SafeLoader(text)
     try:
+        # the reader refuses control characters as soon as it is made
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
         # keys as written ('yes' stays 'yes', not True), values with their YAML types,
         # each constructed on its own so one bad value does not hide the others
@@ -55,9 +59,9 @@ def load(source: str) -> FrontMatter:
         if isinstance(root, yaml.MappingNode):
             data = _construct_mapping(loader, root, first_line, problems)
         elif root is not None:
-            data = loader.construct_document(root)
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
-        return _broken(err, first_line)
+            data = root  # not a mapping: reported below, without constructing it
+    except (yaml.YAMLError, RecursionError) as err:
+        return _broken(err, first_line, text)
     if data is None:
         return FrontMatter()
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
@@ -79,9 +83,15 @@ def load(source: str) -> FrontMatter:
     return FrontMatter(data=data, lines=lines, problems=problems)
 
 
-def _broken(err: Exception, first_line: int) -> FrontMatter:
+def _broken(err: Exception, first_line: int, text: str) -> FrontMatter:
     """The front matter as one problem: YAML that does not parse."""
     mark = getattr(err, "problem_mark", None)
+    if isinstance(err, yaml.reader.ReaderError):
+        return FrontMatter(
+            error=f"the front matter holds a character YAML does not allow "
+            f"(U+{err.character:04X}); delete it or retype the line",
+            error_line=first_line + text.count("\n", 0, max(err.position, 0)),
+        )
     if str(getattr(err, "context", "")).startswith(UNCLOSED) and getattr(err, "context_mark", None):
         # an unclosed bracket or quote is noticed lines later: point at where it opened
         mark = err.context_mark  # type: ignore[attr-defined]
@@ -116,7 +126,7 @@ def _construct_mapping(
             continue
         try:
             data[key] = loader.construct_object(value_node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as err:
+        except CONSTRUCTION_ERRORS as err:
             value_line = first_line + value_node.start_mark.line
             if isinstance(value_node, yaml.ScalarNode) and not value_node.tag.startswith("!") \
                     and not isinstance(err, yaml.constructor.ConstructorError):
