@@ -72,9 +72,14 @@ def listing_parents(toctree_includes: Mapping[str, Iterable[str]], gone: set[str
 
 
 def _warn(message: str, node: nodes.Node, env: BuildEnvironment | None, subtype: str) -> None:
-    location: Any = node
-    if env is not None and getattr(node, "line", None) is None:
-        location = (env.docname, None)
+    # the node's line, else its nearest ancestor's (rST in an eval-rst block has none)
+    located: nodes.Node | None = node
+    while located is not None and getattr(located, "line", None) is None:
+        located = located.parent
+    if located is not None:
+        location: Any = located
+    else:
+        location = (env.docname, None) if env is not None else node
     logger.warning(message, location=location, type="kb", subtype=subtype)
 
 
@@ -105,15 +110,19 @@ class NeutraliseRawContent(Transform):
                 block = nodes.literal_block(raw.astext(), raw.astext())
                 block.source, block.line = raw.source, raw.line
                 raw.replace_self(block)
+        links: set[str] = set()  # rST's `text <url>`_ makes a reference and a target
         for ref in list(self.document.findall(nodes.reference)):
             scheme = unsafe_scheme(ref.get("refuri", ""))
             if scheme:
+                links.add(ref["refuri"])
                 _warn(f"a link to a {scheme}: URL is not allowed; link to an http:// or "
                       "https:// address, or a page of the site", ref, env, "unsafe_url")
                 ref.replace_self(nodes.inline(ref.rawsource, "", *ref.children))
         for target in list(self.document.findall(nodes.target)):
             scheme = unsafe_scheme(target.get("refuri", ""))
-            if scheme:
+            if scheme and target["refuri"] in links:
+                del target["refuri"]
+            elif scheme:
                 _warn(f"a link target to a {scheme}: URL is not allowed; use an http:// or "
                       "https:// address", target, env, "unsafe_url")
                 del target["refuri"]
@@ -169,7 +178,25 @@ def _check_encodings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     docnames.extend(sorted(parents - set(docnames)))
 
 
+def _check_title(app: Sphinx, doctree: nodes.document) -> None:
+    """A page without a heading has no title in the navigation: say so on the page
+    (Sphinx only warns at each toctree that lists it). A front-matter title without
+    a heading is reported by listeners.collect_page."""
+    if any(isinstance(node, nodes.title) for node in doctree.findall(nodes.title)):
+        return
+    fm = app.env.temp_data.get("kb_front_matter")
+    if fm is not None and "title" in fm.data:
+        return
+    empty = not doctree.children or not doctree.astext().strip()
+    message = ("the page is empty: give it a '# Title' and its text, or delete it and its "
+               "toctree entry" if empty else
+               "the page has no title: start it with a '# Heading'")
+    logger.warning(message, location=(app.env.docname, 1), type="kb", subtype="no_title")
+
+
 def setup_safety(app: Sphinx) -> None:
     app.add_transform(NeutraliseRawContent)
+    # before listeners.collect_page (400), which consumes the front matter
+    app.connect("doctree-read", _check_title, priority=300)
     app.connect("env-get-outdated", _parents_of_gone)
     app.connect("env-before-read-docs", _check_encodings)
