@@ -281,3 +281,63 @@ def test_each_review_and_issue_lists_the_works_it_cites(site):
     assert len(refs) == 4  # Jumper, Chen (Codex), Carlini, Howard
     assert all(li.select_one("span.kb-citations a[href^='../../references.html#']")
                for li in refs)
+
+
+# -- link integrity ------------------------------------------------------------------------
+
+
+def internal_links(outdir: Path) -> tuple[int, list[str]]:
+    """Every internal href and src of every built page: (links checked, broken ones).
+
+    A link resolves when its path names a file of the site (a folder: its index.html)
+    and its fragment, if any, an `id` (or an anchor's `name`) in that file."""
+    from urllib.parse import unquote
+
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            ids[path] = {tag["id"] for tag in page.find_all(id=True)} | {
+                tag["name"] for tag in page.find_all("a", attrs={"name": True})}
+        return ids[path]
+
+    checked, broken = 0, []
+    for page_path in sorted(outdir.rglob("*.html")):
+        page = BeautifulSoup(page_path.read_text(encoding="utf-8"), "html.parser")
+        for tag in page.find_all(True):
+            for attribute in ("href", "src"):
+                url = tag.get(attribute)
+                if not url or not isinstance(url, str):
+                    continue
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc:
+                    continue  # external (checked by no test: builds are offline)
+                checked += 1
+                target = page_path if not parts.path else (
+                    page_path.parent / unquote(parts.path)).resolve()
+                if target.is_dir():
+                    target = target / "index.html"
+                where = f"{page_path.relative_to(outdir)}: {attribute}={url!r}"
+                if not target.is_file():
+                    broken.append(f"{where}: no such file")
+                elif parts.fragment and target.suffix == ".html" \
+                        and unquote(parts.fragment) not in ids_of(target):
+                    broken.append(f"{where}: no id {parts.fragment!r} in {target.name}")
+    return checked, broken
+
+
+def test_every_internal_link_resolves_to_a_file_and_an_id(site):
+    checked, broken = internal_links(Path(site.outdir))
+    print(f"links checked: {checked}, broken: {len(broken)}")
+    assert checked > 1000
+    assert broken == []
+
+
+def test_the_link_walk_finds_a_broken_link(tmp_path):
+    """The walk above can fail: a missing page and a missing id are both reported."""
+    (tmp_path / "a.html").write_text('<p id="here"><a href="b.html">x</a> <a href="#gone">y</a>'
+                                     '<a href="#here">z</a><img src="_static/x.png"></p>')
+    checked, broken = internal_links(tmp_path)
+    assert checked == 4
+    assert len(broken) == 3, broken
