@@ -9,7 +9,8 @@ incremental build are ones the clean build gives too, and a toctree entry left
 pointing at a deleted page is reported by the incremental build that sees the
 deletion (safety.py re-reads the pages listing it).
 
-The default run is one sequence of 20 steps; `-m slow` runs more seeds, longer.
+The default run is one sequence of 20 steps (-j 1 and -j 2); `-m slow` adds two
+sequences of 25 steps (-j 1).
 """
 
 from __future__ import annotations
@@ -343,8 +344,8 @@ def test_deleting_a_listed_page_rereads_its_parent(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_incremental_equals_clean_longer_sequences(tmp_path, seed):
-    compared = run_sequence(tmp_path, seed=seed, steps=30, parallel_too=seed == 1)
+    compared = run_sequence(tmp_path, seed=seed, steps=25, parallel_too=False)
     print(f"seed {seed}: {compared} comparisons")
-    assert compared >= 30
+    assert compared == 25

@@ -106,3 +106,15 @@ def test_nox_installs_the_lock_with_hashes_enforced(tmp_path):
 
     module.install_locked(Session())
     assert calls == [("--require-hashes", "-r", str(LOCK))]
+
+
+def test_the_bootstrap_requirements_are_hashed_too():
+    """requirements/nox.txt (the README's `pip install -r`) pins nox and uv and all their
+    dependencies with hashes: pip then refuses anything else."""
+    text = (ROOT / "requirements" / "nox.txt").read_text(encoding="utf-8").replace("\\\n", " ")
+    requirements = [line.split()[0] for line in text.splitlines()
+                    if line.strip() and not line.lstrip().startswith("#")]
+    assert {"nox", "uv"} <= {r.split("==")[0] for r in requirements}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            assert "==" in line and "--hash=sha256:" in line, line
