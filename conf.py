@@ -76,8 +76,9 @@ kb_series = {
 bibtex_bibfiles = ["refs.bib"]
 bibtex_reference_style = "author_year"
 bibtex_default_style = "plain"
-# The kb extension reports an unknown citation key itself, with a suggestion.
-suppress_warnings = ["bibtex.key_not_found"]
+# The kb extension reports an unknown citation key itself, with a suggestion, and
+# broken front matter at its line with the fix (MyST's "Malformed YAML" says neither).
+suppress_warnings = ["bibtex.key_not_found", "myst.topmatter"]
 
 # -- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

@@ -24,6 +24,9 @@ nox.options.sessions = ["html", "pdf", "tests"]
 STRICT = ["-W", "--keep-going", "-n"]
 
 
+LOCKED_INSTALL_ARGS = ("--require-hashes", "-r", str(LOCK))
+
+
 def install_locked(session: nox.Session) -> None:
     """Install the pinned stack, skipping the install when the lock is unchanged."""
     digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
@@ -31,7 +34,8 @@ def install_locked(session: nox.Session) -> None:
     if stamp.exists() and stamp.read_text() == digest:
         session.log("environment matches requirements/lock.txt; not reinstalling")
         return
-    session.install("-r", str(LOCK))
+    # --require-hashes: every package must match a hash in the lock, or nothing installs
+    session.install(*LOCKED_INSTALL_ARGS)
     stamp.write_text(digest)
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from conftest import DATE_FIX, SERIES, URL_FIX, only
-
 from kb.contract import check_url, read_front_matter
 from kb.model import PageRecord, PartialDate, Problem, Series, TopicRef
 
@@ -214,10 +213,18 @@ def test_issue_must_be_a_positive_int(issue):
     assert page.issue is None
 
 
-@pytest.mark.parametrize("title", ["", "   ", 42, ["a"]])
-def test_title_must_be_text(title):
+@pytest.mark.parametrize("title, message", [
+    ("", "'title' must be non-empty text"),
+    ("   ", "'title' must be non-empty text"),
+    # what YAML made of an unquoted value, and to quote it
+    (42, "'title' must be text, but YAML reads 42 as a number: put the value in quotes, "
+         'title: "..."'),
+    (["a"], "'title' must be text, not a list: write title: plain text, quoted if it "
+            "contains ': '"),
+])
+def test_title_must_be_text(title, message):
     _, problems = read(review(title=title))
-    assert only(problems).message == "'title' must be non-empty text"
+    assert only(problems).message == message
 
 
 def test_empty_value():

@@ -15,11 +15,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from conftest import build_copy, page
 from pybtex.database import parse_string
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
-
-from conftest import build_copy, page
 from test_incremental import html_pages, touch
 
 ROOT = Path(__file__).resolve().parents[1]

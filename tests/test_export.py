@@ -14,13 +14,19 @@ import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pybtex.database import parse_string
-
 from kb import export
 from kb.graph import KnowledgeGraph
 from kb.model import (
-    Author, Citation, ItemRecord, PageRecord, Paper, PartialDate, Series, TopicRef,
+    Author,
+    Citation,
+    ItemRecord,
+    PageRecord,
+    Paper,
+    PartialDate,
+    Series,
+    TopicRef,
 )
+from pybtex.database import parse_string
 
 SCHEMA = json.loads((Path(export.__file__).with_name(export.SCHEMA_FILE)).read_text("utf-8"))
 SERIES = {"weekly": Series("weekly", "Weekly", "https://example.org/w/", "newsletter")}

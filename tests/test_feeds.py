@@ -15,11 +15,10 @@ from urllib.parse import urljoin
 import feedparser
 import pytest
 import yaml
-from sphinx.testing.util import SphinxTestApp
-
 from conftest import build_copy, page, strict_build
 from kb import feeds
 from kb.model import PageRecord, PartialDate
+from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parent / "roots" / "test-publishing"
 BASE = "https://example.org/kb/"

@@ -7,7 +7,6 @@ import textwrap
 
 import pytest
 from conftest import SERIES, only
-
 from kb import frontmatter
 from kb.contract import read_front_matter
 from kb.model import PartialDate, TopicRef

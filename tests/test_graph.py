@@ -7,7 +7,6 @@ is one edit here.
 from __future__ import annotations
 
 import pytest
-
 from kb.graph import KnowledgeGraph
 from kb.model import ItemRecord, PageRecord, PartialDate, Problem, TopicRef
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from conftest import DATE_FIX
-
 from kb.model import FrontMatterError, PartialDate
 
 

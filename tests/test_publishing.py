@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sphinx.errors import ConfigError
-from sphinx.testing.util import SphinxTestApp
-
 from conftest import build_copy, page, strict_build
 from kb.publishing import check_base_url
+from sphinx.errors import ConfigError
+from sphinx.testing.util import SphinxTestApp
 
 PROJECT = Path(__file__).resolve().parents[1]
 ROOT = Path(__file__).parent / "roots" / "test-publishing"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, Build
-
 from kb import contract, frontmatter, model
 from kb.scaffold import main
 from kb.toctrees import add_toctree_entry, entry_target, find_toctree

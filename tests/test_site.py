@@ -287,6 +287,7 @@ def test_each_review_and_issue_lists_the_works_it_cites(site):
 # -- data out (kb.json, JSON-LD, BibTeX, objects.inv; details in test_dataout.py) -------------
 
 
+@pytest.mark.slow
 def test_kb_json_validates_and_counts_the_sources(site):
     import json
     import re
@@ -323,6 +324,7 @@ def test_kb_json_validates_and_counts_the_sources(site):
     assert (out / "refs.bib").read_bytes() == (PROJECT / "refs.bib").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "kind"), [
     ("reviews/hippocampus-garden/2022", "Article"),
     ("newsletters/deep-learning-weekly/2021/issue-220", ["Article", "PublicationIssue"]),
@@ -331,7 +333,7 @@ def test_kb_json_validates_and_counts_the_sources(site):
 def test_pages_describe_themselves_in_json_ld(site, name, kind):
     import json
 
-    [script] = soup(site, name).select('script[type="application/ld+json"]')
+    [script] = site.page(name).select('script[type="application/ld+json"]')
     data = json.loads(script.string)
     assert data["@type"] == kind
     if kind == "DefinedTerm":
@@ -346,13 +348,106 @@ def test_pages_describe_themselves_in_json_ld(site, name, kind):
         assert data["author"] == [{"@type": "Person", "name": "Shion Honda"}]
 
 
+@pytest.mark.slow
 def test_items_offer_their_references_as_bibtex(site):
     from pybtex.database import parse_string
 
-    page = soup(site, "reviews/hippocampus-garden/2022")
+    page = site.page("reviews/hippocampus-garden/2022")
     item = page.select_one("#multi-game-decision-transformers")
     entries = parse_string(item.select_one(".kb-bibtex pre").get_text(), "bibtex").entries
     assert "kumar2020cql" in entries
     assert entries["kumar2020cql"].fields["eprint"] == "2006.04779"
-    link = soup(site, "references").select_one(".kb-bib-download a.kb-bib-file")
+    link = site.page("references").select_one(".kb-bib-download a.kb-bib-file")
     assert link["href"] == "refs.bib"
+
+
+# -- link integrity ------------------------------------------------------------------------
+
+
+def internal_links(outdir: Path) -> tuple[int, list[str]]:
+    """Every internal href and src of every built page: (links checked, broken ones).
+
+    A link resolves when its path names a file of the site (a folder: its index.html)
+    and its fragment, if any, an `id` (or an anchor's `name`) in that file."""
+    from urllib.parse import unquote
+
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            ids[path] = {tag["id"] for tag in page.find_all(id=True)} | {
+                tag["name"] for tag in page.find_all("a", attrs={"name": True})}
+        return ids[path]
+
+    checked, broken = 0, []
+    for page_path in sorted(outdir.rglob("*.html")):
+        if page_path.relative_to(outdir).parts[0] == "_static":
+            continue  # the themes' Jinja macro files, copied as assets: not pages
+        page = BeautifulSoup(page_path.read_text(encoding="utf-8"), "html.parser")
+        for tag in page.find_all(True):
+            for attribute in ("href", "src"):
+                url = tag.get(attribute)
+                if not url or not isinstance(url, str):
+                    continue
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc:
+                    continue  # external (checked by no test: builds are offline)
+                checked += 1
+                target = page_path if not parts.path else (
+                    page_path.parent / unquote(parts.path)).resolve()
+                if target.is_dir():
+                    target = target / "index.html"
+                where = f"{page_path.relative_to(outdir)}: {attribute}={url!r}"
+                if not target.is_file():
+                    broken.append(f"{where}: no such file")
+                elif parts.fragment and target.suffix == ".html" \
+                        and unquote(parts.fragment) not in ids_of(target):
+                    broken.append(f"{where}: no id {parts.fragment!r} in {target.name}")
+    return checked, broken
+
+
+@pytest.mark.slow
+def test_every_internal_link_resolves_to_a_file_and_an_id(site):
+    checked, broken = internal_links(Path(site.outdir))
+    print(f"links checked: {checked}, broken: {len(broken)}")
+    assert checked > 1000
+    assert broken == []
+
+
+def test_the_link_walk_finds_a_broken_link(tmp_path):
+    """The walk above can fail: a missing page and a missing id are both reported."""
+    (tmp_path / "a.html").write_text('<p id="here"><a href="b.html">x</a> <a href="#gone">y</a>'
+                                     '<a href="#here">z</a><img src="_static/x.png"></p>')
+    checked, broken = internal_links(tmp_path)
+    assert checked == 4
+    assert len(broken) == 3, broken
+
+
+# the theme's own inline scripts and handlers; anything else would have come from a page
+THEME_INLINE_SCRIPTS = ("DOCUMENTATION_OPTIONS.", "document.documentElement.dataset.mode",
+                        "// Activate the search field")
+THEME_HANDLERS = {"<button onclick='toggleFullScreen()'>"}
+
+
+@pytest.mark.slow
+def test_no_page_of_the_real_site_carries_code_from_contributor_text(site):
+    import ast
+
+    from test_safety import scan_output
+
+    unexpected = []
+    for path, live in scan_output(Path(site.outdir)).items():
+        for item in live:
+            if item.startswith("script src=None text="):
+                text = ast.literal_eval(item.split(" text=", 1)[1])  # scan_output wrote a repr
+                if text.strip().startswith(THEME_INLINE_SCRIPTS):
+                    continue
+            elif item.startswith("script src="):
+                src = ast.literal_eval(item.split(" text=", 1)[0][len("script src="):])
+                if not urlsplit(src).scheme and not urlsplit(src).netloc:
+                    continue  # the site's own files (no asset from outside the site)
+            elif item in THEME_HANDLERS:
+                continue
+            unexpected.append(f"{path}: {item}")
+    assert unexpected == []

@@ -12,6 +12,9 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
 
     config.py       config-inited   kb_series as Series records, checked; kb_navigation
     bibliography.py builder-inited  refs.bib loaded despite errors, checked with lines
+    safety.py       source-read     a file that is not UTF-8 reported and left out;
+                    (transform)     raw HTML and script URLs shown as text; env-get-outdated:
+                                    the pages whose toctree lists a page that is gone
     collect.py      source-read     front matter parsed
     directives.py     (parsing)     kb:item records its ItemRecord; views get placeholders
     collect.py      doctree-read    PageRecord, references, citations -> domain.note_page
@@ -55,6 +58,7 @@ from .navigation import setup_navigation
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .publishing import setup_publishing
 from .render import decorate_paper_index, depart_view, visit_view
+from .safety import setup_safety
 from .schedule import setup_schedule
 
 __version__ = "0.1.0"
@@ -79,6 +83,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_navigation(app)
     setup_publishing(app)
     setup_dataout(app)
+    setup_safety(app)
     return {
         "version": __version__,
         "env_version": 10,

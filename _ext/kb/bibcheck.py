@@ -62,6 +62,8 @@ def read(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:
             if entry_type.lower() in ("string", "preamble", "comment") or not isinstance(body, tuple):
                 continue
             key, fields = body
+            if not key:
+                continue  # an entry without its key: reported once, by handle_error
             line = line_at(parser.command_start)
             if key in entries:
                 problems.append(Problem(

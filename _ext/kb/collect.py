@@ -47,6 +47,8 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     fm: frontmatter.FrontMatter = env.temp_data.pop(FRONT_MATTER, None) or frontmatter.FrontMatter()
     if fm.error:
         warn(fm.error, docname, fm.error_line, "front_matter")
+    for message, line in fm.problems:
+        warn(message, docname, line, "front_matter")
     series = series_of(app.config)
     title_node = _first_title(doctree)
     title = title_node.astext() if title_node is not None else docname

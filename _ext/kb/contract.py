@@ -8,6 +8,7 @@ so there is one definition of what a valid page is.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,8 +68,31 @@ def _string_list(key: str, value: Any) -> list[str]:
     return [v.strip() for v in value]
 
 
+def yaml_type(value: Any) -> str | None:
+    """What YAML turned an unquoted value into, when it is not text."""
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, dict):
+        return "a mapping (key: value)"
+    if isinstance(value, list):
+        return "a list"
+    return None
+
+
 def _plain_string(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        read_as = yaml_type(value)
+        if read_as in ("a mapping (key: value)", "a list") or read_as is None:
+            raise FrontMatterError(f"{key!r} must be text, not {read_as or type(value).__name__}: "
+                                   f"write {key}: plain text, quoted if it contains ': '")
+        shown = "yes/no, true/false or on/off" if isinstance(value, bool) else str(value)
+        raise FrontMatterError(f"{key!r} must be text, but YAML reads {shown} as {read_as}: "
+                               f"put the value in quotes, {key}: \"...\"")
+    if not value.strip():
         raise FrontMatterError(f"{key!r} must be non-empty text")
     return " ".join(value.split())
 

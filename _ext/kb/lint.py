@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         problems, sources = build_problems(root, Path(workdir))
     if not args.no_style:
         problems += style_problems(root, sources)
+    # Sphinx repeats some warnings (a toctree entry without a title, once per page
+    # whose navigation shows it): print each once
+    problems = list({str(problem): problem for problem in problems}.values())
     for problem in sorted(problems, key=Problem.sort_key):
         print(problem)
     if problems:
