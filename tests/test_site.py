@@ -364,11 +364,12 @@ def test_items_offer_their_references_as_bibtex(site):
 # -- link integrity ------------------------------------------------------------------------
 
 
-def internal_links(outdir: Path) -> tuple[int, list[str]]:
+def internal_links(outdir: Path, base_path: str = "/") -> tuple[int, list[str]]:
     """Every internal href and src of every built page: (links checked, broken ones).
 
     A link resolves when its path names a file of the site (a folder: its index.html)
-    and its fragment, if any, an `id` (or an anchor's `name`) in that file."""
+    and its fragment, if any, an `id` (or an anchor's `name`) in that file. A path from
+    the server's root (the 404 page's links) must start with the site's `base_path`."""
     from urllib.parse import unquote
 
     ids: dict[Path, set[str]] = {}
@@ -394,11 +395,17 @@ def internal_links(outdir: Path) -> tuple[int, list[str]]:
                 if parts.scheme or parts.netloc:
                     continue  # external (checked by no test: builds are offline)
                 checked += 1
-                target = page_path if not parts.path else (
-                    page_path.parent / unquote(parts.path)).resolve()
+                where = f"{page_path.relative_to(outdir)}: {attribute}={url!r}"
+                path = unquote(parts.path)
+                if path.startswith("/"):
+                    if not path.startswith(base_path):
+                        broken.append(f"{where}: outside the site's path {base_path}")
+                        continue
+                    target = (outdir / path.removeprefix(base_path)).resolve()
+                else:
+                    target = page_path if not path else (page_path.parent / path).resolve()
                 if target.is_dir():
                     target = target / "index.html"
-                where = f"{page_path.relative_to(outdir)}: {attribute}={url!r}"
                 if not target.is_file():
                     broken.append(f"{where}: no such file")
                 elif parts.fragment and target.suffix == ".html" \
@@ -409,7 +416,8 @@ def internal_links(outdir: Path) -> tuple[int, list[str]]:
 
 @pytest.mark.slow
 def test_every_internal_link_resolves_to_a_file_and_an_id(site):
-    checked, broken = internal_links(Path(site.outdir))
+    base_path = urlsplit(site.app.config.html_baseurl).path or "/"
+    checked, broken = internal_links(Path(site.outdir), base_path)
     print(f"links checked: {checked}, broken: {len(broken)}")
     assert checked > 1000
     assert broken == []
@@ -418,10 +426,12 @@ def test_every_internal_link_resolves_to_a_file_and_an_id(site):
 def test_the_link_walk_finds_a_broken_link(tmp_path):
     """The walk above can fail: a missing page and a missing id are both reported."""
     (tmp_path / "a.html").write_text('<p id="here"><a href="b.html">x</a> <a href="#gone">y</a>'
-                                     '<a href="#here">z</a><img src="_static/x.png"></p>')
-    checked, broken = internal_links(tmp_path)
-    assert checked == 4
-    assert len(broken) == 3, broken
+                                     '<a href="#here">z</a><img src="_static/x.png">'
+                                     '<a href="/site/a.html#here">r</a><a href="/other/a.html">o</a>'
+                                     '<a href="/site/c.html">c</a></p>')
+    checked, broken = internal_links(tmp_path, "/site/")
+    assert checked == 7
+    assert len(broken) == 5, broken
 
 
 # the theme's own inline scripts and handlers; anything else would have come from a page
