@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+# browser.py: the built site over http, Chromium, axe-core (for any test module)
+pytest_plugins = ("sphinx.testing.fixtures", "browser")
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +44,19 @@ def strict_build(testroot: str, workdir: Path, buildername: str = "html"):
     assert not app.warning.getvalue()
     if buildername == "latex":
         return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
+    return app
+
+
+def build_project(builddir: Path, parallel: int = 2):
+    """Build this project's real site (nitpicky, -j 2) into builddir; return the app."""
+    from sphinx.testing.util import SphinxTestApp
+
+    app = SphinxTestApp("html", srcdir=ROOT, builddir=builddir,
+                        confoverrides={"nitpicky": True}, parallel=parallel)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
     return app
 
 

@@ -10,6 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
+from conftest import build_project
+
 PROJECT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
@@ -66,14 +68,7 @@ SOURCES = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> SphinxTestApp:
-    builddir = tmp_path_factory.mktemp("site")
-    app = SphinxTestApp("html", srcdir=PROJECT, builddir=builddir,
-                        confoverrides={"nitpicky": True}, parallel=2)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_project(tmp_path_factory.mktemp("site"))
 
 
 def soup(site: SphinxTestApp, name: str) -> BeautifulSoup:

@@ -9,6 +9,7 @@
 - navigation.py: the sidebar's current branch, from the toctree structure.
 - bibcheck.py, bibliography.py: refs.bib checks; papers, the paper and author indexes.
 - fastbib.py: sphinxcontrib-bibtex's domain with indexed lookups and cached formatting.
+- search.py: the Pagefind search (facets from the records, the index at build-finished).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import bibliography, listeners, navigation
+from .search import setup_search
 from .domain import KnowledgeBaseDomain
 from .fastbib import IndexedBibtexDomain
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
@@ -51,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", listeners.check_and_schedule, priority=600)
     app.connect("warn-missing-reference", listeners.quiet_generated_references)
     app.connect("html-page-context", navigation.add_to_context)
+    setup_search(app)
     return {
         "version": __version__,
         "env_version": 8,
