@@ -46,8 +46,7 @@ def test_page_type_is_accessible_without_errors(page_type, mode, site_build, sit
     assert page.evaluate("document.documentElement.dataset.theme") == mode
     violations = page.kb_axe()
     page.kb_screenshot(f"{page_type}-desktop-{mode}")
-    assert not page.kb_errors, page.kb_errors
-    assert not violations, "\n".join(violations)
+    assert not (page.kb_errors or violations), "\n".join(page.kb_errors + violations)
 
 
 @pytest.mark.parametrize("page_type", list(PAGE_TYPES))
@@ -62,5 +61,4 @@ def test_page_type_fits_a_phone_without_horizontal_scrolling(page_type, site_bui
     assert widths["client"] == PHONE["width"]
     assert widths["scroll"] <= widths["client"], widths
     violations = page.kb_axe()
-    assert not page.kb_errors, page.kb_errors
-    assert not violations, "\n".join(violations)
+    assert not (page.kb_errors or violations), "\n".join(page.kb_errors + violations)

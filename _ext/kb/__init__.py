@@ -9,6 +9,7 @@
 - navigation.py: the sidebar's current branch, from the toctree structure.
 - bibcheck.py, bibliography.py: refs.bib checks; papers, the paper and author indexes.
 - fastbib.py: sphinxcontrib-bibtex's domain with indexed lookups and cached formatting.
+- accessibility.py: accessible markup where the HTML writer's is not (citations).
 - search.py: the Pagefind search (facets from the records, the index at build-finished).
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import bibliography, listeners, navigation
+from .accessibility import setup_accessibility
 from .search import setup_search
 from .domain import KnowledgeBaseDomain
 from .fastbib import IndexedBibtexDomain
@@ -54,6 +56,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", listeners.quiet_generated_references)
     app.connect("html-page-context", navigation.add_to_context)
     setup_search(app)
+    setup_accessibility(app)
     return {
         "version": __version__,
         "env_version": 8,

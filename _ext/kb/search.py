@@ -9,7 +9,7 @@ of the results shown, so the payload stays small as the site grows (issue 13).
 What this module does:
 
 - `kb_search = "pagefind"` (the default) switches Sphinx's indexer off (no `searchindex.js`,
-  no per-page indexing at write time) and writes `search.html` from `_templates/kb-search.html`:
+  no per-page indexing at write time) and writes `search.html` from `templates/kb-search.html` (beside this module):
   Pagefind's default UI with filters, fed by the theme's search box and Ctrl+K dialog (their
   form submits to `search.html?q=`). `_templates/layout.html` drops the theme's search
   scripts and marks the article `data-pagefind-body`, so chrome stays out of the index.
@@ -238,10 +238,22 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     logger.info("search: Pagefind indexed the site in %.2f s", seconds)
 
 
+HERE = Path(__file__).parent
+
+
+def add_assets(app: Sphinx, config: Any) -> None:
+    """The search page's template, script and style ship with the extension."""
+    if config.kb_search == "sphinx":
+        return
+    config.templates_path = [*config.templates_path, str(HERE / "templates")]
+    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+
+
 def setup_search(app: Sphinx) -> None:
     # "html": it changes the written pages, not what is read
     app.add_config_value("kb_search", "pagefind", "html", types=frozenset({str}))
     app.connect("config-inited", _check_mode)
+    app.connect("config-inited", add_assets)
     app.connect("builder-inited", switch_off_builtin)
     app.connect("html-page-context", page_context)
     app.connect("html-collect-pages", search_page)

@@ -40,8 +40,19 @@ document.addEventListener("DOMContentLoaded", function () {
       processResult: processResult,
       autofocus: !term,
     });
+    // Pagefind's input has only a placeholder and a title: give it the visible label above
+    const box = root.querySelector("input.pagefind-ui__search-input");
+    if (box) box.id = "kb-search-input";
     if (term) ui.triggerSearch(term);
   };
+  // Result titles are styled paragraphs: make them headings for screen readers (a page's
+  // results at level 2, its items' sub-results at level 3), as axe-core's p-as-heading asks.
+  new MutationObserver(() => {
+    for (const title of root.querySelectorAll("p.pagefind-ui__result-title:not([role])")) {
+      title.setAttribute("role", "heading");
+      title.setAttribute("aria-level", title.closest(".pagefind-ui__result-nested") ? "3" : "2");
+    }
+  }).observe(root, { childList: true, subtree: true });
   start(params.get("q") || "");
   const input = () => root.querySelector("input.pagefind-ui__search-input");
   sortSelect.addEventListener("change", () => {
