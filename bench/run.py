@@ -4,6 +4,9 @@ Builds, each in a fresh Python process:
   clean -j 1, clean -j 2, no-op rebuild, rebuild after editing one page's text,
   after adding a topic to one page, after adding one new issue, and the same corpus
   with the extension switched off (clean -j 1) for the extension's overhead.
+Then (unless --no-search) the search: the same corpus with Sphinx's built-in search, and
+what a reader's browser downloads for a first and a later query with each
+(bench/search_payload.py), with each index's build seconds.
 For each: wall seconds, peak memory of the build process (its parallel workers are
 not included), documents read, and documents whose HTML page was written (the
 search page and the indexes, which Sphinx writes on every build, not counted).
@@ -35,15 +38,16 @@ class Result:
     read: int
     written: int
     docs: int
+    builtin_search_seconds: float = 0.0
 
 
 def html_mtimes(outdir: Path) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in outdir.rglob("*.html")} if outdir.exists() else {}
 
 
-def build(step: str, src: Path, out: Path, jobs: int, log: Path) -> Result:
+def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) -> Result:
     before = html_mtimes(out)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs),
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), *options,
                "-d", str(out.parent / (out.name + "-doctrees")), str(src), str(out)]
     with log.open("a") as err:
         err.write(f"\n== {step}: {' '.join(command)}\n")
@@ -59,7 +63,8 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path) -> Result:
     written = sum(1 for path, mtime in html_mtimes(out).items()
                   if path in pages and before.get(path) != mtime)
     # ru_maxrss is in KiB on Linux
-    return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages))
+    return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
+                  probe.get("builtin_search_seconds", 0.0))
 
 
 def edit_text(corpus: Corpus, src: Path) -> None:
@@ -116,6 +121,32 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True) -> list[R
     return results
 
 
+def run_search(results: list[Result], pages: int, workdir: Path) -> str:
+    """Pagefind against Sphinx's built-in search on the same corpus (bench/search_payload.py)."""
+    import search_payload
+
+    sys.path.insert(0, str(PROJECT / "_ext"))
+    from kb.search import pagefind_command
+
+    log = workdir / "build.log"
+    clean = next(r for r in results if r.step == "clean build -j 1")
+    builtin = build("built-in search: clean -j 1", workdir / "kb", workdir / "out-sphinx", 1, log,
+                    "-D", "kb_search=sphinx")
+    site = workdir / "out-j2"  # a clean build, not edited since
+    started = time.perf_counter()  # Pagefind as the extension runs it at build-finished
+    subprocess.run(pagefind_command(site), check=True, capture_output=True)
+    pagefind_seconds = time.perf_counter() - started
+    first, later = "attention", "protein"
+    rows = {
+        "Pagefind": (*search_payload.measure(site, "pagefind", first, later), pagefind_seconds),
+        "Sphinx built-in": (*search_payload.measure(workdir / "out-sphinx", "sphinx", first, later),
+                            builtin.builtin_search_seconds),
+    }
+    text = search_payload.report(pages, clean.docs, rows, clean.seconds, first, later)
+    return text + (f"\nclean build -j 1 with Sphinx's built-in search instead: {builtin.seconds:.1f} s"
+                   f" (with Pagefind: {clean.seconds:.1f} s)")
+
+
 def report(results: list[Result], pages: int, refs: int) -> str:
     docs = results[0].docs
     lines = [f"Benchmark: {pages} reviews and issues ({docs} documents in all), {refs} refs.bib entries",
@@ -140,10 +171,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refs", type=int, default=2000, help="refs.bib entries (default 2000)")
     parser.add_argument("--workdir", type=Path, default=PROJECT / "_build" / "bench")
     parser.add_argument("--no-plain", action="store_true", help="skip the extension-off build")
+    parser.add_argument("--no-search", action="store_true",
+                        help="skip the search payload (Pagefind against the built-in search)")
     args = parser.parse_args(argv)
-    results = run(args.pages, args.refs, args.workdir / f"{args.pages}-{args.refs}",
-                  with_plain=not args.no_plain)
+    workdir = args.workdir / f"{args.pages}-{args.refs}"
+    results = run(args.pages, args.refs, workdir, with_plain=not args.no_plain)
     print(report(results, args.pages, args.refs))
+    if not args.no_search:
+        print()
+        print(run_search(results, args.pages, workdir))
     return 0
 
 

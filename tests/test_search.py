@@ -151,12 +151,18 @@ def _result_links(page_) -> list[str]:
 
 
 def _focus_is_visible(page_) -> bool:
+    """An outline or a ring on the focused element, or on the form around it (the theme
+    rings its search form with :focus-within)."""
     return page_.evaluate("""() => {
         const el = document.activeElement;
         if (!el || el === document.body) return false;
-        const style = getComputedStyle(el);
-        const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-        return outline || (style.boxShadow && style.boxShadow !== "none");
+        const ringed = (node) => {
+            const style = getComputedStyle(node);
+            const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+            return outline || (style.boxShadow && style.boxShadow !== "none");
+        };
+        const form = el.closest("form");
+        return ringed(el) || (form !== null && form.matches(":focus-within") && ringed(form));
     }""")
 
 

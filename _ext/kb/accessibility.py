@@ -1,7 +1,10 @@
 """Accessibility fixes in the HTML that Sphinx and docutils write (issue 13).
 
-The theme's own violations are fixed in `_templates/` and `_static/kb.css`; this module
-fixes the markup that comes from the HTML writer itself:
+The theme's own violations are fixed in the project's `_templates/`; this module fixes the
+markup that comes from the HTML writer itself, and adds `static/kb-a11y.css` to every page:
+
+- Focus is always visible: a focus ring on whatever Tab reaches, which some of the theme's
+  buttons do not show.
 
 - Citations (the paper index, sphinxcontrib-bibtex's bibliography): docutils writes
   `<div role="list">` holding `<div role="doc-biblioentry">` entries. DPUB-ARIA 1.1
@@ -12,6 +15,7 @@ fixes the markup that comes from the HTML writer itself:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -30,5 +34,16 @@ def depart_citation(self: Any, node: nodes.citation) -> None:
     HTMLTranslator.depart_citation(self, node)
 
 
+STATIC = str(Path(__file__).parent / "static")
+
+
+def add_static(app: Sphinx, config: Any) -> None:
+    """The extension's own static folder (kb-a11y.css, the search page's script and style)."""
+    if STATIC not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, STATIC]
+
+
 def setup_accessibility(app: Sphinx) -> None:
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
+    app.connect("config-inited", add_static)
+    app.add_css_file("kb-a11y.css")

@@ -205,6 +205,15 @@ def search_page(app: Sphinx) -> Iterable[tuple[str, dict, str]]:
         yield "search", {}, "kb-search.html"
 
 
+def pagefind_command(outdir: Path, executable: str | None = None) -> list[str]:
+    """The Pagefind run over a built site (the benchmark times the same command)."""
+    if executable is None:
+        import pagefind_bin
+
+        executable = str(pagefind_bin.get_executable())
+    return [executable, "--site", str(outdir), "--output-subdir", BUNDLE, "--quiet"]
+
+
 def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not searching(app):
         return
@@ -227,9 +236,8 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         return
     shutil.rmtree(bundle, ignore_errors=True)  # no chunks left over from an earlier index
     started = time.perf_counter()
-    result = subprocess.run(
-        [executable, "--site", str(outdir), "--output-subdir", BUNDLE, "--quiet"],
-        capture_output=True, text=True, check=False)
+    result = subprocess.run(pagefind_command(outdir, executable),
+                            capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
@@ -238,15 +246,14 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     logger.info("search: Pagefind indexed the site in %.2f s", seconds)
 
 
-HERE = Path(__file__).parent
+TEMPLATES = str(Path(__file__).parent / "templates")
 
 
 def add_assets(app: Sphinx, config: Any) -> None:
-    """The search page's template, script and style ship with the extension."""
-    if config.kb_search == "sphinx":
-        return
-    config.templates_path = [*config.templates_path, str(HERE / "templates")]
-    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+    """The search page's template ships with the extension (its script and style are in the
+    extension's static folder, which accessibility.add_static adds)."""
+    if config.kb_search != "sphinx" and TEMPLATES not in config.templates_path:
+        config.templates_path = [*config.templates_path, TEMPLATES]
 
 
 def setup_search(app: Sphinx) -> None:

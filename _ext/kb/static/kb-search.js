@@ -35,7 +35,9 @@ document.addEventListener("DOMContentLoaded", function () {
       showSubResults: true,
       showImages: false,
       excerptLength: 24,
-      openFilters: ["topic"],
+      // the topics open beside the results; on a phone (filters above results) closed
+      openFilters: window.matchMedia("(min-width: 40rem)").matches ? ["topic"] : [],
+      showEmptyFilters: false,
       sort: sort,
       processResult: processResult,
       autofocus: !term,
