@@ -133,6 +133,29 @@ def test_preview_indexes_once(tmp_path):
     assert entry.stat().st_mtime_ns == before
 
 
+def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(tmp_path):
+    from sphinx.testing.util import SphinxTestApp
+
+    app = build_copy("kb", tmp_path)
+    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+
+    def rebuild():
+        again = SphinxTestApp("html", srcdir=app.srcdir)
+        try:
+            again.build()
+        finally:
+            again.cleanup()
+        return again.status.getvalue()
+
+    assert "the Pagefind index is current" in rebuild()
+    assert entry.stat().st_mtime_ns == first
+    page_source = Path(app.srcdir) / "newsletters" / "n220.md"
+    page_source.write_text(page_source.read_text() + "\nA new sentence about zebrafish.\n")
+    assert "search: Pagefind indexed the site" in rebuild()
+    assert entry.stat().st_mtime_ns > first
+
+
 def test_unknown_mode_is_reported(tmp_path):
     app = build_copy("kb", tmp_path, confoverrides={"kb_search": "algolia"})
     assert "kb_search = 'algolia' in conf.py: write one of" in app.warning.getvalue()

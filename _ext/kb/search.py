@@ -22,7 +22,8 @@ What this module does:
 - Generated views that repeat other pages' titles (listings, related pages, backlinks,
   archive) are marked `data-pagefind-ignore`, so a search for an item finds the item, not
   every page that lists it. The paper and author indexes stay searchable.
-- `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel over the output.
+- `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel over the output,
+  unless no page was written since the last index (a no-op rebuild keeps it).
   `kb_search = "pagefind-once"` (the live preview, `nox -s serve`) indexes only when the
   bundle is missing, so edits are not slowed by re-indexing; `nox -s serve` deletes the
   bundle when it starts, so each preview session indexes once, at start.
@@ -205,6 +206,16 @@ def search_page(app: Sphinx) -> Iterable[tuple[str, dict, str]]:
         yield "search", {}, "kb-search.html"
 
 
+def pages_written_since(app: Sphinx, mtime_ns: int) -> bool:
+    """Whether any document's page is newer than `mtime_ns` (the search and index pages,
+    which Sphinx writes on every build, are not indexed and do not count)."""
+    for docname in app.env.found_docs:
+        path = Path(app.builder.get_outfilename(docname))
+        if not path.exists() or path.stat().st_mtime_ns > mtime_ns:
+            return True
+    return False
+
+
 def pagefind_command(outdir: Path, executable: str | None = None) -> list[str]:
     """The Pagefind run over a built site (the benchmark times the same command)."""
     if executable is None:
@@ -222,8 +233,12 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     if stale.exists():
         stale.unlink()
     bundle = outdir / BUNDLE
-    if mode(app) == "pagefind-once" and (bundle / "pagefind-entry.json").exists():
+    entry = bundle / "pagefind-entry.json"
+    if mode(app) == "pagefind-once" and entry.exists():
         logger.info("search: kept the Pagefind index of this preview (restart it to re-index)")
+        return
+    if entry.exists() and not pages_written_since(app, entry.stat().st_mtime_ns):
+        logger.info("search: no page was written; the Pagefind index is current")
         return
     try:
         import pagefind_bin
