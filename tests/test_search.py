@@ -241,3 +241,14 @@ def test_search_page_from_disk_says_to_run_nox_serve(site_build, open_page):
     assert notice.is_visible()
     assert "nox -s serve" in notice.inner_text()
     assert search.locator(".pagefind-ui").count() == 0
+
+
+@pytest.mark.slow
+def test_newest_first_orders_the_results_by_date(site_url, open_page):
+    review = "reviews/hippocampus-garden/2021-applications.html"  # 3 January 2022
+    issue = "newsletters/deep-learning-weekly/2021/issue-220.html"  # October 2021
+    for order, expected in (("date:desc", [review, issue]), ("date:asc", [issue, review])):
+        search = open_page(f"{site_url}search.html?q=alphafold&sort={order}")
+        assert search.locator("#kb-search-sort").input_value() == order
+        pages = [href for href in _result_links(search) if "#" not in href]
+        assert [href.lstrip("/") for href in pages] == expected, order
