@@ -29,6 +29,8 @@ SEARCH_FILES = re.compile(r"/(pagefind/|searchindex\.js|_static/(searchtools|lan
 # the built-in search has shown its last result
 DONE = ("() => /finished|did not match/.test("
         "document.querySelector('.search-summary:not([data-old])')?.textContent || '')")
+# of which the user interface's code (the rest is the engine and the index)
+UI_FILES = re.compile(r"(pagefind-ui\.(js|css)|kb-search\.js|searchtools\.js|language_data\.js)$")
 QUIET_SECONDS = 1.5  # no new request for this long: the query's downloads are done
 
 
@@ -37,6 +39,7 @@ class Payload:
     bytes: int = 0
     gzip_bytes: int = 0
     requests: int = 0
+    ui_gzip_bytes: int = 0
     urls: list[str] = field(default_factory=list)
 
 
@@ -57,6 +60,8 @@ def _watch(page, payload_of):
         payload.bytes += len(body)
         payload.gzip_bytes += len(gzip.compress(body, 6))
         payload.requests += 1
+        if UI_FILES.search(path):
+            payload.ui_gzip_bytes += len(gzip.compress(body, 6))
         payload.urls.append(path)
 
     page.on("requestfinished", on_finished)
@@ -122,6 +127,10 @@ def report(pages: int, docs: int, rows: dict[str, tuple[Payload, Payload, float]
     for name, (first_p, later_p, seconds) in rows.items():
         cells = [f"{kb(p.bytes)} ({kb(p.gzip_bytes)}), {p.requests} req" for p in (first_p, later_p)]
         lines.append(f"| {name:<22} | {cells[0]:>28} | {cells[1]:>28} | {seconds:9.2f} s |")
+    lines.append("")
+    for name, (first_p, _, _) in rows.items():
+        lines.append(f"{name}: of the first query's {kb(first_p.gzip_bytes)} (gzip), "
+                     f"{kb(first_p.ui_gzip_bytes)} is the user interface's code")
     pagefind_seconds = rows["Pagefind"][2]
-    lines += ["", f"Pagefind indexing / clean build -j 1: {pagefind_seconds / clean_seconds:.1%}"]
+    lines += [f"Pagefind indexing / clean build -j 1: {pagefind_seconds / clean_seconds:.1%}"]
     return "\n".join(lines)
