@@ -252,3 +252,15 @@ def test_newest_first_orders_the_results_by_date(site_url, open_page):
         assert search.locator("#kb-search-sort").input_value() == order
         pages = [href for href in _result_links(search) if "#" not in href]
         assert [href.lstrip("/") for href in pages] == expected, order
+
+
+def test_browser_tests_skip_without_chromium_locally_and_fail_in_ci(monkeypatch, tmp_path):
+    import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        browser.require_chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        browser.require_chromium()
