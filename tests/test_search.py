@@ -154,6 +154,34 @@ def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(tmp
     page_source.write_text(page_source.read_text() + "\nA new sentence about zebrafish.\n")
     assert "search: Pagefind indexed the site" in rebuild()
     assert entry.stat().st_mtime_ns > first
+    # and the incremental build tags the pages as a clean build of the edited source does
+    clean = SphinxTestApp("html", srcdir=app.srcdir, builddir=tmp_path / "clean")
+    try:
+        clean.build()
+    finally:
+        clean.cleanup()
+    assert _search_markup(Path(app.outdir)) == _search_markup(Path(clean.outdir))
+
+
+def _search_markup(outdir: Path) -> dict[str, list[str]]:
+    """What each page gives Pagefind: its facet tags, item heading ids and ignored views."""
+    from bs4 import BeautifulSoup
+
+    found = {}
+    for path in sorted(outdir.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        tags = soup.select("[data-pagefind-filter], [data-pagefind-sort], .kb-item-title[id], "
+                           "[data-pagefind-ignore], [data-pagefind-body]")
+        found[str(path.relative_to(outdir))] = [
+            f"{tag.name} {sorted((k, str(v)) for k, v in tag.attrs.items())}" for tag in tags]
+    return found
+
+
+def test_parallel_and_serial_builds_tag_pages_alike(tmp_path):
+    serial = build_copy("kb", tmp_path / "j1")
+    parallel = build_copy("kb", tmp_path / "j2", parallel=2)
+    assert _search_markup(Path(serial.outdir)) == _search_markup(Path(parallel.outdir))
+    assert any(_search_markup(Path(serial.outdir)).values())
 
 
 def test_unknown_mode_is_reported(tmp_path):
