@@ -121,8 +121,9 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True) -> list[R
     return results
 
 
-def run_search(results: list[Result], pages: int, workdir: Path) -> str:
-    """Pagefind against Sphinx's built-in search on the same corpus (bench/search_payload.py)."""
+def run_search(results: list[Result], pages: int, workdir: Path, browser=None) -> str:
+    """Pagefind against Sphinx's built-in search on the same corpus (bench/search_payload.py),
+    in `browser` (a Playwright browser) or a Chromium launched for each measurement."""
     import search_payload
 
     sys.path.insert(0, str(PROJECT / "_ext"))
@@ -139,9 +140,10 @@ def run_search(results: list[Result], pages: int, workdir: Path) -> str:
     pagefind_seconds = time.perf_counter() - started
     first, later = "attention", "protein"
     rows = {
-        "Pagefind": (*search_payload.measure(site, "pagefind", first, later), pagefind_seconds),
-        "Sphinx built-in": (*search_payload.measure(workdir / "out-sphinx", "sphinx", first, later),
-                            builtin.builtin_search_seconds),
+        "Pagefind": (*search_payload.measure(site, "pagefind", first, later, browser),
+                     pagefind_seconds),
+        "Sphinx built-in": (*search_payload.measure(workdir / "out-sphinx", "sphinx", first, later,
+                                                    browser), builtin.builtin_search_seconds),
     }
     text = search_payload.report(pages, clean.docs, rows, clean.seconds, first, later)
     return text + (f"\nclean build -j 1 with Sphinx's built-in search instead: {builtin.seconds:.1f} s"

@@ -77,19 +77,28 @@ def _settle(page, last, limit: float = 120.0) -> None:
     raise SystemExit("bench: the search page kept downloading for two minutes")
 
 
-def measure(site: Path, engine: str, first: str, later: str) -> tuple[Payload, Payload]:
-    """(first query, later query) payloads of `engine` ("pagefind" or "sphinx") on `site`."""
-    from playwright.sync_api import sync_playwright
+def measure(site: Path, engine: str, first: str, later: str,
+            browser=None) -> tuple[Payload, Payload]:
+    """(first query, later query) payloads of `engine` ("pagefind" or "sphinx") on `site`,
+    in `browser` (a Playwright browser), or in a Chromium launched for it."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
-    if not CHROMIUM.exists():
-        raise SystemExit(f"bench: the search payload needs Chromium ({CHROMIUM}): "
-                         "sudo apt-get install chromium, or pass --no-search")
+        if not CHROMIUM.exists():
+            raise SystemExit(f"bench: the search payload needs Chromium ({CHROMIUM}): "
+                             "sudo apt-get install chromium, or pass --no-search")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                return measure(site, engine, first, later, chromium)
+            finally:
+                chromium.close()
     payloads = [Payload(), Payload()]
     current = [0]
-    with serve(site) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with serve(site) as url:
+        context = browser.new_context()  # a fresh cache: nothing fetched before counts
         try:
-            page = browser.new_page()
+            page = context.new_page()
             last = _watch(page, lambda: payloads[current[0]])
             page.goto(f"{url}search.html?q={first}")
             if engine == "pagefind":
@@ -110,7 +119,7 @@ def measure(site: Path, engine: str, first: str, later: str) -> tuple[Payload, P
                 page.wait_for_function(DONE, timeout=60000)
             _settle(page, last)
         finally:
-            browser.close()
+            context.close()
     return payloads[0], payloads[1]
 
 

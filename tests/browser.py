@@ -38,6 +38,10 @@ SCREENSHOTS = PROJECT / "_build" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SERIOUS = ("serious", "critical")
+# Pagefind's UI has shown results and every one has loaded (each loads its own fragment,
+# with its sub-results, after the list appears)
+PAGEFIND_RESULTS_LOADED = ("() => document.querySelector('.pagefind-ui__result') !== null"
+                           " && document.querySelector('.pagefind-ui__loading') === null")
 
 
 def require_chromium() -> str:

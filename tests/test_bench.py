@@ -41,13 +41,10 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
 
 
 @pytest.mark.slow
-def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path):
-    from browser import require_chromium
-
-    require_chromium()
+def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path, browser):
     workdir = tmp_path / "bench"
     results = run.run(pages=6, refs=20, workdir=workdir, with_plain=False)
-    table = run.run_search(results, 6, workdir)
+    table = run.run_search(results, 6, workdir, browser)  # the tests' Chromium (browser.py)
     rows = {line.split("|")[1].strip(): line for line in table.splitlines()
             if line.startswith("| Pagefind") or line.startswith("| Sphinx built-in")}
     assert set(rows) == {"Pagefind", "Sphinx built-in"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import PHONE
+from browser import PAGEFIND_RESULTS_LOADED, PHONE
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +33,8 @@ def _path(page_type: str, site_build) -> str:
 
 
 def _settle(page, page_type: str) -> None:
-    if page_type == "search":  # the results arrive after the index chunks
-        page.wait_for_selector(".pagefind-ui__result", timeout=15000)
+    if page_type == "search":  # the results arrive after the index chunks and fragments
+        page.wait_for_function(PAGEFIND_RESULTS_LOADED, timeout=15000)
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])

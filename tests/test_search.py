@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import PAGEFIND_RESULTS_LOADED
 from conftest import build_copy, page
 from kb.model import ItemRecord, PageRecord, PartialDate
 from kb.search import TITLE_SUFFIX, facet_html, page_facets
@@ -197,7 +198,8 @@ ITEM = "multi-game-decision-transformers"
 
 
 def _result_links(page_) -> list[str]:
-    page_.wait_for_selector(".pagefind-ui__result", timeout=15000)
+    """The result links, once every result shown has loaded."""
+    page_.wait_for_function(PAGEFIND_RESULTS_LOADED, timeout=15000)
     return [a.get_attribute("href") for a in page_.query_selector_all(".pagefind-ui__result-link")]
 
 
@@ -257,7 +259,7 @@ def test_a_topic_filter_narrows_the_results(site_url, open_page):
     search.get_by_label(re.compile(r"^Protein structure prediction \(\d+\)$")).check()
     search.wait_for_function(
         f"document.querySelectorAll('.pagefind-ui__result').length < {pages}", timeout=15000)
-    narrowed = _result_links(search)
+    narrowed = _result_links(search)  # waits for the narrowed results to load
     assert narrowed and set(narrowed) < set(everything)
     assert not any(href.endswith("authors.html") for href in narrowed)  # no topic: filtered out
 
