@@ -116,11 +116,15 @@ def new(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
     install_locked(session)
+    # Search: Pagefind indexes once, on the first build of this session (kb_search =
+    # "pagefind-once"), so saving a page is not slowed by re-indexing; restart to re-index.
+    shutil.rmtree(BUILD / "serve" / "pagefind", ignore_errors=True)
     # The extension writes nothing into the source tree, so watching it cannot loop;
     # build output and tool folders are ignored all the same.
     session.run(
         "sphinx-autobuild", str(ROOT), str(BUILD / "serve"),
         "-d", str(BUILD / "doctrees-serve"), "--port", "8000", "--host", "127.0.0.1",
+        "-D", "kb_search=pagefind-once",
         "--watch", str(ROOT / "_ext"),
         *[arg for pattern in IGNORED_BY_PREVIEW for arg in ("--ignore", pattern)],
         *session.posargs,

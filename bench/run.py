@@ -6,6 +6,9 @@ Builds, each in a fresh Python process:
   with the extension switched off (clean -j 1) for the extension's overhead, and the
   same corpus with the Atom feeds and the sitemap switched off (clean -j 1) for their
   cost (`--no-feeds` / `--no-sitemap` switch them off in every build instead).
+Then (unless --no-search) the search: the same corpus with Sphinx's built-in search, and
+what a reader's browser downloads for a first and a later query with each
+(bench/search_payload.py), with each index's build seconds.
 For each: wall seconds, peak memory of the build process (its parallel workers are
 not included), documents read, and documents whose HTML page was written (the
 search page and the indexes, which Sphinx writes on every build, not counted).
@@ -37,16 +40,17 @@ class Result:
     read: int
     written: int
     docs: int
-    finish: float = 0.0  # seconds in build-finished handlers: feeds, sitemap, robots.txt
+    finish: float = 0.0  # seconds in build-finished handlers: feeds, sitemap, search index
+    builtin_search_seconds: float = 0.0
 
 
 def html_mtimes(outdir: Path) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in outdir.rglob("*.html")} if outdir.exists() else {}
 
 
-def build(step: str, src: Path, out: Path, jobs: int, log: Path) -> Result:
+def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) -> Result:
     before = html_mtimes(out)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs),
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), *options,
                "-d", str(out.parent / (out.name + "-doctrees")), str(src), str(out)]
     with log.open("a") as err:
         err.write(f"\n== {step}: {' '.join(command)}\n")
@@ -63,7 +67,7 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path) -> Result:
                   if path in pages and before.get(path) != mtime)
     # ru_maxrss is in KiB on Linux
     return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
-                  probe.get("finish_seconds", 0.0))
+                  probe.get("finish_seconds", 0.0), probe.get("builtin_search_seconds", 0.0))
 
 
 def publishing(src: Path, feeds: bool, sitemap: bool) -> None:
@@ -141,6 +145,35 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
     return results
 
 
+def run_search(results: list[Result], pages: int, workdir: Path, browser=None) -> str:
+    """Pagefind against Sphinx's built-in search on the same corpus (bench/search_payload.py),
+    in `browser` (a Playwright browser) or a Chromium launched for each measurement."""
+    import search_payload
+
+    sys.path.insert(0, str(PROJECT / "_ext"))
+    from kb.search import pagefind_command
+
+    log = workdir / "build.log"
+    clean = next(r for r in results if r.step == "clean build -j 1")
+    builtin = build("built-in search: clean -j 1", workdir / "kb", workdir / "out-sphinx", 1, log,
+                    "-D", "kb_search=sphinx")
+    site = workdir / "out-j2"  # a clean build, not edited since
+    shutil.rmtree(site / "pagefind")  # as the extension does before it indexes
+    started = time.perf_counter()  # Pagefind as the extension runs it at build-finished
+    subprocess.run(pagefind_command(site), check=True, capture_output=True)
+    pagefind_seconds = time.perf_counter() - started
+    first, later = "attention", "protein"
+    rows = {
+        "Pagefind": (*search_payload.measure(site, "pagefind", first, later, browser),
+                     pagefind_seconds),
+        "Sphinx built-in": (*search_payload.measure(workdir / "out-sphinx", "sphinx", first, later,
+                                                    browser), builtin.builtin_search_seconds),
+    }
+    text = search_payload.report(pages, clean.docs, rows, clean.seconds, first, later)
+    return text + (f"\nclean build -j 1 with Sphinx's built-in search instead: {builtin.seconds:.1f} s"
+                   f" (with Pagefind: {clean.seconds:.1f} s)")
+
+
 def report(results: list[Result], pages: int, refs: int) -> str:
     docs = results[0].docs
     lines = [f"Benchmark: {pages} reviews and issues ({docs} documents in all), {refs} refs.bib entries",
@@ -174,10 +207,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-plain", action="store_true", help="skip the extension-off build")
     parser.add_argument("--no-feeds", action="store_true", help="no Atom feeds (kb_feeds = False)")
     parser.add_argument("--no-sitemap", action="store_true", help="no sitemap (without sphinx-sitemap)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="skip the search payload (Pagefind against the built-in search)")
     args = parser.parse_args(argv)
-    results = run(args.pages, args.refs, args.workdir / f"{args.pages}-{args.refs}",
+    workdir = args.workdir / f"{args.pages}-{args.refs}"
+    results = run(args.pages, args.refs, workdir,
                   with_plain=not args.no_plain, feeds=not args.no_feeds, sitemap=not args.no_sitemap)
     print(report(results, args.pages, args.refs))
+    if not args.no_search:
+        print()
+        print(run_search(results, args.pages, workdir))
     return 0
 
 

@@ -35,7 +35,8 @@ sys.path.insert(0, str(PROJECT / "_ext"))
 
 from kb.model import Series  # noqa: E402  (importable once _ext is on the path)
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+# browser.py: the built site over http, Chromium, axe-core (for any test module)
+pytest_plugins = ("sphinx.testing.fixtures", "browser")
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -172,6 +173,17 @@ def strict_build(testroot: str, workdir: Path, buildername: str = "html"):
     build = Build(srcdir, buildername, confoverrides={"nitpicky": True})
     assert not build.warnings, build.warnings
     return build.tex if buildername == "latex" else build.app
+
+
+def build_project(builddir: Path, parallel: int = 2) -> "Build":
+    """Build this project's real site (nitpicky, -j 2) into builddir."""
+    return Build(PROJECT, builddir=builddir, parallel=parallel, confoverrides={"nitpicky": True})
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> "Build":
+    """The real site, built once for every test that only reads it (test_site, the browser)."""
+    return build_project(tmp_path_factory.mktemp("real-site"))
 
 
 # -- reading the output -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -60,3 +61,21 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     assert "feeds and sitemap (clean -j 1, on / off)" in table
     assert "extension overhead (clean -j 1, on / off): " in table
     assert "no-op rebuild / clean build: " in table
+
+
+@pytest.mark.slow
+def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path, browser):
+    workdir = tmp_path / "bench"
+    results = run.run(pages=6, refs=20, workdir=workdir, with_plain=False)
+    table = run.run_search(results, 6, workdir, browser)  # the tests' Chromium (browser.py)
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()
+            if line.startswith("| Pagefind") or line.startswith("| Sphinx built-in")}
+    assert set(rows) == {"Pagefind", "Sphinx built-in"}
+    for line in rows.values():
+        # first query, later query: bytes (gzip), requests; then the index's build seconds
+        first, later, seconds = (cell.strip() for cell in line.split("|")[2:5])
+        assert re.match(r"[\d,.]+ KB \([\d,.]+ KB\), [1-9]\d* req", first), line
+        assert re.fullmatch(r"\d+\.\d+ s", seconds), line
+    # the built-in search downloads its whole index for the first query; Pagefind does not
+    assert (workdir / "out-sphinx" / "searchindex.js").exists()
+    assert "Pagefind indexing / clean build -j 1" in table

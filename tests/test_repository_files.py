@@ -184,6 +184,18 @@ def test_workflow_runs_ci_run_then_builds_and_uploads_site_and_book() -> None:
     assert PDF in uploaded
 
 
+def test_workflow_uploads_the_browser_tests_screenshots_and_ci_installs_chromium() -> None:
+    from browser import CHROMIUM, SCREENSHOTS
+
+    steps = workflow_steps()
+    upload = next(step for step in steps if str(step.get("uses", "")).startswith("actions/upload-artifact@")
+                  and str(step["with"]["path"]).strip() == "_build/screenshots")
+    assert ROOT / upload["with"]["path"] == SCREENSHOTS
+    assert "cancelled()" in upload["if"]  # screenshots of a failing run are uploaded too
+    assert re.search(r"apt-get install[^\n]*(\\\n[^\n]*)*\bchromium\b", CI_RUN.read_text())
+    assert CHROMIUM == Path("/usr/bin/chromium")  # where Debian's package puts it
+
+
 def test_the_pdf_the_workflow_uploads_is_the_one_nox_writes() -> None:
     noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
     assert f'PDF_NAME = "{Path(PDF).name}"' in noxfile

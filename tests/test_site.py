@@ -69,9 +69,8 @@ def test_a_test_root_builds_without_any_warning(shared_build, root, builder):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Build:
-    return Build(PROJECT, builddir=tmp_path_factory.mktemp("site"), parallel=2,
-                 confoverrides={"nitpicky": True})
+def site(real_site) -> Build:
+    return real_site
 
 
 @pytest.mark.slow

@@ -24,6 +24,8 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
     render.py       (writing)       each placeholder rendered from its view's data;
                     doctree-resolved  the paper index decorated
     navigation.py   html-page-context  the sidebar's current branch
+    search.py       html-page-context  facets from the records; build-finished: the Pagefind
+                                       index (accessibility.py: citations as list items)
     publishing.py   html-page-context  feed links, link previews (feeds.py: the Atom feeds,
                     build-finished     written from the model), the sitemap's pages, robots.txt
     dataout.py      html-page-context  JSON-LD; BibTeX per item (export.py: kb.json, from the
@@ -45,6 +47,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from .accessibility import setup_accessibility
 from .bibliography import setup_bibliography
 from .check import setup_check
 from .collect import setup_collect
@@ -60,6 +63,7 @@ from .publishing import setup_publishing
 from .render import decorate_paper_index, depart_view, visit_view
 from .safety import setup_safety
 from .schedule import setup_schedule
+from .search import setup_search
 
 __version__ = "0.1.0"
 
@@ -84,6 +88,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_publishing(app)
     setup_dataout(app)
     setup_safety(app)
+    setup_search(app)
+    setup_accessibility(app)
     return {
         "version": __version__,
         "env_version": 10,

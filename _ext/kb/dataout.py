@@ -109,7 +109,9 @@ class kb_bibtex(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
 
 
 def visit_bibtex(self: Any, node: kb_bibtex) -> None:
-    self.body.append('<details class="kb-bibtex"><summary>Cite the works (BibTeX)</summary>'
+    # data-pagefind-ignore: search finds the item by its text, not by its references' BibTeX
+    self.body.append('<details class="kb-bibtex" data-pagefind-ignore="all">'
+                     '<summary>Cite the works (BibTeX)</summary>'
                      '<div class="kb-bibtex-code highlight-bibtex notranslate">')
     # Pygments escapes the text as it highlights it
     self.body.append(self.highlighter.highlight_block(node["bibtex"], "bibtex", linenos=False))

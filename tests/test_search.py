@@ -1,0 +1,295 @@
+"""The Pagefind search (_ext/kb/search.py): facets from the records, the written pages, the
+index, and in Chromium: the home page's search box reaches an item, a typo still finds it,
+a topic filter narrows the results, the keyboard alone does it all, file:// says what to do."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from browser import PAGEFIND_RESULTS_LOADED
+from conftest import build_copy, page
+from kb.model import ItemRecord, PageRecord, PartialDate
+from kb.search import TITLE_SUFFIX, facet_html, page_facets
+
+# -- the data --------------------------------------------------------------------------
+
+
+def test_facets_come_from_the_records():
+    record = PageRecord("newsletters/weekly/2021/issue-220", "newsletter", "Issue 220",
+                        date=PartialDate(2021, 10, 15), series="weekly", issue=220)
+    items = [ItemRecord(record.docname, "alphafold-multimer", "AlphaFold-Multimer", "paper"),
+             ItemRecord(record.docname, "a-course", "A course", "course")]
+    facets = page_facets(
+        record, items, ["protein-structure", "ai-for-science"],
+        {"alphafold-multimer": ["protein-structure"], "a-course": []},
+        {"protein-structure": "Protein structure", "ai-for-science": "AI for science"},
+        {"weekly": "Deep Learning Weekly"})
+    assert facets.filters == {"topic": ["Protein structure", "AI for science"],
+                              "kind": ["Newsletter issue"], "year": ["2021"],
+                              "series": ["Deep Learning Weekly"]}
+    assert facets.sort == {"date": "2021-10-15"}
+    assert facets.items == {"alphafold-multimer": {"topic": ["Protein structure"], "kind": ["Paper"]},
+                            "a-course": {"topic": [], "kind": ["Course"]}}
+
+
+def test_a_page_without_records_has_no_facets():
+    facets = page_facets(None, [], [], {}, {}, {})
+    assert facets.filters == {} and facets.sort == {} and facets.items == {}
+    assert facet_html(facets.filters, facets.sort) == ""
+
+
+def test_facet_values_are_escaped_and_kept_whole():
+    markup = facet_html({"topic": ['Privacy, memorization & IP "risk" <b>']}, {"date": "2021-10"})
+    assert '<b>' not in markup
+    assert 'data-kb-value="Privacy, memorization &amp; IP &quot;risk&quot; &lt;b&gt;"' in markup
+    assert 'data-pagefind-filter="topic[data-kb-value]"' in markup
+    assert 'data-pagefind-sort="date[data-kb-value]" data-kb-value="2021-10"' in markup
+
+
+# -- the written site (the test root, any theme) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_copy("kb", tmp_path_factory.mktemp("search"), confoverrides={"nitpicky": True})
+
+
+def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(site):
+    out = Path(site.outdir)
+    assert not site.warning.getvalue()
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]  # an index was written, with its chunks
+    assert list((out / "pagefind" / "fragment").iterdir())
+    assert (out / "pagefind" / "pagefind-ui.js").exists()
+    assert not (out / "searchindex.js").exists()
+    assert "search: Pagefind indexed the site" in site.status.getvalue()
+    for html_file in out.rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert "searchindex.js" not in text and "searchtools.js" not in text, html_file
+
+
+def test_search_page_runs_pagefind_ui_with_a_file_url_notice(site):
+    soup = page(site, "search")
+    scripts = [tag["src"] for tag in soup.find_all("script", src=True)]
+    assert "pagefind/pagefind-ui.js" in scripts and "_static/kb-search.js" in scripts
+    assert soup.select_one("#kb-search")["data-bundle"] == "pagefind/"
+    assert "nox -s serve" in soup.select_one("#kb-search-offline").get_text()
+    assert soup.select_one("label[for=kb-search-input]")
+
+
+def test_items_are_sub_results_and_pages_carry_their_facets(site):
+    soup = page(site, "newsletters/n220")
+    item = soup.select_one("div.kb-item#alphafold-multimer")
+    heading = item.select_one(".kb-item-title")
+    # a heading with an id: Pagefind makes the item a sub-result of the page
+    assert re.fullmatch(r"h\d", heading.name) and heading["id"] == "alphafold-multimer" + TITLE_SUFFIX
+
+    def tagged(container, attribute: str) -> set[tuple[str, str]]:
+        """(name, value) of each tag: data-pagefind-filter="topic[data-kb-value]" ..."""
+        return {(tag[attribute].split("[")[0], tag["data-kb-value"])
+                for tag in container.select(f"[{attribute}]")}
+
+    # the item's own topic (written as the alias "protein folding") and kind, by title
+    assert tagged(item, "data-pagefind-filter") == {("topic", "Protein structure prediction"),
+                                                      ("kind", "Paper")}
+    facets = [box for box in soup.select(".kb-search-facets") if not box.find_parent(class_="kb-item")]
+    assert len(facets) == 1
+    assert tagged(facets[0], "data-pagefind-filter") == {
+        ("topic", "GANs"), ("kind", "Newsletter issue"),
+        ("year", "2021"), ("series", "Weekly")}
+    assert tagged(facets[0], "data-pagefind-sort") == {("date", "2021-10")}
+
+
+def test_generated_views_are_kept_out_of_the_index(site):
+    soup = page(site, "topics/protein-structure")
+    listing = soup.select_one(".kb-topic-listing")
+    assert listing.find_parent(attrs={"data-pagefind-ignore": "all"}) is not None
+
+
+def test_builtin_search_stays_available_for_comparison(tmp_path):
+    app = build_copy("kb", tmp_path, confoverrides={"kb_search": "sphinx"})
+    out = Path(app.outdir)
+    assert (out / "searchindex.js").exists()
+    assert not (out / "pagefind").exists()
+    assert "searchtools.js" in (out / "search.html").read_text(encoding="utf-8")
+
+
+def test_preview_indexes_once(tmp_path):
+    app = build_copy("kb", tmp_path, confoverrides={"kb_search": "pagefind-once"})
+    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
+    assert entry.exists()
+    before = entry.stat().st_mtime_ns
+    from sphinx.testing.util import SphinxTestApp
+
+    again = SphinxTestApp("html", srcdir=app.srcdir, confoverrides={"kb_search": "pagefind-once"})
+    try:
+        again.build()
+    finally:
+        again.cleanup()
+    assert "kept the Pagefind index" in again.status.getvalue()
+    assert entry.stat().st_mtime_ns == before
+
+
+def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(tmp_path):
+    from sphinx.testing.util import SphinxTestApp
+
+    app = build_copy("kb", tmp_path)
+    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+
+    def rebuild():
+        again = SphinxTestApp("html", srcdir=app.srcdir)
+        try:
+            again.build()
+        finally:
+            again.cleanup()
+        return again.status.getvalue()
+
+    assert "the Pagefind index is current" in rebuild()
+    assert entry.stat().st_mtime_ns == first
+    page_source = Path(app.srcdir) / "newsletters" / "n220.md"
+    page_source.write_text(page_source.read_text() + "\nA new sentence about zebrafish.\n")
+    assert "search: Pagefind indexed the site" in rebuild()
+    assert entry.stat().st_mtime_ns > first
+    # and the incremental build tags the pages as a clean build of the edited source does
+    clean = SphinxTestApp("html", srcdir=app.srcdir, builddir=tmp_path / "clean")
+    try:
+        clean.build()
+    finally:
+        clean.cleanup()
+    assert _search_markup(Path(app.outdir)) == _search_markup(Path(clean.outdir))
+
+
+def _search_markup(outdir: Path) -> dict[str, list[str]]:
+    """What each page gives Pagefind: its facet tags, item heading ids and ignored views."""
+    from bs4 import BeautifulSoup
+
+    found = {}
+    for path in sorted(outdir.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        tags = soup.select("[data-pagefind-filter], [data-pagefind-sort], .kb-item-title[id], "
+                           "[data-pagefind-ignore], [data-pagefind-body]")
+        found[str(path.relative_to(outdir))] = [
+            f"{tag.name} {sorted((k, str(v)) for k, v in tag.attrs.items())}" for tag in tags]
+    return found
+
+
+def test_parallel_and_serial_builds_tag_pages_alike(tmp_path):
+    serial = build_copy("kb", tmp_path / "j1")
+    parallel = build_copy("kb", tmp_path / "j2", parallel=2)
+    assert _search_markup(Path(serial.outdir)) == _search_markup(Path(parallel.outdir))
+    assert any(_search_markup(Path(serial.outdir)).values())
+
+
+def test_unknown_mode_is_reported(tmp_path):
+    app = build_copy("kb", tmp_path, confoverrides={"kb_search": "algolia"})
+    assert "kb_search = 'algolia' in conf.py: write one of" in app.warning.getvalue()
+    assert (Path(app.outdir) / "pagefind" / "pagefind-entry.json").exists()
+
+
+# -- in the browser (the real site) ----------------------------------------------------
+
+ITEM_PAGE = "reviews/hippocampus-garden/2022.html"
+ITEM = "multi-game-decision-transformers"
+
+
+def _result_links(page_) -> list[str]:
+    """The result links, once every result shown has loaded."""
+    page_.wait_for_function(PAGEFIND_RESULTS_LOADED, timeout=15000)
+    return [a.get_attribute("href") for a in page_.query_selector_all(".pagefind-ui__result-link")]
+
+
+def _focus_is_visible(page_) -> bool:
+    """An outline or a ring on the focused element, or on the form around it (the theme
+    rings its search form with :focus-within)."""
+    return page_.evaluate("""() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return false;
+        const ringed = (node) => {
+            const style = getComputedStyle(node);
+            const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+            return outline || (style.boxShadow && style.boxShadow !== "none");
+        };
+        const form = el.closest("form");
+        return ringed(el) || (form !== null && form.matches(":focus-within") && ringed(form));
+    }""")
+
+
+@pytest.mark.slow
+def test_keyboard_search_from_the_home_page_reaches_the_item(site_url, open_page):
+    home = open_page(site_url + "index.html")
+    home.keyboard.press("Control+k")  # the theme's shortcut opens its search dialog
+    home.wait_for_selector("#pst-search-dialog[open] input[name=q]")
+    assert home.evaluate("document.activeElement.name") == "q"
+    assert _focus_is_visible(home)
+    home.keyboard.type("Multi-Game Decision")
+    home.keyboard.press("Enter")
+    home.wait_for_url(re.compile(r"search\.html\?q=Multi-Game"))
+    target = f"{ITEM_PAGE}#{ITEM}"
+    assert any(href.endswith(target) for href in _result_links(home))
+    # Tab to the item's result, every stop visibly focused, then Enter
+    for _ in range(80):
+        home.keyboard.press("Tab")
+        assert _focus_is_visible(home), home.evaluate("document.activeElement.outerHTML")
+        if (home.evaluate("document.activeElement.getAttribute('href')") or "").endswith(target):
+            break
+    else:
+        pytest.fail(f"Tab never reached the result for {target}")
+    home.keyboard.press("Enter")
+    home.wait_for_url(re.compile(re.escape(target) + "$"))
+    assert home.locator(f"#{ITEM}").is_visible()
+    assert not home.kb_errors, home.kb_errors
+
+
+@pytest.mark.slow
+def test_a_typo_still_finds_the_item(site_url, open_page):
+    search = open_page(site_url + "search.html?q=transformrs")
+    assert any(href.endswith(f"{ITEM_PAGE}#{ITEM}") for href in _result_links(search))
+
+
+@pytest.mark.slow
+def test_a_topic_filter_narrows_the_results(site_url, open_page):
+    search = open_page(site_url + "search.html?q=alphafold")
+    everything = _result_links(search)
+    pages = search.locator(".pagefind-ui__result").count()
+    search.get_by_label(re.compile(r"^Protein structure prediction \(\d+\)$")).check()
+    search.wait_for_function(
+        f"document.querySelectorAll('.pagefind-ui__result').length < {pages}", timeout=15000)
+    narrowed = _result_links(search)  # waits for the narrowed results to load
+    assert narrowed and set(narrowed) < set(everything)
+    assert not any(href.endswith("authors.html") for href in narrowed)  # no topic: filtered out
+
+
+@pytest.mark.slow
+def test_search_page_from_disk_says_to_run_nox_serve(site_build, open_page):
+    search = open_page((site_build / "search.html").as_uri() + "?q=alphafold")
+    notice = search.locator("#kb-search-offline")
+    assert notice.is_visible()
+    assert "nox -s serve" in notice.inner_text()
+    assert search.locator(".pagefind-ui").count() == 0
+
+
+@pytest.mark.slow
+def test_newest_first_orders_the_results_by_date(site_url, open_page):
+    review = "reviews/hippocampus-garden/2021-applications.html"  # 3 January 2022
+    issue = "newsletters/deep-learning-weekly/2021/issue-220.html"  # October 2021
+    for order, expected in (("date:desc", [review, issue]), ("date:asc", [issue, review])):
+        search = open_page(f"{site_url}search.html?q=alphafold&sort={order}")
+        assert search.locator("#kb-search-sort").input_value() == order
+        pages = [href for href in _result_links(search) if "#" not in href]
+        assert [href.lstrip("/") for href in pages] == expected, order
+
+
+def test_browser_tests_skip_without_chromium_locally_and_fail_in_ci(monkeypatch, tmp_path):
+    import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        browser.require_chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        browser.require_chromium()
