@@ -47,6 +47,7 @@ from .domain import KnowledgeBaseDomain
 from .fastbib import IndexedBibtexDomain
 from .indices import setup_indices
 from .navigation import setup_navigation
+from .paperlabels import setup_paper_labels
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .render import decorate_paper_index, depart_view, visit_view
 from .schedule import setup_schedule
@@ -63,6 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_directives(app)
     setup_indices(app)
     setup_bibliography(app)
+    setup_paper_labels(app)
     setup_collect(app)
     setup_check(app)
     setup_schedule(app)

@@ -130,6 +130,11 @@ def _entry(row: EntryRow, make: LinkMaker) -> nodes.paragraph:
     return para
 
 
+YEAR_RULE = ("Each entry is listed under the year it is about: a year review's entries under "
+             "the year reviewed, a newsletter issue's under the year it was published; the date "
+             "shown is the publication date. Newest first.")
+
+
 def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-topic-listing"])
     if not data:
@@ -137,11 +142,12 @@ def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     title, subtopics, count, groups = data
     box += _heading(f"Everything on {title}", 2, ["kb-listing-title"])
     intro = _paragraph([nodes.Text(f"{_count(count)} across the knowledge base"
-                                   + (", including the subtopics " if subtopics else ", newest first."))],
+                                   + (", including the subtopics " if subtopics else "."))],
                        ["kb-listing-summary"])
     if subtopics:
         intro.extend(joined((_text(s, make) for s in subtopics), ", "))
-        intro += nodes.Text("; newest first.")
+        intro += nodes.Text(".")
+    intro += nodes.Text(" " + YEAR_RULE)
     box += intro
     for year, rows in groups:
         box += _heading(year, 3, ["kb-listing-year"])

@@ -99,6 +99,14 @@ def _year_groups(entries: list[Any], year: Callable[[Any], int | None]) -> list[
     return [(str(y) if y else "Undated", list(group)) for y, group in groupby(entries, key=year)]
 
 
+def about_year(graph: KnowledgeGraph, entry: Entry) -> int | None:
+    """The year an entry is about: its review's `year`, else its page's publication year."""
+    page = graph.pages.get(entry.docname)
+    if page is not None and page.kind == "review" and page.year:
+        return page.year
+    return entry.date.year if entry.date else None
+
+
 # -- topic views ----------------------------------------------------------------------
 
 
@@ -114,7 +122,10 @@ def listing(graph: KnowledgeGraph, slug: str) -> tuple:
                         entry.date.display() if entry.date else None,
                         tuple(paper_link(graph, key) for key in entry.cites))
 
-    groups = _year_groups(entries, lambda e: e.date.year if e.date else None)
+    # grouped under the year each entry is about (a review's year, an issue's date);
+    # within a year, newest publication first, as the listing is sorted
+    entries = sorted(entries, key=lambda e: -(about_year(graph, e) or 0))
+    groups = _year_groups(entries, lambda e: about_year(graph, e))
     return (graph.taxonomy.title(slug),
             tuple(topic_link(graph, s) for s in graph.taxonomy.descendants(slug)[1:]),
             len(entries), tuple((year, tuple(row(e) for e in group)) for year, group in groups))
