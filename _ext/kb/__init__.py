@@ -39,6 +39,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .bibliography import setup_bibliography
+from .charts import setup_charts
 from .check import setup_check
 from .collect import setup_collect
 from .config import setup_config
@@ -68,6 +69,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_collect(app)
     setup_check(app)
     setup_schedule(app)
+    setup_charts(app)
     app.add_node(kb_view, **{fmt: (visit_view, depart_view)
                              for fmt in ("html", "latex", "text", "man", "texinfo")})
     app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
@@ -75,7 +77,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_navigation(app)
     return {
         "version": __version__,
-        "env_version": 9,
+        "env_version": 10,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

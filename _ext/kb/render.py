@@ -22,6 +22,7 @@ from sphinx.errors import NoUri
 from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.nodes import raw_latex
 
+from .charts import kb_chart
 from .domain import kb_domain
 from .nodes import joined, kb_view
 from .viewdata import PAPER, EntryRow, Link, PageLine, Source, ViewKey, view_data
@@ -176,6 +177,46 @@ def render_busiest(data: tuple, make: LinkMaker) -> list[nodes.Node]:
                       for link, count in data), ["kb-busiest-topics"])]
 
 
+def _table(caption: str, header: list[str], rows: list[list[str]], name: str) -> nodes.table:
+    """A plain table of numbers, with a caption (`name`: its id and class)."""
+    table = nodes.table(classes=["kb-chart-table", name], ids=[name])
+    table += nodes.title(caption, caption)
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in header)
+
+    def row(cells: list[str]) -> nodes.row:
+        return nodes.row("", *(nodes.entry("", nodes.paragraph("", cell)) for cell in cells))
+
+    group += nodes.thead("", row(header))
+    group += nodes.tbody("", *(row(cells) for cells in rows))
+    return table
+
+
+def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """A topic's entries per year: the chart (charts.py draws it), and its numbers."""
+    if not data or not data[1]:
+        return []
+    title, years = data
+    box = nodes.container(classes=["kb-chart-box", "kb-trend"])
+    box += kb_chart(kind="trend", data=data)
+    box += _table(f"Entries on {title} per year", ["Year", "Year reviews", "Newsletter issues"],
+                  [[str(y), str(r), str(n)] for y, r, n in years], "kb-trend-numbers")
+    return [box]
+
+
+def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """The busiest topics' entries per year: the chart, and its numbers."""
+    years, topics = data
+    if not years or not topics:
+        return []
+    box = nodes.container(classes=["kb-chart-box", "kb-trends"])
+    box += kb_chart(kind="trends", data=data)
+    box += _table("Entries per year on the busiest topics", ["Topic", *map(str, years)],
+                  [[title, *map(str, counts)] for title, counts in topics], "kb-trends-numbers")
+    return [box]
+
+
 # -- archives ---------------------------------------------------------------------------
 
 
@@ -298,6 +339,8 @@ RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
     "overview": render_overview,
     "busiest": render_busiest,
     "topic-backlinks": render_topic_backlinks,
+    "trend": render_trend,
+    "trends": render_trends,
     "archive-year": render_archive_by_year,
     "timeline": render_timeline,
     "series": render_series_archive,

@@ -144,6 +144,44 @@ def busiest(graph: KnowledgeGraph, limit: str) -> tuple:
                  for s in graph.listings.by_size[: int(limit or 8)])
 
 
+def _counts_by_year(graph: KnowledgeGraph, entries: list[Entry]) -> dict[int, list[int]]:
+    """year -> [entries from year reviews, entries from newsletter issues] (dated entries)."""
+    counts: dict[int, list[int]] = {}
+    for entry in entries:
+        year = about_year(graph, entry)
+        page = graph.pages.get(entry.docname)
+        if year is None or page is None or page.kind not in ("review", "newsletter"):
+            continue
+        counts.setdefault(year, [0, 0])[0 if page.kind == "review" else 1] += 1
+    return counts
+
+
+def _year_span(years: Any) -> list[int]:
+    years = list(years)
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def topic_trend(graph: KnowledgeGraph, slug: str) -> tuple:
+    """(title, ((year, from reviews, from newsletters), ...)): the listing's entries per year.
+
+    Counted as the listing groups them (the year each entry is about), every year
+    from the first to the last, so a gap shows as zero; () for an unknown topic."""
+    if slug not in graph.taxonomy.topics:
+        return ()
+    counts = _counts_by_year(graph, graph.listings.listing(slug))
+    return (graph.taxonomy.title(slug),
+            tuple((y, *counts.get(y, (0, 0))) for y in _year_span(counts)))
+
+
+def topic_trends(graph: KnowledgeGraph, limit: str) -> tuple:
+    """((year, ...), ((title, (entries per year, ...)), ...)) of the busiest topics."""
+    slugs = [s for s in graph.listings.by_size[: int(limit or 6)] if graph.listings.count(s)]
+    counts = {s: _counts_by_year(graph, graph.listings.listing(s)) for s in slugs}
+    years = _year_span({y for found in counts.values() for y in found})
+    return (tuple(years), tuple((graph.taxonomy.title(s), tuple(sum(counts[s].get(y, (0, 0)))
+                                                                for y in years)) for s in slugs))
+
+
 def topic_backlinks(graph: KnowledgeGraph, slug: str) -> tuple[Source, ...]:
     return sources(graph, graph.links.backlinks(slug))
 
@@ -235,6 +273,8 @@ VIEWS: dict[str, Callable[[KnowledgeGraph, str], Any]] = {
     "overview": overview,
     "busiest": busiest,
     "topic-backlinks": topic_backlinks,
+    "trend": topic_trend,
+    "trends": topic_trends,
     "archive-year": archive_by_year,
     "timeline": timeline,
     "series": series_archive,
