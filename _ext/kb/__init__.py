@@ -49,6 +49,7 @@ from .fastbib import IndexedBibtexDomain
 from .indices import setup_indices
 from .navigation import setup_navigation
 from .paperlabels import setup_paper_labels
+from .previews import setup_previews
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .render import decorate_paper_index, depart_view, visit_view
 from .schedule import setup_schedule
@@ -70,6 +71,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_check(app)
     setup_schedule(app)
     setup_charts(app)
+    setup_previews(app)
     app.add_node(kb_view, **{fmt: (visit_view, depart_view)
                              for fmt in ("html", "latex", "text", "man", "texinfo")})
     app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
