@@ -41,9 +41,14 @@ def html_mtimes(outdir: Path) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in outdir.rglob("*.html")} if outdir.exists() else {}
 
 
-def build(step: str, src: Path, out: Path, jobs: int, log: Path) -> Result:
+# the optional parts of the extension, switched off to measure what they cost
+PARTS_OFF = ("-D", "kb_previews=0", "-D", "kb_charts=0")
+
+
+def build(step: str, src: Path, out: Path, jobs: int, log: Path,
+          options: tuple[str, ...] = ()) -> Result:
     before = html_mtimes(out)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs),
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), *options,
                "-d", str(out.parent / (out.name + "-doctrees")), str(src), str(out)]
     with log.open("a") as err:
         err.write(f"\n== {step}: {' '.join(command)}\n")
@@ -89,7 +94,8 @@ def add_issue(corpus: Corpus, src: Path) -> None:
     index.write_text(text.replace("\n```\n", f"\nissue-{page.number}\n```\n", 1), encoding="utf-8")
 
 
-def run(pages: int, refs: int, workdir: Path, with_plain: bool = True) -> list[Result]:
+def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
+        with_parts_off: bool = False) -> list[Result]:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     log = workdir / "build.log"
@@ -103,6 +109,9 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True) -> list[R
         build("clean build -j 2", kb, workdir / "out-j2", 2, log),
         build("no-op rebuild", kb, workdir / "out-j1", 1, log),
     ]
+    if with_parts_off:  # the same corpus without link previews and trend charts
+        results += [build("previews+charts off: clean", kb, workdir / "off-j1", 1, log, PARTS_OFF),
+                    build("previews+charts off: no-op", kb, workdir / "off-j1", 1, log, PARTS_OFF)]
     edit_text(corpus, kb)
     results.append(build("edit one page's text", kb, workdir / "out-j1", 1, log))
     add_topic(corpus, kb)
@@ -129,6 +138,11 @@ def report(results: list[Result], pages: int, refs: int) -> str:
     if "extension off: clean -j 1" in by:
         off = by["extension off: clean -j 1"].seconds
         lines.append(f"extension overhead (clean -j 1, on / off): {clean / off:.2f}x")
+    if "previews+charts off: clean" in by:
+        off = by["previews+charts off: clean"].seconds
+        lines.append(f"previews and charts, clean -j 1 (on / off): {clean / off - 1:+.1%}")
+        lines.append("previews and charts, no-op (on - off): "
+                     f"{by['no-op rebuild'].seconds - by['previews+charts off: no-op'].seconds:+.2f} s")
     lines.append(f"no-op rebuild / clean build: {by['no-op rebuild'].seconds / clean:.1%}")
     lines.append(f"clean -j 2 / clean -j 1: {by['clean build -j 2'].seconds / clean:.2f}")
     return "\n".join(lines)
@@ -140,9 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refs", type=int, default=2000, help="refs.bib entries (default 2000)")
     parser.add_argument("--workdir", type=Path, default=PROJECT / "_build" / "bench")
     parser.add_argument("--no-plain", action="store_true", help="skip the extension-off build")
+    parser.add_argument("--parts-off", action="store_true",
+                        help="also build without link previews and trend charts (their cost)")
     args = parser.parse_args(argv)
     results = run(args.pages, args.refs, args.workdir / f"{args.pages}-{args.refs}",
-                  with_plain=not args.no_plain)
+                  with_plain=not args.no_plain, with_parts_off=args.parts_off)
     print(report(results, args.pages, args.refs))
     return 0
 

@@ -52,13 +52,12 @@ def trends_summary(data: tuple) -> tuple[str, str]:
                   f"{len(topics)} busiest topics: {names}.")
 
 
-def _pyplot() -> Any:
+def _figure(width: float, height: float) -> Any:
+    """A matplotlib Figure of its own (not pyplot's: nothing global to close)."""
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({
+    matplotlib.rcParams.update({
         "svg.hashsalt": "kb-charts",  # fixed ids: the same SVG on every run
         "svg.fonttype": "none",  # text stays text: searchable, and no font paths
         "pdf.fonttype": 42,  # TrueType in the PDF: vector, selectable text
@@ -67,7 +66,7 @@ def _pyplot() -> Any:
         "axes.spines.top": False,
         "axes.spines.right": False,
     })
-    return plt
+    return Figure(figsize=(width, height))
 
 
 def _save(figure: Any, fmt: str, title: str, description: str) -> bytes:
@@ -77,7 +76,6 @@ def _save(figure: Any, fmt: str, title: str, description: str) -> bytes:
     else:
         metadata = {"CreationDate": None, "ModDate": None, "Title": title, "Subject": description}
     figure.savefig(out, format=fmt, metadata=metadata, facecolor="white", bbox_inches="tight")
-    figure.clf()
     data = out.getvalue()
     if fmt == "svg":
         data = _accessible_svg(data, title, description)
@@ -98,15 +96,17 @@ def _accessible_svg(data: bytes, title: str, description: str) -> bytes:
 
 def draw_trend(data: tuple, fmt: str) -> bytes:
     """Entries on one topic per year, stacked by source: year reviews, newsletter issues."""
-    plt = _pyplot()
     title, rows = data
     years = [str(y) for y, _, _ in rows]
     reviews = [r for _, r, _ in rows]
     newsletters = [n for _, _, n in rows]
-    figure, axes = plt.subplots(figsize=(6.0, 2.4))
+    figure = _figure(6.0, 2.4)
+    axes = figure.subplots()
     axes.bar(years, reviews, color=REVIEW_COLOUR, label="Year reviews")
     axes.bar(years, newsletters, bottom=reviews, color=NEWSLETTER_COLOUR, hatch="//",
              edgecolor="white", label="Newsletter issues")
+    pad = max(0.0, (4 - len(years)) / 2)  # a year or two: narrow bars, not a wall
+    axes.set_xlim(-0.5 - pad, len(years) - 0.5 + pad)
     axes.set_ylabel("Entries")
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.legend(frameon=False, loc="upper left", ncols=2)
@@ -116,9 +116,9 @@ def draw_trend(data: tuple, fmt: str) -> bytes:
 
 def draw_trends(data: tuple, fmt: str) -> bytes:
     """Entries per year on the busiest topics, one line each."""
-    plt = _pyplot()
     years, topics = data
-    figure, axes = plt.subplots(figsize=(6.4, 3.2))
+    figure = _figure(6.4, 3.2)
+    axes = figure.subplots()
     labels = [str(y) for y in years]
     for (title, counts), (colour, marker, style) in zip(topics, LINE_STYLES * 4):
         axes.plot(labels, counts, color=colour, marker=marker, linestyle=style, label=title)

@@ -105,6 +105,7 @@
       placement: "bottom-start",
       maxWidth: "min(22rem, calc(100vw - 16px))",
       theme: "kb",
+      duration: [120, 80],
       appendTo: function () { return document.body; },
       popperOptions: {
         modifiers: [{ name: "preventOverflow", options: { padding: 8, altAxis: true } },
