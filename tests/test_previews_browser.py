@@ -90,6 +90,10 @@ def open_page(browser, site_url):
         page.kb_errors = []
         page.on("request", lambda request: page.kb_requests.append(request.url))
         page.on("pageerror", lambda error: page.kb_errors.append(str(error)))
+        # (not console errors: Chromium logs its own /favicon.ico request, which alabaster
+        # does not serve, as one; the page's requests are all seen here)
+        page.on("response", lambda response: response.status >= 400 and page.kb_errors.append(
+            f"{response.status} {response.url}"))
         page.goto(site_url + path)
         page.wait_for_function("document.querySelectorAll('a.kb-previewable').length > 0")
         return page
@@ -158,6 +162,16 @@ def test_focus_shows_and_escape_dismisses(open_page, path, selector, expected):
     page.keyboard.press("Escape")
     page.locator(TOOLTIP).wait_for(state="detached")
     assert link.get_attribute("aria-describedby") is None
+
+
+def test_a_link_to_an_ordinary_page_shows_nothing_and_fails_nothing(open_page):
+    page = open_page("index.html")
+    link = page.locator("a.kb-previewable[href='references.html']").first
+    link.hover()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(TOOLTIP).count() == 0
+    assert link.get_attribute("aria-describedby") is None
+    assert not page.kb_errors
 
 
 def test_first_tap_previews_second_follows_inside_a_phone_viewport(open_page, site_url):

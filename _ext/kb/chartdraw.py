@@ -75,7 +75,8 @@ def _save(figure: Any, fmt: str, title: str, description: str) -> bytes:
         metadata = {"Date": None}  # title and description: added by _accessible_svg
     else:
         metadata = {"CreationDate": None, "ModDate": None, "Title": title, "Subject": description}
-    figure.savefig(out, format=fmt, metadata=metadata, facecolor="white", bbox_inches="tight")
+    # fixed margins (set by each chart), not bbox_inches="tight": that draws the figure twice
+    figure.savefig(out, format=fmt, metadata=metadata, facecolor="white")
     data = out.getvalue()
     if fmt == "svg":
         data = _accessible_svg(data, title, description)
@@ -101,6 +102,7 @@ def draw_trend(data: tuple, fmt: str) -> bytes:
     reviews = [r for _, r, _ in rows]
     newsletters = [n for _, _, n in rows]
     figure = _figure(6.0, 2.4)
+    figure.subplots_adjust(left=0.1, right=0.98, bottom=0.12, top=0.97)
     axes = figure.subplots()
     axes.bar(years, reviews, color=REVIEW_COLOUR, label="Year reviews")
     axes.bar(years, newsletters, bottom=reviews, color=NEWSLETTER_COLOUR, hatch="//",
@@ -117,14 +119,16 @@ def draw_trend(data: tuple, fmt: str) -> bytes:
 def draw_trends(data: tuple, fmt: str) -> bytes:
     """Entries per year on the busiest topics, one line each."""
     years, topics = data
-    figure = _figure(6.4, 3.2)
+    figure = _figure(6.4, 4.0)
+    figure.subplots_adjust(left=0.09, right=0.98, bottom=0.36, top=0.97)
     axes = figure.subplots()
     labels = [str(y) for y in years]
     for (title, counts), (colour, marker, style) in zip(topics, LINE_STYLES * 4):
         axes.plot(labels, counts, color=colour, marker=marker, linestyle=style, label=title)
     axes.set_ylabel("Entries")
     axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    # below the plot, in two columns: long topic names fit the figure's width
+    axes.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2)
     return _save(figure, fmt, *trends_summary(data))
 
 

@@ -117,15 +117,16 @@ def paper_preview(graph: KnowledgeGraph, paper: Paper) -> dict[str, Any]:
             "reference": paper.text, "count": items}
 
 
-def preview_files(graph: KnowledgeGraph,
-                  excerpts: dict[str, dict[str, Excerpt]]) -> dict[str, Any]:
-    """Every preview file: {'pages/<docname>': {...}, 'papers/<n>': {...}}."""
+def preview_files(graph: KnowledgeGraph, excerpts: dict[str, dict[str, Excerpt]],
+                  docnames: Set[str] = frozenset()) -> dict[str, Any]:
+    """Every preview file: {'pages/<docname>': {...}, 'papers/<n>': {...}}.
+
+    Every page in `docnames` and every bucket has a file, empty if it previews nothing,
+    so the script never asks for a file that is not there."""
     files: dict[str, Any] = {}
-    for docname in sorted(graph.pages):
-        found = page_previews(graph, docname, excerpts.get(docname, {}))
-        if found:
-            files[f"pages/{docname}"] = found
-    buckets: dict[int, dict[str, Any]] = {}
+    for docname in sorted(set(graph.pages) | set(docnames)):
+        files[f"pages/{docname}"] = page_previews(graph, docname, excerpts.get(docname, {}))
+    buckets: dict[int, dict[str, Any]] = {n: {} for n in range(PAPER_BUCKETS)}
     for paper in sorted(graph.papers.papers.values(), key=lambda p: p.anchor):
         if paper.anchor:
             buckets.setdefault(paper_bucket(paper.anchor), {})[paper.anchor] = {
@@ -234,18 +235,18 @@ def note_excerpts(app: Sphinx, doctree: nodes.document) -> None:
 # -- write time: the files, and the scripts on each page ------------------------------
 
 
-def _graph_parts(app: Sphinx) -> tuple[KnowledgeGraph, str]:
-    """The graph, and a digest of every record and refs.bib it was built from."""
+def _knowledge_base(app: Sphinx) -> Any:
+    """The kb domain: `.state` (a digest of every record and of refs.bib) and `.graph`."""
     from .domain import kb_domain
 
-    domain = kb_domain(app.env)
-    return domain.graph, domain.state
+    return kb_domain(app.env)
 
 
 def write_previews(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.kb_previews:
         return
-    graph, state = _graph_parts(app)
+    kb = _knowledge_base(app)
+    state = kb.state
     previews = app.env.get_domain("kbpreview")
     excerpts = previews.excerpts  # type: ignore[attr-defined]
     folder = Path(app.outdir) / "_static" / FOLDER
@@ -254,7 +255,9 @@ def write_previews(app: Sphinx, exception: Exception | None) -> None:
         [FORMAT_VERSION, state, sorted(excerpts.items())], sort_keys=True).encode()).hexdigest()
     if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
         return  # nothing a preview shows has changed since these files were written
-    wanted = {f"{name}.js": script(name, data) for name, data in preview_files(graph, excerpts).items()}
+    # the graph is built only here: a no-op build never builds it
+    wanted = {f"{name}.js": script(name, data)
+              for name, data in preview_files(kb.graph, excerpts, app.env.found_docs).items()}
     for name, text in wanted.items():
         path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:

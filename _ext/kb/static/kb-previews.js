@@ -113,7 +113,8 @@
       },
       onShow: function (tip) {
         var preview = lookup(found);
-        if (preview) { tip.setContent(card(preview)); return; }
+        // the card replaces the browser's own tooltip (a link's title), not adds to it
+        if (preview) { tip.setContent(card(preview)); link.removeAttribute("title"); return; }
         var names = files(found), left = names.length;
         names.forEach(function (name) {
           load(name, function () {
