@@ -146,6 +146,23 @@ def test_topic_page_gathers_items_across_sources(site):
     assert "../newsletters/deep-learning-weekly/2021/issue-220.html#alphafold-multimer" in hrefs
 
 
+def test_topic_listing_files_a_review_under_the_year_it_reviews(site):
+    """Issue 14: 'A Look Back at Deep Learning in 2021' (January 2022) is listed under 2021."""
+    listing = soup(site, "topics/protein-structure").select_one(".kb-topic-listing")
+    alphafold = listing.select_one("a[href$='2021-applications.html#alphafold2']")
+    year = alphafold.find_parent("ul").find_previous_sibling("h3")
+    assert year.get_text(strip=True) == "2021"
+    assert "3 January 2022" in alphafold.find_parent("li").get_text()  # the publication date
+    chart = soup(site, "topics/protein-structure").select_one("table.kb-trend-numbers")
+    assert [td.get_text(strip=True) for td in chart.select("tbody td")] == ["2021", "2", "2"]
+
+
+def test_paper_index_numbers_read_in_order(site):
+    labels = [label.get_text(strip=True)
+              for label in soup(site, "references").select(".kb-paper-index div.citation .label")]
+    assert labels == [f"[{n}]" for n in range(1, len(labels) + 1)] and len(labels) > 20
+
+
 def test_every_topic_has_a_page_in_the_overview_and_the_index(site):
     overview = soup(site, "topics/index").select(".kb-topics-overview a")
     assert len(overview) >= 20

@@ -9,6 +9,7 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
                     (series, issues, dates), listings.py (entries per topic),
                     links.py (references, backlinks, related), papers.py (works, authors)
     viewdata.py     ViewKey -> what each generated view shows, as plain data
+    chartdraw.py    a trend view's data -> SVG / PDF bytes (matplotlib)
 
     config.py       config-inited   kb_series as Series records, checked; kb_navigation
     bibliography.py builder-inited  refs.bib loaded despite errors, checked with lines
@@ -23,6 +24,10 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
     navigation.py   html-page-context  the sidebar's current branch
     indices.py      (writing)       the topic index (HTML, and LaTeX with page numbers)
     fastbib.py      sphinxcontrib-bibtex's domain, indexed; Paper records for the graph
+    paperlabels.py  config-inited   the paper index's pybtex style: numbered in display order
+    charts.py         (writing)     trend charts drawn to files (only when their data changed)
+    previews.py     doctree-read    first sentences of pages and items (domain `kbpreview`);
+                    build-finished  link-preview data files; tippy.js vendored in static/
 
 A front-matter `topics:` value goes frontmatter.load -> contract.read_front_matter
 (PageRecord.topics) -> listings.TopicListings (resolved, per topic) ->
