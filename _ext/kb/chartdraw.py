@@ -22,6 +22,11 @@ LINE_STYLES = [("#1f6fb2", "o", "-"), ("#e08a1e", "s", "--"), ("#2a9d55", "^", "
                ("#0f8b8d", "X", "-."), ("#a0522d", "*", ":")]
 
 
+def has_chart(kind: str, data: Any) -> bool:
+    """Whether a view's data makes a chart: a topic with dated entries, or topics to compare."""
+    return bool(data) and bool(data[1]) and (kind == "trend" or bool(data[0]))
+
+
 def digest(data: Any) -> str:
     """A short digest of a chart's data: its file name, so it is drawn only when this changes."""
     return hashlib.sha256(repr(data).encode()).hexdigest()[:16]

@@ -12,7 +12,8 @@ table. The translators here turn the node into a file and a reference to it:
 
 The file name is a digest of the chart's data, and a chart whose file exists is
 not drawn again: a no-op or text-only rebuild, or a rewrite of a topic page whose
-counts did not change, draws nothing. Which pages show a chart follows the view
+counts did not change, draws nothing. Files no page shows any more are removed
+(`prune_charts`), so the output matches a clean build's. Which pages show a chart follows the view
 fingerprints (schedule.py), as for every other view.
 
 `kb_charts = False` in conf.py leaves the charts out (for measuring their cost).
@@ -30,9 +31,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .chartdraw import DRAW, digest
+from .chartdraw import DRAW, digest, has_chart
 from .nodes import kb_view
-from .viewdata import ViewKey
+from .viewdata import ViewKey, view_data
 
 
 class kb_chart(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
@@ -81,6 +82,27 @@ def skip_chart(self: Any, node: kb_chart) -> None:
     raise nodes.SkipNode
 
 
+def prune_charts(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the site's chart files that no page shows any more (their data changed), so
+    the output folder holds what a clean build's does. Skipped when no record changed."""
+    if exception is not None or app.builder.format != "html" or not app.config.kb_charts:
+        return
+    from .domain import kb_domain
+
+    domain = kb_domain(app.env)
+    folder = Path(app.outdir) / app.builder.imagedir
+    stamp = folder / ".kb-charts-state"
+    if not folder.exists() or (stamp.exists() and stamp.read_text() == domain.state):
+        return
+    wanted = {chart_file(key.kind, data, "svg")
+              for keys in domain.views.values() for key in keys if key.kind in DRAW
+              for data in [view_data(domain.graph, key)] if has_chart(key.kind, data)}
+    for path in folder.glob("kb-trend*.svg"):
+        if path.name not in wanted:
+            path.unlink()
+    stamp.write_text(domain.state)
+
+
 class TopicTrendsDirective(SphinxDirective):
     """A chart of the busiest topics' entries per year (`:limit:` topics, default 6)."""
 
@@ -99,5 +121,6 @@ def setup_charts(app: Sphinx) -> None:
     # "env": switching the charts on or off re-reads the pages that place them
     app.add_config_value("kb_charts", True, "env", bool)
     app.add_directive_to_domain("kb", "topic-trends", TopicTrendsDirective)
+    app.connect("build-finished", prune_charts)
     app.add_node(kb_chart, html=(visit_chart_html, None), latex=(visit_chart_latex, None),
                  **{fmt: (skip_chart, None) for fmt in ("text", "man", "texinfo")})

@@ -22,6 +22,7 @@ from sphinx.errors import NoUri
 from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.nodes import raw_latex
 
+from .chartdraw import has_chart
 from .charts import kb_chart
 from .domain import kb_domain
 from .nodes import joined, kb_view
@@ -195,7 +196,7 @@ def _table(caption: str, header: list[str], rows: list[list[str]], name: str) ->
 
 def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     """A topic's entries per year: the chart (charts.py draws it), and its numbers."""
-    if not data or not data[1]:
+    if not has_chart("trend", data):
         return []
     title, years = data
     box = nodes.container(classes=["kb-chart-box", "kb-trend"])
@@ -207,9 +208,9 @@ def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
 def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     """The busiest topics' entries per year: the chart, and its numbers."""
-    years, topics = data
-    if not years or not topics:
+    if not has_chart("trends", data):
         return []
+    years, topics = data
     box = nodes.container(classes=["kb-chart-box", "kb-trends"])
     box += kb_chart(kind="trends", data=data)
     box += _table("Entries per year on the busiest topics", ["Topic", *map(str, years)],
