@@ -106,8 +106,11 @@
       maxWidth: "min(22rem, calc(100vw - 16px))",
       theme: "kb",
       duration: [120, 80],
-      appendTo: function () { return document.body; },
+      // inside the page's main landmark, so the card is part of the content it describes;
+      // positioned fixed, so no scrolling container clips it
+      appendTo: function () { return link.closest("main, [role=main]") || document.body; },
       popperOptions: {
+        strategy: "fixed",
         modifiers: [{ name: "preventOverflow", options: { padding: 8, altAxis: true } },
                     { name: "flip", options: { padding: 8 } }]
       },
