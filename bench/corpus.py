@@ -175,7 +175,7 @@ class Corpus:
                         f"{front}# {title}\n\n{paragraph(random.Random(slug), 2)}\n")
             entries.append(slug)
         self._write(target / "topics/index.md", "# Topics\n\n"
-                    + ("```{kb:topics-overview}\n```\n\n" if kb else "")
+                    + ("```{kb:topics-overview}\n```\n\n```{kb:topic-trends}\n```\n\n" if kb else "")
                     + toctree(entries, hidden=True))
 
     def _write_sections(self, target: Path, kb: bool) -> None:

@@ -48,6 +48,10 @@ def html_mtimes(outdir: Path) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in outdir.rglob("*.html")} if outdir.exists() else {}
 
 
+# the optional parts of the extension, switched off to measure what they cost
+PARTS_OFF = ("-D", "kb_previews=0", "-D", "kb_charts=0")
+
+
 def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) -> Result:
     before = html_mtimes(out)
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), *options,
@@ -110,7 +114,7 @@ def add_issue(corpus: Corpus, src: Path) -> None:
 
 
 def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
-        feeds: bool = True, sitemap: bool = True) -> list[Result]:
+        feeds: bool = True, sitemap: bool = True, with_parts_off: bool = False) -> list[Result]:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     log = workdir / "build.log"
@@ -129,6 +133,9 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
         build("clean build -j 2", kb, workdir / "out-j2", 2, log),
         build("no-op rebuild", kb, workdir / "out-j1", 1, log),
     ]
+    if with_parts_off:  # the same corpus without link previews and trend charts
+        results += [build("previews+charts off: clean", kb, workdir / "off-j1", 1, log, *PARTS_OFF),
+                    build("previews+charts off: no-op", kb, workdir / "off-j1", 1, log, *PARTS_OFF)]
     edit_text(corpus, kb)
     results.append(build("edit one page's text", kb, workdir / "out-j1", 1, log))
     add_topic(corpus, kb)
@@ -194,6 +201,11 @@ def report(results: list[Result], pages: int, refs: int) -> str:
         lines.append(f"feeds and sitemap (clean -j 1, on / off): {clean / off.seconds:.3f}x; "
                      f"written at the end of the build in {by['clean build -j 1'].finish:.2f} s "
                      f"({by['clean build -j 1'].finish / clean:.1%} of the clean build)")
+    if "previews+charts off: clean" in by:
+        off = by["previews+charts off: clean"].seconds
+        lines.append(f"previews and charts, clean -j 1 (on / off): {clean / off - 1:+.1%}")
+        lines.append("previews and charts, no-op (on - off): "
+                     f"{by['no-op rebuild'].seconds - by['previews+charts off: no-op'].seconds:+.2f} s")
     lines.append(f"no-op rebuild / clean build: {by['no-op rebuild'].seconds / clean:.1%}")
     lines.append(f"clean -j 2 / clean -j 1: {by['clean build -j 2'].seconds / clean:.2f}")
     return "\n".join(lines)
@@ -209,10 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sitemap", action="store_true", help="no sitemap (without sphinx-sitemap)")
     parser.add_argument("--no-search", action="store_true",
                         help="skip the search payload (Pagefind against the built-in search)")
+    parser.add_argument("--parts-off", action="store_true",
+                        help="also build without link previews and trend charts (their cost)")
     args = parser.parse_args(argv)
     workdir = args.workdir / f"{args.pages}-{args.refs}"
-    results = run(args.pages, args.refs, workdir,
-                  with_plain=not args.no_plain, feeds=not args.no_feeds, sitemap=not args.no_sitemap)
+    results = run(args.pages, args.refs, workdir, with_plain=not args.no_plain,
+                  feeds=not args.no_feeds, sitemap=not args.no_sitemap,
+                  with_parts_off=args.parts_off)
     print(report(results, args.pages, args.refs))
     if not args.no_search:
         print()

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pybtex.database
 import pytest
@@ -103,3 +104,22 @@ def test_fonts_are_embedded(book):
                            text=True).stdout.splitlines()[2:]
     assert fonts
     assert all(line.split()[-5] == "yes" for line in fonts), fonts
+
+
+def test_book_carries_the_topic_trend_charts_as_vector_graphics(book):
+    app, pdf, text, _log = book
+    outdir = Path(app.outdir)
+    tex = (outdir / "dl-knowledge-base.tex").read_text(encoding="utf-8")
+    charts = sorted(outdir.glob("kb-trend*.pdf"))
+    topics = len(list((PROJECT / "topics").glob("*.md"))) - 1  # not the overview
+    assert len(charts) == topics + 1  # one per topic, and the busiest topics compared
+    for chart in charts:
+        assert f"{{{{{chart.name}}}}}" in tex
+    # the charts' text is text in the book (vector drawings with their font), no bitmap
+    assert squash("Newsletter issues") in squash(text)
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "DejaVuSans" in fonts
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
+                            text=True).stdout.splitlines()[2:]
+    assert images == []  # the book holds no bitmap at all: the charts are drawn as vectors

@@ -143,6 +143,25 @@ def test_topic_page_gathers_items_across_sources(site):
 
 
 @pytest.mark.slow
+def test_topic_listing_files_a_review_under_the_year_it_reviews(site):
+    """Issue 14: 'A Look Back at Deep Learning in 2021' (January 2022) is listed under 2021."""
+    listing = site.page("topics/protein-structure").select_one(".kb-topic-listing")
+    alphafold = listing.select_one("a[href$='2021-applications.html#alphafold2']")
+    year = alphafold.find_parent("ul").find_previous_sibling("h3")
+    assert year.get_text(strip=True) == "2021"
+    assert "3 January 2022" in alphafold.find_parent("li").get_text()  # the publication date
+    chart = site.page("topics/protein-structure").select_one("table.kb-trend-numbers")
+    assert [td.get_text(strip=True) for td in chart.select("tbody td")] == ["2021", "2", "2"]
+
+
+@pytest.mark.slow
+def test_paper_index_numbers_read_in_order(site):
+    labels = [label.get_text(strip=True)
+              for label in site.page("references").select(".kb-paper-index div.citation .label")]
+    assert labels == [f"[{n}]" for n in range(1, len(labels) + 1)] and len(labels) > 20
+
+
+@pytest.mark.slow
 def test_every_topic_has_a_page_in_the_overview_and_the_index(site):
     overview = site.page("topics/index").select(".kb-topics-overview a")
     assert len(overview) >= 20

@@ -38,7 +38,10 @@ def test_topic_listing_includes_subtopics_newest_first_grouped_by_year(html):
     soup = page(html, "topics/ai-for-science")
     listing = soup.select_one("div.kb-topic-listing")
     years = [h.get_text(strip=True) for h in listing.select("h3.kb-listing-year")]
-    assert years == ["2022", "2021"]
+    # the review of 2021 (published January 2022) is listed under 2021, the year it is about
+    assert years == ["2021"]
+    intro = listing.select_one(".kb-listing-summary").get_text(" ", strip=True)
+    assert "under the year it is about" in intro and "the date shown is the publication date" in intro
     rows = [li.get_text(" ", strip=True) for li in listing.select("li")]
     # the page tagged ai-for-science itself, then AlphaFold2 (protein-structure is a
     # subtopic), then AlphaFold-Multimer tagged through the alias "protein folding"

@@ -9,6 +9,7 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
                     (series, issues, dates), listings.py (entries per topic),
                     links.py (references, backlinks, related), papers.py (works, authors)
     viewdata.py     ViewKey -> what each generated view shows, as plain data
+    chartdraw.py    a trend view's data -> SVG / PDF bytes (matplotlib)
 
     config.py       config-inited   kb_series as Series records, checked; kb_navigation
     bibliography.py builder-inited  refs.bib loaded despite errors, checked with lines
@@ -32,6 +33,10 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
                     build-finished     model, with its schema kb.schema.json); refs.bib copied
     indices.py      (writing)       the topic index (HTML, and LaTeX with page numbers)
     fastbib.py      sphinxcontrib-bibtex's domain, indexed; Paper records for the graph
+    paperlabels.py  config-inited   the paper index's pybtex style: numbered in display order
+    charts.py         (writing)     trend charts drawn to files (only when their data changed)
+    previews.py     doctree-read    first sentences of pages and items (domain `kbpreview`);
+                    build-finished  link-preview data files; tippy.js vendored in static/
 
 A front-matter `topics:` value goes frontmatter.load -> contract.read_front_matter
 (PageRecord.topics) -> listings.TopicListings (resolved, per topic) ->
@@ -49,6 +54,7 @@ from sphinx.application import Sphinx
 
 from .accessibility import setup_accessibility
 from .bibliography import setup_bibliography
+from .charts import setup_charts
 from .check import setup_check
 from .collect import setup_collect
 from .config import setup_config
@@ -59,6 +65,8 @@ from .fastbib import IndexedBibtexDomain
 from .indices import setup_indices
 from .navigation import setup_navigation
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
+from .paperlabels import setup_paper_labels
+from .previews import setup_previews
 from .publishing import setup_publishing
 from .render import decorate_paper_index, depart_view, visit_view
 from .safety import setup_safety
@@ -77,9 +85,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_directives(app)
     setup_indices(app)
     setup_bibliography(app)
+    setup_paper_labels(app)
     setup_collect(app)
     setup_check(app)
     setup_schedule(app)
+    setup_charts(app)
+    setup_previews(app)
     app.add_node(kb_view, **{fmt: (visit_view, depart_view)
                              for fmt in ("html", "latex", "text", "man", "texinfo")})
     app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))

@@ -24,6 +24,7 @@ from .domain import kb_domain
 from .fastbib import cite_domain
 from .model import Citation
 from .nodes import view
+from .paperlabels import PAPER_INDEX_STYLE
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,8 @@ class PaperIndexDirective(BibliographyDirective):
     option_spec: dict[str, Any] = {}
 
     def run(self) -> list[nodes.Node]:
+        # numbered in the order the paper index shows them (paperlabels.py)
+        self.options.setdefault("style", PAPER_INDEX_STYLE)
         box = nodes.container(classes=["kb-paper-index"])
         box.extend(super().run())
         return [box, view("paper-index", "", self.env.docname)]

@@ -77,7 +77,7 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         position = title_node.parent.index(title_node) + 1
         title_node.parent.insert(position, page_details(page, series, docname))
         title_node.parent.insert(position, nodes.target("", "", ids=[model.PAGE_ANCHOR]))
-    _place_views(doctree, docname, page)
+    _place_views(doctree, docname, page, app.config.kb_charts)
 
     xrefs = list(doctree.findall(addnodes.pending_xref))
     references = [
@@ -126,12 +126,16 @@ def _set_item_heading_levels(doctree: nodes.document) -> None:
         item[0]["heading-level"] = min(6, max(depth, 1) + 1)
 
 
-def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord | None) -> None:
-    """The views every page of a kind shows: listings, series links, related pages, backlinks."""
+def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord | None,
+                 charts: bool) -> None:
+    """The views every page of a kind shows: listings (after a trend chart), series links,
+    related pages, backlinks."""
     if page is None:
         return
     body = next(iter(doctree.findall(nodes.section)), None) or doctree
     if page.kind == "topic":
+        if charts:
+            body += view("trend", page.slug, docname)
         body += view("listing", page.slug, docname)
         body += view("topic-backlinks", page.slug, docname)
         return

@@ -17,6 +17,13 @@ from .model import Author, Citation, ItemRecord, Paper
 PaperSource = Callable[[], Mapping[str, Paper]]
 
 
+def paper_order(year: int | None, first_author: str, title: str, key: str) -> tuple:
+    """The paper index's order: newest year first, then first author, title, key.
+
+    The bibliography's numbers follow it too (paperlabels.py), so they read in order."""
+    return (-(year or 0), first_author.casefold(), title.casefold(), key)
+
+
 class PaperIndex:
     """Papers by key, the pages and items citing each, and the authors of them all."""
 
@@ -50,8 +57,8 @@ class PaperIndex:
     def by_year(self) -> list[tuple[int | None, list[Paper]]]:
         """Cited papers, newest year first, then by first author and title."""
         def order(paper: Paper) -> tuple:
-            first = paper.authors[0].name.casefold() if paper.authors else ""
-            return (-(paper.year or 0), first, paper.text.casefold())
+            return paper_order(paper.year, paper.authors[0].name if paper.authors else "",
+                               paper.title, paper.key)
         ranked = sorted(self.papers.values(), key=order)
         return [(year, list(group)) for year, group in groupby(ranked, key=lambda p: p.year)]
 

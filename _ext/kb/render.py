@@ -22,6 +22,8 @@ from sphinx.errors import NoUri
 from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.nodes import raw_latex
 
+from .chartdraw import has_chart
+from .charts import kb_chart
 from .domain import kb_domain
 from .nodes import joined, kb_view
 from .viewdata import PAPER, EntryRow, Link, PageLine, Source, ViewKey, view_data
@@ -130,6 +132,11 @@ def _entry(row: EntryRow, make: LinkMaker) -> nodes.paragraph:
     return para
 
 
+YEAR_RULE = ("Each entry is listed under the year it is about: a year review's entries under "
+             "the year reviewed, a newsletter issue's under the year it was published; the date "
+             "shown is the publication date. Newest first.")
+
+
 def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-topic-listing"])
     if not data:
@@ -137,11 +144,12 @@ def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     title, subtopics, count, groups = data
     box += _heading(f"Everything on {title}", 2, ["kb-listing-title"])
     intro = _paragraph([nodes.Text(f"{_count(count)} across the knowledge base"
-                                   + (", including the subtopics " if subtopics else ", newest first."))],
+                                   + (", including the subtopics " if subtopics else "."))],
                        ["kb-listing-summary"])
     if subtopics:
         intro.extend(joined((_text(s, make) for s in subtopics), ", "))
-        intro += nodes.Text("; newest first.")
+        intro += nodes.Text(".")
+    intro += nodes.Text(" " + YEAR_RULE)
     box += intro
     for year, rows in groups:
         box += _heading(year, 3, ["kb-listing-year"])
@@ -168,6 +176,46 @@ def render_overview(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 def render_busiest(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     return [_bullets((_paragraph([*_text(link, make), nodes.Text(f" ({_count(count)})")])
                       for link, count in data), ["kb-busiest-topics"])]
+
+
+def _table(caption: str, header: list[str], rows: list[list[str]], name: str) -> nodes.table:
+    """A plain table of numbers, with a caption (`name`: its id and class)."""
+    table = nodes.table(classes=["kb-chart-table", name], ids=[name])
+    table += nodes.title(caption, caption)
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in header)
+
+    def row(cells: list[str]) -> nodes.row:
+        return nodes.row("", *(nodes.entry("", nodes.paragraph("", cell)) for cell in cells))
+
+    group += nodes.thead("", row(header))
+    group += nodes.tbody("", *(row(cells) for cells in rows))
+    return table
+
+
+def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """A topic's entries per year: the chart (charts.py draws it), and its numbers."""
+    if not has_chart("trend", data):
+        return []
+    title, years = data
+    box = nodes.container(classes=["kb-chart-box", "kb-trend"])
+    box += kb_chart(kind="trend", data=data)
+    box += _table(f"Entries on {title} per year", ["Year", "Year reviews", "Newsletter issues"],
+                  [[str(y), str(r), str(n)] for y, r, n in years], "kb-trend-numbers")
+    return [box]
+
+
+def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """The busiest topics' entries per year: the chart, and its numbers."""
+    if not has_chart("trends", data):
+        return []
+    years, topics = data
+    box = nodes.container(classes=["kb-chart-box", "kb-trends"])
+    box += kb_chart(kind="trends", data=data)
+    box += _table("Entries per year on the busiest topics", ["Topic", *map(str, years)],
+                  [[title, *map(str, counts)] for title, counts in topics], "kb-trends-numbers")
+    return [box]
 
 
 # -- archives ---------------------------------------------------------------------------
@@ -292,6 +340,8 @@ RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
     "overview": render_overview,
     "busiest": render_busiest,
     "topic-backlinks": render_topic_backlinks,
+    "trend": render_trend,
+    "trends": render_trends,
     "archive-year": render_archive_by_year,
     "timeline": render_timeline,
     "series": render_series_archive,

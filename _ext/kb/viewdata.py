@@ -99,6 +99,14 @@ def _year_groups(entries: list[Any], year: Callable[[Any], int | None]) -> list[
     return [(str(y) if y else "Undated", list(group)) for y, group in groupby(entries, key=year)]
 
 
+def about_year(graph: KnowledgeGraph, entry: Entry) -> int | None:
+    """The year an entry is about: its review's `year`, else its page's publication year."""
+    page = graph.pages.get(entry.docname)
+    if page is not None and page.kind == "review" and page.year:
+        return page.year
+    return entry.date.year if entry.date else None
+
+
 # -- topic views ----------------------------------------------------------------------
 
 
@@ -114,7 +122,10 @@ def listing(graph: KnowledgeGraph, slug: str) -> tuple:
                         entry.date.display() if entry.date else None,
                         tuple(paper_link(graph, key) for key in entry.cites))
 
-    groups = _year_groups(entries, lambda e: e.date.year if e.date else None)
+    # grouped under the year each entry is about (a review's year, an issue's date);
+    # within a year, newest publication first, as the listing is sorted
+    entries = sorted(entries, key=lambda e: -(about_year(graph, e) or 0))
+    groups = _year_groups(entries, lambda e: about_year(graph, e))
     return (graph.taxonomy.title(slug),
             tuple(topic_link(graph, s) for s in graph.taxonomy.descendants(slug)[1:]),
             len(entries), tuple((year, tuple(row(e) for e in group)) for year, group in groups))
@@ -131,6 +142,44 @@ def overview(graph: KnowledgeGraph, _: str) -> tuple:
 def busiest(graph: KnowledgeGraph, limit: str) -> tuple:
     return tuple((topic_link(graph, s), graph.listings.count(s))
                  for s in graph.listings.by_size[: int(limit or 8)])
+
+
+def _counts_by_year(graph: KnowledgeGraph, entries: list[Entry]) -> dict[int, list[int]]:
+    """year -> [entries from year reviews, entries from newsletter issues] (dated entries)."""
+    counts: dict[int, list[int]] = {}
+    for entry in entries:
+        year = about_year(graph, entry)
+        page = graph.pages.get(entry.docname)
+        if year is None or page is None or page.kind not in ("review", "newsletter"):
+            continue
+        counts.setdefault(year, [0, 0])[0 if page.kind == "review" else 1] += 1
+    return counts
+
+
+def _year_span(years: Any) -> list[int]:
+    years = list(years)
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def topic_trend(graph: KnowledgeGraph, slug: str) -> tuple:
+    """(title, ((year, from reviews, from newsletters), ...)): the listing's entries per year.
+
+    Counted as the listing groups them (the year each entry is about), every year
+    from the first to the last, so a gap shows as zero; () for an unknown topic."""
+    if slug not in graph.taxonomy.topics:
+        return ()
+    counts = _counts_by_year(graph, graph.listings.listing(slug))
+    return (graph.taxonomy.title(slug),
+            tuple((y, *counts.get(y, (0, 0))) for y in _year_span(counts)))
+
+
+def topic_trends(graph: KnowledgeGraph, limit: str) -> tuple:
+    """((year, ...), ((title, (entries per year, ...)), ...)) of the busiest topics."""
+    slugs = [s for s in graph.listings.by_size[: int(limit or 6)] if graph.listings.count(s)]
+    counts = {s: _counts_by_year(graph, graph.listings.listing(s)) for s in slugs}
+    years = _year_span({y for found in counts.values() for y in found})
+    return (tuple(years), tuple((graph.taxonomy.title(s), tuple(sum(counts[s].get(y, (0, 0)))
+                                                                for y in years)) for s in slugs))
 
 
 def topic_backlinks(graph: KnowledgeGraph, slug: str) -> tuple[Source, ...]:
@@ -224,6 +273,8 @@ VIEWS: dict[str, Callable[[KnowledgeGraph, str], Any]] = {
     "overview": overview,
     "busiest": busiest,
     "topic-backlinks": topic_backlinks,
+    "trend": topic_trend,
+    "trends": topic_trends,
     "archive-year": archive_by_year,
     "timeline": timeline,
     "series": series_archive,

@@ -1,0 +1,102 @@
+"""Link previews: the data files written at build time, their escaping, their
+incremental correctness, and that they touch nothing but the HTML."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import ROOTS, Build, build_copy, replace, strict_build
+from kb import previews
+from test_incremental import add_issue_to_series
+
+
+def preview_data(outdir: Path) -> dict[str, object]:
+    """Every preview file of a build, decoded: {'pages/reviews/r2021': {...}, ...}."""
+    found = {}
+    folder = Path(outdir) / "_static" / previews.FOLDER
+    for path in sorted(folder.rglob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        name, _, payload = text.removeprefix("window.kbPreviewData(").partition(",")
+        found[json.loads(name)] = json.loads(payload.removesuffix(");\n"))
+    return found
+
+
+def test_preview_files_hold_what_each_target_shows(tmp_path):
+    app = strict_build("kb", tmp_path)
+    data = preview_data(app.outdir)
+    review = data["pages/reviews/r2021"]
+    assert review[""] == {"title": "Review of 2021", "kind": "Year review of 2021",
+                          "date": "3 January 2022", "topics": ["AI for science"],
+                          "text": "A review of 2021."}
+    # the item's first sentences, its citation left out; its topics by title
+    assert review["alphafold2"] == {
+        "title": "AlphaFold2", "kind": "Application", "page": "Review of 2021",
+        "date": "3 January 2022", "topics": ["Protein structure prediction"],
+        "text": "Predicts structures."}
+    assert data["pages/topics/gans"][""] == {"title": "GANs", "kind": "Topic", "count": 1,
+                                              "text": "Adversarial."}
+    papers = {anchor: paper for name, found in data.items() if name.startswith("papers/")
+              for anchor, paper in found.items()}
+    jumper = next(p for p in papers.values() if p["title"].startswith("Highly accurate"))
+    assert jumper["reference"].startswith("John Jumper and Augustin Žídek. Highly accurate")
+    assert jumper["count"] == 2 and jumper["page"] == "references"
+    for anchor in papers:  # each in the bucket the script looks in
+        assert anchor in data[f"papers/{previews.paper_bucket(anchor)}"]
+
+
+def test_contributor_text_is_data_never_markup():
+    text = previews.script("pages/x", {"": {"title": "</script><img src=x onerror=alert(1)>"}})
+    assert "<" not in text and ">" not in text.removeprefix("window.kbPreviewData(")[:-3]
+    payload = text.partition(",")[2].removesuffix(");\n")
+    assert json.loads(payload)[""]["title"] == "</script><img src=x onerror=alert(1)>"
+
+
+def test_first_sentences_are_cut_at_a_sentence_or_a_word():
+    assert previews.first_sentences("One. Two three. Four.") == "One. Two three."
+    long = previews.first_sentences("word " * 200)
+    assert len(long) <= previews.EXCERPT_LIMIT and long.endswith("word…")
+
+
+def rebuilt_equals_clean(tmp_path: Path, edit) -> dict[str, object]:
+    incremental = tmp_path / "incremental"
+    shutil.copytree(ROOTS / "test-kb", incremental)
+    Build(incremental)
+    edit(incremental)
+    second = Build(incremental)
+    clean = tmp_path / "clean"
+    shutil.copytree(incremental, clean, ignore=shutil.ignore_patterns("_build"))
+    fresh = Build(clean)
+    got, want = preview_data(second.outdir), preview_data(fresh.outdir)
+    assert got == want
+    return got
+
+
+def test_a_retitled_item_updates_its_previews_as_a_clean_build_does(tmp_path):
+    def retitle(src: Path) -> None:
+        replace(src / "newsletters/n220.md", "{kb:item} AlphaFold-Multimer",
+                "{kb:item} AlphaFold-Multimer v2\n:id: alphafold-multimer")
+    data = rebuilt_equals_clean(tmp_path, retitle)
+    assert data["pages/newsletters/n220"]["alphafold-multimer"]["title"] == "AlphaFold-Multimer v2"
+
+
+def test_an_issue_on_a_charted_topic_updates_previews_as_a_clean_build_does(tmp_path):
+    data = rebuilt_equals_clean(tmp_path, add_issue_to_series)
+    assert data["pages/topics/gans"][""]["count"] == 3
+    assert data["pages/newsletters/n221"]["a-new-item"]["topics"] == ["GANs"]
+
+
+def test_previews_change_nothing_in_latex(tmp_path):
+    on = strict_build("kb", tmp_path / "on", "latex")
+    off = build_copy("kb", tmp_path / "off", "latex", confoverrides={"kb_previews": False})
+    tex = (Path(off.outdir) / "projectnamenotset.tex").read_text(encoding="utf-8")
+    assert on == tex
+    assert not list((tmp_path / "on").rglob("kb-previews*"))
+
+
+def test_previews_can_be_switched_off(tmp_path):
+    app = build_copy("kb", tmp_path, confoverrides={"kb_previews": False})
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert "kb-previews" not in html and "tippy" not in html
+    assert not (Path(app.outdir) / "_static" / previews.FOLDER).exists()

@@ -1,0 +1,202 @@
+"""Link previews in headless Chromium: hover, focus, Escape, touch, a phone viewport, axe-core.
+
+The fixtures at the top are this module's own small harness: `site_url` (the `kb`
+test root built and served over http on 127.0.0.1 at an ephemeral port) and
+`open_page(width, touch)` (a Playwright page of Debian's Chromium). The tests use
+only (base URL, page), so they can move onto the shared browser harness as is.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import build_copy
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+TOOLTIP = "[data-tippy-root] .tippy-box"
+
+
+# -- the local harness: (served base URL, Playwright page) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests, but {message}", pytrace=False)
+        pytest.skip(message)
+    return str(CHROMIUM)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory, chromium):
+    app = build_copy("kb", tmp_path_factory.mktemp("previews-site"),
+                     confoverrides={"nitpicky": True})
+    assert not app.warning.getvalue()
+    handler = functools.partial(_Quiet, directory=str(app.outdir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def open_page(browser, site_url):
+    """open_page(path, phone=False) -> a page with `kb_requests` (every URL it asked for)."""
+    contexts = []
+
+    def opener(path: str, phone: bool = False):
+        context = browser.new_context(viewport=PHONE if phone else {"width": 1280, "height": 900},
+                                      has_touch=phone, is_mobile=phone, reduced_motion="reduce")
+        contexts.append(context)
+        page = context.new_page()
+        page.kb_requests = []
+        page.kb_errors = []
+        page.on("request", lambda request: page.kb_requests.append(request.url))
+        page.on("pageerror", lambda error: page.kb_errors.append(str(error)))
+        # (not console errors: Chromium logs its own /favicon.ico request, which alabaster
+        # does not serve, as one; the page's requests are all seen here)
+        page.on("response", lambda response: response.status >= 400 and page.kb_errors.append(
+            f"{response.status} {response.url}"))
+        page.goto(site_url + path)
+        page.wait_for_function("document.querySelectorAll('a.kb-previewable').length > 0")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+# -- the tests ---------------------------------------------------------------------------
+
+# (page, link, what the preview says first) for each kind of link the extension makes
+LINKS = [
+    pytest.param("index.html", "a[href='newsletters/n220.html#alphafold-multimer']",
+                 ["Paper · October 2021", "AlphaFold-Multimer", "In Weekly 220", "Complexes."],
+                 id="item"),
+    pytest.param("reviews/r2021.html", ".kb-item-meta a[href='../topics/protein-structure.html']",
+                 ["Topic", "Protein structure prediction"], id="topic"),
+    pytest.param("topics/gans.html", "ul.kb-listing a[href='../newsletters/n220.html']",
+                 ["Newsletter issue 220 · October 2021", "Weekly 220", "Issue 220."], id="issue"),
+    pytest.param("topics/ai-for-science.html", "ul.kb-listing a[href='../reviews/r2021.html']",
+                 ["Year review of 2021 · 3 January 2022", "Review of 2021", "A review of 2021."],
+                 id="review"),
+    pytest.param("reviews/r2021.html", "#alphafold2 span.bibtex-citation a",
+                 ["Cited work · 2021", "Highly accurate protein structure prediction with AlphaFold",
+                  "John Jumper and Augustin Žídek. Highly accurate", "Discussed in 2 items."],
+                 id="citation"),
+]
+
+
+def preview_lines(page) -> list[str]:
+    return [p.inner_text() for p in page.locator(f"{TOOLTIP} .kb-preview p").all()]
+
+
+def assert_shows(page, link, expected: list[str]) -> None:
+    box = page.locator(TOOLTIP)
+    box.wait_for(state="visible")
+    lines = preview_lines(page)
+    for want, got in zip(expected, lines):
+        assert got.startswith(want), lines
+    # announced: the link is described by the visible tooltip
+    described = link.get_attribute("aria-describedby")
+    assert described and page.locator(f"#{described}").is_visible()
+    assert page.locator(f"#{described} .tippy-box[role=tooltip]").count() == 1
+
+
+@pytest.mark.parametrize(("path", "selector", "expected"), LINKS)
+def test_hover_shows_the_preview(open_page, site_url, path, selector, expected):
+    page = open_page(path)
+    link = page.locator(selector).first
+    link.hover()
+    assert_shows(page, link, expected)
+    page.mouse.move(1, 1)
+    page.locator(TOOLTIP).wait_for(state="detached")
+    # nothing came from outside the site
+    assert all(url.startswith(site_url) for url in page.kb_requests), page.kb_requests
+    assert not page.kb_errors
+
+
+@pytest.mark.parametrize(("path", "selector", "expected"), LINKS)
+def test_focus_shows_and_escape_dismisses(open_page, path, selector, expected):
+    page = open_page(path)
+    link = page.locator(selector).first
+    link.focus()
+    assert_shows(page, link, expected)
+    page.keyboard.press("Escape")
+    page.locator(TOOLTIP).wait_for(state="detached")
+    assert link.get_attribute("aria-describedby") is None
+
+
+def test_a_link_to_an_ordinary_page_shows_nothing_and_fails_nothing(open_page):
+    page = open_page("index.html")
+    link = page.locator("a.kb-previewable[href='references.html']").first
+    link.hover()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(TOOLTIP).count() == 0
+    assert link.get_attribute("aria-describedby") is None
+    assert not page.kb_errors
+
+
+def test_first_tap_previews_second_follows_inside_a_phone_viewport(open_page, site_url):
+    page = open_page("topics/ai-for-science.html", phone=True)
+    link = page.locator("ul.kb-listing a[href='../reviews/r2021.html#alphafold2']").first
+    link.scroll_into_view_if_needed()
+    link.tap()
+    box = page.locator(TOOLTIP)
+    box.wait_for(state="visible")
+    assert page.url == site_url + "topics/ai-for-science.html"  # not followed yet
+    bounds = box.bounding_box()
+    assert bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= PHONE["width"], bounds
+    assert preview_lines(page)[1] == "AlphaFold2"
+    with page.expect_navigation():
+        link.tap()
+    assert page.url == site_url + "reviews/r2021.html#alphafold2"
+
+
+def test_a_shown_preview_passes_axe(open_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page("reviews/r2021.html")
+    link = page.locator("#alphafold2 span.bibtex-citation a").first
+    link.focus()
+    page.locator(TOOLTIP).wait_for(state="visible")
+    results = Axe().run(page).response
+    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    # alabaster (the test root's theme) has no issues of its own here; any is the preview's
+    assert serious == []
