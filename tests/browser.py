@@ -87,9 +87,21 @@ def site_build(real_site: Any, chromium_executable: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_url(site_build: Path) -> Iterator[str]:
-    with serve(site_build) as url:
-        yield url
+def site_url(site_build: Path, real_site: Any,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real site served under its published path (html_baseurl's, such as
+    /dl-knowledge-base/), so the 404 page's links from the server root resolve as they
+    do on the hosted site."""
+    from urllib.parse import urlsplit
+
+    base_path = urlsplit(real_site.app.config.html_baseurl).path.strip("/")
+    root = site_build
+    if base_path:
+        root = tmp_path_factory.mktemp("served")
+        (root / base_path).parent.mkdir(parents=True, exist_ok=True)
+        (root / base_path).symlink_to(site_build, target_is_directory=True)
+    with serve(root) as url:
+        yield url + (f"{base_path}/" if base_path else "")
 
 
 @pytest.fixture(scope="session")

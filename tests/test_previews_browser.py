@@ -1,78 +1,34 @@
 """Link previews in headless Chromium: hover, focus, Escape, touch, a phone viewport, axe-core.
 
-The fixtures at the top are this module's own small harness: `site_url` (the `kb`
-test root built and served over http on 127.0.0.1 at an ephemeral port) and
-`open_page(width, touch)` (a Playwright page of Debian's Chromium). The tests use
-only (base URL, page), so they can move onto the shared browser harness as is.
+On the shared browser harness (tests/browser.py: Debian's Chromium, the local
+server); `site_url` serves the `kb` test root, and `open_page` here opens a page as
+a phone with touch where asked, recording every request the page makes.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from pathlib import Path
 
 import pytest
+from browser import PHONE, serve
 from conftest import build_copy
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
 TOOLTIP = "[data-tippy-root] .tippy-box"
 
 
-# -- the local harness: (served base URL, Playwright page) ------------------------------
+# -- the site and its pages ----------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install Debian's chromium package"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser tests, but {message}", pytrace=False)
-        pytest.skip(message)
-    return str(CHROMIUM)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory, chromium):
+def site_url(tmp_path_factory, chromium_executable):
+    """The `kb` test root, built and served (the browser harness: tests/browser.py)."""
     app = build_copy("kb", tmp_path_factory.mktemp("previews-site"),
                      confoverrides={"nitpicky": True})
     assert not app.warning.getvalue()
-    handler = functools.partial(_Quiet, directory=str(app.outdir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with serve(Path(app.outdir)) as url:
+        yield url
 
 
 @pytest.fixture
