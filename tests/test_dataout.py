@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_copy, page
+from conftest import Build, build_copy, page
 from pybtex.database import parse_string
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
@@ -37,12 +37,7 @@ def kb_json(app) -> dict:
 
 
 def build(srcdir: Path, outdir: Path | None = None, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=srcdir, builddir=outdir or srcdir / "_build", **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return Build(srcdir, builddir=outdir or srcdir / "_build", **kwargs).app
 
 
 @pytest.fixture(scope="module")

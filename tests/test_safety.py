@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import Build
 from kb.safety import first_bad_byte, listing_parents, unsafe_scheme
 from sphinx.testing.util import SphinxTestApp
 
@@ -183,12 +184,7 @@ def attack(src: Path) -> None:
 
 
 def build(src: Path) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, confoverrides={"nitpicky": True})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return Build(src, confoverrides={"nitpicky": True}).app
 
 
 @pytest.fixture(scope="module")
