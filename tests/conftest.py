@@ -38,6 +38,17 @@ from kb.model import Series  # noqa: E402  (importable once _ext is on the path)
 # browser.py: the built site over http, Chromium, axe-core (for any test module)
 pytest_plugins = ("sphinx.testing.fixtures", "browser")
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    # sphinx-sitemap starts a multiprocessing.Manager server for every build. Forked,
+    # it would inherit the pipes of the Playwright driver the browser tests started,
+    # which then never sees them close and never exits: the session would hang when
+    # it stops the browser. Spawned, a server inherits nothing. (Sphinx's own -j N
+    # workers ask for fork explicitly, and are not affected.)
+    import multiprocessing
+
+    multiprocessing.set_start_method("spawn", force=True)
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # the fixes the extension's messages end with
