@@ -6,9 +6,10 @@ Pure Python. A reference's target is named by a key: a topic's slug, an item's
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from functools import cached_property
+from itertools import chain
 
 from .catalogue import Catalogue
 from .listings import TopicListings
@@ -108,19 +109,43 @@ class Links:
                 found[slug].append(doc)
         return found
 
+    @cached_property
+    def _newest_first(self) -> dict[str, int]:
+        """Each page's place when pages are ordered newest first, then by docname."""
+        def newest(doc: str) -> tuple:
+            page = self.pages.get(doc)
+            date = page.date.sort_key if page and page.date else (0, 0, 0)
+            return (tuple(-n for n in date), doc)
+        return {doc: place for place, doc in enumerate(sorted(self.listings.page_topics, key=newest))}
+
+    @cached_property
+    def _related(self) -> dict[str, list[tuple[str, list[str]]]]:
+        return {}
+
     def related(self, docname: str) -> list[tuple[str, list[str]]]:
-        """Other reviews and issues ranked by the number of topics shared with this one."""
-        shared: dict[str, list[str]] = defaultdict(list)
-        for slug in self.topics_of_page(docname):
-            for other in self._pages_by_topic.get(slug, ()):
-                if other != docname:
-                    shared[other].append(slug)
+        """Other reviews and issues ranked by the number of topics shared with this one,
+        then newest first.
 
-        def rank(pair: tuple[str, list[str]]) -> tuple:
-            date = self.pages[pair[0]].date
-            newest = date.sort_key if date else (0, 0, 0)
-            return (-len(pair[1]), tuple(-n for n in newest), pair[0])
-
-        ranked = sorted(shared.items(), key=rank)[:RELATED_LIMIT]
-        return [(doc, sorted(slugs, key=lambda s: self.taxonomy.title(s).lower()))
-                for doc, slugs in ranked]
+        Every page is ranked against every other (on a busy topic most pages share
+        something), so counting is done by Counter and only the pages that can reach
+        the top RELATED_LIMIT are sorted; results are kept for the graph's lifetime,
+        since the schedule and the writer both ask.
+        """
+        if docname in self._related:
+            return self._related[docname]
+        mine = self.topics_of_page(docname)
+        shared = Counter(chain.from_iterable(self._pages_by_topic.get(s, ()) for s in mine))
+        shared.pop(docname, None)
+        ranked: list[tuple[str, list[str]]] = []
+        if shared:
+            counts = sorted(shared.values(), reverse=True)
+            least = counts[min(RELATED_LIMIT, len(counts)) - 1]
+            order = self._newest_first
+            best = sorted((doc for doc, n in shared.items() if n >= least),
+                          key=lambda doc: (-shared[doc], order.get(doc, len(order))))
+            for doc in best[:RELATED_LIMIT]:
+                theirs = set(self.topics_of_page(doc))
+                ranked.append((doc, sorted((s for s in mine if s in theirs),
+                                           key=lambda s: self.taxonomy.title(s).lower())))
+        self._related[docname] = ranked
+        return ranked
