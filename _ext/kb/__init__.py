@@ -31,6 +31,7 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
                     build-finished     written from the model), the sitemap's pages, robots.txt
     dataout.py      html-page-context  JSON-LD; BibTeX per item (export.py: kb.json, from the
                     build-finished     model, with its schema kb.schema.json); refs.bib copied
+    stamps.py       (build-finished)   the feeds and kb.json written only when their inputs changed
     indices.py      (writing)       the topic index (HTML, and LaTeX with page numbers)
     fastbib.py      sphinxcontrib-bibtex's domain, indexed; Paper records for the graph
     paperlabels.py  config-inited   the paper index's pybtex style: numbered in display order

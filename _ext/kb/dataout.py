@@ -22,7 +22,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
-from . import export
+from . import export, stamps
 from .config import series_of
 from .domain import kb_domain
 from .fastbib import cite_domain
@@ -70,15 +70,20 @@ def write_data_files(app: Sphinx) -> list[Any]:
     builder = app.builder
     if builder.name not in SITE_BUILDERS:
         return []
+    outdir = Path(builder.outdir)
+    written = [outdir / export.EXPORT_FILE, outdir / export.SCHEMA_FILE,
+               *(outdir / name for name in bib_names(app))]
+    if stamps.unchanged(app, "data", written):
+        return []
     graph, series, _ = knowledge(app)
     data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project))
-    outdir = Path(builder.outdir)
     _write_atomically(outdir / export.EXPORT_FILE, export.dump_export(data).encode("utf-8"))
     _write_atomically(outdir / export.SCHEMA_FILE, SCHEMA_SOURCE.read_bytes())
     for name, source in zip(bib_names(app), app.config.bibtex_bibfiles or ()):
         path = Path(app.confdir) / source
         if path.exists():
             _write_atomically(outdir / name, path.read_bytes())
+    stamps.stamp(app, "data")
     return []
 
 

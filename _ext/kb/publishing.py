@@ -32,7 +32,7 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util.osutil import relative_uri
 
-from . import feeds
+from . import feeds, stamps
 from .config import series_of
 from .domain import kb_domain
 
@@ -208,8 +208,10 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not publishing_html(app) or not app.config.kb_feeds:
         return
-    site = _site(app)
     outdir = Path(app.outdir)
+    if stamps.unchanged(app, "feeds", [outdir / feeds.FEEDS_DIR]):
+        return
+    site = _site(app)
     planned = feeds.plan(site, app.config.kb_feed_limit)
     for feed in planned:
         _write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
@@ -218,6 +220,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     for stale in sorted((outdir / feeds.FEEDS_DIR).rglob("*.xml")):
         if stale not in keep:
             stale.unlink()
+    stamps.stamp(app, "feeds")
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
