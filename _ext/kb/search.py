@@ -23,7 +23,9 @@ What this module does:
   archive) are marked `data-pagefind-ignore`, so a search for an item finds the item, not
   every page that lists it. The paper and author indexes stay searchable.
 - `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel over the output,
-  unless no page was written since the last index (a no-op rebuild keeps it).
+  unless no page was written since the last index (a no-op rebuild keeps it). It writes a
+  fresh bundle beside the doctrees and moves over only the files that differ
+  (filesync.py), so an edit replaces a few chunks, not the whole bundle.
   `kb_search = "pagefind-once"` (the live preview, `nox -s serve`) indexes only when the
   bundle is missing, so edits are not slowed by re-indexing; `nox -s serve` deletes the
   bundle when it starts, so each preview session indexes once, at start.
@@ -48,6 +50,7 @@ from sphinx.util import logging
 
 from .config import series_of
 from .domain import kb_domain
+from .filesync import sync_folder
 from .model import ITEM_KINDS, ItemRecord, PageRecord
 from .nodes import kb_item, kb_view
 from .render import depart_view, visit_view
@@ -218,13 +221,16 @@ def pages_written_since(app: Sphinx, mtime_ns: int) -> bool:
     return False
 
 
-def pagefind_command(outdir: Path, executable: str | None = None) -> list[str]:
-    """The Pagefind run over a built site (the benchmark times the same command)."""
+def pagefind_command(outdir: Path, executable: str | None = None,
+                     output: Path | None = None) -> list[str]:
+    """The Pagefind run over a built site, writing the bundle into `output` (by default the
+    site's own bundle folder); the benchmark times the same command."""
     if executable is None:
         import pagefind_bin
 
         executable = str(pagefind_bin.get_executable())
-    return [executable, "--site", str(outdir), "--output-subdir", BUNDLE, "--quiet"]
+    where = ["--output-path", str(output)] if output else ["--output-subdir", BUNDLE]
+    return [executable, "--site", str(outdir), *where, "--quiet"]
 
 
 def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
@@ -251,16 +257,23 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
                        "(requirements/lock.txt, package pagefind[bin])", err,
                        type="kb", subtype="search")
         return
-    shutil.rmtree(bundle, ignore_errors=True)  # no chunks left over from an earlier index
+    # written to a fresh folder, then moved over the published bundle file by file, so an
+    # edit replaces only the chunks that changed and no chunk of an earlier index is left
+    fresh = Path(app.doctreedir) / "kb-pagefind-fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
     started = time.perf_counter()
-    result = subprocess.run(pagefind_command(outdir, executable),
+    result = subprocess.run(pagefind_command(outdir, executable, fresh),
                             capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
     if result.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
         logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
                        (result.stderr or result.stdout).strip(), type="kb", subtype="search")
         return
-    logger.info("search: Pagefind indexed the site in %.2f s", seconds)
+    count = sync_folder(fresh, bundle)
+    entry.touch()  # the index is as new as this build's pages, even where its bytes are not
+    logger.info("search: Pagefind indexed the site in %.2f s (%d files replaced, %d kept, "
+                "%d removed)", time.perf_counter() - started, count.replaced, count.kept,
+                count.removed)
 
 
 TEMPLATES = str(Path(__file__).parent / "templates")
