@@ -1,4 +1,5 @@
-"""A Sphinx extension used only by the benchmark: how many documents a build read.
+"""A Sphinx extension used only by the benchmark: how many documents a build read, and
+where the extension's time went.
 
 `env-before-read-docs` runs in the main process with the full list, also in a
 parallel build. It writes `<outdir>/.bench-probe.json` when the build finishes,
@@ -6,6 +7,11 @@ with the seconds the other `build-finished` handlers took (the feeds, the sitema
 robots.txt and the Pagefind index are written there: it runs first (priority 100)
 and last (990)), and the seconds Sphinx's built-in search indexer took, where it
 runs (kb_search = "sphinx").
+
+It also times each generated part of the site in its own code: every event
+handler, node visitor and post-transform the extension (and the libraries it
+drives for that part) registered, by module (PARTS). Only the main process is
+timed, so the figures are for `-j 1` builds.
 """
 
 from __future__ import annotations
@@ -15,8 +21,70 @@ import time
 from pathlib import Path
 
 
+# the parts of a build the benchmark reports, by the module whose code does the work
+PARTS = {
+    "views": ("kb.render", "kb.schedule", "kb.indices", "kb.viewdata"),
+    "navigation": ("kb.navigation",),
+    "references": ("kb.fastbib", "kb.bibliography", "kb.bibcheck", "kb.paperlabels",
+                   "sphinxcontrib.bibtex"),
+    "feeds": ("kb.publishing", "kb.feeds", "sphinx_sitemap", "sphinxext.opengraph"),
+    "search": ("kb.search",),
+    "charts": ("kb.charts",),
+    "export": ("kb.dataout",),
+    "previews": ("kb.previews",),
+}
+
+
+# search.py wraps the views' HTML visitor (to keep listings out of the index): still views
+BY_NAME = {"visit_view_html": "views", "depart_view_html": "views"}
+
+
+def part_of(function) -> str | None:
+    if getattr(function, "__name__", "") in BY_NAME:
+        return BY_NAME[function.__name__]
+    module = getattr(function, "__module__", "") or ""
+    for part, prefixes in PARTS.items():
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return part
+    return None
+
+
+def time_parts(app, seconds: dict[str, float]) -> None:
+    """Wrap every handler, visitor and post-transform of a part in a timer."""
+    def timed(function, part):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[part] = seconds.get(part, 0.0) + time.perf_counter() - started
+        wrapper.__wrapped__ = function
+        return wrapper
+
+    for listeners in app.events.listeners.values():
+        for i, listener in enumerate(listeners):
+            part = part_of(listener.handler)
+            if part:
+                listeners[i] = listener._replace(handler=timed(listener.handler, part))
+    for handlers in app.registry.translation_handlers.values():
+        for name, pair in list(handlers.items()):
+            part = part_of(pair[0])
+            if part:
+                handlers[name] = tuple(timed(f, part) if f else f for f in pair)
+    for transform in app.registry.get_post_transforms():
+        part = part_of(transform)
+        if part and "run" in vars(transform):
+            transform.run = timed(transform.run, part)
+    for indices in app.registry.domain_indices.values():  # the topic index's entries
+        for index in indices:
+            part = part_of(index)
+            if part and "generate" in vars(index):
+                index.generate = timed(index.generate, part)
+
+
 def setup(app):
     counts = {"read": 0, "finish_started": 0.0, "builtin_search_seconds": 0.0}
+    parts: dict[str, float] = {}
 
     def timed(function):
         def wrapper(*args, **kwargs):
@@ -32,6 +100,8 @@ def setup(app):
         if getattr(app.builder, "search", False):
             app.builder.index_page = timed(app.builder.index_page)
             app.builder.dump_search_index = timed(app.builder.dump_search_index)
+        if app.parallel <= 1:
+            time_parts(app, parts)
 
     def before_read(_app, _env, docnames):
         counts["read"] = len(docnames)
@@ -45,7 +115,8 @@ def setup(app):
             Path(app.outdir, ".bench-probe.json").write_text(
                 json.dumps({"read": counts["read"], "docs": sorted(app.env.found_docs),
                             "finish_seconds": finish,
-                            "builtin_search_seconds": counts["builtin_search_seconds"]}))
+                            "builtin_search_seconds": counts["builtin_search_seconds"],
+                            "parts": parts}))
 
     app.connect("builder-inited", builder_inited)
     app.connect("env-before-read-docs", before_read)

@@ -1,17 +1,21 @@
-"""`nox -s bench -- --pages N --refs M`: build a generated corpus and print what each build costs.
+"""`nox -s bench -- --pages N [N ...] --refs M`: build a generated corpus and print what each
+build costs.
 
 Builds, each in a fresh Python process:
   clean -j 1, clean -j 2, no-op rebuild, rebuild after editing one page's text,
-  after adding a topic to one page, after adding one new issue, and the same corpus
-  with the extension switched off (clean -j 1) for the extension's overhead, and the
-  same corpus with the Atom feeds and the sitemap switched off (clean -j 1) for their
-  cost (`--no-feeds` / `--no-sitemap` switch them off in every build instead).
+  after adding a topic to one page, after adding one new issue; then the same corpus
+  with the extension switched off, through the same builds (clean, no-op, text edit, the
+  topic written into the page's text, a new issue), for the extension's overhead on every
+  kind of build. `--parts-off` adds the corpus without link previews and trend charts.
 Then (unless --no-search) the search: the same corpus with Sphinx's built-in search, and
 what a reader's browser downloads for a first and a later query with each
 (bench/search_payload.py), with each index's build seconds.
-For each: wall seconds, peak memory of the build process (its parallel workers are
+For each build: wall seconds, peak memory of the build process (its parallel workers are
 not included), documents read, and documents whose HTML page was written (the
-search page and the indexes, which Sphinx writes on every build, not counted).
+search page and the indexes, which Sphinx writes on every build, not counted); for the
+clean -j 1 build, the seconds each generated part took in its own code (bench/probe.py)
+and the largest HTML page. With several sizes, a summary table follows, with the date
+and the machine.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -42,6 +46,8 @@ class Result:
     docs: int
     finish: float = 0.0  # seconds in build-finished handlers: feeds, sitemap, search index
     builtin_search_seconds: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)  # part -> seconds in its own code
+    largest: tuple[str, int] = ("", 0)  # the largest HTML page after the build, and its bytes
 
 
 def html_mtimes(outdir: Path) -> dict[Path, int]:
@@ -69,9 +75,12 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
     pages = {out / f"{doc}.html" for doc in probe["docs"]}  # not search, genindex...
     written = sum(1 for path, mtime in html_mtimes(out).items()
                   if path in pages and before.get(path) != mtime)
+    largest = max(((str(p.relative_to(out)), p.stat().st_size) for p in out.rglob("*.html")),
+                  key=lambda pair: pair[1])
     # ru_maxrss is in KiB on Linux
     return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
-                  probe.get("finish_seconds", 0.0), probe.get("builtin_search_seconds", 0.0))
+                  probe.get("finish_seconds", 0.0), probe.get("builtin_search_seconds", 0.0),
+                  probe.get("parts", {}), largest)
 
 
 def publishing(src: Path, feeds: bool, sitemap: bool) -> None:
@@ -93,24 +102,45 @@ def edit_text(corpus: Corpus, src: Path) -> None:
                     encoding="utf-8")
 
 
-def add_topic(corpus: Corpus, src: Path) -> None:
+def add_topic(corpus: Corpus, src: Path, kb: bool = True) -> None:
+    """A topic more in a page's front matter; without the extension there is none, so the
+    same page names the topic in its text."""
     page = corpus.pages[len(corpus.pages) // 3]
     path = src / f"{page.docname}.md"
     new = next(slug for slug in corpus.topics if slug not in page.topics)
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("topics: [", f"topics: [{new}, ", 1), encoding="utf-8")
+    if kb:
+        text = text.replace("topics: [", f"topics: [{new}, ", 1)
+    else:
+        text = text.replace("\n\n", f"\n\nTopic: {corpus.topics[new][0]}.\n\n", 1)
+    path.write_text(text, encoding="utf-8")
 
 
-def add_issue(corpus: Corpus, src: Path) -> None:
+def add_issue(corpus: Corpus, src: Path, kb: bool = True) -> None:
     last = max((p for p in corpus.pages if p.series == "weekly-a"), key=lambda p: p.number)
     page = type(last)(
         f"newsletters/weekly-a/{last.year}/issue-{last.number + 1}", f"weekly-a issue #{last.number + 1}",
         "newsletter", "weekly-a", last.year, min(last.month + 1, 12), 1, last.number + 1,
         last.topics, last.items[:3])
-    (src / f"{page.docname}.md").write_text(corpus.page_text(page, kb=True), encoding="utf-8")
+    (src / f"{page.docname}.md").write_text(corpus.page_text(page, kb=kb), encoding="utf-8")
     index = src / f"newsletters/weekly-a/{last.year}/index.md"
     text = index.read_text(encoding="utf-8")
     index.write_text(text.replace("\n```\n", f"\nissue-{page.number}\n```\n", 1), encoding="utf-8")
+
+
+def edits(corpus: Corpus, src: Path, out: Path, log: Path, prefix: str = "",
+          kb: bool = True) -> list[Result]:
+    """The three edits, each followed by a rebuild into `out`."""
+    edit_text(corpus, src)
+    results = [build(f"{prefix}edit one page's text", src, out, 1, log)]
+    add_topic(corpus, src, kb)
+    results.append(build(f"{prefix}add a topic to one page", src, out, 1, log))
+    add_issue(corpus, src, kb)
+    results.append(build(f"{prefix}add one new issue", src, out, 1, log))
+    return results
+
+
+OFF = "extension off: "
 
 
 def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
@@ -121,13 +151,8 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
     corpus = Corpus(pages, refs)
     kb, plain = workdir / "kb", workdir / "plain"
     corpus.write(kb, "kb")
-    for name in ("probe.py",):
-        shutil.copy(Path(__file__).parent / name, kb / name)
+    shutil.copy(Path(__file__).parent / "probe.py", kb / "probe.py")
     publishing(kb, feeds, sitemap)
-    unpublished = workdir / "kb-no-feeds-sitemap"
-    if feeds or sitemap:
-        shutil.copytree(kb, unpublished)
-        publishing(unpublished, False, False)
     results = [
         build("clean build -j 1", kb, workdir / "out-j1", 1, log),
         build("clean build -j 2", kb, workdir / "out-j2", 2, log),
@@ -136,19 +161,14 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
     if with_parts_off:  # the same corpus without link previews and trend charts
         results += [build("previews+charts off: clean", kb, workdir / "off-j1", 1, log, *PARTS_OFF),
                     build("previews+charts off: no-op", kb, workdir / "off-j1", 1, log, *PARTS_OFF)]
-    edit_text(corpus, kb)
-    results.append(build("edit one page's text", kb, workdir / "out-j1", 1, log))
-    add_topic(corpus, kb)
-    results.append(build("add a topic to one page", kb, workdir / "out-j1", 1, log))
-    add_issue(corpus, kb)
-    results.append(build("add one new issue", kb, workdir / "out-j1", 1, log))
-    if feeds or sitemap:
-        results.append(build("feeds+sitemap off: clean -j 1", unpublished,
-                             workdir / "unpublished-j1", 1, log))
+    results += edits(corpus, kb, workdir / "out-j1", log)
     if with_plain:
         corpus.write(plain, "plain")
         shutil.copy(Path(__file__).parent / "probe.py", plain / "probe.py")
-        results.append(build("extension off: clean -j 1", plain, workdir / "plain-j1", 1, log))
+        out = workdir / "plain-j1"
+        results += [build(f"{OFF}clean -j 1", plain, out, 1, log),
+                    build(f"{OFF}no-op rebuild", plain, out, 1, log)]
+        results += edits(corpus, plain, out, log, OFF, kb=False)
     return results
 
 
@@ -181,57 +201,149 @@ def run_search(results: list[Result], pages: int, workdir: Path, browser=None) -
                    f" (with Pagefind: {clean.seconds:.1f} s)")
 
 
+PARTS = ("views", "navigation", "references", "feeds", "search", "charts", "export", "previews")
+STEPS = ("clean build -j 1", "clean build -j 2", "no-op rebuild", "edit one page's text",
+         "add a topic to one page", "add one new issue")
+
+
 def report(results: list[Result], pages: int, refs: int) -> str:
     docs = results[0].docs
     lines = [f"Benchmark: {pages} reviews and issues ({docs} documents in all), {refs} refs.bib entries",
-             "", f"| {'build':<29} | {'wall s':>7} | {'peak MB':>7} | {'read':>5} | {'written':>7} "
+             "", f"| {'build':<38} | {'wall s':>7} | {'peak MB':>7} | {'read':>5} | {'written':>7} "
              f"| {'at end s':>8} |",
-             f"| {'-' * 29} | {'-' * 7}: | {'-' * 7}: | {'-' * 5}: | {'-' * 7}: | {'-' * 8}: |"]
+             f"| {'-' * 38} | {'-' * 7}: | {'-' * 7}: | {'-' * 5}: | {'-' * 7}: | {'-' * 8}: |"]
     for r in results:
-        lines.append(f"| {r.step:<29} | {r.seconds:7.1f} | {r.peak_mb:7.0f} | {r.read:5d} "
+        lines.append(f"| {r.step:<38} | {r.seconds:7.1f} | {r.peak_mb:7.0f} | {r.read:5d} "
                      f"| {r.written:7d} | {r.finish:8.2f} |")
     by = {r.step: r for r in results}
-    clean = by["clean build -j 1"].seconds
+    first = by["clean build -j 1"]
+    clean = first.seconds
     lines.append("")
-    if "extension off: clean -j 1" in by:
-        off = by["extension off: clean -j 1"].seconds
-        lines.append(f"extension overhead (clean -j 1, on / off): {clean / off:.2f}x")
-    if "feeds+sitemap off: clean -j 1" in by:
-        off = by["feeds+sitemap off: clean -j 1"]
-        lines.append(f"feeds and sitemap (clean -j 1, on / off): {clean / off.seconds:.3f}x; "
-                     f"written at the end of the build in {by['clean build -j 1'].finish:.2f} s "
-                     f"({by['clean build -j 1'].finish / clean:.1%} of the clean build)")
+    for step in STEPS[2:]:
+        line = f"{step} / clean build: {by[step].seconds / clean:.1%}"
+        if OFF + step in by:
+            line += (f" (extension off: {by[OFF + step].seconds / by[OFF + 'clean -j 1'].seconds:.1%}; "
+                     f"on / off {by[step].seconds / by[OFF + step].seconds:.2f}x)")
+        lines.append(line)
+    text_edit = by["edit one page's text"].seconds - by["no-op rebuild"].seconds
+    lines.append(f"text edit - no-op: {text_edit:+.1f} s")
+    if OFF + "clean -j 1" in by:
+        lines.append(f"extension overhead (clean -j 1, on / off): "
+                     f"{clean / by[OFF + 'clean -j 1'].seconds:.2f}x")
+    lines.append(f"clean -j 2 / clean -j 1: {by['clean build -j 2'].seconds / clean:.2f}")
+    lines.append(f"peak memory, clean -j 1: {first.peak_mb:.0f} MB, "
+                 f"{first.peak_mb / first.docs * 1000:.0f} MB per 1,000 documents")
+    lines.append(f"largest page: {first.largest[0]}, {first.largest[1] / 1e6:.2f} MB")
+    if first.parts:
+        cells = ", ".join(f"{part} {first.parts.get(part, 0.0):.1f} s" for part in PARTS)
+        lines.append(f"seconds in each part's own code, clean -j 1 (of {clean:.1f} s): {cells}")
     if "previews+charts off: clean" in by:
         off = by["previews+charts off: clean"].seconds
         lines.append(f"previews and charts, clean -j 1 (on / off): {clean / off - 1:+.1%}")
         lines.append("previews and charts, no-op (on - off): "
                      f"{by['no-op rebuild'].seconds - by['previews+charts off: no-op'].seconds:+.2f} s")
-    lines.append(f"no-op rebuild / clean build: {by['no-op rebuild'].seconds / clean:.1%}")
-    lines.append(f"clean -j 2 / clean -j 1: {by['clean build -j 2'].seconds / clean:.2f}")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """This machine, as the figures depend on it: CPU model, cores, memory, OS, Python."""
+    import platform
+
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+                 platform.processor() or "unknown CPU") if Path("/proc/cpuinfo").exists() else "?"
+    memory = next((int(line.split()[1]) / 1024 ** 2 for line in
+                   Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
+                  0.0) if Path("/proc/meminfo").exists() else 0.0
+    return (f"{model}, {os.cpu_count()} cores, {memory:.0f} GB RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
+def cell(r: Result, counts: bool = True) -> str:
+    return f"{r.seconds:.1f} s" + (f", {r.read} read, {r.written} written" if counts else "")
+
+
+def summary(runs: dict[int, list[Result]], refs: int) -> str:
+    """One table for several sizes (the README's), and the growth between them."""
+    import datetime
+
+    lines = [f"Summary, {refs} refs.bib entries; {datetime.date.today().isoformat()}; {machine()}", "",
+             "| N pages (documents) | clean -j 1 | clean -j 2 | no-op | text edit | "
+             "new topic on a page | new issue | largest page | peak MB per 1,000 docs |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for pages, results in runs.items():
+        by = {r.step: r for r in results}
+        first = by["clean build -j 1"]
+        lines.append(
+            f"| {pages:,} ({first.docs:,}) | {first.seconds:.1f} s | {by['clean build -j 2'].seconds:.1f} s"
+            f" | {cell(by['no-op rebuild'])} | {cell(by[STEPS[3]])} | {cell(by[STEPS[4]])} "
+            f"| {cell(by[STEPS[5]])} | {first.largest[1] / 1e6:.2f} MB | "
+            f"{first.peak_mb / first.docs * 1000:.0f} |")
+    if all(OFF + "clean -j 1" in {r.step for r in results} for results in runs.values()):
+        lines += ["", "Extension off (the same text, stock Sphinx and sphinxcontrib-bibtex):", "",
+                  "| N pages (documents) | clean -j 1 | no-op | text edit | topic named in the text "
+                  "| new issue | clean, on / off |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for pages, results in runs.items():
+            by = {r.step: r for r in results}
+            off = by[OFF + "clean -j 1"]
+            lines.append(
+                f"| {pages:,} ({off.docs:,}) | {off.seconds:.1f} s | {cell(by[OFF + 'no-op rebuild'])} "
+                f"| {cell(by[OFF + STEPS[3]])} | {cell(by[OFF + STEPS[4]])} | {cell(by[OFF + STEPS[5]])} "
+                f"| {by['clean build -j 1'].seconds / off.seconds:.2f}x |")
+    lines += ["", "| N pages | no-op / clean | text edit - no-op | new topic / clean | "
+              "new issue / clean | -j 2 / -j 1 | " + " | ".join(PARTS) + " |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in PARTS) + " |"]
+    for pages, results in runs.items():
+        by = {r.step: r for r in results}
+        clean = by["clean build -j 1"].seconds
+        parts = by["clean build -j 1"].parts
+        lines.append(
+            f"| {pages:,} | {by['no-op rebuild'].seconds / clean:.1%} "
+            f"| {by[STEPS[3]].seconds - by['no-op rebuild'].seconds:+.1f} s "
+            f"| {by[STEPS[4]].seconds / clean:.1%} | {by[STEPS[5]].seconds / clean:.1%} "
+            f"| {by['clean build -j 2'].seconds / clean:.2f} | "
+            + " | ".join(f"{parts.get(part, 0.0):.1f} s" for part in PARTS) + " |")
+    sizes = list(runs)
+    for small, large in zip(sizes, sizes[1:]):
+        a = {r.step: r for r in runs[small]}["clean build -j 1"]
+        b = {r.step: r for r in runs[large]}["clean build -j 1"]
+        lines.append(f"\nclean -j 1 from {small:,} to {large:,} pages ({b.docs / a.docs:.2f}x the "
+                     f"documents): {b.seconds / a.seconds:.2f}x the time; "
+                     f"{a.seconds / a.docs:.3f} and {b.seconds / b.docs:.3f} s a document")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s bench --", description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=200, help="reviews and issues (default 200)")
+    parser.add_argument("--pages", type=int, nargs="+", default=[200],
+                        help="reviews and issues; several sizes give a summary (default 200)")
     parser.add_argument("--refs", type=int, default=2000, help="refs.bib entries (default 2000)")
     parser.add_argument("--workdir", type=Path, default=PROJECT / "_build" / "bench")
-    parser.add_argument("--no-plain", action="store_true", help="skip the extension-off build")
+    parser.add_argument("--no-plain", action="store_true", help="skip the extension-off builds")
     parser.add_argument("--no-feeds", action="store_true", help="no Atom feeds (kb_feeds = False)")
     parser.add_argument("--no-sitemap", action="store_true", help="no sitemap (without sphinx-sitemap)")
     parser.add_argument("--no-search", action="store_true",
                         help="skip the search payload (Pagefind against the built-in search)")
+    parser.add_argument("--search-at-largest", action="store_true",
+                        help="measure the search payload only at the largest size")
     parser.add_argument("--parts-off", action="store_true",
                         help="also build without link previews and trend charts (their cost)")
     args = parser.parse_args(argv)
-    workdir = args.workdir / f"{args.pages}-{args.refs}"
-    results = run(args.pages, args.refs, workdir, with_plain=not args.no_plain,
-                  feeds=not args.no_feeds, sitemap=not args.no_sitemap,
-                  with_parts_off=args.parts_off)
-    print(report(results, args.pages, args.refs))
-    if not args.no_search:
+    runs: dict[int, list[Result]] = {}
+    for pages in args.pages:
+        workdir = args.workdir / f"{pages}-{args.refs}"
+        results = run(pages, args.refs, workdir, with_plain=not args.no_plain,
+                      feeds=not args.no_feeds, sitemap=not args.no_sitemap,
+                      with_parts_off=args.parts_off)
+        runs[pages] = results
+        print(report(results, pages, args.refs), flush=True)
+        if not args.no_search and (not args.search_at_largest or pages == max(args.pages)):
+            print()
+            print(run_search(results, pages, workdir), flush=True)
         print()
-        print(run_search(results, args.pages, workdir))
+    if len(runs) > 1:
+        print(summary(runs, args.refs))
     return 0
 
 

@@ -26,29 +26,40 @@ def test_corpus_is_deterministic(tmp_path):
 def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     results = run.run(pages=12, refs=30, workdir=tmp_path / "bench")
     by = {r.step: r for r in results}
-    assert list(by) == ["clean build -j 1", "clean build -j 2", "no-op rebuild",
-                        "edit one page's text", "add a topic to one page", "add one new issue",
-                        "feeds+sitemap off: clean -j 1", "extension off: clean -j 1"]
+    kinds = ["edit one page's text", "add a topic to one page", "add one new issue"]
+    assert list(by) == ["clean build -j 1", "clean build -j 2", "no-op rebuild", *kinds,
+                        "extension off: clean -j 1", "extension off: no-op rebuild",
+                        *(f"extension off: {kind}" for kind in kinds)]
     docs = by["clean build -j 1"].docs
     assert docs > 12 + 60  # the pages, the topic pages, the indexes
     # a clean build reads and writes every document, with or without the extension
     for step in ("clean build -j 1", "clean build -j 2", "extension off: clean -j 1"):
         assert (by[step].read, by[step].written) == (by[step].docs, by[step].docs), step
-    assert by["no-op rebuild"].read == 0 and by["no-op rebuild"].written == 0
+    for step in ("no-op rebuild", "extension off: no-op rebuild"):
+        assert (by[step].read, by[step].written) == (0, 0), step
     # the edited page, and the index whose toctree shows its title (Sphinx's own rule)
-    assert (by["edit one page's text"].read, by["edit one page's text"].written) == (1, 2)
+    for prefix in ("", "extension off: "):
+        assert (by[prefix + kinds[0]].read, by[prefix + kinds[0]].written) == (1, 2)
+        assert by[prefix + kinds[1]].read == 1
+        assert by[prefix + kinds[2]].read == 2  # the issue and its year's index
     # the page and the views that show the topic, not the whole site
-    assert by["add a topic to one page"].read == 1
     assert 2 < by["add a topic to one page"].written < docs
-    # the issue and its year's index; the issue's navigation branch, not the whole site
-    assert by["add one new issue"].read == 2
+    # the issue's navigation branch and the views that show it, not the whole site
     assert 2 < by["add one new issue"].written < by["add one new issue"].docs
-    # the corpus build publishes feeds and a sitemap; the comparison build neither
-    bench = tmp_path / "bench"
-    assert (bench / "out-j1" / "feeds" / "atom.xml").is_file()
-    assert (bench / "out-j1" / "sitemap.xml").is_file()
-    assert not (bench / "unpublished-j1" / "feeds").exists()
-    assert not (bench / "unpublished-j1" / "sitemap.xml").exists()
+    # without the extension nothing shows a topic: the page and its parent only
+    assert by["extension off: add a topic to one page"].written == 2
+    # the clean -j 1 build times each part in its own code, and finds the largest page
+    parts = by["clean build -j 1"].parts
+    assert set(parts) >= {"views", "navigation", "references", "feeds", "search", "charts",
+                          "export"}
+    assert all(seconds > 0 for seconds in parts.values())
+    clean_out = tmp_path / "bench" / "out-j2"  # not edited after its clean build
+    sizes = {str(p.relative_to(clean_out)): p.stat().st_size for p in clean_out.rglob("*.html")}
+    assert by["clean build -j 2"].largest == max(sizes.items(), key=lambda pair: pair[1])
+    out = tmp_path / "bench" / "out-j1"
+    # the corpus build publishes feeds and a sitemap
+    assert (out / "feeds" / "atom.xml").is_file()
+    assert (out / "sitemap.xml").is_file()
 
     table = run.report(results, 12, 30)
     assert table.startswith(
@@ -58,9 +69,15 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     assert [(step, float(seconds), int(read), int(written), float(finish))
             for step, seconds, _mb, read, written, finish in rows] == [
         (r.step, round(r.seconds, 1), r.read, r.written, round(r.finish, 2)) for r in results]
-    assert "feeds and sitemap (clean -j 1, on / off)" in table
     assert "extension overhead (clean -j 1, on / off): " in table
     assert "no-op rebuild / clean build: " in table
+    assert "MB per 1,000 documents" in table
+    assert f"largest page: {by['clean build -j 1'].largest[0]}" in table
+
+    summary = run.summary({12: results, 13: results}, 30)
+    assert "| 12 (" in summary and "| 13 (" in summary
+    assert "Extension off" in summary
+    assert "clean -j 1 from 12 to 13 pages" in summary
 
 
 @pytest.mark.slow
