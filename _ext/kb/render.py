@@ -26,6 +26,7 @@ from .chartdraw import has_chart
 from .charts import kb_chart
 from .domain import kb_domain
 from .nodes import joined, kb_view
+from .parts import Part, plan
 from .viewdata import PAPER, EntryRow, Link, PageLine, Source, ViewKey, view_data
 
 # make_link(link, child nodes) -> a reference node (or the children, where no link is possible)
@@ -151,10 +152,17 @@ def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
         intro += nodes.Text(".")
     intro += nodes.Text(" " + YEAR_RULE)
     box += intro
-    for year, rows in groups:
-        box += _heading(year, 3, ["kb-listing-year"])
-        box += _bullets((_entry(row, make) for row in rows), ["kb-listing"])
+    box.extend(render_listing_years(groups, make))
     return [box]
+
+
+def render_listing_years(groups: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """A listing's years, each with its entries (a part of a split listing shows one)."""
+    out: list[nodes.Node] = []
+    for year, rows in groups:
+        out += [_heading(year, 3, ["kb-listing-year"]),
+                _bullets((_entry(row, make) for row in rows), ["kb-listing"])]
+    return out
 
 
 def render_overview(data: tuple, make: LinkMaker) -> list[nodes.Node]:
@@ -355,6 +363,37 @@ RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
 }
 
 
+# -- a split view's entry point (parts.py; its parts are written by partpages.py) ----------
+
+
+def render_entry_point(kind: str, data: Any, parts: tuple[Part, ...],
+                       make: LinkMaker) -> list[nodes.Node]:
+    """What a split view's own page shows: a link to every part, with its count (a
+    topic listing keeps its heading and introduction above them)."""
+    lead = render_listing((*data[:3], ()), make)[0].children if kind == "listing" else []
+    box = nodes.container(classes=["kb-parts", f"kb-parts-{kind}"])
+    box.extend(lead)
+    box += _paragraph([nodes.Text(f"{_count(sum(p.count for p in parts))} in {len(parts)} "
+                                  "parts, each on a page of its own:")], ["kb-parts-summary"])
+    box += _bullets((_paragraph([*_text(Link(part.pagename, "", part.label), make),
+                                 nodes.Text(f" ({_count(part.count)})")]) for part in parts),
+                    ["kb-parts-list"])
+    return [box]
+
+
+def split_threshold(builder: Any) -> int:
+    """Entries past which a view is split into parts: in HTML only (the PDF keeps the whole
+    lists); 0 never splits."""
+    return builder.config.kb_split_entries if builder.format == "html" else 0
+
+
+# what a part of a split view shows (parts.part_data), by kind; the others, as RENDERERS
+PART_RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
+    **RENDERERS,
+    "listing": render_listing_years,
+}
+
+
 # -- the translators' visitors ---------------------------------------------------------
 
 
@@ -365,7 +404,10 @@ def visit_view(self: Any, node: kb_view) -> None:
         return
     graph = kb_domain(self.builder.env).graph
     make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
-    node.extend(RENDERERS[key.kind](view_data(graph, key), make))
+    data = view_data(graph, key)
+    parts = plan(key.kind, data, node["docname"], split_threshold(self.builder))
+    node.extend(render_entry_point(key.kind, data, parts, make) if parts
+                else RENDERERS[key.kind](data, make))
 
 
 def depart_view(self: Any, node: kb_view) -> None:
