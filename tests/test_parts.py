@@ -1,7 +1,8 @@
 """Long generated lists split into parts (issue 17, page weight), on the `parts` test root.
 
-Its conf.py sets `kb_split_entries = 2`, so the author index (by letter), the archive (by
-year) and the topic listing (by year) are split in HTML; the PDF keeps them whole.
+Its conf.py sets `kb_split_entries = 2`, so the paper index and the archive (by year), the
+author index (by letter) and the topic listing (by year) are split in HTML; the PDF keeps
+them whole.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navb
         "templates_path": [str(PROJECT / "_templates")], "kb_search": "pagefind"}
 
 SPLIT = {
+    "papers": ["papers-2022", "papers-2021"],
     "authors": ["authors-e", "authors-j", "authors-k", "authors-t", "authors-u017d"],
     "archive": ["archive-2022", "archive-2021", "archive-2020"],
     "topics/proteins": ["topics/proteins-2022", "topics/proteins-2021", "topics/proteins-2020"],
@@ -75,9 +77,9 @@ def test_entry_point_links_to_every_part_with_its_count(site: Build, parent: str
         (site.outdir / f"{part}.html").resolve() for part in SPLIT[parent]]
     counts = [int(re.search(r"\((\d+) entr", li.get_text()).group(1))
               for li in page.select("article .kb-parts-list li")]
-    # each part holds the entries its link counts
+    # each part holds the entries its link counts (list items; the paper index's citations)
     for part, count in zip(SPLIT[parent], counts, strict=True):
-        rows = soup(site, part).select("article .kb-part li")
+        rows = soup(site, part).select("article .kb-part li, article .kb-part div.citation")
         assert len(rows) == count, part
 
 
@@ -97,6 +99,40 @@ def test_parts_hold_every_entry_once(site: Build) -> None:
     assert "Protein structure, written by hand." in topic
     assert "Everything on Proteins" in topic and "4 entries across the knowledge base" in topic
     assert "AlphaFold2" not in topic
+
+
+def test_paper_index_parts_hold_the_entries_and_every_link_goes_to_their_part(site: Build) -> None:
+    index = soup(site, "papers")
+    assert not index.select("div.citation")  # the entries are on the parts only
+    assert index.select_one(".kb-bib-download a")["href"] == "refs.bib"
+    part = soup(site, "papers-2021")
+    entries = part.select("article .kb-paper-index div.citation")
+    assert [e["id"] for e in entries] == ["id3", "id2"]  # newest first, then first author
+    assert [e.select_one(".label").get_text(strip=True) for e in entries] == ["[EJ21]", "[JZ21]"]
+    text = entries[1].get_text(" ", strip=True)
+    assert "Highly accurate protein structure prediction with AlphaFold" in text
+    assert "doi:10.1038/s41586-021-03819-2" in text
+    assert "Discussed in: AlphaFold2 , in Weekly 2 ; ConvMixer , in Weekly 3" in text
+    # a cite role, a topic listing's "Cites", the author index and kb.json: to the part
+    cites = [a["href"] for a in soup(site, "n2").select("article .bibtex-citation a")]
+    assert cites and set(cites) == {"papers-2021.html#id2"}
+    listing = [a["href"] for a in soup(site, "topics/proteins-2022").select("article .kb-citations a")]
+    assert listing == ["../papers-2022.html#id4", "../papers-2021.html#id2"]
+    for page, href in [("n2", cites[0]), ("topics/proteins-2022", listing[0])]:
+        resolve(site, page, href)
+    works = [a["href"] for a in soup(site, "authors-t").select("article a[href*='papers']")]
+    assert works == ["papers-2022.html#id4"]
+    exported = json.loads((site.outdir / "kb.json").read_text(encoding="utf-8"))
+    assert {p["key"]: p["index_url"] for p in exported["papers"]}["trockman2022patches"] == \
+        "papers-2022.html#id4"
+
+
+def test_objects_inventory_points_papers_to_their_part(site: Build) -> None:
+    from sphinx.util.inventory import InventoryFile
+
+    inventory = InventoryFile.loads((site.outdir / "objects.inv").read_bytes(), uri="")
+    papers = getattr(inventory, "data", inventory)["kb:paper"]
+    assert papers["jumper2021alphafold"].uri == "papers-2021.html#id2"
 
 
 def test_a_part_has_the_sites_chrome_title_canonical_link_and_links_back(site: Build) -> None:
@@ -149,6 +185,10 @@ def test_latex_keeps_the_whole_lists(tmp_path: Path) -> None:
     assert "Everything on Proteins" in tex
     for title in ["ConvMixer", "AlphaFold2", r"AlphaFold\sphinxhyphen{}Multimer"]:
         assert title in tex
+    # every entry in the book's bibliography, and the cite roles link to them
+    bibliography = tex[tex.index(r"\begin{sphinxthebibliography}"):]
+    assert bibliography.count(r"\bibitem") == 3
+    assert "Patches are all you need?" in bibliography and "Discussed in" in bibliography
 
 
 def test_a_bad_threshold_is_reported_and_the_default_used(tmp_path: Path) -> None:
@@ -177,10 +217,11 @@ def test_an_edit_rewrites_only_the_parts_that_show_it(copy_root) -> None:
     parts = {part for found in SPLIT.values() for part in found}
     replace(src / "n2.md", "{kb:item} AlphaFold2", "{kb:item} AlphaFold 2")
     again = Build(src)
-    assert set(again.written) & parts == {"topics/proteins-2021"}  # the item's year
+    # the item's year in the listing, and its paper's year, which names it in "Discussed in"
+    assert set(again.written) & parts == {"topics/proteins-2021", "papers-2021"}
     replace(src / "refs.bib", "prediction with {AlphaFold}}", "prediction with {AlphaFold2}}")
     again = Build(src)
-    assert set(again.written) & parts == {"authors-j", "authors-u017d"}  # its authors
+    assert set(again.written) & parts == {"authors-j", "authors-u017d", "papers-2021"}
 
 
 def add_2019_issue(src: Path) -> None:

@@ -32,9 +32,13 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from pybtex.plugin import find_plugin
+from sphinxcontrib.bibtex.transforms import node_text_transform
+
 from .domain import kb_domain
-from .parts import Part, part_data, plan
-from .render import PART_RENDERERS, link_maker, split_threshold
+from .fastbib import cite_domain
+from .parts import Part, part_data, plan, split_threshold
+from .render import PART_RENDERERS, discussed_in, heading, link_maker
 from .viewdata import Link, ViewKey, view_data
 
 logger = logging.getLogger(__name__)
@@ -42,8 +46,11 @@ logger = logging.getLogger(__name__)
 DEFAULT_SPLIT = 200
 MARK = "kb-part"  # <meta name="kb-part" content="digest">
 _MARK_RE = re.compile(rf'<meta name="{MARK}" content="([0-9a-f]+)"')
-# only views rendered by RENDERERS are written here (the paper index is sphinxcontrib-bibtex's)
-WRITTEN = frozenset(PART_RENDERERS)
+# the views whose parts are written here: those render.py renders, and the paper index,
+# whose entries sphinxcontrib-bibtex formats (`_paper_entries`)
+PAPER_INDEX = "paper-index"
+WRITTEN = frozenset(PART_RENDERERS) | {PAPER_INDEX}
+DOCUTILS = find_plugin("pybtex.backends", "docutils")()
 # bumped when what a part page shows changes in code, so every part is written again
 FORMAT = 1
 
@@ -64,6 +71,7 @@ class PlannedPart:
         self.docname, self.title, self.key, self.part = docname, title, key, part
         self.data = part_data(key.kind, data, part.label)
         self.previous, self.following = previous, following
+        self.entries: list[Any] = []  # the paper index's formatted entries (their sources)
 
     @property
     def page_title(self) -> str:
@@ -90,9 +98,39 @@ def planned_parts(app: Sphinx) -> Iterator[PlannedPart]:
                                    "that name: rename that page", part.pagename, key.kind,
                                    location=docname, type="kb", subtype="parts")
                     continue
-                yield PlannedPart(docname, graph.page_title(docname), key, data, part,
-                                  parts[n - 1] if n else None,
-                                  parts[n + 1] if n + 1 < len(parts) else None)
+                planned = PlannedPart(docname, graph.page_title(docname), key, data, part,
+                                      parts[n - 1] if n else None,
+                                      parts[n + 1] if n + 1 < len(parts) else None)
+                if key.kind == PAPER_INDEX:
+                    planned.entries = _citations(app, planned.data)
+                yield planned
+
+
+def _citations(app: Sphinx, groups: tuple) -> list[Any]:
+    """sphinxcontrib-bibtex's citations of the entries in the paper index's `groups`."""
+    cite = cite_domain(app.env)
+    by_id = {c.citation_id: c for c in cite.citations}
+    return [by_id[anchor] for _, papers in groups for anchor, _ in papers if anchor in by_id]
+
+
+def _paper_entries(planned: PlannedPart, make: Any) -> list[nodes.Node]:
+    """A part of the paper index: its year's entries as sphinxcontrib-bibtex writes them
+    (label, formatted reference), each with the items and pages that discuss it."""
+    box = nodes.container(classes=["kb-paper-index"])
+    by_id = {c.citation_id: c for c in planned.entries}
+    for year, papers in planned.data:
+        box += heading(year, 2, ["kb-paper-year"])
+        for anchor, sources in papers:
+            citation = by_id.get(anchor)
+            if citation is None:
+                continue
+            entry = nodes.citation(ids=[anchor], docname=planned.docname)
+            entry += nodes.label("", citation.formatted_entry.label, support_smartquotes=False)
+            entry += DOCUTILS.paragraph(citation.formatted_entry)
+            node_text_transform(entry)
+            entry += discussed_in(sources, make)
+            box += entry
+    return [box]
 
 
 def _body(app: Sphinx, planned: PlannedPart) -> str:
@@ -108,7 +146,8 @@ def _body(app: Sphinx, planned: PlannedPart) -> str:
             back += nodes.Text(".")
     box = nodes.container(classes=["kb-part", f"kb-part-{planned.key.kind}"])
     box += back
-    box.extend(PART_RENDERERS[planned.key.kind](planned.data, make))
+    box.extend(_paper_entries(planned, make) if planned.key.kind == PAPER_INDEX
+               else PART_RENDERERS[planned.key.kind](planned.data, make))
     fragment = app.builder.render_partial(box)["fragment"]
     anchor = escape(planned.part.pagename.rsplit("/", 1)[-1])
     return (f'<section id="{anchor}"><h1>{escape(planned.page_title)}</h1>\n'
@@ -124,6 +163,10 @@ def _digest(app: Sphinx, planned: PlannedPart) -> str:
     info = getattr(app.builder, "build_info", None)
     shown = repr((FORMAT, name, planned.docname, planned.title, planned.part.label,
                   planned.previous, planned.following, planned.data, sidebar, app.builder.name,
+                  # what a paper index entry shows is made from its fields and authors
+                  [(c.formatted_entry.label, sorted(c.entry.fields.items()),
+                    sorted((role, [str(p) for p in people]) for role, people in c.entry.persons.items()))
+                   for c in planned.entries],
                   getattr(info, "config_hash", ""), getattr(info, "tags_hash", "")))
     return hashlib.sha256(shown.encode()).hexdigest()
 

@@ -65,3 +65,18 @@ def part_data(kind: str, data: Any, label: str) -> Any:
     """The view's data with only the group `label`: what its part shows."""
     groups_of, restrict = SPLITTABLE[kind]
     return restrict(data, tuple(g for g in groups_of(data) if g[0] == label))
+
+
+def split_threshold(builder: Any) -> int:
+    """Entries past which a view is split: in HTML only (the PDF keeps the whole lists);
+    0 never splits."""
+    return builder.config.kb_split_entries if builder.format == "html" else 0
+
+
+def paper_pages(groups: list[tuple[str, list[Any]]], threshold: int) -> dict[str, str]:
+    """Entry id (`Paper.anchor`) -> its part's page, for the paper index's year groups of
+    `Paper`s; {} when the index stays one page. The parts are those `plan` gives."""
+    if threshold <= 0 or sum(len(papers) for _, papers in groups) <= threshold:
+        return {}
+    return {paper.anchor: f"{paper.docname}-{slug(label)}"
+            for label, papers in groups for paper in papers if paper.docname}

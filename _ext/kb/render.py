@@ -26,16 +26,23 @@ from .chartdraw import has_chart
 from .charts import kb_chart
 from .domain import kb_domain
 from .nodes import joined, kb_view
-from .parts import Part, plan
+from .parts import Part, plan, split_threshold
 from .viewdata import PAPER, EntryRow, Link, PageLine, Source, ViewKey, view_data
 
 # make_link(link, child nodes) -> a reference node (or the children, where no link is possible)
 LinkMaker = Callable[[Link, list[nodes.Node]], nodes.Node]
 
 
+def paper_part_pages(builder: Any) -> dict[str, str]:
+    """Entry id -> the page of the paper index's part that holds it ({}: one page)."""
+    return kb_domain(builder.env).graph.papers.part_pages(split_threshold(builder))
+
+
 def link_maker(builder: Any, docname: str) -> LinkMaker:
-    """Links from `docname` for this builder; paper anchors become LaTeX bibitem links."""
+    """Links from `docname` for this builder; paper anchors become LaTeX bibitem links,
+    and, in HTML, links to the part of the paper index that holds the entry."""
     latex = builder.format == "latex"
+    parts = {} if latex else paper_part_pages(builder)
 
     def make(link: Link, children: list[nodes.Node]) -> nodes.Node:
         if not link.docname:
@@ -47,6 +54,9 @@ def link_maker(builder: Any, docname: str) -> LinkMaker:
                 target = f"cite.{link.docname}:{anchor}"
                 return nodes.inline("", "", raw_latex(f"\\hyperlink{{{target}}}{{"),
                                     *children, raw_latex("}"))
+            elif anchor in parts:
+                return nodes.reference("", "", *children, internal=True, refuri=(
+                    builder.get_relative_uri(docname, parts[anchor]) + "#" + anchor))
         try:
             return make_refnode(builder, docname, link.docname, anchor, children)
         except NoUri:  # a page this output leaves out (the home page, in the book)
@@ -66,7 +76,7 @@ def _emphasised(link: Link, make: LinkMaker) -> list[nodes.Node]:
     return [make(link, [nodes.emphasis("", link.text)])]
 
 
-def _heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
+def heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
     heading = nodes.rubric(text, text, classes=classes)
     heading["heading-level"] = level
     return heading
@@ -143,7 +153,7 @@ def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     if not data:
         return [box]
     title, subtopics, count, groups = data
-    box += _heading(f"Everything on {title}", 2, ["kb-listing-title"])
+    box += heading(f"Everything on {title}", 2, ["kb-listing-title"])
     intro = _paragraph([nodes.Text(f"{_count(count)} across the knowledge base"
                                    + (", including the subtopics " if subtopics else "."))],
                        ["kb-listing-summary"])
@@ -160,7 +170,7 @@ def render_listing_years(groups: tuple, make: LinkMaker) -> list[nodes.Node]:
     """A listing's years, each with its entries (a part of a split listing shows one)."""
     out: list[nodes.Node] = []
     for year, rows in groups:
-        out += [_heading(year, 3, ["kb-listing-year"]),
+        out += [heading(year, 3, ["kb-listing-year"]),
                 _bullets((_entry(row, make) for row in rows), ["kb-listing"])]
     return out
 
@@ -232,7 +242,7 @@ def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 def render_archive_by_year(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-archive", "kb-archive-year"])
     for year, lines in data:
-        box += _heading(year, 2, ["kb-archive-year-title"])
+        box += heading(year, 2, ["kb-archive-year-title"])
         box += _bullets((_paragraph(_page_line(line, make)) for line in lines), ["kb-archive-list"])
     return [box]
 
@@ -274,7 +284,7 @@ def render_related(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     if not data:
         return []
     box = nodes.container(classes=["kb-related"])
-    box += _heading("Related pages", 2, ["kb-related-title"])
+    box += heading("Related pages", 2, ["kb-related-title"])
     box += _bullets((_paragraph(
         _page_line(line, make)
         + [nodes.Text(f", sharing {len(shared)} topic{'s' if len(shared) > 1 else ''}: ")]
@@ -286,7 +296,7 @@ def render_related(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 def render_page_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[nodes.Node]:
     """What links here (shown on every review and issue, if only to say 'nothing yet')."""
     box = nodes.container(classes=["kb-backlinks"])
-    box += _heading("Referenced from", 2, ["kb-backlinks-title"])
+    box += heading("Referenced from", 2, ["kb-backlinks-title"])
     if data:
         box += _bullets((_paragraph(_source(s, make)) for s in data), ["kb-backlinks-list"])
     else:
@@ -317,7 +327,7 @@ def render_page_references(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     if not data:
         return []
     box = nodes.container(classes=["kb-page-references"])
-    box += _heading("References", 2, ["kb-page-references-title"])
+    box += heading("References", 2, ["kb-page-references-title"])
     box += _bullets((_paragraph([nodes.Text(text + " "), _citations((cite,), make)])
                      for text, cite in data), ["kb-page-references-list"])
     return [box]
@@ -334,7 +344,7 @@ def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
     box = nodes.container(classes=["kb-author-index"])
     for letter, people in data:
-        box += _heading(letter, 2, ["kb-author-letter"])
+        box += heading(letter, 2, ["kb-author-letter"])
         box += _bullets((_paragraph(
             [nodes.strong("", name),
              nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
@@ -379,12 +389,6 @@ def render_entry_point(kind: str, data: Any, parts: tuple[Part, ...],
                                  nodes.Text(f" ({_count(part.count)})")]) for part in parts),
                     ["kb-parts-list"])
     return [box]
-
-
-def split_threshold(builder: Any) -> int:
-    """Entries past which a view is split into parts: in HTML only (the PDF keeps the whole
-    lists); 0 never splits."""
-    return builder.config.kb_split_entries if builder.format == "html" else 0
 
 
 # what a part of a split view shows (parts.part_data), by kind; the others, as RENDERERS
@@ -433,12 +437,16 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
         node.replace_self([])
     if app.builder.format == "latex":
         return  # LaTeX lists every citation in the book's bibliography
+    parts = plan("paper-index", groups, docname, split_threshold(app.builder))
     for box in list(doctree.findall(nodes.container)):
         if "kb-paper-index" not in box["classes"]:
             continue
         for entry in entries.values():
             entry.parent.remove(entry)
         box.children = []  # the (now empty) list sphinxcontrib-bibtex made
+        if parts:  # each year on a page of its own (partpages.py), linked from here
+            box += render_entry_point("paper-index", groups, parts, make)
+            continue
         for year, papers in groups:
-            box += _heading(year, 2, ["kb-paper-year"])
+            box += heading(year, 2, ["kb-paper-year"])
             box += [entries[anchor] for anchor, _ in papers if anchor in entries]
