@@ -5,8 +5,9 @@ entry point that links to them).
   entries than this is split in HTML. Checked when the configuration is read.
 - At `html-collect-pages` each part is handed to Sphinx as a page of the theme's
   `page.html`, so it has the site's header and sidebar (its parent's branch), a title,
-  a canonical URL (Sphinx's `pageurl`), the link-preview tags, and Pagefind indexes it
-  like its parent. Its body is the view's renderer on the part's data, with links made
+  a canonical URL (Sphinx's `pageurl`) and the link-preview tags, and Pagefind indexes it
+  as it indexes the parent's view (the paper and author indexes' parts; not the listings'
+  and archive's, which repeat other pages' titles: search.INDEXED_VIEWS). Its body is the view's renderer on the part's data, with links made
   from the part's own name.
 - Sphinx writes every page handed to it on every build. A part is handed over only when
   what it shows changed: each part page carries a digest of everything it shows (its
@@ -39,6 +40,7 @@ from .domain import kb_domain
 from .fastbib import cite_domain
 from .parts import Part, part_data, plan, split_threshold
 from .render import PART_RENDERERS, discussed_in, heading, link_maker
+from .search import INDEXED_VIEWS
 from .viewdata import Link, ViewKey, view_data
 
 logger = logging.getLogger(__name__)
@@ -172,10 +174,14 @@ def _digest(app: Sphinx, planned: PlannedPart) -> str:
 
 
 def _written_digest(path: Path, templates_mtime: float) -> str | None:
+    """The digest in a part page already written (None: no such page, or older than the
+    templates). The mark is in the <head>: the page's start is read, not all of it."""
     try:
         if path.stat().st_mtime < templates_mtime:
             return None
-        found = _MARK_RE.search(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8", errors="replace") as file:
+            found = _MARK_RE.search(file.read(1 << 16)) or _MARK_RE.search(path.read_text(
+                encoding="utf-8", errors="replace"))
     except OSError:
         return None
     return found.group(1) if found else None
@@ -215,6 +221,8 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             "title": planned.page_title,
             "body": _body(app, planned),
             "kb_part_of": planned.docname,
+            # searched as the parent's view is: the indexes' parts are, the listings' are not
+            "kb_unindexed": planned.key.kind not in INDEXED_VIEWS,
             "metatags": f'<meta name="{MARK}" content="{digest}" />\n',
             "display_toc": False,
             "toc": "",
