@@ -201,6 +201,14 @@ def test_latex_keeps_the_whole_lists(tmp_path: Path) -> None:
     assert "Patches are all you need?" in bibliography and "Discussed in" in bibliography
 
 
+def test_a_single_page_build_keeps_the_whole_lists(tmp_path: Path) -> None:
+    shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
+    build = Build(tmp_path / "src", "singlehtml")
+    page = (build.outdir / "index.html").read_text(encoding="utf-8")
+    assert "kb-parts" not in page and "Trockman, Asher" in page and 'id="id4"' in page
+    assert not list(build.outdir.glob("authors-*.html"))
+
+
 def test_a_bad_threshold_is_reported_and_the_default_used(tmp_path: Path) -> None:
     shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
     build = Build(tmp_path / "src", confoverrides={"kb_split_entries": -3})

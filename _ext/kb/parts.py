@@ -67,10 +67,14 @@ def part_data(kind: str, data: Any, label: str) -> Any:
     return restrict(data, tuple(g for g in groups_of(data) if g[0] == label))
 
 
+# the builders that write the parts' pages (html-collect-pages, one file per page); a
+# single page, an EPUB and the PDF keep the whole lists
+SPLIT_BUILDERS = ("html", "dirhtml")
+
+
 def split_threshold(builder: Any) -> int:
-    """Entries past which a view is split: in HTML only (the PDF keeps the whole lists);
-    0 never splits."""
-    return builder.config.kb_split_entries if builder.format == "html" else 0
+    """Entries past which a view is split, for this builder; 0 never splits."""
+    return builder.config.kb_split_entries if builder.name in SPLIT_BUILDERS else 0
 
 
 def paper_pages(groups: list[tuple[str, list[Any]]], threshold: int) -> dict[str, str]:
