@@ -1,6 +1,6 @@
 """Long generated lists split into parts (issue 17, page weight), on the `parts` test root.
 
-Its conf.py sets `kb_split_entries = 2`, so the paper index and the archive (by year), the
+Its conf.py sets `kb_split_links = 2`, so the paper index and the archive (by year), the
 author index (by letter) and the topic listing (by year) are split in HTML; the PDF keeps
 them whole.
 """
@@ -16,7 +16,7 @@ import pytest
 from conftest import PROJECT, ROOTS, Build, append, edited_and_clean, replace, touch
 from test_incremental import html_pages
 
-from kb.parts import Part, part_data, plan, slug
+from kb.parts import Part, links, part_data, plan, slug
 
 # the real site's templates: its sidebar (the current branch) and Pagefind's article body
 SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navbar": True},
@@ -56,13 +56,19 @@ def resolve(build: Build, page: str, href: str) -> Path:
 # -- the pure part ------------------------------------------------------------------------
 
 
-def test_plan_splits_only_past_the_threshold() -> None:
-    data = (("A", ("x", "y")), ("B", ("z",)))
-    assert plan("authors", data, "authors", 3) == ()
-    assert plan("authors", data, "authors", 0) == ()  # 0: never
+def test_plan_splits_only_past_the_threshold_of_links() -> None:
+    data = (("2021", ("x", "y")), ("2020", ("z",)))  # the archive: one link a page
+    assert plan("archive-year", data, "archive", 3) == ()
+    assert plan("archive-year", data, "archive", 0) == ()  # 0: never
     assert plan("timeline", data, "archive", 1) == ()  # not a list of groups
-    assert plan("authors", data, "authors", 2) == (Part("authors-a", "A", 2), Part("authors-b", "B", 1))
-    assert part_data("authors", data, "B") == (("B", ("z",)),)
+    assert plan("archive-year", data, "archive", 2) == (
+        Part("archive-2021", "2021", 2), Part("archive-2020", "2020", 1))
+    assert part_data("archive-year", data, "2020") == (("2020", ("z",)),)
+    # an author counts with their works and the pages discussing them: 1 + (1 + 2) + (1 + 0)
+    people = (("A", (("Ada", (("work", 2021, ("p1", "p2")), ("other", 2020, ()))),)),)
+    assert links("authors", people) == 5
+    assert plan("authors", people, "authors", 5) == ()
+    assert plan("authors", people, "authors", 4) == (Part("authors-a", "A", 1),)
     assert [slug(label) for label in ("2021", "Undated", "Z", "Ž")] == ["2021", "undated", "z", "u017d"]
 
 
@@ -211,10 +217,11 @@ def test_a_single_page_build_keeps_the_whole_lists(tmp_path: Path) -> None:
 
 def test_a_bad_threshold_is_reported_and_the_default_used(tmp_path: Path) -> None:
     shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
-    build = Build(tmp_path / "src", confoverrides={"kb_split_entries": -3})
-    assert "kb_split_entries must be a whole number of entries (0: never split), not -3" \
+    build = Build(tmp_path / "src", confoverrides={"kb_split_links": -3})
+    assert "kb_split_links must be a whole number of links (0: never split), not -3" \
         in build.warnings
-    assert not (build.outdir / "authors-j.html").exists()  # 200 by default: nothing split
+    assert "conf.py:16" in build.warnings  # where it is set
+    assert not (build.outdir / "authors-j.html").exists()  # 2,000 by default: nothing split
 
 
 # -- incremental builds --------------------------------------------------------------------
@@ -258,7 +265,7 @@ def remove_only_2022_issue(src: Path) -> None:
 
 
 def below_the_threshold(src: Path) -> None:
-    append(src / "conf.py", "kb_split_entries = 100\n")
+    append(src / "conf.py", "kb_split_links = 100\n")
 
 
 def rename_bib_author(src: Path) -> None:
@@ -277,6 +284,20 @@ def test_incremental_parts_equal_clean_parts(tmp_path: Path, copy_root, edit) ->
     if edit is remove_only_2022_issue:
         del got["n3.html"]  # Sphinx leaves a deleted source's page behind
     assert got == want
+
+
+def test_a_paper_index_back_under_the_threshold_is_one_page_again_as_in_a_clean_build(
+        tmp_path: Path, copy_root) -> None:
+    """Without n3, the paper index shows 4 links (2 papers, each discussed once), not 7:
+    under 5 it is one page again, and every link to a paper must follow, as in a clean build."""
+    incremental = copy_root("parts", "incremental")
+    replace(incremental / "conf.py", "kb_split_links = 2", "kb_split_links = 5")
+    assert (Build(incremental).outdir / "papers-2021.html").exists()
+    second, fresh = edited_and_clean(incremental, remove_only_2022_issue, tmp_path / "clean")
+    got, want = html_pages(second.outdir), html_pages(fresh.outdir)
+    del got["n3.html"]  # Sphinx leaves a deleted source's page behind
+    assert got == want
+    assert "papers-2021.html" not in want and 'href="papers.html#id2"' in want["n2.html"]
 
 
 def test_parallel_parts_equal_serial_parts(copy_root) -> None:

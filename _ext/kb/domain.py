@@ -233,7 +233,7 @@ class KnowledgeBaseDomain(Domain):
             for name, docname in named:
                 yield name, graph.pages[docname].title, "review", docname, "", 1
         # the HTML inventory: a paper index split by year has each entry on its year's page
-        parts = graph.papers.part_pages(self.env.config.kb_split_entries)
+        parts = graph.papers.part_pages(self.env.config.kb_split_links)
         for key, paper in sorted(graph.papers.papers.items()):
             if paper.docname:
                 yield (key, paper.title, "paper", parts.get(paper.anchor, paper.docname),

@@ -68,7 +68,9 @@ class PaperIndex:
         """Entry id -> the page of the paper index's part holding it ({} while it is one
         page): what every link to an entry points to (computed once per build)."""
         if threshold not in self._part_pages:
-            groups = [(str(year or "Undated"), papers) for year, papers in self.by_year()]
+            # each paper with the places discussing it, as viewdata.paper_index counts them
+            groups = [(str(year or "Undated"), [(p, len(self.cited_by(p.key))) for p in papers])
+                      for year, papers in self.by_year()]
             self._part_pages[threshold] = paper_pages(groups, threshold)
         return self._part_pages[threshold]
 

@@ -1,8 +1,9 @@
 """The parts of split views as HTML pages (parts.py decides the parts; render.py the
 entry point that links to them).
 
-- `kb_split_entries` (conf.py, an int; 0 never splits): a generated list with more
-  entries than this is split in HTML. Checked when the configuration is read.
+- `kb_split_links` (conf.py, an int; 0 never splits): a generated list showing more
+  links than this (its entries and the links each carries, parts.py) is split in HTML.
+  Checked when the configuration is read.
 - At `html-collect-pages` each part is handed to Sphinx as a page of the theme's
   `page.html`, so it has the site's header and sidebar (its parent's branch), a title,
   a canonical URL (Sphinx's `pageurl`) and the link-preview tags, and Pagefind indexes it
@@ -45,7 +46,7 @@ from .viewdata import Link, ViewKey, view_data
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SPLIT = 200
+DEFAULT_SPLIT = 2000
 MARK = "kb-part"  # <meta name="kb-part" content="digest">
 _MARK_RE = re.compile(rf'<meta name="{MARK}" content="([0-9a-f]+)"')
 # the views whose parts are written here: those render.py renders, and the paper index,
@@ -58,11 +59,20 @@ FORMAT = 1
 
 
 def check_config(app: Sphinx, config: Config) -> None:
-    value = config.kb_split_entries
+    value = config.kb_split_links
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        logger.warning("kb_split_entries must be a whole number of entries (0: never split), "
-                       "not %r; using %d", value, DEFAULT_SPLIT, type="kb", subtype="config")
-        config.kb_split_entries = DEFAULT_SPLIT
+        logger.warning("kb_split_links must be a whole number of links (0: never split), "
+                       "not %r; using %d", value, DEFAULT_SPLIT, type="kb", subtype="config",
+                       location=f"{Path(app.confdir, 'conf.py')}:{_line_in_conf(app, 'kb_split_links')}")
+        config.kb_split_links = DEFAULT_SPLIT
+
+
+def _line_in_conf(app: Sphinx, name: str) -> int:
+    try:
+        lines = Path(app.confdir, "conf.py").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    return next((n + 1 for n, line in enumerate(lines) if line.startswith(name)), 1)
 
 
 class PlannedPart:
@@ -245,7 +255,7 @@ def sitemap_parts(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_partpages(app: Sphinx) -> None:
     # 'html': a change rewrites the HTML pages (the PDF never splits)
-    app.add_config_value("kb_split_entries", DEFAULT_SPLIT, "html", types=frozenset({int}))
+    app.add_config_value("kb_split_links", DEFAULT_SPLIT, "html", types=frozenset({int}))
     app.connect("config-inited", check_config)
     app.connect("html-collect-pages", collect_parts)
     # before publishing.complete_sitemap (400), which sorts the list

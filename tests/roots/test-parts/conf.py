@@ -13,4 +13,4 @@ kb_series = {"weekly": {"name": "Weekly", "url": "https://example.org/", "kind":
 kb_navigation = "branch"
 kb_search = "sphinx"
 kb_feeds = False
-kb_split_entries = 2
+kb_split_links = 2
