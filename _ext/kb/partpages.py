@@ -17,7 +17,7 @@ entry point that links to them).
   record is the output itself, so it is right after a failed build, a deleted file or
   another builder's run on the same environment. A part no longer planned (a letter
   gone, a list back under the threshold) is deleted, as a clean build would not have it.
-- Every part, written this time or not, goes to sphinx-sitemap's list.
+- Every part, written this time or not, goes to sphinx-sitemap's list (at html-collect-pages).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from sphinxcontrib.bibtex.transforms import node_text_transform
 
 from .domain import kb_domain
 from .fastbib import cite_domain
-from .parts import Part, part_data, plan, split_threshold
+from .parts import SPLITTABLE, Part, part_data, plan, split_threshold
 from .render import PART_RENDERERS, discussed_in, heading, link_maker
 from .search import INDEXED_VIEWS
 from .viewdata import Link, ViewKey, view_data
@@ -49,10 +49,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_SPLIT = 2000
 MARK = "kb-part"  # <meta name="kb-part" content="digest">
 _MARK_RE = re.compile(rf'<meta name="{MARK}" content="([0-9a-f]+)"')
-# the views whose parts are written here: those render.py renders, and the paper index,
-# whose entries sphinxcontrib-bibtex formats (`_paper_entries`)
+# the views that can be split (parts.SPLITTABLE): their parts are rendered by render.py,
+# and the paper index's by `_paper_entries` (sphinxcontrib-bibtex formats its entries)
 PAPER_INDEX = "paper-index"
-WRITTEN = frozenset(PART_RENDERERS) | {PAPER_INDEX}
+WRITTEN = frozenset(SPLITTABLE)
 DOCUTILS = find_plugin("pybtex.backends", "docutils")()
 # bumped when what a part page shows changes in code, so every part is written again
 FORMAT = 1
@@ -240,17 +240,14 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                          "title": planned.title}],
         }, "page.html"
     _remove_unplanned(app, planned_names)
+    # every part in sphinx-sitemap's list (it hears only of the pages written this time;
+    # publishing.complete_sitemap sorts the list and drops repeats at the build's end)
+    queue = getattr(app, "sitemap_links", None)
+    if queue is not None:
+        for name in sorted(planned_names):
+            queue.put((app.builder.get_target_uri(name), None))
     if planned_names:
         logger.info("split views: %d parts, %d written", len(planned_names), written)
-
-
-def sitemap_parts(app: Sphinx, exception: Exception | None) -> None:
-    """Every part in sphinx-sitemap's list (it hears only of the pages written this time)."""
-    queue = getattr(app, "sitemap_links", None)
-    if exception is not None or queue is None or app.builder.format != "html":
-        return
-    for planned in planned_parts(app):
-        queue.put((app.builder.get_target_uri(planned.part.pagename), None))
 
 
 def setup_partpages(app: Sphinx) -> None:
@@ -258,5 +255,3 @@ def setup_partpages(app: Sphinx) -> None:
     app.add_config_value("kb_split_links", DEFAULT_SPLIT, "html", types=frozenset({int}))
     app.connect("config-inited", check_config)
     app.connect("html-collect-pages", collect_parts)
-    # before publishing.complete_sitemap (400), which sorts the list
-    app.connect("build-finished", sitemap_parts, priority=390)
