@@ -133,6 +133,11 @@ ogp_type = "website"  # reviews and issues are "article" (kb extension)
 notfound_urls_prefix = urlsplit(SITE_URL).path
 # Atom feeds under feeds/: the whole site, each series, each topic (README, "Publishing").
 kb_feed_limit = 20  # entries per feed, newest first
+# Page weight: in HTML, a generated list showing more links than this (its entries and
+# the links each carries: the paper and author indexes, the archive, a topic's listing)
+# becomes a page linking to one page per year or letter; the PDF keeps whole lists.
+# 0 never splits (README, "Page weight").
+kb_split_links = 2000
 
 # -- LaTeX / PDF --------------------------------------------------------------
 # xelatex with the FreeFont OpenType fonts, so every name (Žídek, Tramèr) prints.

@@ -186,6 +186,16 @@ def strict_build(testroot: str, workdir: Path, buildername: str = "html"):
     return build.tex if buildername == "latex" else build.app
 
 
+def edited_and_clean(incremental: Path, edit: Callable[[Path], None], clean: Path) -> tuple[Build, Build]:
+    """Build `incremental`, edit it, rebuild it; build a clean copy of the edited sources
+    at `clean`. Returns (the incremental rebuild, the clean build)."""
+    Build(incremental)
+    edit(incremental)
+    second = Build(incremental)
+    shutil.copytree(incremental, clean, ignore=shutil.ignore_patterns("_build"))
+    return second, Build(clean)
+
+
 def build_project(builddir: Path, parallel: int = 2) -> "Build":
     """Build this project's real site (nitpicky, -j 2) into builddir."""
     return Build(PROJECT, builddir=builddir, parallel=parallel, confoverrides={"nitpicky": True})

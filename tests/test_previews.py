@@ -7,7 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import ROOTS, Build, build_copy, replace, strict_build
+from conftest import ROOTS, build_copy, edited_and_clean, replace, strict_build
 from kb import previews
 from test_incremental import add_issue_to_series
 
@@ -62,12 +62,7 @@ def test_first_sentences_are_cut_at_a_sentence_or_a_word():
 def rebuilt_equals_clean(tmp_path: Path, edit) -> dict[str, object]:
     incremental = tmp_path / "incremental"
     shutil.copytree(ROOTS / "test-kb", incremental)
-    Build(incremental)
-    edit(incremental)
-    second = Build(incremental)
-    clean = tmp_path / "clean"
-    shutil.copytree(incremental, clean, ignore=shutil.ignore_patterns("_build"))
-    fresh = Build(clean)
+    second, fresh = edited_and_clean(incremental, edit, tmp_path / "clean")
     got, want = preview_data(second.outdir), preview_data(fresh.outdir)
     assert got == want
     return got

@@ -70,13 +70,26 @@ def test_topics_overview_is_a_tree_with_counts(html):
     assert nested == "Protein structure prediction (2 entries)"
 
 
-def test_topic_index_is_a_domain_index(html):
+def test_topic_index_lists_topics_with_counts_linking_to_their_pages(html):
+    """In HTML the topic index lists topics A to Z with counts, not their items (the
+    topic pages list those; the PDF's index keeps them, with page numbers)."""
     soup = page(html, "kb-topicindex")
-    text = soup.get_text(" ", strip=True)
-    assert "Topic index" in text
-    entries = [a.get_text(strip=True) for a in soup.select("table.modindextable a")]
-    assert {"AI for science", "GANs", "Protein structure prediction", "AlphaFold2",
-            "AlphaFold-Multimer"} <= set(entries)
+    assert soup.select_one("h1").get_text(strip=True) == "Topic index"
+    rows = [row for row in soup.select("table.modindextable tr") if row.a]
+    names = [row.a.get_text(strip=True) for row in rows]
+    assert names == ["AI for science", "GANs", "Protein structure prediction"]
+    assert {a["href"] for a in soup.select("table.modindextable a")} == {
+        "topics/ai-for-science.html#kb-page-start", "topics/gans.html#kb-page-start",
+        "topics/protein-structure.html#kb-page-start"}
+    text = {row.a.get_text(strip=True): row.get_text(" ", strip=True) for row in rows}
+    # the counts are those of the topic pages' listings and of the overview
+    assert text["AI for science"] == "AI for science 3 entries"
+    assert text["GANs"] == "GANs 1 entry"
+    assert text["Protein structure prediction"] == (
+        "Protein structure prediction (in AI for science) 2 entries")
+    assert "AlphaFold2" not in soup.get_text() and not soup.select(".toggler")
+    letters = [a.get_text(strip=True) for a in soup.select(".modindex-jumpbox a")]
+    assert letters == ["A", "G", "P"]
 
 
 def test_objects_inventory_holds_topics_and_items(html):
@@ -98,6 +111,8 @@ def test_latex_has_listings_items_and_topic_index_with_page_references(latex):
     assert r"\begin{sphinxtheindex}" in index
     assert (r"\sphinxstyleindexentry{AlphaFold2}\sphinxstyleindexextra{Review of 2021}"
             r"\sphinxstyleindexpageref{reviews/r2021:\detokenize{alphafold2}}") in index
+    # the PDF keeps every item under its topic (HTML lists only the topics)
+    assert r"\sphinxstyleindexentry{AlphaFold\sphinxhyphen{}Multimer}" in index
 
 
 def test_item_role_links_by_anchor_or_full_name_with_the_item_title(html):

@@ -9,6 +9,7 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
                     (series, issues, dates), listings.py (entries per topic),
                     links.py (references, backlinks, related), papers.py (works, authors)
     viewdata.py     ViewKey -> what each generated view shows, as plain data
+    parts.py        a long view's parts (a page per year or letter, in HTML) and their names
     chartdraw.py    a trend view's data -> SVG / PDF bytes (matplotlib)
 
     config.py       config-inited   kb_series as Series records, checked; kb_navigation
@@ -25,6 +26,8 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
     render.py       (writing)       each placeholder rendered from its view's data;
                     doctree-resolved  the paper index decorated
     navigation.py   html-page-context  the sidebar's current branch
+    partpages.py    html-collect-pages the parts of long views (parts.py: which parts), one
+                                       page each, written only when what they show changed
     search.py       html-page-context  facets from the records; build-finished: the Pagefind
                                        index (accessibility.py: citations as list items)
     publishing.py   html-page-context  feed links, link previews (feeds.py: the Atom feeds,
@@ -67,6 +70,7 @@ from .indices import setup_indices
 from .navigation import setup_navigation
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .paperlabels import setup_paper_labels
+from .partpages import setup_partpages
 from .previews import setup_previews
 from .publishing import setup_publishing
 from .render import decorate_paper_index, depart_view, visit_view
@@ -97,6 +101,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
     app.connect("doctree-resolved", decorate_paper_index)
     setup_navigation(app)
+    setup_partpages(app)
     setup_publishing(app)
     setup_dataout(app)
     setup_safety(app)

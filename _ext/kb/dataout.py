@@ -29,6 +29,7 @@ from .fastbib import cite_domain
 from .graph import KnowledgeGraph
 from .model import Series
 from .nodes import kb_item
+from .render import paper_part_pages
 
 SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)
 SITE_BUILDERS = ("html", "dirhtml")
@@ -76,7 +77,8 @@ def write_data_files(app: Sphinx) -> list[Any]:
     if stamps.unchanged(app, "data", written):
         return []
     graph, series, _ = knowledge(app)
-    data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project))
+    data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project),
+                               paper_part_pages(builder))
     _write_atomically(outdir / export.EXPORT_FILE, export.dump_export(data).encode("utf-8"))
     _write_atomically(outdir / export.SCHEMA_FILE, SCHEMA_SOURCE.read_bytes())
     for name, source in zip(bib_names(app), app.config.bibtex_bibfiles or ()):

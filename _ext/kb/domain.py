@@ -232,9 +232,12 @@ class KnowledgeBaseDomain(Domain):
                 else [(doc, doc) for doc in sorted(docnames)]
             for name, docname in named:
                 yield name, graph.pages[docname].title, "review", docname, "", 1
+        # the HTML inventory: a paper index split by year has each entry on its year's page
+        parts = graph.papers.part_pages(self.env.config.kb_split_links)
         for key, paper in sorted(graph.papers.papers.items()):
             if paper.docname:
-                yield key, paper.title, "paper", paper.docname, paper.anchor, 1
+                yield (key, paper.title, "paper", parts.get(paper.anchor, paper.docname),
+                       paper.anchor, 1)
 
 
 def kb_domain(env: BuildEnvironment) -> KnowledgeBaseDomain:

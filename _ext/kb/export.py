@@ -119,7 +119,8 @@ def _topic_records(graph: KnowledgeGraph, uri: Uri) -> list[dict[str, Any]]:
     return found
 
 
-def _paper_record(graph: KnowledgeGraph, paper: Paper, uri: Uri) -> dict[str, Any]:
+def _paper_record(graph: KnowledgeGraph, paper: Paper, uri: Uri,
+                  parts: Mapping[str, str]) -> dict[str, Any]:
     citing = graph.papers.cited_by(paper.key)
     return {
         "key": paper.key,
@@ -130,7 +131,8 @@ def _paper_record(graph: KnowledgeGraph, paper: Paper, uri: Uri) -> dict[str, An
         "arxiv": paper.eprint,
         "url": paper.url,
         "reference": paper.text,
-        "index_url": f"{uri(paper.docname)}#{paper.anchor}" if paper.docname else None,
+        "index_url": (f"{uri(parts.get(paper.anchor, paper.docname))}#{paper.anchor}"
+                      if paper.docname else None),
         "cited_by": {
             "items": [f"{doc}#{anchor}" for doc, anchor in citing if anchor],
             "pages": sorted({doc for doc, _ in citing}),
@@ -139,8 +141,10 @@ def _paper_record(graph: KnowledgeGraph, paper: Paper, uri: Uri) -> dict[str, An
 
 
 def build_export(graph: KnowledgeGraph, series: Mapping[str, Series], uri: Uri,
-                 project: str) -> dict[str, Any]:
-    """The whole knowledge base as one JSON-ready dict, every list in a fixed order."""
+                 project: str, paper_parts: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The whole knowledge base as one JSON-ready dict, every list in a fixed order.
+    `paper_parts`: entry id -> the page holding it, where the paper index is split."""
+    paper_parts = paper_parts or {}
     pages = [_page(graph, graph.pages[doc], uri) for doc in sorted(graph.pages)]
     return {
         "$schema": SCHEMA_FILE,
@@ -159,7 +163,8 @@ def build_export(graph: KnowledgeGraph, series: Mapping[str, Series], uri: Uri,
             }
             for slug in sorted(series)
         ],
-        "papers": [_paper_record(graph, graph.papers.papers[key], uri) for key in sorted(graph.papers.papers)],
+        "papers": [_paper_record(graph, graph.papers.papers[key], uri, paper_parts)
+                   for key in sorted(graph.papers.papers)],
         "authors": [
             {"key": author.key, "name": author.name, "papers": sorted(p.key for p in works)}
             for author, works in graph.papers.authors()

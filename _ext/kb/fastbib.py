@@ -38,6 +38,7 @@ from pybtex.richtext import Tag
 from pybtex.style import FormattedEntry
 from pybtex.style.template import FieldIsMissing
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
@@ -45,6 +46,7 @@ from sphinxcontrib.bibtex.style.referencing import format_references
 from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
 
 from .model import Author, Paper, author_key
+from .parts import split_threshold
 
 logger = logging.getLogger(__name__)
 PLAINTEXT = pybtex.plugin.find_plugin("pybtex.backends", "plaintext")()
@@ -116,10 +118,11 @@ class IndexedBibtexDomain(BibtexDomain):
             if key not in citations:
                 logger.warning('could not find bibtex key "%s"' % key, location=node,
                                type="bibtex", subtype="key_not_found")
+        parts = _paper_parts(env, builder)
         references = [
             (citation.entry, citation.formatted_entry, SphinxReferenceInfo(
                 builder=builder, fromdocname=fromdocname,
-                todocname=citation.bibliography_key.docname,
+                todocname=parts.get(citation.citation_id, citation.bibliography_key.docname),
                 citation_id=citation.citation_id,
                 title=(citation.tooltip_entry.text.render(PLAINTEXT).replace("\\url ", "")
                        if citation.tooltip_entry else None),
@@ -220,6 +223,16 @@ class IndexedBibtexDomain(BibtexDomain):
                 anchor=citation.citation_id,
             )
         return found
+
+
+def _paper_parts(env: BuildEnvironment, builder: Any) -> dict[str, str]:
+    """In HTML, entry id -> the part of the paper index split by year that holds it (kb's
+    graph; {} where the index is one page, or this domain is used without kb)."""
+    try:
+        kb = env.get_domain("kb")
+    except ExtensionError:
+        return {}
+    return kb.graph.papers.part_pages(split_threshold(builder))  # type: ignore[attr-defined]
 
 
 def _year(entry: Any) -> int | None:

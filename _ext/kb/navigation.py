@@ -44,9 +44,11 @@ class Navigation:
             doc = self.parent[doc]
         return list(reversed(path)) if doc == self.root else []
 
-    def html(self, pagename: str, uri: Any, maxdepth: int) -> str:
-        """The theme's sidebar list for `pagename`; `uri(doc)` is the link to a page."""
-        on_path = set(self.path(pagename))
+    def html(self, pagename: str, uri: Any, maxdepth: int, branch: str | None = None) -> str:
+        """The theme's sidebar list for `pagename`; `uri(doc)` is the link to a page.
+        `branch`: the page whose branch is shown, if not `pagename`'s own (a part of a
+        split view shows its parent page's)."""
+        on_path = set(self.path(branch or pagename))
 
         def entries(parent: str, level: int) -> str:
             items = []
@@ -81,7 +83,8 @@ def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict,
     maxdepth = int(context.get("theme_max_navbar_depth", 4) or 4)
 
     def kb_navigation() -> str:
-        return navigation.html(pagename, lambda doc: builder.get_relative_uri(pagename, doc), maxdepth)
+        return navigation.html(pagename, lambda doc: builder.get_relative_uri(pagename, doc), maxdepth,
+                               branch=context.get("kb_part_of"))
 
     context["kb_navigation"] = kb_navigation
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from itertools import groupby
 
 from .model import Author, Citation, ItemRecord, Paper
+from .parts import paper_pages
 
 PaperSource = Callable[[], Mapping[str, Paper]]
 
@@ -32,6 +33,7 @@ class PaperIndex:
         self.citations = citations  # docname -> the works its cite roles name
         self.items = items
         self._source = source
+        self._part_pages: dict[int, dict[str, str]] = {}
 
     @cached_property
     def papers(self) -> dict[str, Paper]:
@@ -61,6 +63,16 @@ class PaperIndex:
                                paper.title, paper.key)
         ranked = sorted(self.papers.values(), key=order)
         return [(year, list(group)) for year, group in groupby(ranked, key=lambda p: p.year)]
+
+    def part_pages(self, threshold: int) -> dict[str, str]:
+        """Entry id -> the page of the paper index's part holding it ({} while it is one
+        page): what every link to an entry points to (computed once per build)."""
+        if threshold not in self._part_pages:
+            # each paper with the places discussing it, as viewdata.paper_index counts them
+            groups = [(str(year or "Undated"), [(p, len(self.cited_by(p.key))) for p in papers])
+                      for year, papers in self.by_year()]
+            self._part_pages[threshold] = paper_pages(groups, threshold)
+        return self._part_pages[threshold]
 
     def authors(self) -> list[tuple[Author, list[Paper]]]:
         """Every author of a cited paper, A to Z, with their papers (newest first)."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ from sphinx.domains import Domain
 from .graph import KnowledgeGraph
 from .model import PageRecord, Paper
 from .nodes import kb_item, kb_view
+from .parts import split_threshold
+from .render import paper_part_pages
 
 STATIC = Path(__file__).parent / "static"
 FOLDER = "kb-previews"  # under _static in the output
@@ -118,7 +120,8 @@ def paper_preview(graph: KnowledgeGraph, paper: Paper) -> dict[str, Any]:
 
 
 def preview_files(graph: KnowledgeGraph, excerpts: dict[str, dict[str, Excerpt]],
-                  docnames: Set[str] = frozenset()) -> dict[str, Any]:
+                  docnames: Set[str] = frozenset(),
+                  paper_parts: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Every preview file: {'pages/<docname>': {...}, 'papers/<n>': {...}}.
 
     Every page in `docnames` and every bucket has a file, empty if it previews nothing,
@@ -130,7 +133,9 @@ def preview_files(graph: KnowledgeGraph, excerpts: dict[str, dict[str, Excerpt]]
     for paper in sorted(graph.papers.papers.values(), key=lambda p: p.anchor):
         if paper.anchor:
             buckets.setdefault(paper_bucket(paper.anchor), {})[paper.anchor] = {
-                **paper_preview(graph, paper), "page": paper.docname}
+                # the page the links go to: the paper index's part, where it is split
+                **paper_preview(graph, paper),
+                "page": (paper_parts or {}).get(paper.anchor, paper.docname)}
     files.update({f"papers/{n}": found for n, found in sorted(buckets.items())})
     return files
 
@@ -252,12 +257,14 @@ def write_previews(app: Sphinx, exception: Exception | None) -> None:
     folder = Path(app.outdir) / "_static" / FOLDER
     stamp = folder / "state"
     digest = hashlib.sha256(json.dumps(
-        [FORMAT_VERSION, state, sorted(excerpts.items())], sort_keys=True).encode()).hexdigest()
+        [FORMAT_VERSION, state, sorted(excerpts.items()), split_threshold(app.builder)],
+        sort_keys=True).encode()).hexdigest()
     if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
         return  # nothing a preview shows has changed since these files were written
     # the graph is built only here: a no-op build never builds it
     wanted = {f"{name}.js": script(name, data)
-              for name, data in preview_files(kb.graph, excerpts, app.env.found_docs).items()}
+              for name, data in preview_files(kb.graph, excerpts, app.env.found_docs,
+                                                     paper_part_pages(app.builder)).items()}
     for name, text in wanted.items():
         path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:

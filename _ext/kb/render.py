@@ -26,15 +26,23 @@ from .chartdraw import has_chart
 from .charts import kb_chart
 from .domain import kb_domain
 from .nodes import joined, kb_view
+from .parts import Part, plan, split_threshold
 from .viewdata import PAPER, EntryRow, Link, PageLine, Source, ViewKey, view_data
 
 # make_link(link, child nodes) -> a reference node (or the children, where no link is possible)
 LinkMaker = Callable[[Link, list[nodes.Node]], nodes.Node]
 
 
+def paper_part_pages(builder: Any) -> dict[str, str]:
+    """Entry id -> the page of the paper index's part that holds it ({}: one page)."""
+    return kb_domain(builder.env).graph.papers.part_pages(split_threshold(builder))
+
+
 def link_maker(builder: Any, docname: str) -> LinkMaker:
-    """Links from `docname` for this builder; paper anchors become LaTeX bibitem links."""
+    """Links from `docname` for this builder; paper anchors become LaTeX bibitem links,
+    and, in HTML, links to the part of the paper index that holds the entry."""
     latex = builder.format == "latex"
+    parts = {} if latex else paper_part_pages(builder)
 
     def make(link: Link, children: list[nodes.Node]) -> nodes.Node:
         if not link.docname:
@@ -46,6 +54,9 @@ def link_maker(builder: Any, docname: str) -> LinkMaker:
                 target = f"cite.{link.docname}:{anchor}"
                 return nodes.inline("", "", raw_latex(f"\\hyperlink{{{target}}}{{"),
                                     *children, raw_latex("}"))
+            elif anchor in parts:
+                return nodes.reference("", "", *children, internal=True, refuri=(
+                    builder.get_relative_uri(docname, parts[anchor]) + "#" + anchor))
         try:
             return make_refnode(builder, docname, link.docname, anchor, children)
         except NoUri:  # a page this output leaves out (the home page, in the book)
@@ -65,7 +76,7 @@ def _emphasised(link: Link, make: LinkMaker) -> list[nodes.Node]:
     return [make(link, [nodes.emphasis("", link.text)])]
 
 
-def _heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
+def heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
     heading = nodes.rubric(text, text, classes=classes)
     heading["heading-level"] = level
     return heading
@@ -142,7 +153,7 @@ def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     if not data:
         return [box]
     title, subtopics, count, groups = data
-    box += _heading(f"Everything on {title}", 2, ["kb-listing-title"])
+    box += heading(f"Everything on {title}", 2, ["kb-listing-title"])
     intro = _paragraph([nodes.Text(f"{_count(count)} across the knowledge base"
                                    + (", including the subtopics " if subtopics else "."))],
                        ["kb-listing-summary"])
@@ -151,10 +162,17 @@ def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
         intro += nodes.Text(".")
     intro += nodes.Text(" " + YEAR_RULE)
     box += intro
-    for year, rows in groups:
-        box += _heading(year, 3, ["kb-listing-year"])
-        box += _bullets((_entry(row, make) for row in rows), ["kb-listing"])
+    box.extend(render_listing_years(groups, make))
     return [box]
+
+
+def render_listing_years(groups: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """A listing's years, each with its entries (a part of a split listing shows one)."""
+    out: list[nodes.Node] = []
+    for year, rows in groups:
+        out += [heading(year, 3, ["kb-listing-year"]),
+                _bullets((_entry(row, make) for row in rows), ["kb-listing"])]
+    return out
 
 
 def render_overview(data: tuple, make: LinkMaker) -> list[nodes.Node]:
@@ -224,7 +242,7 @@ def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 def render_archive_by_year(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-archive", "kb-archive-year"])
     for year, lines in data:
-        box += _heading(year, 2, ["kb-archive-year-title"])
+        box += heading(year, 2, ["kb-archive-year-title"])
         box += _bullets((_paragraph(_page_line(line, make)) for line in lines), ["kb-archive-list"])
     return [box]
 
@@ -266,7 +284,7 @@ def render_related(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     if not data:
         return []
     box = nodes.container(classes=["kb-related"])
-    box += _heading("Related pages", 2, ["kb-related-title"])
+    box += heading("Related pages", 2, ["kb-related-title"])
     box += _bullets((_paragraph(
         _page_line(line, make)
         + [nodes.Text(f", sharing {len(shared)} topic{'s' if len(shared) > 1 else ''}: ")]
@@ -278,7 +296,7 @@ def render_related(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 def render_page_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[nodes.Node]:
     """What links here (shown on every review and issue, if only to say 'nothing yet')."""
     box = nodes.container(classes=["kb-backlinks"])
-    box += _heading("Referenced from", 2, ["kb-backlinks-title"])
+    box += heading("Referenced from", 2, ["kb-backlinks-title"])
     if data:
         box += _bullets((_paragraph(_source(s, make)) for s in data), ["kb-backlinks-list"])
     else:
@@ -309,7 +327,7 @@ def render_page_references(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     if not data:
         return []
     box = nodes.container(classes=["kb-page-references"])
-    box += _heading("References", 2, ["kb-page-references-title"])
+    box += heading("References", 2, ["kb-page-references-title"])
     box += _bullets((_paragraph([nodes.Text(text + " "), _citations((cite,), make)])
                      for text, cite in data), ["kb-page-references-list"])
     return [box]
@@ -326,7 +344,7 @@ def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
     box = nodes.container(classes=["kb-author-index"])
     for letter, people in data:
-        box += _heading(letter, 2, ["kb-author-letter"])
+        box += heading(letter, 2, ["kb-author-letter"])
         box += _bullets((_paragraph(
             [nodes.strong("", name),
              nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
@@ -355,6 +373,31 @@ RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
 }
 
 
+# -- a split view's entry point (parts.py; its parts are written by partpages.py) ----------
+
+
+def render_entry_point(kind: str, data: Any, parts: tuple[Part, ...],
+                       make: LinkMaker) -> list[nodes.Node]:
+    """What a split view's own page shows: a link to every part, with its count (a
+    topic listing keeps its heading and introduction above them)."""
+    lead = render_listing((*data[:3], ()), make)[0].children if kind == "listing" else []
+    box = nodes.container(classes=["kb-parts", f"kb-parts-{kind}"])
+    box.extend(lead)
+    box += _paragraph([nodes.Text(f"{_count(sum(p.count for p in parts))} in {len(parts)} "
+                                  "parts, each on a page of its own:")], ["kb-parts-summary"])
+    box += _bullets((_paragraph([*_text(Link(part.pagename, "", part.label), make),
+                                 nodes.Text(f" ({_count(part.count)})")]) for part in parts),
+                    ["kb-parts-list"])
+    return [box]
+
+
+# what a part of a split view shows (parts.part_data), by kind; the others, as RENDERERS
+PART_RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
+    **RENDERERS,
+    "listing": render_listing_years,
+}
+
+
 # -- the translators' visitors ---------------------------------------------------------
 
 
@@ -365,7 +408,10 @@ def visit_view(self: Any, node: kb_view) -> None:
         return
     graph = kb_domain(self.builder.env).graph
     make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
-    node.extend(RENDERERS[key.kind](view_data(graph, key), make))
+    data = view_data(graph, key)
+    parts = plan(key.kind, data, node["docname"], split_threshold(self.builder))
+    node.extend(render_entry_point(key.kind, data, parts, make) if parts
+                else RENDERERS[key.kind](data, make))
 
 
 def depart_view(self: Any, node: kb_view) -> None:
@@ -391,12 +437,16 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
         node.replace_self([])
     if app.builder.format == "latex":
         return  # LaTeX lists every citation in the book's bibliography
+    parts = plan("paper-index", groups, docname, split_threshold(app.builder))
     for box in list(doctree.findall(nodes.container)):
         if "kb-paper-index" not in box["classes"]:
             continue
         for entry in entries.values():
             entry.parent.remove(entry)
         box.children = []  # the (now empty) list sphinxcontrib-bibtex made
+        if parts:  # each year on a page of its own (partpages.py), linked from here
+            box += render_entry_point("paper-index", groups, parts, make)
+            continue
         for year, papers in groups:
-            box += _heading(year, 2, ["kb-paper-year"])
+            box += heading(year, 2, ["kb-paper-year"])
             box += [entries[anchor] for anchor, _ in papers if anchor in entries]

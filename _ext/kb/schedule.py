@@ -42,10 +42,13 @@ def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, li
     cite = cite_domain(env)
     shown: dict[str, Any] = {}
     keys_by_doc: dict[str, list[str]] = {}
+    # in HTML, the part of a split paper index that holds the entry (partpages.py)
+    parts = kb_domain(env).graph.papers.part_pages(env.config.kb_split_links)
     for citation in cite.citations:
         entry = citation.entry
         shown[citation.key] = (
             citation.citation_id, citation.bibliography_key.docname,
+            parts.get(citation.citation_id),
             sorted(entry.fields.items()),
             sorted((role, [str(p) for p in people]) for role, people in entry.persons.items()),
         )
@@ -60,6 +63,8 @@ def _fingerprint(domain: KnowledgeBaseDomain, docname: str, citations: dict[str,
     """What the page shows that comes from other pages: views, reference titles, citations."""
     graph = domain.graph
     shown: list[Any] = [(key, fingerprint(graph, key)) for key in domain.views.get(docname, ())]
+    if shown:  # views link to paper index entries: on one page, or on its parts
+        shown.append(bool(graph.papers.part_pages(domain.env.config.kb_split_links)))
     for ref in domain.references.get(docname, ()):
         target = graph.links.resolve(ref.reftype, ref.target)
         shown.append((ref.reftype, ref.target, target, graph.links.title(ref.reftype, target)))

@@ -1,0 +1,306 @@
+"""Long generated lists split into parts (issue 17, page weight), on the `parts` test root.
+
+Its conf.py sets `kb_split_links = 2`, so the paper index and the archive (by year), the
+author index (by letter) and the topic listing (by year) are split in HTML; the PDF keeps
+them whole.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, ROOTS, Build, append, edited_and_clean, replace, touch
+from test_incremental import html_pages
+
+from kb.parts import Part, links, part_data, plan, slug
+
+# the real site's templates: its sidebar (the current branch) and Pagefind's article body
+SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navbar": True},
+        "templates_path": [str(PROJECT / "_templates")], "kb_search": "pagefind"}
+
+SPLIT = {
+    "papers": ["papers-2022", "papers-2021"],
+    "authors": ["authors-e", "authors-j", "authors-k", "authors-t", "authors-u017d"],
+    "archive": ["archive-2022", "archive-2021", "archive-2020"],
+    "topics/proteins": ["topics/proteins-2022", "topics/proteins-2021", "topics/proteins-2020"],
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Build:
+    src = tmp_path_factory.mktemp("parts") / "src"
+    shutil.copytree(ROOTS / "test-parts", src)
+    return Build(src, confoverrides=SITE)
+
+
+def soup(build: Build, name: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((build.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def resolve(build: Build, page: str, href: str) -> Path:
+    """The file a relative link from `page` points to (it must exist), and its anchor checked."""
+    target, _, anchor = href.partition("#")
+    path = (build.outdir / page).parent / target if target else build.outdir / f"{page}.html"
+    assert path.is_file(), f"{page}: {href} is broken"
+    if anchor:
+        assert f'id="{anchor}"' in path.read_text(encoding="utf-8"), f"{page}: {href}: no anchor"
+    return path.resolve()
+
+
+# -- the pure part ------------------------------------------------------------------------
+
+
+def test_plan_splits_only_past_the_threshold_of_links() -> None:
+    data = (("2021", ("x", "y")), ("2020", ("z",)))  # the archive: one link a page
+    assert plan("archive-year", data, "archive", 3) == ()
+    assert plan("archive-year", data, "archive", 0) == ()  # 0: never
+    assert plan("timeline", data, "archive", 1) == ()  # not a list of groups
+    assert plan("archive-year", data, "archive", 2) == (
+        Part("archive-2021", "2021", 2), Part("archive-2020", "2020", 1))
+    assert part_data("archive-year", data, "2020") == (("2020", ("z",)),)
+    # an author counts with their works and the pages discussing them: 1 + (1 + 2) + (1 + 0)
+    people = (("A", (("Ada", (("work", 2021, ("p1", "p2")), ("other", 2020, ()))),)),)
+    assert links("authors", people) == 5
+    assert plan("authors", people, "authors", 5) == ()
+    assert plan("authors", people, "authors", 4) == (Part("authors-a", "A", 1),)
+    assert [slug(label) for label in ("2021", "Undated", "Z", "Ž")] == ["2021", "undated", "z", "u017d"]
+
+
+# -- the entry point and its parts ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("parent", sorted(SPLIT))
+def test_entry_point_links_to_every_part_with_its_count(site: Build, parent: str) -> None:
+    page = soup(site, parent)
+    links = page.select("article .kb-parts-list a")
+    assert [resolve(site, parent, a["href"]) for a in links] == [
+        (site.outdir / f"{part}.html").resolve() for part in SPLIT[parent]]
+    counts = [int(re.search(r"\((\d+) entr", li.get_text()).group(1))
+              for li in page.select("article .kb-parts-list li")]
+    # each part holds the entries its link counts (list items; the paper index's citations)
+    for part, count in zip(SPLIT[parent], counts, strict=True):
+        rows = soup(site, part).select("article .kb-part li, article .kb-part div.citation")
+        assert len(rows) == count, part
+
+
+def test_parts_hold_every_entry_once(site: Build) -> None:
+    people = [p.strong.get_text() for part in SPLIT["authors"]
+              for p in soup(site, part).select("article p.kb-author")]
+    assert sorted(people) == sorted(["Evans, Richard", "Jumper, John", "Kolter, J. Zico",
+                                     "Trockman, Asher", "Žídek, Augustin"])
+    pages = [a.get_text() for part in SPLIT["archive"]
+             for a in soup(site, part).select("article .kb-archive-list a")]
+    assert pages == ["Weekly 3", "Weekly 2", "Weekly 1"]
+    entries = [a.get_text() for part in SPLIT["topics/proteins"]
+               for a in soup(site, part).select("article .kb-listing > li > p > a:first-child")]
+    assert entries == ["ConvMixer", "AlphaFold2", "Weekly 1", "AlphaFold-Multimer"]
+    # the topic page keeps its introduction, trend and the listing's summary
+    topic = soup(site, "topics/proteins").select_one("article").get_text(" ", strip=True)
+    assert "Protein structure, written by hand." in topic
+    assert "Everything on Proteins" in topic and "4 entries across the knowledge base" in topic
+    assert "AlphaFold2" not in topic
+
+
+def test_paper_index_parts_hold_the_entries_and_every_link_goes_to_their_part(site: Build) -> None:
+    index = soup(site, "papers")
+    assert not index.select("div.citation")  # the entries are on the parts only
+    assert index.select_one(".kb-bib-download a")["href"] == "refs.bib"
+    part = soup(site, "papers-2021")
+    entries = part.select("article .kb-paper-index div.citation")
+    assert [e["id"] for e in entries] == ["id3", "id2"]  # newest first, then first author
+    assert [e.select_one(".label").get_text(strip=True) for e in entries] == ["[EJ21]", "[JZ21]"]
+    text = entries[1].get_text(" ", strip=True)
+    assert "Highly accurate protein structure prediction with AlphaFold" in text
+    assert "doi:10.1038/s41586-021-03819-2" in text
+    assert "Discussed in: AlphaFold2 , in Weekly 2 ; ConvMixer , in Weekly 3" in text
+    # a cite role, a topic listing's "Cites", the author index and kb.json: to the part
+    cites = [a["href"] for a in soup(site, "n2").select("article .bibtex-citation a")]
+    assert cites and set(cites) == {"papers-2021.html#id2"}
+    listing = [a["href"] for a in soup(site, "topics/proteins-2022").select("article .kb-citations a")]
+    assert listing == ["../papers-2022.html#id4", "../papers-2021.html#id2"]
+    for page, href in [("n2", cites[0]), ("topics/proteins-2022", listing[0])]:
+        resolve(site, page, href)
+    works = [a["href"] for a in soup(site, "authors-t").select("article a[href*='papers']")]
+    assert works == ["papers-2022.html#id4"]
+    exported = json.loads((site.outdir / "kb.json").read_text(encoding="utf-8"))
+    assert {p["key"]: p["index_url"] for p in exported["papers"]}["trockman2022patches"] == \
+        "papers-2022.html#id4"
+
+
+def test_objects_inventory_points_papers_to_their_part(site: Build) -> None:
+    from sphinx.util.inventory import InventoryFile
+
+    inventory = InventoryFile.loads((site.outdir / "objects.inv").read_bytes(), uri="")
+    papers = getattr(inventory, "data", inventory)["kb:paper"]
+    assert papers["jumper2021alphafold"].uri == "papers-2021.html#id2"
+
+
+def test_a_part_has_the_sites_chrome_title_canonical_link_and_links_back(site: Build) -> None:
+    page = soup(site, "topics/proteins-2021")
+    assert page.title.get_text().startswith("Proteins: 2021")
+    assert page.select_one("article h1").get_text(strip=True) == "Proteins: 2021"
+    assert page.select_one('link[rel="canonical"]')["href"] == \
+        "https://example.org/kb/topics/proteins-2021.html"
+    # the header and the sidebar, on the parent page's branch
+    assert page.select_one("header") is not None
+    current = [a.get_text() for a in page.select(".bd-sidenav li.current > a")]
+    assert current == ["Topics", "Proteins"]
+    assert page.select_one(".bd-sidenav a[href='proteins.html']") is not None
+    back = page.select_one("article .kb-part-of")
+    assert [a["href"] for a in back.select("a")] == ["proteins.html", "proteins-2022.html",
+                                                    "proteins-2020.html"]
+    # searched as its parent's view is: a listing is kept out of the search index (it
+    # repeats other pages' titles), the paper and author indexes are indexed
+    assert not page.select("[data-pagefind-body]")
+    entry = json.loads((site.outdir / "pagefind" / "pagefind-entry.json").read_text())
+    indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+    bodies = {path for path in site.outdir.rglob("*.html")
+              if "data-pagefind-body" in path.read_text(encoding="utf-8")}
+    assert indexed == len(bodies)
+    parts = {site.outdir / f"{part}.html" for parent in ("papers", "authors") for part in SPLIT[parent]}
+    assert parts <= bodies
+    assert not {site.outdir / f"{part}.html" for part in SPLIT["archive"]} & bodies
+    assert soup(site, "authors-j").select_one("article[data-pagefind-body]") is not None
+    assert not soup(site, "authors-j").select(".kb-part [data-pagefind-ignore]")
+
+
+def test_every_internal_link_on_every_page_resolves(site: Build) -> None:
+    """No broken link or anchor anywhere: parts, entry points and the pages linking to them."""
+    checked = 0
+    for path in sorted(site.outdir.rglob("*.html")):
+        name = path.relative_to(site.outdir).as_posix().removesuffix(".html")
+        for a in soup(site, name).select("article a[href]"):
+            href = a["href"]
+            if "://" in href or href.startswith(("mailto:", "#")) or ".html" not in href:
+                continue
+            resolve(site, name, href)
+            checked += 1
+    assert checked > 100
+
+
+def test_parts_are_in_the_sitemap(site: Build) -> None:
+    sitemap = (site.outdir / "sitemap.xml").read_text(encoding="utf-8")
+    locations = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    for parts in SPLIT.values():
+        for part in parts:
+            assert f"https://example.org/kb/{part}.html" in locations
+
+
+def test_latex_keeps_the_whole_lists(tmp_path: Path) -> None:
+    shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
+    tex = Build(tmp_path / "src", "latex").tex
+    assert "kb-parts" not in tex and "each on a page of its own" not in tex
+    for name in ["Evans, Richard", "Kolter, J. Zico", r"Žídek, Augustin"]:
+        assert name in tex
+    assert "Everything on Proteins" in tex
+    for title in ["ConvMixer", "AlphaFold2", r"AlphaFold\sphinxhyphen{}Multimer"]:
+        assert title in tex
+    # every entry in the book's bibliography, and the cite roles link to them
+    bibliography = tex[tex.index(r"\begin{sphinxthebibliography}"):]
+    assert bibliography.count(r"\bibitem") == 3
+    assert "Patches are all you need?" in bibliography and "Discussed in" in bibliography
+
+
+def test_a_single_page_build_keeps_the_whole_lists(tmp_path: Path) -> None:
+    shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
+    build = Build(tmp_path / "src", "singlehtml")
+    page = (build.outdir / "index.html").read_text(encoding="utf-8")
+    assert "kb-parts" not in page and "Trockman, Asher" in page and 'id="id4"' in page
+    assert not list(build.outdir.glob("authors-*.html"))
+
+
+def test_a_bad_threshold_is_reported_and_the_default_used(tmp_path: Path) -> None:
+    shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
+    build = Build(tmp_path / "src", confoverrides={"kb_split_links": -3})
+    assert "kb_split_links must be a whole number of links (0: never split), not -3" \
+        in build.warnings
+    assert "conf.py:16" in build.warnings  # where it is set
+    assert not (build.outdir / "authors-j.html").exists()  # 2,000 by default: nothing split
+
+
+# -- incremental builds --------------------------------------------------------------------
+
+
+def test_noop_rebuild_writes_no_part(copy_root) -> None:
+    src = copy_root("parts")
+    first = Build(src)
+    parts = {part for found in SPLIT.values() for part in found}
+    assert parts <= set(first.written)
+    again = Build(src)
+    assert again.read == [] and not set(again.written) & parts
+
+
+def test_an_edit_rewrites_only_the_parts_that_show_it(copy_root) -> None:
+    src = copy_root("parts")
+    Build(src)
+    parts = {part for found in SPLIT.values() for part in found}
+    replace(src / "n2.md", "{kb:item} AlphaFold2", "{kb:item} AlphaFold 2")
+    again = Build(src)
+    # the item's year in the listing, and its paper's year, which names it in "Discussed in"
+    assert set(again.written) & parts == {"topics/proteins-2021", "papers-2021"}
+    replace(src / "refs.bib", "prediction with {AlphaFold}}", "prediction with {AlphaFold2}}")
+    again = Build(src)
+    assert set(again.written) & parts == {"authors-j", "authors-u017d", "papers-2021"}
+
+
+def add_2019_issue(src: Path) -> None:
+    touch(src / "n0.md", "---\nkind: newsletter\ndate: 2019-05\nseries: weekly\nissue: 4\n"
+          "topics: [proteins]\nsummary: Zero.\n---\n# Weekly 4\n\nText {cite:p}`trockman2022patches`.\n")
+    replace(src / "index.md", "n1\n", "n0\nn1\n")
+
+
+def retitle_issue(src: Path) -> None:
+    replace(src / "n2.md", "# Weekly 2", "# Weekly Two")
+
+
+def remove_only_2022_issue(src: Path) -> None:
+    (src / "n3.md").unlink()
+    replace(src / "index.md", "n3\n", "")
+
+
+def below_the_threshold(src: Path) -> None:
+    append(src / "conf.py", "kb_split_links = 100\n")
+
+
+def rename_bib_author(src: Path) -> None:
+    replace(src / "refs.bib", "Trockman, Asher", "Trockmann, Asher")
+
+
+@pytest.mark.parametrize("edit", [add_2019_issue, retitle_issue, remove_only_2022_issue,
+                                  below_the_threshold, rename_bib_author],
+                         ids=lambda edit: edit.__name__)
+def test_incremental_parts_equal_clean_parts(tmp_path: Path, copy_root, edit) -> None:
+    incremental, clean = copy_root("parts", "incremental"), tmp_path / "clean"
+    second, fresh = edited_and_clean(incremental, edit, clean)
+    assert second.warnings.replace(str(incremental), "SRC") == \
+        fresh.warnings.replace(str(clean), "SRC")
+    got, want = html_pages(second.outdir), html_pages(fresh.outdir)
+    if edit is remove_only_2022_issue:
+        del got["n3.html"]  # Sphinx leaves a deleted source's page behind
+    assert got == want
+
+
+def test_a_paper_index_back_under_the_threshold_is_one_page_again_as_in_a_clean_build(
+        tmp_path: Path, copy_root) -> None:
+    """Without n3, the paper index shows 4 links (2 papers, each discussed once), not 7:
+    under 5 it is one page again, and every link to a paper must follow, as in a clean build."""
+    incremental = copy_root("parts", "incremental")
+    replace(incremental / "conf.py", "kb_split_links = 2", "kb_split_links = 5")
+    assert (Build(incremental).outdir / "papers-2021.html").exists()
+    second, fresh = edited_and_clean(incremental, remove_only_2022_issue, tmp_path / "clean")
+    got, want = html_pages(second.outdir), html_pages(fresh.outdir)
+    del got["n3.html"]  # Sphinx leaves a deleted source's page behind
+    assert got == want
+    assert "papers-2021.html" not in want and 'href="papers.html#id2"' in want["n2.html"]
+
+
+def test_parallel_parts_equal_serial_parts(copy_root) -> None:
+    serial = Build(copy_root("parts", "serial"), parallel=1)
+    parallel = Build(copy_root("parts", "parallel"), parallel=2)
+    assert html_pages(parallel.outdir) == html_pages(serial.outdir)
