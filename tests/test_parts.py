@@ -236,6 +236,28 @@ def test_noop_rebuild_writes_no_part(copy_root) -> None:
     assert again.read == [] and not set(again.written) & parts
 
 
+def test_noop_rebuild_does_not_even_plan_the_parts(copy_root, monkeypatch) -> None:
+    """stamps.py: nothing a part shows changed, so no view's data is worked out for them;
+    the sitemap still lists every part."""
+    import kb.partpages
+
+    src = copy_root("parts")
+    Build(src)
+    sitemap = (src / "_build" / "html" / "sitemap.xml")
+    before = sitemap.read_text(encoding="utf-8")
+    assert "papers-2021" in before
+    planned: list[str] = []
+    plan_parts = kb.partpages.planned_parts
+    monkeypatch.setattr(kb.partpages, "planned_parts",
+                        lambda app: planned.append("planned") or plan_parts(app))
+    Build(src)
+    assert planned == []
+    assert sitemap.read_text(encoding="utf-8") == before
+    replace(src / "n2.md", "{kb:item} AlphaFold2", "{kb:item} AlphaFold 2")
+    Build(src)
+    assert planned == ["planned"]
+
+
 def test_an_edit_rewrites_only_the_parts_that_show_it(copy_root) -> None:
     src = copy_root("parts")
     Build(src)

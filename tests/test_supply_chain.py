@@ -87,7 +87,8 @@ def test_every_locked_package_has_a_hash():
 
 
 def test_nox_installs_the_lock_with_hashes_enforced(tmp_path):
-    """noxfile.install_locked passes --require-hashes to the installer."""
+    """noxfile.install_locked passes --require-hashes to the installer, and asks uv to
+    compile the bytecode as it installs."""
     spec = importlib.util.spec_from_file_location("project_noxfile", ROOT / "noxfile.py")
     module = importlib.util.module_from_spec(spec)
     pytest.importorskip("nox")
@@ -102,14 +103,14 @@ def test_nox_installs_the_lock_with_hashes_enforced(tmp_path):
         class virtualenv:  # noqa: N801 - mimics nox's attribute
             location = str(tmp_path)
 
-        def install(self, *args: str) -> None:
-            calls.append(args)
+        def install(self, *args: str, env: dict | None = None) -> None:
+            calls.append((args, env))
 
         def log(self, *args: object) -> None:
             pass
 
     module.install_locked(Session())
-    assert calls == [("--require-hashes", "-r", str(LOCK))]
+    assert calls == [(("--require-hashes", "-r", str(LOCK)), {"UV_COMPILE_BYTECODE": "1"})]
 
 
 def test_the_bootstrap_requirements_are_hashed_too():

@@ -18,13 +18,16 @@ entry point that links to them).
   another builder's run on the same environment. A part no longer planned (a letter
   gone, a list back under the threshold) is deleted, as a clean build would not have it.
 - Every part, written this time or not, goes to sphinx-sitemap's list (at html-collect-pages).
+- When nothing a part can show changed since the parts were last collected (stamps.py:
+  the records, refs.bib, navigation, configuration, templates and code), the planning is
+  skipped too: the stamp remembers the parts' names for the sitemap.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,7 @@ from sphinx.util import logging
 from pybtex.plugin import find_plugin
 from sphinxcontrib.bibtex.transforms import node_text_transform
 
+from . import stamps
 from .domain import kb_domain
 from .fastbib import cite_domain
 from .parts import SPLITTABLE, Part, part_data, plan, split_threshold
@@ -217,6 +221,13 @@ def _remove_unplanned(app: Sphinx, planned: set[str]) -> None:
 def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if app.builder.format != "html" or not hasattr(app.builder, "render_partial"):
         return
+    # nothing a part shows changed since they were written (a no-op, a text-only edit):
+    # skip planning them, which costs every splittable view's data
+    recalled = stamps.names(app, "parts")
+    if recalled is not None and stamps.unchanged(
+            app, "parts", [Path(app.builder.get_outfilename(name)) for name in recalled]):
+        _to_sitemap(app, recalled)
+        return
     templates_mtime = app.builder.templates.newest_template_mtime()
     planned_names: set[str] = set()
     written = 0
@@ -240,14 +251,19 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                          "title": planned.title}],
         }, "page.html"
     _remove_unplanned(app, planned_names)
-    # every part in sphinx-sitemap's list (it hears only of the pages written this time;
-    # publishing.complete_sitemap sorts the list and drops repeats at the build's end)
-    queue = getattr(app, "sitemap_links", None)
-    if queue is not None:
-        for name in sorted(planned_names):
-            queue.put((app.builder.get_target_uri(name), None))
+    _to_sitemap(app, planned_names)
+    stamps.stamp(app, "parts", planned_names)
     if planned_names:
         logger.info("split views: %d parts, %d written", len(planned_names), written)
+
+
+def _to_sitemap(app: Sphinx, names: Iterable[str]) -> None:
+    """Every part in sphinx-sitemap's list (it hears only of the pages written this time;
+    publishing.complete_sitemap sorts the list and drops repeats at the build's end)."""
+    queue = getattr(app, "sitemap_links", None)
+    if queue is not None:
+        for name in sorted(names):
+            queue.put((app.builder.get_target_uri(name), None))
 
 
 def setup_partpages(app: Sphinx) -> None:

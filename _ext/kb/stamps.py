@@ -1,7 +1,8 @@
 """Whole-site files written again only when what they are made of changed.
 
-The Atom feeds and the data export (kb.json) are functions of the kb domain's
-records, refs.bib, the configuration and the extension's own code. A no-op
+The Atom feeds, the data export (kb.json) and the parts of split views are functions
+of the kb domain's records, refs.bib, the navigation, the configuration, the templates
+and the extension's own code. A no-op
 rebuild or an edit of a page's text changes none of those, yet gathering and
 rendering the files costs seconds at thousands of pages (2.8 s and 2.4 s of a
 no-op at 2,000 pages, profiled). So each file set is stamped with a digest of
@@ -44,8 +45,12 @@ def inputs_digest(app: Sphinx) -> str | None:
     config_hash = getattr(build_info, "config_hash", None)
     if config_hash is None:
         return None
-    inputs = [state, config_hash, app.builder.name, _code_state()]
-    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    templates = getattr(app.builder, "templates", None)
+    newest_template = templates.newest_template_mtime() if templates is not None else 0
+    navigation = kb_domain(env).navigation_shown
+    inputs = [state, config_hash, getattr(build_info, "tags_hash", ""), app.builder.name,
+              _code_state(), newest_template, navigation]
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
 def _stamps_path(app: Sphinx) -> Path:
@@ -56,7 +61,7 @@ def _key(app: Sphinx, part: str) -> str:
     return f"{app.builder.name}:{Path(app.outdir).resolve()}:{part}"
 
 
-def _read(app: Sphinx) -> dict[str, str]:
+def _read(app: Sphinx) -> dict[str, dict]:
     try:
         found = json.loads(_stamps_path(app).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -67,19 +72,28 @@ def _read(app: Sphinx) -> dict[str, str]:
 def unchanged(app: Sphinx, part: str, outputs: Iterable[Path]) -> bool:
     """Whether `part`'s files are all there and were made from the same inputs as now."""
     digest = inputs_digest(app)
-    return (digest is not None and _read(app).get(_key(app, part)) == digest
+    stamped = _read(app).get(_key(app, part))
+    return (digest is not None and isinstance(stamped, dict) and stamped.get("digest") == digest
             and all(path.exists() for path in outputs))
 
 
-def stamp(app: Sphinx, part: str) -> None:
-    """Record that `part`'s files were just written from the current inputs."""
+def names(app: Sphinx, part: str) -> list[str] | None:
+    """The names stamped with `part` when it was last written (None if never)."""
+    stamped = _read(app).get(_key(app, part))
+    found = stamped.get("names") if isinstance(stamped, dict) else None
+    return list(found) if isinstance(found, list) else None
+
+
+def stamp(app: Sphinx, part: str, written: Iterable[str] = ()) -> None:
+    """Record that `part`'s files (named `written`, where they vary) were just made from
+    the current inputs."""
     stamps = _read(app)
     digest = inputs_digest(app)
     key = _key(app, part)
     if digest is None:
         stamps.pop(key, None)
     else:
-        stamps[key] = digest
+        stamps[key] = {"digest": digest, "names": sorted(written)}
     path = _stamps_path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stamps, indent=1, sort_keys=True), encoding="utf-8")
