@@ -2,11 +2,11 @@
 
 The Atom feeds, the data export (kb.json) and the parts of split views are functions
 of the kb domain's records, refs.bib, the navigation, the configuration, the templates
-and the extension's own code. A no-op
-rebuild or an edit of a page's text changes none of those, yet gathering and
-rendering the files costs seconds at thousands of pages (2.8 s and 2.4 s of a
-no-op at 2,000 pages, profiled). So each file set is stamped with a digest of
-its inputs once written, and skipped while the digest and its files are there.
+and the extension's own code. A no-op rebuild or an edit of a page's text changes none
+of those, yet gathering and rendering the files costs seconds at thousands of pages
+(the feeds 2.8 s and kb.json 2.4 s of a no-op at 2,000 pages, profiled). So each file
+set is stamped with a digest of its inputs once written, and skipped while the digest
+and its files are there.
 
 The stamps live in the doctree folder (Sphinx's cache, never published), one
 JSON file keyed by builder, output folder and part.
