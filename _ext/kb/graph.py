@@ -16,6 +16,7 @@ and line to report it on.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .catalogue import Catalogue
 from .links import Links
@@ -46,6 +47,9 @@ class KnowledgeGraph:
         self.papers = PaperIndex(dict(citations or {}), self.items, papers)
         self.problems: list[tuple[str, Problem]] = [
             *self.taxonomy.problems, *self.listings.problems, *self.catalogue.problems]
+        # what each generated view shows (viewdata.view_data), worked out once per graph:
+        # the schedule's fingerprints, the split lists' parts and the writer all ask
+        self.view_memo: dict[Any, Any] = {}
 
     def page_title(self, docname: str) -> str:
         page = self.pages.get(docname)

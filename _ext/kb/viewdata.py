@@ -290,7 +290,11 @@ VIEWS: dict[str, Callable[[KnowledgeGraph, str], Any]] = {
 
 
 def view_data(graph: KnowledgeGraph, key: ViewKey) -> Any:
-    return VIEWS[key.kind](graph, key.argument)
+    """What the view `key` shows; the data are tuples of strings and numbers, so the graph
+    keeps them for whoever asks next."""
+    if key not in graph.view_memo:
+        graph.view_memo[key] = VIEWS[key.kind](graph, key.argument)
+    return graph.view_memo[key]
 
 
 def fingerprint(graph: KnowledgeGraph, key: ViewKey) -> str:
