@@ -52,7 +52,6 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     parts = by["clean build -j 1"].parts
     assert set(parts) >= {"views", "navigation", "references", "feeds", "search", "charts",
                           "export"}
-    assert all(seconds > 0 for seconds in parts.values())
     clean_out = tmp_path / "bench" / "out-j2"  # not edited after its clean build
     sizes = {str(p.relative_to(clean_out)): p.stat().st_size for p in clean_out.rglob("*.html")}
     assert by["clean build -j 2"].largest == max(sizes.items(), key=lambda pair: pair[1])
