@@ -190,13 +190,13 @@ def run_search(results: list[Result], pages: int, workdir: Path, browser=None) -
     subprocess.run(pagefind_command(site), check=True, capture_output=True)
     pagefind_seconds = time.perf_counter() - started
     first, later = "attention", "protein"
-    rows = {
-        "Pagefind": (*search_payload.measure(site, "pagefind", first, later, browser),
-                     pagefind_seconds),
-        "Sphinx built-in": (*search_payload.measure(workdir / "out-sphinx", "sphinx", first, later,
-                                                    browser), builtin.builtin_search_seconds),
-    }
-    text = search_payload.report(pages, clean.docs, rows, clean.seconds, first, later)
+    pagefind_first, pagefind_later, filters = search_payload.measure(
+        site, "pagefind", first, later, browser)
+    builtin_first, builtin_later, _ = search_payload.measure(
+        workdir / "out-sphinx", "sphinx", first, later, browser)
+    rows = {"Pagefind": (pagefind_first, pagefind_later, pagefind_seconds),
+            "Sphinx built-in": (builtin_first, builtin_later, builtin.builtin_search_seconds)}
+    text = search_payload.report(pages, clean.docs, rows, clean.seconds, first, later, filters)
     return text + (f"\nclean build -j 1 with Sphinx's built-in search instead: {builtin.seconds:.1f} s"
                    f" (with Pagefind: {clean.seconds:.1f} s)")
 

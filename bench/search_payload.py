@@ -21,16 +21,16 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "tests"))
-from browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402  (the tests' own harness)
+from browser import CHROMIUM, CHROMIUM_ARGS, SEARCH_RESULTS_SHOWN, serve  # noqa: E402  (the tests' own harness)
 
 # the search's own files (theme assets, the page itself and fonts are the same for both)
 SEARCH_FILES = re.compile(r"/(pagefind/|searchindex\.js|_static/(searchtools|language_data|"
-                          r"kb-search)\.js)")
+                          r"kb-search)\.js|_static/kb-search\.css)")
 # the built-in search has shown its last result
 DONE = ("() => /finished|did not match/.test("
         "document.querySelector('.search-summary:not([data-old])')?.textContent || '')")
 # of which the user interface's code (the rest is the engine and the index)
-UI_FILES = re.compile(r"(pagefind-ui\.(js|css)|kb-search\.js|searchtools\.js|language_data\.js)$")
+UI_FILES = re.compile(r"(pagefind-ui\.(js|css)|kb-search\.(js|css)|searchtools\.js|language_data\.js)$")
 QUIET_SECONDS = 1.5  # no new request for this long: the query's downloads are done
 # the built-in search fetches every hit's page for its snippet: at 2,000 pages a common word
 # means thousands of pages, which take minutes from a one-thread server
@@ -81,9 +81,10 @@ def _settle(page, last, limit: float = 900.0) -> None:
 
 
 def measure(site: Path, engine: str, first: str, later: str,
-            browser=None) -> tuple[Payload, Payload]:
-    """(first query, later query) payloads of `engine` ("pagefind" or "sphinx") on `site`,
-    in `browser` (a Playwright browser), or in a Chromium launched for it."""
+            browser=None) -> tuple[Payload, Payload, Payload | None]:
+    """(first query, later query, opening the filters) payloads of `engine` ("pagefind" or
+    "sphinx", which has no filters: None) on `site`, in `browser` (a Playwright browser), or
+    in a Chromium launched for it."""
     if browser is None:
         from playwright.sync_api import sync_playwright
 
@@ -96,7 +97,7 @@ def measure(site: Path, engine: str, first: str, later: str,
                 return measure(site, engine, first, later, chromium)
             finally:
                 chromium.close()
-    payloads = [Payload(), Payload()]
+    payloads = [Payload(), Payload(), Payload()]
     current = [0]
     with serve(site) as url:
         context = browser.new_context()  # a fresh cache: nothing fetched before counts
@@ -105,25 +106,30 @@ def measure(site: Path, engine: str, first: str, later: str,
             last = _watch(page, lambda: payloads[current[0]])
             page.goto(f"{url}search.html?q={first}")
             if engine == "pagefind":
-                page.wait_for_selector(".pagefind-ui__result", timeout=60000)
+                page.wait_for_function(SEARCH_RESULTS_SHOWN, timeout=60000)
             else:
                 page.wait_for_function(DONE, timeout=WAIT_MS)
             _settle(page, last)
             current[0] = 1
             if engine == "pagefind":
-                box = page.locator("input.pagefind-ui__search-input")
-                box.fill(later)
+                page.locator("#kb-search-input").fill(later)
                 page.wait_for_function(
-                    "q => document.querySelector('.pagefind-ui__message')?.textContent"
-                    ".includes(q)", arg=later, timeout=60000)
+                    "q => document.querySelector('#kb-search-status')?.textContent.includes(q)"
+                    " && !document.querySelector('#kb-search-results[aria-busy]')",
+                    arg=later, timeout=60000)
             else:  # the index is loaded: search again in the same page, as a reader would
                 page.evaluate("document.querySelector('.search-summary').dataset.old = 1")
                 page.evaluate("q => Search.performSearch(q)", later)
                 page.wait_for_function(DONE, timeout=WAIT_MS)
             _settle(page, last)
+            if engine == "pagefind":  # the filters' indexes load when the panel opens
+                current[0] = 2
+                page.locator("#kb-search-filters > summary").click()
+                page.wait_for_selector("#kb-search-filter-groups fieldset", timeout=60000)
+                _settle(page, last)
         finally:
             context.close()
-    return payloads[0], payloads[1]
+    return payloads[0], payloads[1], (payloads[2] if engine == "pagefind" else None)
 
 
 def kb(n: int) -> str:
@@ -131,7 +137,7 @@ def kb(n: int) -> str:
 
 
 def report(pages: int, docs: int, rows: dict[str, tuple[Payload, Payload, float]],
-           clean_seconds: float, first: str, later: str) -> str:
+           clean_seconds: float, first: str, later: str, filters: Payload | None = None) -> str:
     lines = [f"Search payload: {pages} reviews and issues ({docs} documents); "
              f"first query {first!r}, later query {later!r} (gzip -6 in brackets)", "",
              f"| {'search':<22} | {'first query':>28} | {'later query':>28} | {'index build':>11} |",
@@ -143,6 +149,9 @@ def report(pages: int, docs: int, rows: dict[str, tuple[Payload, Payload, float]
     for name, (first_p, _, _) in rows.items():
         lines.append(f"{name}: of the first query's {kb(first_p.gzip_bytes)} (gzip), "
                      f"{kb(first_p.ui_gzip_bytes)} is the user interface's code")
+    if filters is not None:
+        lines.append(f"Pagefind: opening the filters then fetched {kb(filters.bytes)} "
+                     f"({kb(filters.gzip_bytes)}), {filters.requests} req (every filter's index)")
     pagefind_seconds = rows["Pagefind"][2]
     lines += [f"Pagefind indexing / clean build -j 1: {pagefind_seconds / clean_seconds:.1%}"]
     return "\n".join(lines)

@@ -38,10 +38,10 @@ SCREENSHOTS = PROJECT / "_build" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SERIOUS = ("serious", "critical")
-# Pagefind's UI has shown results and every one has loaded (each loads its own fragment,
-# with its sub-results, after the list appears)
-PAGEFIND_RESULTS_LOADED = ("() => document.querySelector('.pagefind-ui__result') !== null"
-                           " && document.querySelector('.pagefind-ui__loading') === null")
+# The search page (kb-search.js) shows results, and is not busy with a newer search (it shows
+# a batch of results once each one's fragment, with its sub-results, has loaded)
+SEARCH_RESULTS_SHOWN = ("() => document.querySelector('.kb-search-result') !== null"
+                        " && document.querySelector('#kb-search-results[aria-busy]') === null")
 
 
 def require_chromium() -> str:

@@ -95,3 +95,6 @@ def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path,
     # the built-in search downloads its whole index for the first query; Pagefind does not
     assert (workdir / "out-sphinx" / "searchindex.js").exists()
     assert "Pagefind indexing / clean build -j 1" in table
+    # the filters' indexes are fetched only when the reader opens the filters
+    assert re.search(r"opening the filters then fetched [\d,.]+ KB \([\d,.]+ KB\), [1-9]\d* req",
+                     table), table

@@ -5,7 +5,7 @@ no serious or critical axe-core violation in light or dark mode, and a screensho
 from __future__ import annotations
 
 import pytest
-from browser import PAGEFIND_RESULTS_LOADED, PHONE
+from browser import SEARCH_RESULTS_SHOWN, PHONE
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def _path(page_type: str, site_build) -> str:
 
 def _settle(page, page_type: str) -> None:
     if page_type == "search":  # the results arrive after the index chunks and fragments
-        page.wait_for_function(PAGEFIND_RESULTS_LOADED, timeout=15000)
+        page.wait_for_function(SEARCH_RESULTS_SHOWN, timeout=15000)
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])

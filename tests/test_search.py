@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser import PAGEFIND_RESULTS_LOADED
+from browser import SEARCH_RESULTS_SHOWN
 from conftest import build_copy, page
 from kb.model import ItemRecord, PageRecord, PartialDate
 from kb.search import TITLE_SUFFIX, facet_html, page_facets
@@ -28,17 +28,16 @@ def test_facets_come_from_the_records():
         {"alphafold-multimer": ["protein-structure"], "a-course": []},
         {"protein-structure": "Protein structure", "ai-for-science": "AI for science"},
         {"weekly": "Deep Learning Weekly"})
+    # the items' topics and kinds are the page's (Pagefind filters pages), each value once
     assert facets.filters == {"topic": ["Protein structure", "AI for science"],
-                              "kind": ["Newsletter issue"], "year": ["2021"],
+                              "kind": ["Newsletter issue", "Paper", "Course"], "year": ["2021"],
                               "series": ["Deep Learning Weekly"]}
     assert facets.sort == {"date": "2021-10-15"}
-    assert facets.items == {"alphafold-multimer": {"topic": ["Protein structure"], "kind": ["Paper"]},
-                            "a-course": {"topic": [], "kind": ["Course"]}}
 
 
 def test_a_page_without_records_has_no_facets():
     facets = page_facets(None, [], [], {}, {}, {})
-    assert facets.filters == {} and facets.sort == {} and facets.items == {}
+    assert facets.filters == {} and facets.sort == {}
     assert facet_html(facets.filters, facets.sort) == ""
 
 
@@ -72,13 +71,19 @@ def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(site):
         assert "searchindex.js" not in text and "searchtools.js" not in text, html_file
 
 
-def test_search_page_runs_pagefind_ui_with_a_file_url_notice(site):
+def test_search_page_runs_its_own_interface_with_a_file_url_notice(site):
     soup = page(site, "search")
     scripts = [tag["src"] for tag in soup.find_all("script", src=True)]
-    assert "pagefind/pagefind-ui.js" in scripts and "_static/kb-search.js" in scripts
+    assert "_static/kb-search.js" in scripts
+    # Pagefind's engine is imported by kb-search.js when a search starts; its default UI
+    # (and its style) is not loaded at all
+    assert not any("pagefind" in src for src in scripts)
+    assert not any("pagefind" in tag["href"] for tag in soup.find_all("link", href=True))
     assert soup.select_one("#kb-search")["data-bundle"] == "pagefind/"
     assert "nox -s serve" in soup.select_one("#kb-search-offline").get_text()
-    assert soup.select_one("label[for=kb-search-input]")
+    box = soup.select_one("input#kb-search-input[name=q]")
+    assert box is not None and soup.select_one("label[for=kb-search-input]")
+    assert soup.select_one("#kb-search-status[role=status]")
 
 
 def test_items_are_sub_results_and_pages_carry_their_facets(site):
@@ -93,14 +98,17 @@ def test_items_are_sub_results_and_pages_carry_their_facets(site):
         return {(tag[attribute].split("[")[0], tag["data-kb-value"])
                 for tag in container.select(f"[{attribute}]")}
 
-    # the item's own topic (written as the alias "protein folding") and kind, by title
-    assert tagged(item, "data-pagefind-filter") == {("topic", "Protein structure prediction"),
-                                                      ("kind", "Paper")}
-    facets = [box for box in soup.select(".kb-search-facets") if not box.find_parent(class_="kb-item")]
+    # the page carries its items' topics (the item's written as the alias "protein folding")
+    # and kinds, by title, each once: Pagefind filters pages, not their sub-results
+    assert not item.select("[data-pagefind-filter]")
+    facets = soup.select(".kb-search-facets")
     assert len(facets) == 1
     assert tagged(facets[0], "data-pagefind-filter") == {
-        ("topic", "GANs"), ("kind", "Newsletter issue"),
+        ("topic", "GANs"), ("topic", "Protein structure prediction"),
+        ("kind", "Newsletter issue"), ("kind", "Paper"),
         ("year", "2021"), ("series", "Weekly")}
+    values = [tag["data-kb-value"] for tag in facets[0].select("[data-pagefind-filter]")]
+    assert len(values) == len(set(values))
     assert tagged(facets[0], "data-pagefind-sort") == {("date", "2021-10")}
 
 
@@ -199,8 +207,8 @@ ITEM = "multi-game-decision-transformers"
 
 def _result_links(page_) -> list[str]:
     """The result links, once every result shown has loaded."""
-    page_.wait_for_function(PAGEFIND_RESULTS_LOADED, timeout=15000)
-    return [a.get_attribute("href") for a in page_.query_selector_all(".pagefind-ui__result-link")]
+    page_.wait_for_function(SEARCH_RESULTS_SHOWN, timeout=15000)
+    return [a.get_attribute("href") for a in page_.query_selector_all(".kb-search-link")]
 
 
 def _focus_is_visible(page_) -> bool:
@@ -255,13 +263,21 @@ def test_a_typo_still_finds_the_item(site_url, open_page):
 def test_a_topic_filter_narrows_the_results(site_url, open_page):
     search = open_page(site_url + "search.html?q=alphafold")
     everything = _result_links(search)
-    pages = search.locator(".pagefind-ui__result").count()
+    status = search.locator("#kb-search-status").inner_text()
+    search.get_by_text("Filter by topic, kind, year or series").click()  # loads the filters
     search.get_by_label(re.compile(r"^Protein structure prediction \(\d+\)$")).check()
     search.wait_for_function(
-        f"document.querySelectorAll('.pagefind-ui__result').length < {pages}", timeout=15000)
-    narrowed = _result_links(search)  # waits for the narrowed results to load
+        "s => !document.querySelector('#kb-search-results[aria-busy]')"
+        " && document.querySelector('#kb-search-status').textContent !== s", arg=status,
+        timeout=15000)
+    narrowed = _result_links(search)
     assert narrowed and set(narrowed) < set(everything)
     assert not any(href.endswith("authors.html") for href in narrowed)  # no topic: filtered out
+    # the filter is kept in the address: reloaded, the page shows the same results
+    assert "filter=topic%3AProtein+structure+prediction" in search.url
+    search.reload()
+    assert _result_links(search) == narrowed
+    assert search.get_by_label(re.compile(r"^Protein structure prediction \(\d+\)$")).is_checked()
 
 
 @pytest.mark.slow
@@ -270,7 +286,8 @@ def test_search_page_from_disk_says_to_run_nox_serve(site_build, open_page):
     notice = search.locator("#kb-search-offline")
     assert notice.is_visible()
     assert "nox -s serve" in notice.inner_text()
-    assert search.locator(".pagefind-ui").count() == 0
+    assert search.locator(".kb-search-result").count() == 0
+    assert not search.locator("#kb-search-form").is_visible()
 
 
 @pytest.mark.slow

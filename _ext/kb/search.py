@@ -9,14 +9,15 @@ of the results shown, so the payload stays small as the site grows (issue 13).
 What this module does:
 
 - `kb_search = "pagefind"` (the default) switches Sphinx's indexer off (no `searchindex.js`,
-  no per-page indexing at write time) and writes `search.html` from `templates/kb-search.html` (beside this module):
-  Pagefind's default UI with filters, fed by the theme's search box and Ctrl+K dialog (their
-  form submits to `search.html?q=`). `_templates/layout.html` drops the theme's search
+  no per-page indexing at write time) and writes `search.html` from `templates/kb-search.html`
+  (beside this module): a small interface of the extension's own (`static/kb-search.js`) on
+  Pagefind's JavaScript API, with filters loaded when opened, fed by the theme's search box
+  and Ctrl+K dialog (their form submits to `search.html?q=`). `_templates/layout.html` drops the theme's search
   scripts and marks the article `data-pagefind-body`, so chrome stays out of the index.
 - At write time (a post-transform, HTML only) each page gets its facets from the extension's
   records, not from scraped text: `topic`, `kind`, `year`, `series` as Pagefind filters and
-  `date` as a sort key, on hidden empty elements; each item adds its own topics and kind, and
-  its title heading gets an id so Pagefind makes the item a sub-result of its page (Pagefind
+  `date` as a sort key, on hidden empty elements; the page's items add their topics and
+  kinds, and each item's title heading gets an id so Pagefind makes the item a sub-result of its page (Pagefind
   splits pages on headings with ids; the id is the item's anchor + `--title`, which the
   search page maps back to the item's anchor).
 - Generated views that repeat other pages' titles (listings, related pages, backlinks,
@@ -71,11 +72,14 @@ SEARCH_BUILDERS = ("html", "dirhtml")
 
 @dataclass
 class Facets:
-    """What a page contributes to the search's filters and sort, and each item's part."""
+    """What a page contributes to the search's filters and sort.
+
+    Pagefind filters pages, not sub-results, so an item's topics and kind are the page's
+    too: they are merged into the page's values, each value once (a value repeated on one
+    page would be stored again in the filter's index, which the browser downloads)."""
 
     filters: dict[str, list[str]] = field(default_factory=dict)  # filter -> values
     sort: dict[str, str] = field(default_factory=dict)  # sort key -> value
-    items: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # anchor -> filters
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -90,23 +94,18 @@ def page_facets(
     topic_titles: Mapping[str, str],
     series_names: Mapping[str, str],
 ) -> Facets:
-    """The filters (topic, kind, year, series) and sort (date) of one page and its items.
+    """The filters (topic, kind, year, series) and sort (date) of one page with its items.
 
     `page_topics` and `item_topics` (anchor -> slugs) are resolved topic slugs.
     """
     facets = Facets()
-
-    def topic_names(slugs: Iterable[str]) -> list[str]:
-        return _unique(topic_titles.get(slug, slug) for slug in slugs)
-
-    for item in items:
-        facets.items[item.anchor] = {
-            "topic": topic_names(item_topics.get(item.anchor, [])),
-            "kind": [item.kind.capitalize()] if item.kind in ITEM_KINDS else [],
-        }
-    filters: dict[str, list[str]] = {"topic": topic_names(page_topics), "kind": []}
-    if page is not None and page.kind in PAGE_KIND_LABELS:
-        filters["kind"].append(PAGE_KIND_LABELS[page.kind])
+    slugs = [*page_topics, *(slug for item in items for slug in item_topics.get(item.anchor, []))]
+    kinds = [PAGE_KIND_LABELS[page.kind]] if page is not None and page.kind in PAGE_KIND_LABELS else []
+    kinds += [item.kind.capitalize() for item in items if item.kind in ITEM_KINDS]
+    filters: dict[str, list[str]] = {
+        "topic": _unique(topic_titles.get(slug, slug) for slug in slugs),
+        "kind": _unique(kinds),
+    }
     if page is not None and page.date is not None:
         filters["year"] = [str(page.date.year)]
         facets.sort["date"] = page.date.iso()
@@ -158,7 +157,8 @@ def searching(app: Sphinx) -> bool:
 
 
 class TagForSearch(SphinxPostTransform):
-    """Give items a heading id (a Pagefind sub-result each) and tag the page with its facets."""
+    """Give items a heading id (a Pagefind sub-result each) and tag the page with its facets
+    (its items' included)."""
 
     builders = SEARCH_BUILDERS
     default_priority = 900
@@ -173,9 +173,6 @@ class TagForSearch(SphinxPostTransform):
                             and "kb-item-title" in child["classes"]), None)
             if anchor and heading is not None and not heading["ids"]:
                 heading["ids"] = [anchor + TITLE_SUFFIX]
-            tags = facet_html(facets.items.get(anchor, {}))
-            if tags:
-                item += nodes.raw("", tags, format="html")
         tags = facet_html(facets.filters, facets.sort)
         if tags:
             self.document += nodes.raw("", tags, format="html")
