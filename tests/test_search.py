@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from browser import SEARCH_RESULTS_SHOWN
-from conftest import build_copy, page
+from conftest import ROOTS, Build, build_copy, page
 from kb.model import ItemRecord, PageRecord, PartialDate
 from kb.search import TITLE_SUFFIX, facet_html, page_facets
 
@@ -281,6 +282,17 @@ def test_a_topic_filter_narrows_the_results(site_url, open_page):
 
 
 @pytest.mark.slow
+def test_filters_alone_list_the_pages_they_select(site_url, open_page):
+    search = open_page(site_url + "search.html?filter=year%3A2021")  # no words
+    pages = [href for href in _result_links(search) if "#" not in href]
+    assert any(href.endswith("newsletters/deep-learning-weekly/2021/issue-220.html") for href in pages)
+    # the review of 2021 was published in January 2022
+    assert not any(href.endswith("reviews/hippocampus-garden/2021-applications.html") for href in pages)
+    assert search.locator("#kb-search-filters").get_attribute("open") is not None
+    assert search.get_by_label(re.compile(r"^2021 \(\d+\)$")).is_checked()
+
+
+@pytest.mark.slow
 def test_search_page_from_disk_says_to_run_nox_serve(site_build, open_page):
     search = open_page((site_build / "search.html").as_uri() + "?q=alphafold")
     notice = search.locator("#kb-search-offline")
@@ -313,3 +325,51 @@ def test_browser_tests_skip_without_chromium_locally_and_fail_in_ci(monkeypatch,
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
         browser.require_chromium()
+
+
+# -- in the browser (a test root with hostile text) ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, chromium_executable):
+    """The `kb` test root with markup in an item's text, served; the extension shows such
+    markup as text (safety.py), and the search page must show Pagefind's excerpt of it as
+    text too."""
+    from browser import serve
+
+    srcdir = tmp_path_factory.mktemp("hostile") / "src"
+    shutil.copytree(ROOTS / "test-kb", srcdir)
+    source = srcdir / "newsletters" / "n220.md"
+    source.write_text(source.read_text(encoding="utf-8")
+                      + '\nZebrafinch <img src="x" onerror="window.kbHacked = 1"> and '
+                      "<script>window.kbHacked = 2</script> zebrafinch.\n", encoding="utf-8")
+    app = Build(srcdir).app
+    with serve(Path(app.outdir)) as url:
+        yield url
+
+
+@pytest.mark.slow
+def test_page_text_shows_as_text_in_the_results(hostile_site, open_page):
+    search = open_page(hostile_site + "search.html?q=zebrafinch")
+    assert _result_links(search)
+    results = search.locator("#kb-search-results")
+    assert "onerror" in results.inner_text()  # the markup is there, as text
+    assert results.locator("img, script").count() == 0
+    assert search.evaluate("window.kbHacked") is None
+    # (the test root has no favicon: the browser's request for one is no error of the page)
+    errors = [error for error in search.kb_errors if "favicon.ico" not in error]
+    assert not errors, errors
+
+
+@pytest.mark.slow
+def test_open_filters_are_accessible_in_both_modes(site_url, open_page):
+    for mode in ("light", "dark"):
+        search = open_page(site_url + "search.html?q=alphafold", mode=mode)
+        _result_links(search)
+        search.locator("#kb-search-filters > summary").click()
+        search.wait_for_selector("#kb-search-filter-groups fieldset")
+        assert search.locator("#kb-search-filter-groups legend").all_inner_texts() == [
+            "Topic", "Kind", "Year", "Series"]
+        violations = search.kb_axe()
+        search.kb_screenshot(f"search-filters-desktop-{mode}")
+        assert not (search.kb_errors or violations), "\n".join(search.kb_errors + violations)
