@@ -14,6 +14,7 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
 
     config.py       config-inited   kb_series as Series records, checked; kb_navigation
     bibliography.py builder-inited  refs.bib loaded despite errors, checked with lines
+    templatecache.py builder-inited the theme's compiled templates kept between builds
     safety.py       source-read     a file that is not UTF-8 reported and left out;
                     (transform)     raw HTML and script URLs shown as text; env-get-outdated:
                                     the pages whose toctree lists a page that is gone
@@ -77,6 +78,7 @@ from .render import decorate_paper_index, depart_view, visit_view
 from .safety import setup_safety
 from .schedule import setup_schedule
 from .search import setup_search
+from .templatecache import setup_templatecache
 
 __version__ = "0.1.0"
 
@@ -107,6 +109,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_safety(app)
     setup_search(app)
     setup_accessibility(app)
+    setup_templatecache(app)
     return {
         "version": __version__,
         "env_version": 10,

@@ -1,0 +1,32 @@
+"""Compiled page templates, kept between builds.
+
+Sphinx's template bridge compiles the theme's Jinja templates again in every build process.
+In a no-op rebuild at 200 pages that was 0.25 s of 2.7 s (cProfile: Jinja's `compile`,
+37 templates). Jinja's own bytecode cache keeps the compiled templates beside the doctrees,
+so the next build loads them instead. It cannot serve a stale template: Jinja stores each
+template's compiled code with a checksum of its source, and its own and Python's versions,
+and compiles again when any of them differs. Its files are written to a temporary name and
+renamed, so the processes of a parallel build can share it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
+from sphinx.application import Sphinx
+
+CACHE_FOLDER = "kb-templates"  # in the doctree folder, with the environment
+
+
+def keep_compiled_templates(app: Sphinx) -> None:
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is None or environment.bytecode_cache is not None:
+        return  # no Jinja template bridge (LaTeX, or a custom bridge), or one with a cache
+    folder = Path(app.doctreedir) / CACHE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
+def setup_templatecache(app: Sphinx) -> None:
+    app.connect("builder-inited", keep_compiled_templates)
