@@ -64,7 +64,10 @@ def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(site):
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]  # an index was written, with its chunks
     assert list((out / "pagefind" / "fragment").iterdir())
-    assert (out / "pagefind" / "pagefind-ui.js").exists()
+    assert (out / "pagefind" / "pagefind.js").exists()
+    # Pagefind's own interfaces, highlighter and worker are not used, so not published
+    assert not [path.name for path in (out / "pagefind").glob("pagefind-*.js")]
+    assert not list((out / "pagefind").glob("*.css"))
     assert not (out / "searchindex.js").exists()
     assert "search: Pagefind indexed the site" in site.status.getvalue()
     for html_file in out.rglob("*.html"):

@@ -65,6 +65,13 @@ TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
 INDEXED_VIEWS = frozenset({"authors", "paper-index"})
 PAGE_KIND_LABELS = {"review": "Year review", "newsletter": "Newsletter issue", "topic": "Topic page"}
 SEARCH_BUILDERS = ("html", "dirhtml")
+# What Pagefind writes into every bundle that the search page never loads: the search page
+# imports pagefind.js itself (static/kb-search.js) and runs it without a web worker.
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+    "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js",
+    "pagefind-worker.js",
+)
 
 
 # -- the data: facets of a page, from the records (no Sphinx) ------------------------
@@ -266,6 +273,8 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
                        (result.stderr or result.stdout).strip(), type="kb", subtype="search")
         return
+    for name in UNUSED_BUNDLE_FILES:  # not published: nothing on the site refers to them
+        (fresh / name).unlink(missing_ok=True)
     count = sync_folder(fresh, bundle)
     entry.touch()  # the index is as new as this build's pages, even where its bytes are not
     logger.info("search: Pagefind indexed the site in %.2f s (%d files replaced, %d kept, "
