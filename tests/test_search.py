@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser import SEARCH_RESULTS_SHOWN
+from browser import PHONE, SEARCH_RESULTS_SHOWN
 from conftest import ROOTS, Build, build_copy, page
 from kb.model import ItemRecord, PageRecord, PartialDate
 from kb.search import TITLE_SUFFIX, facet_html, page_facets
@@ -365,7 +365,15 @@ def test_page_text_shows_as_text_in_the_results(hostile_site, open_page):
 
 
 @pytest.mark.slow
-def test_open_filters_are_accessible_in_both_modes(site_url, open_page):
+def test_open_filters_are_accessible_in_both_modes_and_fit_a_phone(site_url, open_page):
+    phone = open_page(site_url + "search.html?q=alphafold", width=PHONE["width"])
+    _result_links(phone)
+    phone.locator("#kb-search-filters > summary").click()
+    phone.wait_for_selector("#kb-search-filter-groups fieldset")
+    widths = phone.evaluate("({scroll: document.documentElement.scrollWidth,"
+                            " client: document.documentElement.clientWidth})")
+    phone.kb_screenshot("search-filters-phone")
+    assert widths["scroll"] <= widths["client"] == PHONE["width"], widths
     for mode in ("light", "dark"):
         search = open_page(site_url + "search.html?q=alphafold", mode=mode)
         _result_links(search)
