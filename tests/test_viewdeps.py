@@ -12,6 +12,7 @@ import hashlib
 import pickle
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from kb.graph import KnowledgeGraph
@@ -173,3 +174,54 @@ def test_a_view_said_unchanged_shows_what_it_showed(seed: int) -> None:
         shown = {key.argument: related_shown(data) for key, data in after.items()
                  if key.kind == "related"}
     assert kept, "no view was ever kept: the test shows nothing"
+
+
+# -- in a build: an edit costs the views it reaches ------------------------------------------
+
+
+def every_view(build) -> set[ViewKey]:
+    from kb.domain import kb_domain
+
+    return {key for keys in kb_domain(build.env).views.values() for key in keys}
+
+
+def recomputed(build) -> set[ViewKey]:
+    from kb.domain import kb_domain
+
+    return set(kb_domain(build.env).views_fingerprinted)
+
+
+@pytest.mark.slow
+def test_an_edit_of_one_page_fingerprints_the_views_it_reaches_and_writes_what_a_clean_build_does(
+        tmp_path) -> None:
+    import shutil
+    import sys
+
+    from conftest import Build
+    from test_incremental import html_pages
+
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    sys.path.insert(0, str(bench))
+    import corpus as bench_corpus
+    import run as bench_run
+
+    site = bench_corpus.Corpus(40, 60)
+    src = tmp_path / "kb"
+    site.write(src, "kb")
+    shutil.copy(bench / "probe.py", src / "probe.py")
+    first = Build(src)
+    assert recomputed(first) == every_view(first)  # a clean build has nothing to keep
+    for edit in (bench_run.add_topic, bench_run.add_issue):
+        edit(site, src)
+        again = Build(src)
+        clean_src = tmp_path / f"clean-{edit.__name__}"
+        shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
+        clean = Build(clean_src)
+        got, want = html_pages(again.outdir), html_pages(clean.outdir)
+        assert {page: got.get(page) for page in want} == want, edit.__name__
+        views, done = every_view(again), recomputed(again)
+        # the per-page views recomputed are those of pages the edit touched, a few of many
+        per_page = {key for key in done if key.kind in ("series-nav", "backlinks", "references",
+                                                        "item-backlinks")}
+        assert len(per_page) < len(views) // 10, (edit.__name__, sorted(per_page))
+        assert len(done) < len(views) // 3, (edit.__name__, len(done), len(views))
