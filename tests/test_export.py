@@ -145,18 +145,3 @@ def test_bibtex_cache_gives_the_same_text_and_holds_each_entry_once():
     assert export.bibtex_of(source.entries, ["b", "a"], cache) == export.bibtex_of(
         source.entries, ["b", "a"])
     assert first == export.bibtex_of(source.entries, ["a", "b"])
-
-
-def test_kb_json_laid_out_from_kept_records_is_json_dumps_text():
-    data = export.build_export(graph(EVIL, EVIL), SERIES, uri, "KB")
-    want = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    fragments: dict[bytes, str] = {}
-    assert export.dump_export(data, fragments) == want
-    assert fragments  # each record of the top-level lists, laid out once
-    # a record changed: only it is laid out again, the text is still json.dumps's
-    data["pages"][0]["title"] = "Another title"
-    kept = dict(fragments)
-    assert export.dump_export(data, fragments) == \
-        json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    assert len(set(fragments) - set(kept)) == 1
-    assert export.dump_export({}) == "{}\n"

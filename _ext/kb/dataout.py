@@ -14,7 +14,6 @@ The data itself comes from `export.py` (no Sphinx there). This module:
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -63,19 +62,6 @@ def bib_names(app: Sphinx) -> list[str]:
     return [Path(name).name for name in app.config.bibtex_bibfiles or ()]
 
 
-def _fragments_path(app: Sphinx) -> Path:
-    """kb.json's records as last laid out (export.dump_export), in Sphinx's cache folder."""
-    return Path(app.doctreedir) / f"kb-export-fragments-{app.builder.name}.pickle"
-
-
-def _read_fragments(app: Sphinx) -> dict[bytes, str]:
-    try:
-        found = pickle.loads(_fragments_path(app).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        return {}  # none yet, or unreadable: every record is laid out again
-    return found if isinstance(found, dict) else {}
-
-
 def write_data_files(app: Sphinx) -> list[Any]:
     """kb.json, its schema and the bib files, into the HTML output (html-collect-pages).
 
@@ -93,12 +79,7 @@ def write_data_files(app: Sphinx) -> list[Any]:
     graph, series, _ = knowledge(app)
     data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project),
                                paper_part_pages(builder))
-    fragments = _read_fragments(app)
-    before = set(fragments)
-    text = export.dump_export(data, fragments)
-    if fragments.keys() != before:
-        _write_atomically(_fragments_path(app), pickle.dumps(fragments, pickle.HIGHEST_PROTOCOL))
-    _write_atomically(outdir / export.EXPORT_FILE, text.encode("utf-8"))
+    _write_atomically(outdir / export.EXPORT_FILE, export.dump_export(data).encode("utf-8"))
     _write_atomically(outdir / export.SCHEMA_FILE, SCHEMA_SOURCE.read_bytes())
     for name, source in zip(bib_names(app), app.config.bibtex_bibfiles or ()):
         path = Path(app.confdir) / source

@@ -13,7 +13,6 @@ JSON-LD); no path of the build machine is ever read into the data.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -173,45 +172,9 @@ def build_export(graph: KnowledgeGraph, series: Mapping[str, Series], uri: Uri,
     }
 
 
-def dump_export(data: Mapping[str, Any], fragments: dict[bytes, str] | None = None) -> str:
-    """kb.json's text: sorted keys, one layout, so the same data gives the same bytes:
-    those of `json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)`.
-
-    Laid out with an indent, json.dumps runs in Python, not in its C encoder: a second
-    at 2,000 pages, for records an edit mostly leaves as they were. So each record of
-    the top-level lists (a page, an item, a paper...) is laid out on its own and kept
-    in `fragments`, keyed by a digest of its compact text (which the C encoder gives
-    in a fifth of the time); the next build lays out only the records that changed.
-    `fragments` is left holding the records of this text only.
-    """
-    fresh: dict[bytes, str] = {}
-    known = fragments if fragments is not None else {}
-    fields = []
-    for name in sorted(data):
-        value = data[name]
-        if isinstance(value, list) and value:
-            fields.append(f"{json.dumps(name)}: [\n"
-                          + ",\n".join("  " + _fragment(record, known, fresh) for record in value)
-                          + "\n ]")
-        else:
-            fields.append(f"{json.dumps(name)}: " + json.dumps(
-                value, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n "))
-    if fragments is not None:
-        fragments.clear()
-        fragments.update(fresh)
-    return "{\n " + ",\n ".join(fields) + "\n}\n" if fields else "{}\n"
-
-
-def _fragment(record: Any, known: Mapping[bytes, str], fresh: dict[bytes, str]) -> str:
-    """A record of a top-level list as json.dumps(indent=1) lays it out two levels down."""
-    compact = json.dumps(record, ensure_ascii=False, sort_keys=True)
-    key = hashlib.blake2b(compact.encode("utf-8"), digest_size=16).digest()
-    text = fresh.get(key) or known.get(key)
-    if text is None:
-        # JSON text holds no raw line break (strings escape it): each one starts a line
-        text = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n  ")
-    fresh[key] = text
-    return text
+def dump_export(data: Mapping[str, Any]) -> str:
+    """kb.json's text: sorted keys, one layout, so the same data gives the same bytes."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
 # -- JSON-LD (schema.org) --------------------------------------------------------------
