@@ -14,8 +14,6 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
     chartdraw.py    a trend view's data -> SVG / PDF bytes (matplotlib)
 
     config.py       config-inited   kb_series as Series records, checked; kb_navigation
-    collector.py    builder-inited  the loaded environment kept out of the garbage collector's
-                    build-finished  full passes until the build ends (gc.freeze)
     bibliography.py builder-inited  refs.bib loaded despite errors, checked with lines
     safety.py       source-read     a file that is not UTF-8 reported and left out;
                     (transform)     raw HTML and script URLs shown as text; env-get-outdated:
@@ -64,7 +62,6 @@ from .bibliography import setup_bibliography
 from .charts import setup_charts
 from .check import setup_check
 from .collect import setup_collect
-from .collector import setup_collector
 from .config import setup_config
 from .dataout import setup_dataout
 from .directives import setup_directives
@@ -90,7 +87,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # the same domain, with lookups indexed and formatted entries kept (fastbib.py)
     app.add_domain(IndexedBibtexDomain, override=True)
     app.add_domain(KnowledgeBaseDomain)
-    setup_collector(app)
     setup_config(app)
     setup_directives(app)
     setup_indices(app)
