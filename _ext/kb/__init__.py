@@ -9,6 +9,7 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
                     (series, issues, dates), listings.py (entries per topic),
                     links.py (references, backlinks, related), papers.py (works, authors)
     viewdata.py     ViewKey -> what each generated view shows, as plain data
+    viewdeps.py     which views an edit of some pages' records can have changed
     parts.py        a long view's parts (a page per year or letter, in HTML) and their names
     chartdraw.py    a trend view's data -> SVG / PDF bytes (matplotlib)
 

@@ -29,6 +29,7 @@ from .graph import KnowledgeGraph
 from .model import Citation, ItemRecord, PageRecord, Reference
 from .navigation import Navigation
 from .viewdata import ViewKey
+from .viewdeps import Footprint, RelatedShown
 
 
 class PageData(NamedTuple):
@@ -48,7 +49,10 @@ PER_DOCUMENT = ("pages", "items", "refs", "views", "cites", "digests")
 class KnowledgeBaseDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 7
+    data_version = 8
+    # the views this build's schedule fingerprinted again (the rest kept theirs):
+    # what an edit costs there, for the tests and the benchmark
+    views_fingerprinted: frozenset[ViewKey] = frozenset()
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),
@@ -68,6 +72,11 @@ class KnowledgeBaseDomain(Domain):
         # rewrite; not per-document, so neither cleared nor merged.
         "fingerprints": {},  # docname -> digest of the generated content last written
         "state": "",  # digest of every page's records and of refs.bib, when last written
+        # what the schedule compares the next build's records with (viewdeps.py):
+        "footprints": {},  # docname -> Footprint: what other pages' views show of it
+        "basis": "",  # digest of the topic vocabulary and the cited works
+        "view_fingerprints": {},  # ViewKey -> digest of what the view showed
+        "related_shown": {},  # docname -> RelatedShown: the pages its related view showed
         "bibcheck": {},  # bib file -> (mtime, line of each entry, problems), see bibliography
         "navigation": {},  # what each page's navigation showed when last written
     }
@@ -126,6 +135,38 @@ class KnowledgeBaseDomain(Domain):
     @state.setter
     def state(self, value: str) -> None:
         self.data["state"] = value
+
+    @property
+    def footprints(self) -> dict[str, Footprint]:
+        return self.data["footprints"]
+
+    @footprints.setter
+    def footprints(self, value: dict[str, Footprint]) -> None:
+        self.data["footprints"] = value
+
+    @property
+    def basis(self) -> str:
+        return self.data["basis"]
+
+    @basis.setter
+    def basis(self, value: str) -> None:
+        self.data["basis"] = value
+
+    @property
+    def view_fingerprints(self) -> dict[ViewKey, str]:
+        return self.data["view_fingerprints"]
+
+    @view_fingerprints.setter
+    def view_fingerprints(self, value: dict[ViewKey, str]) -> None:
+        self.data["view_fingerprints"] = value
+
+    @property
+    def related_shown(self) -> dict[str, RelatedShown]:
+        return self.data["related_shown"]
+
+    @related_shown.setter
+    def related_shown(self, value: dict[str, RelatedShown]) -> None:
+        self.data["related_shown"] = value
 
     @property
     def navigation_shown(self) -> dict[str, dict[str, str]]:

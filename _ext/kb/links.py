@@ -118,21 +118,15 @@ class Links:
             return (tuple(-n for n in date), doc)
         return {doc: place for place, doc in enumerate(sorted(self.listings.page_topics, key=newest))}
 
-    @cached_property
-    def _related(self) -> dict[str, list[tuple[str, list[str]]]]:
-        return {}
-
     def related(self, docname: str) -> list[tuple[str, list[str]]]:
         """Other reviews and issues ranked by the number of topics shared with this one,
         then newest first.
 
         Every page is ranked against every other (on a busy topic most pages share
         something), so counting is done by Counter and only the pages that can reach
-        the top RELATED_LIMIT are sorted; results are kept for the graph's lifetime,
-        since the schedule and the writer both ask.
+        the top RELATED_LIMIT are sorted. Not kept here: its one caller, the related
+        view, is kept per graph (viewdata.view_data), for the schedule and the writer.
         """
-        if docname in self._related:
-            return self._related[docname]
         mine = self.topics_of_page(docname)
         shared = Counter(chain.from_iterable(self._pages_by_topic.get(s, ()) for s in mine))
         shared.pop(docname, None)
@@ -147,5 +141,4 @@ class Links:
                 theirs = set(self.topics_of_page(doc))
                 ranked.append((doc, sorted((s for s in mine if s in theirs),
                                            key=lambda s: self.taxonomy.title(s).lower())))
-        self._related[docname] = ranked
         return ranked

@@ -6,7 +6,6 @@ lint read the same records.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import difflib
 import functools
@@ -42,6 +41,14 @@ class FrontMatterError(ValueError):
 # -- dates ----------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+# The site is in English whatever the build machine's locale (sphinx-build sets the
+# locale from the environment, and calendar.month_name follows it); a constant is also
+# cheaper than calendar's, which formats a date for every lookup (listings show tens
+# of thousands of dates at 2,000 pages).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
 @functools.total_ordering
@@ -92,7 +99,7 @@ class PartialDate:
 
     def display(self) -> str:
         """'3 January 2022', or 'October 2021' where the day is not known."""
-        month = calendar.month_name[self.month]
+        month = MONTHS[self.month - 1]
         if self.day is None:
             return f"{month} {self.year}"
         return f"{self.day} {month} {self.year}"

@@ -5,12 +5,17 @@ shows what other pages hold: its generated views, the titles of what it
 references, its citations, and the navigation. Each of those is fingerprinted
 here, and a page whose fingerprint changed since the last build is returned to
 Sphinx to be rewritten, so an incremental build writes what a clean build would.
+
+A view's fingerprint is worked out again only when the records that changed can
+reach it (viewdeps.py); the others keep last build's, so an edit of one page costs
+the views it touches, not every view of the site.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -18,7 +23,8 @@ from sphinx.environment import BuildEnvironment
 
 from .domain import KnowledgeBaseDomain, kb_domain
 from .fastbib import cite_domain
-from .viewdata import fingerprint
+from .viewdata import ViewKey, fingerprint, view_data
+from .viewdeps import RelatedShown, basis, changes, footprints, may_have_changed, related_shown
 
 
 def _digest(value: Any) -> str:
@@ -58,11 +64,11 @@ def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, li
     return shown, keys_by_doc
 
 
-def _fingerprint(domain: KnowledgeBaseDomain, docname: str, citations: dict[str, Any],
-                 cited: list[str]) -> str | None:
+def _fingerprint(domain: KnowledgeBaseDomain, docname: str, views: Mapping[ViewKey, str],
+                 citations: dict[str, Any], cited: list[str]) -> str | None:
     """What the page shows that comes from other pages: views, reference titles, citations."""
     graph = domain.graph
-    shown: list[Any] = [(key, fingerprint(graph, key)) for key in domain.views.get(docname, ())]
+    shown: list[Any] = [(key, views[key]) for key in domain.views.get(docname, ())]
     if shown:  # views link to paper index entries: on one page, or on its parts
         shown.append(bool(graph.papers.part_pages(domain.env.config.kb_split_links)))
     for ref in domain.references.get(docname, ()):
@@ -70,6 +76,34 @@ def _fingerprint(domain: KnowledgeBaseDomain, docname: str, citations: dict[str,
         shown.append((ref.reftype, ref.target, target, graph.links.title(ref.reftype, target)))
     shown.extend((key, citations.get(key)) for key in sorted(set(cited)))
     return _digest(shown) if shown else None
+
+
+def _view_fingerprints(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> dict[ViewKey, str]:
+    """The fingerprint of every view a page shows: worked out again for the views the
+    records that changed since the last build can reach (viewdeps.py), kept for the rest."""
+    graph = domain.graph
+    now = footprints(graph, domain.digests)
+    basis_now = basis(graph, _bib_state(env))
+    found = changes(graph, domain.footprints, now)
+    found.everything = basis_now != domain.basis or not domain.view_fingerprints
+    old, shown = domain.view_fingerprints, domain.related_shown
+    views: dict[ViewKey, str] = {}
+    related: dict[str, RelatedShown] = {}
+    computed: set[ViewKey] = set()
+    for key in sorted({key for keys in domain.views.values() for key in keys}):
+        if key in old and not may_have_changed(key, found, now, shown):
+            views[key] = old[key]
+            if key.kind == "related" and key.argument in shown:
+                related[key.argument] = shown[key.argument]
+            continue
+        views[key] = fingerprint(graph, key)
+        computed.add(key)
+        if key.kind == "related":
+            related[key.argument] = related_shown(view_data(graph, key))
+    domain.footprints, domain.basis = now, basis_now
+    domain.view_fingerprints, domain.related_shown = views, related
+    domain.views_fingerprinted = frozenset(computed)
+    return views
 
 
 def _stale_views(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> set[str]:
@@ -83,9 +117,10 @@ def _stale_views(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> set[str]
         return set()
     old = domain.fingerprints
     new: dict[str, str] = {}
+    views = _view_fingerprints(env, domain)
     citations, cited = _citation_state(env)
     for docname in sorted(env.found_docs):
-        found = _fingerprint(domain, docname, citations, cited.get(docname, []))
+        found = _fingerprint(domain, docname, views, citations, cited.get(docname, []))
         if found is not None:
             new[docname] = found
     domain.fingerprints = new
