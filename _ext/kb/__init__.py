@@ -13,6 +13,7 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
     parts.py        a long view's parts (a page per year or letter, in HTML) and their names
     chartdraw.py    a trend view's data -> SVG / PDF bytes (matplotlib)
 
+    collector.py    config-inited   the garbage collector run less often until build-finished
     config.py       config-inited   kb_series as Series records, checked; kb_navigation
     bibliography.py builder-inited  refs.bib loaded despite errors, checked with lines
     templatecache.py builder-inited the theme's compiled templates kept between builds
@@ -63,6 +64,7 @@ from .bibliography import setup_bibliography
 from .charts import setup_charts
 from .check import setup_check
 from .collect import setup_collect
+from .collector import setup_collector
 from .config import setup_config
 from .dataout import setup_dataout
 from .directives import setup_directives
@@ -89,6 +91,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # the same domain, with lookups indexed and formatted entries kept (fastbib.py)
     app.add_domain(IndexedBibtexDomain, override=True)
     app.add_domain(KnowledgeBaseDomain)
+    setup_collector(app)
     setup_config(app)
     setup_directives(app)
     setup_indices(app)
