@@ -45,10 +45,11 @@ def install_locked(session: nox.Session) -> None:
     stamp.write_text(digest)
 
 
-# Parallel writing pays only on a large site: on this project's 2-core machine the benchmark
-# (README, "Benchmark") measured clean -j 2 slower than -j 1 at 200 and 1,000 pages and
-# faster at 2,000, because Sphinx runs the post-transforms and the index in the main process.
-PARALLEL_FROM = 1500  # source documents
+# Parallel writing pays from a few hundred documents: on this project's 2-core machine the
+# benchmark (README, "Benchmark", run of 2026-12-02) measured clean -j 2 at 0.91x, 0.88x and
+# 0.xx of -j 1 at 279, 1,094 and 2,112 documents. Below the smallest size it measures, where
+# starting the workers weighs more against little work, -j 1 is kept.
+PARALLEL_FROM = 250  # source documents
 SKIPPED = {"_build", ".nox", ".venv", ".git", "tests", "node_modules"}
 
 
