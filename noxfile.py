@@ -47,7 +47,7 @@ def install_locked(session: nox.Session) -> None:
 
 # Parallel writing pays from a few hundred documents: on this project's 2-core machine the
 # benchmark (README, "Benchmark", run of 2026-12-02) measured clean -j 2 at 0.91x, 0.88x and
-# 0.xx of -j 1 at 279, 1,094 and 2,112 documents. Below the smallest size it measures, where
+# 0.88x of -j 1 at 279, 1,094 and 2,112 documents. Below the smallest size it measures, where
 # starting the workers weighs more against little work, -j 1 is kept.
 PARALLEL_FROM = 250  # source documents
 SKIPPED = {"_build", ".nox", ".venv", ".git", "tests", "node_modules"}
