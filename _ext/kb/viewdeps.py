@@ -83,10 +83,6 @@ class Changes:
     # per changed page that is a page now: its topics, for related pages
     new_topics: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    @property
-    def anything(self) -> bool:
-        return self.everything or bool(self.docs) or bool(self.targets)
-
 
 def changes(graph: KnowledgeGraph, old: Mapping[str, Footprint],
             new: Mapping[str, Footprint]) -> Changes:
@@ -131,9 +127,9 @@ WHOLE_SITE = frozenset({"overview", "busiest", "trends", "archive-year", "timeli
 def may_have_changed(key: ViewKey, found: Changes, new: Mapping[str, Footprint],
                      related_shown: Mapping[str, RelatedShown]) -> bool:
     """Whether the view `key` can show something else after the changes `found`."""
-    if found.everything:
-        return True
     kind, argument = key
+    if found.everything or kind in WHOLE_SITE:
+        return True
     if kind in ("listing", "trend"):
         return argument in found.topics
     if kind == "topic-backlinks" or kind == "item-backlinks":
@@ -149,7 +145,7 @@ def may_have_changed(key: ViewKey, found: Changes, new: Mapping[str, Footprint],
         return argument in found.docs or (mine is not None and mine.series in found.series)
     if kind == "related":
         return _related_may_have_changed(argument, found, new, related_shown)
-    return True  # WHOLE_SITE, and any kind not named here
+    return True  # a kind not named here
 
 
 def _related_may_have_changed(docname: str, found: Changes, new: Mapping[str, Footprint],
