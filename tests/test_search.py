@@ -14,7 +14,8 @@ import pytest
 from browser import PHONE, SEARCH_RESULTS_SHOWN
 from conftest import ROOTS, Build, build_copy, page
 from kb.model import ItemRecord, PageRecord, PartialDate
-from kb.search import TITLE_SUFFIX, facet_html, page_facets
+from kb.search import BUNDLE, SOURCE_COPY, TITLE_SUFFIX, facet_html, page_facets, pagefind_command
+from kb.searchsource import SKIP_MARK, SKIPPED_PAGE, SyncCount, indexed_part, sync, without_ignored
 
 # -- the data --------------------------------------------------------------------------
 
@@ -73,6 +74,103 @@ def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(site):
     for html_file in out.rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")
         assert "searchindex.js" not in text and "searchtools.js" not in text, html_file
+
+
+def _fragments(bundle: Path) -> dict[str, dict]:
+    """Each page's record in a Pagefind bundle (URL, text, filters, sort, anchors, title):
+    the fragments are gzipped JSON after Pagefind's signature."""
+    import gzip
+
+    found = {}
+    for path in (bundle / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        found[record["url"]] = record
+    return found
+
+
+def _pagefind_over_the_site(out: Path, bundle: Path) -> dict[str, dict]:
+    """The records Pagefind writes when it reads the published pages themselves."""
+    import subprocess
+
+    subprocess.run(pagefind_command(out, output=bundle), check=True, capture_output=True)
+    return _fragments(bundle)
+
+
+def test_the_copy_pagefind_reads_gives_the_index_of_the_site_itself(site, tmp_path):
+    # a theme that marks no article (alabaster, here): the pages are copied whole
+    out = Path(site.outdir)
+    copy = Path(site.doctreedir) / SOURCE_COPY
+    assert (copy / "newsletters" / "n220.html").read_text(encoding="utf-8") == \
+        (out / "newsletters" / "n220.html").read_text(encoding="utf-8")
+    from_copy = _fragments(out / BUNDLE)
+    assert from_copy == _pagefind_over_the_site(out, tmp_path / "whole")
+    assert from_copy["/newsletters/n220.html"]["filters"]["topic"]
+
+
+@pytest.mark.slow
+def test_pagefind_reads_the_real_sites_articles_only_and_indexes_as_from_the_site(
+        real_site, tmp_path):
+    out = real_site.outdir
+    copy = Path(real_site.app.doctreedir) / SOURCE_COPY
+    review = (copy / ITEM_PAGE).read_text(encoding="utf-8")
+    # the article, without the theme's chrome and the regions Pagefind ignores
+    assert "data-pagefind-body" in review and "bd-sidebar" not in review
+    assert "<script" not in review and "data-pagefind-ignore" not in review
+    assert "Cite the works (BibTeX)" in (out / ITEM_PAGE).read_text(encoding="utf-8")
+    assert "Cite the works" not in review
+    # the pages the layout leaves out of the index are empty pages in the copy
+    assert (copy / "search.html").read_text(encoding="utf-8") == SKIPPED_PAGE
+    assert (copy / "genindex.html").read_text(encoding="utf-8") == SKIPPED_PAGE
+    sizes = [sum(p.stat().st_size for p in folder.rglob("*.html")) for folder in (copy, out)]
+    assert sizes[0] < sizes[1] / 2
+    from_copy = _fragments(out / BUNDLE)
+    assert from_copy == _pagefind_over_the_site(out, tmp_path / "whole")
+    assert from_copy["/" + ITEM_PAGE]["meta"]["title"]
+
+
+def test_ignored_regions_are_cut_out_with_their_nested_elements():
+    html = ('<article data-pagefind-body><p>kept</p>'
+            '<div class="kb-view" data-pagefind-ignore="all"><div><div>a</div></div>b</div>'
+            '<p>also kept</p><details class="kb-bibtex" data-pagefind-ignore="all">'
+            '<summary>x</summary><div>@article{k}</div></details><div>tail</div></article>')
+    assert without_ignored(html) == (
+        '<article data-pagefind-body><p>kept</p><p>also kept</p><div>tail</div></article>')
+    # an element whose end is missing is kept whole: Pagefind ignores it itself
+    broken = '<p>a</p><div data-pagefind-ignore="all"><div>b</div>'
+    assert without_ignored(broken) == broken
+    # a page the layout left out of the index, and one of a theme that marks no article
+    assert indexed_part(f"<html><body>{SKIP_MARK}<main>listing</main></body></html>") == SKIPPED_PAGE
+    whole = "<html><body><main>all of it is indexed</main></body></html>"
+    assert indexed_part(whole) == whole
+
+
+def test_the_copy_follows_the_pages_by_their_times(tmp_path):
+    import os
+
+    site, copy = tmp_path / "site", tmp_path / "copy"
+    (site / BUNDLE).mkdir(parents=True)
+    (site / BUNDLE / "ignored.html").write_text("bundle files are not pages")
+    body = ('<html lang="en"><div id="jb-print-docs-body" class="onlyprint"><h1>{}</h1></div>'
+            '<main><article class="bd-article" data-pagefind-body><p>{}</p></article></main></html>')
+    first, second = site / "a.html", site / "sub" / "b.html"
+    second.parent.mkdir()
+    first.write_text(body.format("A", "one"))
+    second.write_text(body.format("B", "two"))
+    assert sync(site, copy, BUNDLE) == SyncCount(2, 0, 0)
+    assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*")
+                  if p.is_file()) == ["a.html", "sub/b.html"]
+    assert (copy / "a.html").read_text().startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "<h1>A</h1>" in (copy / "a.html").read_text()
+    assert sync(site, copy, BUNDLE) == SyncCount(0, 2, 0)
+    # a page put back with an older time (a restored backup) is cut again, not trusted
+    stat = first.stat()
+    first.write_text(body.format("A", "restored"))
+    os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**9))
+    second.unlink()
+    assert sync(site, copy, BUNDLE) == SyncCount(1, 0, 1)
+    assert "restored" in (copy / "a.html").read_text()
+    assert not (copy / "sub" / "b.html").exists()
 
 
 def test_search_page_runs_its_own_interface_with_a_file_url_notice(site):

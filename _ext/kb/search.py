@@ -23,10 +23,12 @@ What this module does:
 - Generated views that repeat other pages' titles (listings, related pages, backlinks,
   archive) are marked `data-pagefind-ignore`, so a search for an item finds the item, not
   every page that lists it. The paper and author indexes stay searchable.
-- `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel over the output,
-  unless no page was written since the last index (a no-op rebuild keeps it). It writes a
-  fresh bundle beside the doctrees and moves over only the files that differ
-  (filesync.py), so an edit replaces a few chunks, not the whole bundle.
+- `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel, unless no page
+  was written since the last index (a no-op rebuild keeps it). Pagefind reads a copy of
+  the output cut down to what it indexes, kept beside the doctrees (searchsource.py: half
+  of Pagefind's time at 2,000 pages), and writes a fresh bundle there; only the files
+  that differ are moved over (filesync.py), so an edit replaces a few chunks, not the
+  whole bundle.
   `kb_search = "pagefind-once"` (the live preview, `nox -s serve`) indexes only when the
   bundle is missing, so edits are not slowed by re-indexing; `nox -s serve` deletes the
   bundle when it starts, so each preview session indexes once, at start.
@@ -49,6 +51,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from . import searchsource
 from .config import series_of
 from .domain import kb_domain
 from .filesync import sync_folder
@@ -60,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 MODES = ("pagefind", "pagefind-once", "sphinx")
 BUNDLE = "pagefind"  # the bundle's folder in the output
+SOURCE_COPY = "kb-search-pages"  # in the doctree folder: what Pagefind reads (searchsource.py)
 TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
 # views whose text is other pages' titles or links: kept out of the index
 INDEXED_VIEWS = frozenset({"authors", "paper-index"})
@@ -225,16 +229,27 @@ def pages_written_since(app: Sphinx, mtime_ns: int) -> bool:
     return False
 
 
-def pagefind_command(outdir: Path, executable: str | None = None,
+def pagefind_command(site: Path, executable: str | None = None,
                      output: Path | None = None) -> list[str]:
-    """The Pagefind run over a built site, writing the bundle into `output` (by default the
-    site's own bundle folder); the benchmark times the same command."""
+    """The Pagefind run over the pages in `site`, writing the bundle into `output` (by
+    default the site's own bundle folder)."""
     if executable is None:
         import pagefind_bin
 
         executable = str(pagefind_bin.get_executable())
     where = ["--output-path", str(output)] if output else ["--output-subdir", BUNDLE]
-    return [executable, "--site", str(outdir), *where, "--quiet"]
+    return [executable, "--site", str(site), *where, "--quiet"]
+
+
+def index_site(outdir: Path, copy: Path, output: Path,
+               executable: str | None = None) -> tuple[searchsource.SyncCount,
+                                                       subprocess.CompletedProcess]:
+    """Bring the cut-down copy of `outdir` up to date and run Pagefind over it, writing the
+    bundle into `output`: what a build does, and what the benchmark times."""
+    count = searchsource.sync(outdir, copy, BUNDLE)
+    result = subprocess.run(pagefind_command(copy, executable, output),
+                            capture_output=True, text=True, check=False)
+    return count, result
 
 
 def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
@@ -266,8 +281,7 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     fresh = Path(app.doctreedir) / "kb-pagefind-fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     started = time.perf_counter()
-    result = subprocess.run(pagefind_command(outdir, executable, fresh),
-                            capture_output=True, text=True, check=False)
+    pages, result = index_site(outdir, Path(app.doctreedir) / SOURCE_COPY, fresh, executable)
     if result.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
@@ -277,9 +291,10 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         (fresh / name).unlink(missing_ok=True)
     count = sync_folder(fresh, bundle)
     entry.touch()  # the index is as new as this build's pages, even where its bytes are not
-    logger.info("search: Pagefind indexed the site in %.2f s (%d files replaced, %d kept, "
-                "%d removed)", time.perf_counter() - started, count.replaced, count.kept,
-                count.removed)
+    logger.info("search: Pagefind indexed the site in %.2f s (%d pages read again, %d "
+                "unchanged; %d files replaced, %d kept, %d removed)",
+                time.perf_counter() - started, pages.cut, pages.kept, count.replaced,
+                count.kept, count.removed)
 
 
 TEMPLATES = str(Path(__file__).parent / "templates")
