@@ -13,6 +13,12 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
+# sphinxext-opengraph would import matplotlib for social cards, which this site never
+# draws (its previews show the logo, below): a quarter of a no-op rebuild (kb/deferred.py)
+from kb.deferred import defer_social_cards  # noqa: E402
+
+defer_social_cards()
+
 project = "Deep Learning Knowledge Base"
 author = "The Deep Learning Knowledge Base contributors"
 copyright = "2026, The Deep Learning Knowledge Base contributors"

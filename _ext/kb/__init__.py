@@ -32,7 +32,8 @@ The pure model (no Sphinx import), then the Sphinx glue in the order a build run
     partpages.py    html-collect-pages the parts of long views (parts.py: which parts), one
                                        page each, written only when what they show changed
     search.py       html-page-context  facets from the records; build-finished: the Pagefind
-                                       index (accessibility.py: citations as list items)
+                                       index (accessibility.py: citations as list items),
+                                       read from a cut-down copy of the site (searchsource.py)
     publishing.py   html-page-context  feed links, link previews (feeds.py: the Atom feeds,
                     build-finished     written from the model), the sitemap's pages, robots.txt
     dataout.py      html-page-context  JSON-LD; BibTeX per item (export.py: kb.json, from the
@@ -50,7 +51,7 @@ A front-matter `topics:` value goes frontmatter.load -> contract.read_front_matt
 viewdata.listing (rows) -> render.render_listing (nodes).
 
 lint.py (`nox -s lint`) and scaffold.py (`nox -s new`) are command-line tools on
-the same model.
+the same model. deferred.py is called from conf.py, before the extensions load.
 """
 
 from __future__ import annotations
