@@ -157,20 +157,53 @@ def test_the_copy_follows_the_pages_by_their_times(tmp_path):
     second.parent.mkdir()
     first.write_text(body.format("A", "one"))
     second.write_text(body.format("B", "two"))
-    assert sync(site, copy, BUNDLE) == SyncCount(2, 0, 0)
+    assert sync(site, copy, BUNDLE) == SyncCount(2, 0, 0, 2)
     assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*")
                   if p.is_file()) == ["a.html", "sub/b.html"]
     assert (copy / "a.html").read_text().startswith('<!DOCTYPE html>\n<html lang="en">')
     assert "<h1>A</h1>" in (copy / "a.html").read_text()
-    assert sync(site, copy, BUNDLE) == SyncCount(0, 2, 0)
+    assert sync(site, copy, BUNDLE) == SyncCount(0, 2, 0, 0)
+    # written again with other chrome around the same article: cut, but not changed
+    second.write_text(body.format("B", "two").replace("<main>", "<nav>menu</nav><main>"))
+    assert sync(site, copy, BUNDLE) == SyncCount(1, 1, 0, 0)
+    assert not SyncCount(1, 1, 0, 0).index_changes
     # a page put back with an older time (a restored backup) is cut again, not trusted
     stat = first.stat()
     first.write_text(body.format("A", "restored"))
     os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**9))
     second.unlink()
-    assert sync(site, copy, BUNDLE) == SyncCount(1, 0, 1)
+    assert sync(site, copy, BUNDLE) == SyncCount(1, 0, 1, 1)
     assert "restored" in (copy / "a.html").read_text()
     assert not (copy / "sub" / "b.html").exists()
+
+
+def test_pages_rewritten_with_the_same_text_keep_the_index(tmp_path):
+    import os
+
+    from sphinx.testing.util import SphinxTestApp
+
+    app = build_copy("kb", tmp_path)
+    out = Path(app.outdir)
+    fragments = _fragments(out / BUNDLE)
+
+    def rebuild():
+        again = SphinxTestApp("html", srcdir=app.srcdir)
+        try:
+            again.build()
+        finally:
+            again.cleanup()
+        return again.status.getvalue()
+
+    # a page written again as it was (its navigation or generated lists alone changed)
+    written = out / "newsletters" / "n220.html"
+    later = written.stat().st_mtime + 5
+    os.utime(written, (later, later))
+    assert re.search(r"search: \d+ pages written, none with other text or facets", rebuild())
+    assert _fragments(out / BUNDLE) == fragments
+    # no claim that the bundle is current (a build stopped before Pagefind ran): re-indexed
+    (Path(app.doctreedir) / (SOURCE_COPY + ".indexed")).unlink()
+    os.utime(written, (later + 5, later + 5))
+    assert "search: Pagefind indexed the site" in rebuild()
 
 
 def test_search_page_runs_its_own_interface_with_a_file_url_notice(site):

@@ -241,12 +241,15 @@ def pagefind_command(site: Path, executable: str | None = None,
     return [executable, "--site", str(site), *where, "--quiet"]
 
 
-def index_site(outdir: Path, copy: Path, output: Path,
-               executable: str | None = None) -> tuple[searchsource.SyncCount,
-                                                       subprocess.CompletedProcess]:
+def index_site(outdir: Path, copy: Path, output: Path, executable: str | None = None,
+               unless_unchanged: bool = False) -> tuple[searchsource.SyncCount,
+                                                        subprocess.CompletedProcess | None]:
     """Bring the cut-down copy of `outdir` up to date and run Pagefind over it, writing the
-    bundle into `output`: what a build does, and what the benchmark times."""
+    bundle into `output` (not run, None, when `unless_unchanged` and no page's copy
+    changed): what a build does, and what the benchmark times."""
     count = searchsource.sync(outdir, copy, BUNDLE)
+    if unless_unchanged and not count.index_changes:
+        return count, None
     result = subprocess.run(pagefind_command(copy, executable, output),
                             capture_output=True, text=True, check=False)
     return count, result
@@ -281,7 +284,24 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     fresh = Path(app.doctreedir) / "kb-pagefind-fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     started = time.perf_counter()
-    pages, result = index_site(outdir, Path(app.doctreedir) / SOURCE_COPY, fresh, executable)
+    # `indexed` says the bundle of this output folder was made from the copy as it is
+    # before this sync: only then may an unchanged copy keep it. Taken away first, so a
+    # build stopped before Pagefind has run leaves no such claim for the next one.
+    indexed = Path(app.doctreedir) / (SOURCE_COPY + ".indexed")
+    site = str(outdir.resolve())
+    try:
+        current = indexed.read_text(encoding="utf-8") == site and (bundle / "pagefind.js").exists()
+    except OSError:
+        current = False
+    indexed.unlink(missing_ok=True)
+    pages, result = index_site(outdir, Path(app.doctreedir) / SOURCE_COPY, fresh, executable,
+                               unless_unchanged=current)
+    if result is None:  # pages were written, but what Pagefind reads of them is the same
+        entry.touch()
+        indexed.write_text(site, encoding="utf-8")
+        logger.info("search: %d pages written, none with other text or facets; the Pagefind "
+                    "index is current", pages.cut)
+        return
     if result.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
@@ -291,6 +311,7 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         (fresh / name).unlink(missing_ok=True)
     count = sync_folder(fresh, bundle)
     entry.touch()  # the index is as new as this build's pages, even where its bytes are not
+    indexed.write_text(site, encoding="utf-8")
     logger.info("search: Pagefind indexed the site in %.2f s (%d pages read again, %d "
                 "unchanged; %d files replaced, %d kept, %d removed)",
                 time.perf_counter() - started, pages.cut, pages.kept, count.replaced,

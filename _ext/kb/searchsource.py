@@ -51,9 +51,16 @@ SKIPPED_PAGE = "<!DOCTYPE html>\n<html><body></body></html>\n"
 class SyncCount:
     """What `sync` did to the copy."""
 
-    cut: int  # pages read and cut again (new or newer than their copy)
+    cut: int  # pages read and cut again (new, or of another time than their copy)
     kept: int  # copies already current
     removed: int  # copies whose page is gone
+    changed: int = 0  # of the pages cut, those whose copy is new or says something else
+
+    @property
+    def index_changes(self) -> bool:
+        """Whether Pagefind would index anything other than last time (a page rewritten
+        for its navigation or its generated lists alone gives the same copy)."""
+        return bool(self.changed or self.removed)
 
 
 def without_ignored(html: str) -> str:
@@ -109,7 +116,7 @@ def sync(site: Path, copy: Path, skip: str) -> SyncCount:
     """Bring `copy` in step with the HTML pages of `site` (all but the folder `skip`, the
     search bundle): cut the pages whose copy is missing or of another time, delete copies
     without a page."""
-    cut = kept = 0
+    cut = kept = changed = 0
     pages: set[Path] = set()
     for folder, subfolders, files in os.walk(site):
         if Path(folder) == site:
@@ -129,8 +136,12 @@ def sync(site: Path, copy: Path, skip: str) -> SyncCount:
             except FileNotFoundError:
                 pass
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = page.read_text(encoding="utf-8", errors="replace")
-            target.write_text(indexed_part(text), encoding="utf-8")
+            part = indexed_part(page.read_text(encoding="utf-8", errors="replace"))
+            try:
+                changed += target.read_text(encoding="utf-8") != part
+            except FileNotFoundError:
+                changed += 1
+            target.write_text(part, encoding="utf-8")
             # the copy carries its page's time: equal times mean the copy is of this page
             os.utime(target, ns=(written.st_atime_ns, written.st_mtime_ns))
             cut += 1
@@ -141,4 +152,4 @@ def sync(site: Path, copy: Path, skip: str) -> SyncCount:
             if path.relative_to(copy) not in pages:
                 path.unlink()
                 removed += 1
-    return SyncCount(cut, kept, removed)
+    return SyncCount(cut, kept, removed, changed)
