@@ -177,33 +177,36 @@ def test_the_copy_follows_the_pages_by_their_times(tmp_path):
     assert not (copy / "sub" / "b.html").exists()
 
 
+def _rebuild(srcdir: Path) -> str:
+    """Build the project in `srcdir` again, into its output; what Sphinx said."""
+    from sphinx.testing.util import SphinxTestApp
+
+    again = SphinxTestApp("html", srcdir=srcdir)
+    try:
+        again.build()
+    finally:
+        again.cleanup()
+    return again.status.getvalue()
+
+
 def test_pages_rewritten_with_the_same_text_keep_the_index(tmp_path):
     import os
-
-    from sphinx.testing.util import SphinxTestApp
 
     app = build_copy("kb", tmp_path)
     out = Path(app.outdir)
     fragments = _fragments(out / BUNDLE)
 
-    def rebuild():
-        again = SphinxTestApp("html", srcdir=app.srcdir)
-        try:
-            again.build()
-        finally:
-            again.cleanup()
-        return again.status.getvalue()
-
     # a page written again as it was (its navigation or generated lists alone changed)
     written = out / "newsletters" / "n220.html"
     later = written.stat().st_mtime + 5
     os.utime(written, (later, later))
-    assert re.search(r"search: \d+ pages written, none with other text or facets", rebuild())
+    said = _rebuild(app.srcdir)
+    assert re.search(r"search: \d+ pages written, none with other text or facets", said)
     assert _fragments(out / BUNDLE) == fragments
     # no claim that the bundle is current (a build stopped before Pagefind ran): re-indexed
     (Path(app.doctreedir) / (SOURCE_COPY + ".indexed")).unlink()
     os.utime(written, (later + 5, later + 5))
-    assert "search: Pagefind indexed the site" in rebuild()
+    assert "search: Pagefind indexed the site" in _rebuild(app.srcdir)
 
 
 def test_search_page_runs_its_own_interface_with_a_file_url_notice(site):
@@ -284,19 +287,11 @@ def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(tmp
     entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
     first = entry.stat().st_mtime_ns
 
-    def rebuild():
-        again = SphinxTestApp("html", srcdir=app.srcdir)
-        try:
-            again.build()
-        finally:
-            again.cleanup()
-        return again.status.getvalue()
-
-    assert "the Pagefind index is current" in rebuild()
+    assert "the Pagefind index is current" in _rebuild(app.srcdir)
     assert entry.stat().st_mtime_ns == first
     page_source = Path(app.srcdir) / "newsletters" / "n220.md"
     page_source.write_text(page_source.read_text() + "\nA new sentence about zebrafish.\n")
-    assert "search: Pagefind indexed the site" in rebuild()
+    assert "search: Pagefind indexed the site" in _rebuild(app.srcdir)
     assert entry.stat().st_mtime_ns > first
     # and the incremental build tags the pages as a clean build of the edited source does
     clean = SphinxTestApp("html", srcdir=app.srcdir, builddir=tmp_path / "clean")
