@@ -188,6 +188,29 @@ def test_plan_keeps_the_newest_entries_up_to_the_limit() -> None:
     assert planned["feeds/atom.xml"].updated == dt.datetime(2020, 5, 1, tzinfo=dt.timezone.utc)
 
 
+def test_a_topic_feed_ranks_its_listing_before_making_entries_and_keeps_their_order() -> None:
+    # pages with equal dates, one undated, items and whole pages: the newest 5 of the
+    # listing, made into feed entries, are those the whole listing gives, in its order
+    from kb.model import Entry
+
+    dates = [PartialDate(2021, 3), PartialDate(2021, 3), PartialDate(2020, 5), None,
+             PartialDate(2021, 3, 1)]
+    pages = {f"p{n}": PageRecord(f"p{n}", "newsletter", f"Issue {n}", date=date, series="s",
+                                 issue=n, summary=f"Summary {n}") for n, date in enumerate(dates)}
+    listing = [Entry(f"p{n}", f"i{k}" if k >= 0 else "", f"Item {n}.{k}", "paper", f"Issue {n}",
+                     dates[n], (), k)
+               for n in (4, 1, 3, 0, 2) for k in (2, -1, 0, 1)]
+    site = feeds.Site(base_url=BASE, title="T", author="A", uri=lambda d: f"{d}.html",
+                      pages=pages, item=lambda docname, anchor: None, series={}, series_pages={},
+                      series_docs={}, topics={"t": "T"}, topic_pages={}, listing=lambda slug: listing)
+    every = feeds._newest([feeds.listing_entry(site, entry) for entry in listing], 5)
+    planned = {feed.path: feed for feed in feeds.plan(site, 5)}
+    assert planned["feeds/topics/t.xml"].entries == every
+    # the day known (p4) is newer than the month alone (p0, p1); a page before its items
+    assert [e.id for e in every] == [BASE + "p4.html", BASE + "p4.html#i0", BASE + "p4.html#i1",
+                                     BASE + "p4.html#i2", BASE + "p0.html"]
+
+
 def test_a_page_without_summary_warns_with_its_line_and_is_listed_with_its_first_paragraph(
         tmp_path: Path) -> None:
     src = tmp_path / "src"

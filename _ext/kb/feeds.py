@@ -19,6 +19,7 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -130,6 +131,24 @@ def _newest(entries: Sequence[FeedEntry | None], limit: int) -> tuple[FeedEntry,
     return tuple(sorted(found, key=lambda e: e.sort_key)[:limit])
 
 
+def _newest_listed(site: Site, entries: Sequence[Entry], limit: int) -> tuple[FeedEntry, ...]:
+    """The newest `limit` entries of a topic's listing, as feed entries.
+
+    A busy topic lists thousands of entries and its feed shows 20: the entries are
+    ranked by `listing_entry`'s sort key, worked out from the page's date alone, and
+    only the first `limit` are made into feed entries (the text and links of each)."""
+    ranked = []
+    for position, entry in enumerate(entries):
+        page = site.pages.get(entry.docname)
+        if page is None or page.date is None:  # listing_entry leaves these out too
+            continue
+        key = (tuple(-n for n in page.date.sort_key), entry.docname,
+               entry.position if entry.anchor else -1)
+        ranked.append((key, position, entry))
+    return _newest([listing_entry(site, entry) for _, _, entry in heapq.nsmallest(limit, ranked)],
+                   limit)
+
+
 def plan(site: Site, limit: int) -> list[Feed]:
     """Every feed: the site's, one per series, one per topic; sorted by path."""
     dated = [p for p in site.pages.values() if p.kind in ("review", "newsletter")]
@@ -154,7 +173,7 @@ def plan(site: Site, limit: int) -> list[Feed]:
             topic_feed_path(slug), f"{site.title}: {site.topics[slug]}",
             f"The newest items and pages on {site.topics[slug]} and its subtopics",
             site.topic_pages.get(slug, site.root_doc),
-            _newest([listing_entry(site, e) for e in site.listing(slug)], limit)))
+            _newest_listed(site, site.listing(slug), limit)))
     return sorted(feeds, key=lambda f: f.path)
 
 
