@@ -152,7 +152,9 @@ def highlighted_bibtex(highlighter: Any, text: str, entries: list[str],
     block = str(highlighter.highlight_block(text, "bibtex", linenos=False))
     if "\n".join(entries) == text:
         for entry, lines in _entry_lines(block, entries).items():
-            cache.setdefault(entry, lines)
+            # lines found are right in any block; None only keeps an unknown entry out
+            if lines is not None or entry not in cache:
+                cache[entry] = lines
     return block
 
 
