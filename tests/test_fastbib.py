@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parent / "roots" / "test-fastbib"
-PAGES = ("index", "first", "second")
+PAGES = ("index", "first", "second", "sub/third")
 
 
 def build(srcdir: Path, indexed: bool) -> tuple[dict[str, str], str]:
@@ -73,3 +73,26 @@ def test_incremental_build_with_kept_formatting_matches_upstream(upstream, tmp_p
     first.write_text(first.read_text() + "\nMore text.\n")
     bodies, _ = build(tmp_path / "src", indexed=True)
     assert {k: v.replace("<p>More text.</p>\n", "") for k, v in bodies.items()} == upstream[0]
+
+
+def test_references_are_formatted_once_a_build_and_link_from_their_own_page(upstream, tmp_path):
+    """A work cited from several pages is formatted once a build; each page's link is its
+    own (sub/third's go up a folder), and the next build starts with nothing kept."""
+    shutil.copytree(ROOT, tmp_path / "src")
+    app = SphinxTestApp("html", srcdir=tmp_path / "src",
+                        confoverrides={"extensions": ["sphinxcontrib.bibtex", "indexed"]})
+    try:
+        app.build()
+        kept = app.env.get_domain("cite").formatted_references
+        # the same references from first and sub/third, and ho2020ddpm twice on sub/third
+        resolved = sum(1 for name in PAGES for _ in BeautifulSoup(
+            (app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser"
+        ).select("span.bibtex-citation a"))
+        assert 0 < len(kept) < resolved
+        third = BeautifulSoup((app.outdir / "sub" / "third.html").read_text(encoding="utf-8"),
+                              "html.parser").select("span.bibtex-citation a")
+        assert third and all(a["href"].startswith("../") for a in third)
+        app.build()  # nothing changed: env_updated starts the build's caches afresh
+        assert app.env.get_domain("cite").formatted_references == {}
+    finally:
+        app.cleanup()

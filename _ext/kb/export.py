@@ -295,7 +295,15 @@ def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Series
 
 def bibtex_of(entries: Mapping[str, Any], keys: Iterable[str],
               cache: dict[str, str] | None = None) -> str:
-    """The BibTeX of the given keys (pybtex entries), in order, unknown keys left out.
+    """The BibTeX of the given keys (pybtex entries), in order, unknown keys left out:
+    the texts of `bibtex_entries`, one blank line between two."""
+    return "\n".join(bibtex_entries(entries, keys, cache))
+
+
+def bibtex_entries(entries: Mapping[str, Any], keys: Iterable[str],
+                   cache: dict[str, str] | None = None) -> list[str]:
+    """Each given key's BibTeX (one entry, ending in a newline), in order, unknown keys
+    left out.
 
     `cache` keeps each entry's text for the rest of a build: pybtex's writer costs
     about a millisecond an entry, and a work is cited by many items.
@@ -311,4 +319,4 @@ def bibtex_of(entries: Mapping[str, Any], keys: Iterable[str],
         if key not in cache:
             cache[key] = Writer().to_string(BibliographyData(entries={key: entries[key]}))
         texts.append(cache[key])
-    return "\n".join(texts)
+    return texts

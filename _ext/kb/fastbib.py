@@ -1,7 +1,7 @@
 """sphinxcontrib-bibtex's domain, made linear for a knowledge base of thousands of pages.
 
 After every read (also when nothing was read), sphinxcontrib-bibtex decides each
-bibliography's entries and formats every cited entry again. Three parts of that
+bibliography's entries and formats every cited entry again. Four parts of that
 grow with the site, or cost time on every build (measured on 200 pages citing a
 2,000-entry refs.bib, the filtered per-page bibliographies alone took most of a
 107 s build):
@@ -11,22 +11,28 @@ grow with the site, or cost time on every build (measured on 200 pages citing a
 - formatting an entry through pybtex's templates costs about 12 ms, for every cited
   entry, on every build, a no-op rebuild included;
 - resolving each citation looks up pybtex's plain-text backend by scanning the
-  installed packages' entry points (about 14 ms a citation), and scans every citation.
+  installed packages' entry points (about 14 ms a citation), and scans every citation;
+- it formats each reference through the reference style's template again (about
+  1.4 ms), for every page that cites the work.
 
 This subclass indexes the references and citations once per build, looks the
-backend up once, and keeps each entry's formatted text between builds, keyed by
-what it is made from (style, entry, label). Its output is sphinxcontrib-bibtex's
-own: the same entries, order, text and links (tests/test_fastbib.py compares the
-two). It also gives the knowledge graph its `Paper` records (`papers`).
+backend up once, keeps each entry's formatted text between builds, keyed by
+what it is made from (style, entry, label), and each reference's formatted text for
+one build, for every page (sphinxcontrib-bibtex's templates read the citing page only
+for the link they make, which each page's copy gets). Its output is
+sphinxcontrib-bibtex's own: the same entries, order, text and links
+(tests/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper` records (`papers`).
 
 It overrides methods of sphinxcontrib-bibtex's domain that are not a documented
 API (`env_updated`, `resolve_xref`, `get_all_cited_keys`, `get_filtered_entries`,
-`get_formatted_entries`) and uses its private `_FilterVisitor`; the test pins the
+`get_formatted_entries`), uses its private `_FilterVisitor`, and does what
+`format_references` does, with the inner templates' results kept; the test pins the
 behaviour they rely on, so an upgrade that changes it fails there first.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,7 +40,7 @@ from typing import Any, cast
 
 import docutils.nodes
 import pybtex.plugin
-from pybtex.richtext import Tag
+from pybtex.richtext import BaseMultipartText, BaseText, Tag
 from pybtex.style import FormattedEntry
 from pybtex.style.template import FieldIsMissing
 from sphinx.environment import BuildEnvironment
@@ -42,8 +48,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
-from sphinxcontrib.bibtex.style.referencing import format_references
-from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
+from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo, SphinxReferenceText
 
 from .model import Author, Paper, author_key
 from .parts import split_threshold
@@ -69,6 +74,12 @@ class IndexedBibtexDomain(BibtexDomain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self.bibtex_texts: dict[str, str] = {}  # each entry's BibTeX, kept for one build
+        # each entry's BibTeX highlighted (dataout.highlighted_bibtex), by its text, for
+        # one build; in a parallel build each writing process fills its own
+        self.bibtex_html: dict[str, str | None] = {}
+        # each reference's formatted text (_reference), for one build: the citations it
+        # is made from are recomputed in env_updated
+        self.formatted_references: dict[tuple, BaseText] = {}
 
     def env_updated(self) -> Iterable[str]:
         index: dict[str, set[str]] = defaultdict(set)
@@ -84,6 +95,8 @@ class IndexedBibtexDomain(BibtexDomain):
             self._by_key = None  # the citations were just recomputed
             self._positions = None
             self.bibtex_texts = {}  # refs.bib may have changed
+            self.bibtex_html = {}  # and the highlighter with the builder
+            self.formatted_references = {}
 
     def _order(self, citation: Any) -> int:
         """The citation's place in the citation list (citations are tuples: by identity)."""
@@ -119,21 +132,43 @@ class IndexedBibtexDomain(BibtexDomain):
                 logger.warning('could not find bibtex key "%s"' % key, location=node,
                                type="bibtex", subtype="key_not_found")
         parts = _paper_parts(env, builder)
-        references = [
-            (citation.entry, citation.formatted_entry, SphinxReferenceInfo(
-                builder=builder, fromdocname=fromdocname,
-                todocname=parts.get(citation.citation_id, citation.bibliography_key.docname),
-                citation_id=citation.citation_id,
-                title=(citation.tooltip_entry.text.render(PLAINTEXT).replace("\\url ", "")
-                       if citation.tooltip_entry else None),
-                pre_text=keys[citation.key].pre, post_text=keys[citation.key].post))
-            for citation in citations.values()
-        ]
-        formatted = format_references(self.reference_style, typ, references)
+        # format_references(self.reference_style, typ, references), with each reference
+        # formatted once a build
+        children = [self._reference(typ, citation, keys[citation.key], fromdocname, builder,
+                                    parts.get(citation.citation_id,
+                                              citation.bibliography_key.docname))
+                    for citation in citations.values()]
+        formatted = self.reference_style.outer(typ, children).format()
         result = docutils.nodes.inline(rawsource=target)
         result["classes"].append("bibtex-citation")
         result += formatted.render(self.backend)
         return result
+
+    def _reference(self, typ: str, citation: Any, target: Any, fromdocname: str, builder: Any,
+                   todocname: str) -> BaseText:
+        """One citation as the reference style's inner template formats it for a
+        reference from `fromdocname` (a link to the citation on `todocname`).
+
+        The template reads the reference's page only to put it in the link it makes
+        (pybtex's formatting costs about 1.4 ms a reference, and a work is cited from
+        many pages): the text is formatted once a build for everything else it is made
+        of, and each page gets a copy whose links carry its own page and builder.
+        """
+        key = (typ, citation.bibliography_key, citation.key, citation.citation_id, todocname,
+               target.pre, target.post)
+        formatted = self.formatted_references.get(key)
+        if formatted is None:
+            info = SphinxReferenceInfo(
+                builder=builder, fromdocname=fromdocname, todocname=todocname,
+                citation_id=citation.citation_id,
+                title=(citation.tooltip_entry.text.render(PLAINTEXT).replace("\\url ", "")
+                       if citation.tooltip_entry else None),
+                pre_text=target.pre, post_text=target.post)
+            formatted = self.reference_style.inner(typ).format_data(data={
+                "entry": citation.entry, "formatted_entry": citation.formatted_entry,
+                "reference_info": info, "style": self.reference_style})
+            self.formatted_references[key] = formatted
+        return _on_page(formatted, builder, fromdocname)
 
     def get_all_cited_keys(self, docnames):
         position = {docname: n for n, docname in enumerate(docnames)}
@@ -223,6 +258,18 @@ class IndexedBibtexDomain(BibtexDomain):
                 anchor=citation.citation_id,
             )
         return found
+
+
+def _on_page(text: BaseText, builder: Any, fromdocname: str) -> BaseText:
+    """A copy of a formatted reference whose links are made on `fromdocname` by `builder`
+    (pybtex's rich text is not changed in place: strings and symbols are shared)."""
+    if not isinstance(text, BaseMultipartText):
+        return text
+    copied = copy.copy(text)
+    copied.parts = [_on_page(part, builder, fromdocname) for part in text.parts]
+    if isinstance(text, SphinxReferenceText):
+        copied.info = (text.info[0]._replace(builder=builder, fromdocname=fromdocname),)
+    return copied
 
 
 def _paper_parts(env: BuildEnvironment, builder: Any) -> dict[str, str]:
