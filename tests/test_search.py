@@ -140,7 +140,8 @@ def test_ignored_regions_are_cut_out_with_their_nested_elements():
     broken = '<p>a</p><div data-pagefind-ignore="all"><div>b</div>'
     assert without_ignored(broken) == broken
     # a page the layout left out of the index, and one of a theme that marks no article
-    assert indexed_part(f"<html><body>{SKIP_MARK}<main>listing</main></body></html>") == SKIPPED_PAGE
+    skipped = f"<html><body>{SKIP_MARK}<main>listing</main></body></html>"
+    assert indexed_part(skipped) == SKIPPED_PAGE
     whole = "<html><body><main>all of it is indexed</main></body></html>"
     assert indexed_part(whole) == whole
 
@@ -152,7 +153,8 @@ def test_the_copy_follows_the_pages_by_their_times(tmp_path):
     (site / BUNDLE).mkdir(parents=True)
     (site / BUNDLE / "ignored.html").write_text("bundle files are not pages")
     body = ('<html lang="en"><div id="jb-print-docs-body" class="onlyprint"><h1>{}</h1></div>'
-            '<main><article class="bd-article" data-pagefind-body><p>{}</p></article></main></html>')
+            '<main><article class="bd-article" data-pagefind-body><p>{}</p></article></main>'
+            '</html>')
     first, second = site / "a.html", site / "sub" / "b.html"
     second.parent.mkdir()
     first.write_text(body.format("A", "one"))

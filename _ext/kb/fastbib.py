@@ -21,7 +21,8 @@ what it is made from (style, entry, label), and each reference's formatted text 
 one build, for every page (sphinxcontrib-bibtex's templates read the citing page only
 for the link they make, which each page's copy gets). Its output is
 sphinxcontrib-bibtex's own: the same entries, order, text and links
-(tests/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper` records (`papers`).
+(tests/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper`
+records (`papers`).
 
 It overrides methods of sphinxcontrib-bibtex's domain that are not a documented
 API (`env_updated`, `resolve_xref`, `get_all_cited_keys`, `get_filtered_entries`,

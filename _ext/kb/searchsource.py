@@ -5,9 +5,10 @@ the site. At 2,000 pages that is 236 MB of HTML, of which Pagefind indexes only 
 article (`data-pagefind-body`) less the regions marked `data-pagefind-ignore="all"`: the
 generated lists of other pages' titles and the BibTeX blocks. The rest (the theme's
 navigation, sidebars, scripts; the ignored regions) is parsed and thrown away. So the
-extension hands Pagefind a copy of the site cut down to what it indexes (36 MB at 2,000
-pages), and Pagefind's run takes about half the time (11.0 s to 5.9 s at 2,000 pages,
-measured), on every build that writes a page; cutting costs reading the pages written.
+extension hands Pagefind a copy of the site cut down to what it indexes (42 MB at 2,000
+pages), and Pagefind's run takes less than half the time (12.8 s to 5.3 to 5.7 s at 2,000
+pages on the benchmark's machine), on every build that writes a page; cutting costs
+reading the pages written.
 
 The copy gives Pagefind's own result: for each page, the same `<html lang>`, the first
 `<h1>` of the page (Pagefind's title: the theme's print-only heading, before the
@@ -21,9 +22,10 @@ the split listings) becomes an empty page: the site marks its articles, so Pagef
 skips a page without one.
 
 The copy follows the output, not the build's events: each copy carries its page's
-modification time, a page whose copy is missing or has another time is cut again, a copy whose page is gone is deleted. So it is right
-after a failed or interrupted build, another builder's run, or an output folder edited by
-hand, and an edit costs reading the pages just written. Pages that Pagefind would skip
+modification time; a page whose copy is missing or has another time is cut again, and a
+copy whose page is gone is deleted. So it is right after a failed or interrupted build,
+another builder's run, or an output folder edited by hand, and an edit costs reading the
+pages just written.
 
 Pure Python, no Sphinx: search.py calls `sync` before it runs Pagefind.
 """
@@ -36,8 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BODY_START = "<article class=\"bd-article\" data-pagefind-body>"
-# the theme's print-only heading (templates/layout.html), Pagefind's title for the page
-PRINT_HEADING = re.compile(r'<div id="jb-print-docs-body" class="onlyprint">\s*(<h1>.*?</h1>)', re.S)
+# the theme's print-only heading (_templates/layout.html), Pagefind's title for the page
+PRINT_HEADING = re.compile(
+    r'<div id="jb-print-docs-body" class="onlyprint">\s*(<h1>.*?</h1>)', re.S)
 HTML_TAG = re.compile(r"<html\b[^>]*>")
 # a start tag Pagefind ignores with all its content; the attribute is only ever written
 # by the extension (search.visit_view_html, dataout.visit_bibtex)
