@@ -97,6 +97,11 @@ def _page_summary(site: Site, page: PageRecord) -> str:
     return page.summary or page.excerpt or page.title
 
 
+def _order(date: PartialDate, docname: str, position: int) -> tuple:
+    """A feed's order: newest first, then by page, then the page (-1) before its items."""
+    return (tuple(-n for n in date.sort_key), docname, position)
+
+
 def page_entry(site: Site, page: PageRecord) -> FeedEntry | None:
     if page.date is None:  # its date was reported as missing or malformed
         return None
@@ -104,7 +109,7 @@ def page_entry(site: Site, page: PageRecord) -> FeedEntry | None:
         id=site.url(page.docname), title=page.title, link=site.url(page.docname),
         summary=_page_summary(site, page), published=published(page.date),
         authors=tuple(page.authors),
-        sort_key=(tuple(-n for n in page.date.sort_key), page.docname, -1),
+        sort_key=_order(page.date, page.docname, -1),
     )
 
 
@@ -122,7 +127,7 @@ def listing_entry(site: Site, entry: Entry) -> FeedEntry | None:
         link=site.url(entry.docname, entry.anchor),
         summary=f"{where}. {text}" if text else f"{where}.",
         published=published(page.date), authors=tuple(page.authors),
-        sort_key=(tuple(-n for n in page.date.sort_key), entry.docname, entry.position),
+        sort_key=_order(page.date, entry.docname, entry.position),
     )
 
 
@@ -142,8 +147,7 @@ def _newest_listed(site: Site, entries: Sequence[Entry], limit: int) -> tuple[Fe
         page = site.pages.get(entry.docname)
         if page is None or page.date is None:  # listing_entry leaves these out too
             continue
-        key = (tuple(-n for n in page.date.sort_key), entry.docname,
-               entry.position if entry.anchor else -1)
+        key = _order(page.date, entry.docname, entry.position if entry.anchor else -1)
         ranked.append((key, position, entry))
     return _newest([listing_entry(site, entry) for _, _, entry in heapq.nsmallest(limit, ranked)],
                    limit)
