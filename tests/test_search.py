@@ -302,6 +302,8 @@ def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(tmp
     finally:
         clean.cleanup()
     assert _search_markup(Path(app.outdir)) == _search_markup(Path(clean.outdir))
+    # and its index, made from the copy brought up to date, holds what the clean build's does
+    assert _fragments(Path(app.outdir) / BUNDLE) == _fragments(Path(clean.outdir) / BUNDLE)
 
 
 def _search_markup(outdir: Path) -> dict[str, list[str]]:
