@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 # sphinxext-opengraph would import matplotlib for social cards, which this site never
 # draws (its previews show the logo, below): a quarter of a no-op rebuild (kb/deferred.py)
-from kb.deferred import defer_social_cards  # noqa: E402
+from kb.compat.opengraph import defer_social_cards  # noqa: E402
 
 defer_social_cards()
 

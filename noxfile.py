@@ -129,7 +129,7 @@ def new(session: nox.Session) -> None:
     """Write a new page: `nox -s new -- newsletter --series SLUG --issue N [--date YYYY-MM-DD]`
     or `nox -s new -- review --year YYYY [--series SLUG] [--date YYYY-MM-DD]`."""
     install_locked(session)
-    session.run("python", "-m", "kb.scaffold", *session.posargs,
+    session.run("python", "-m", "kb.cli.scaffold", *session.posargs,
                 env={"PYTHONPATH": str(ROOT / "_ext")})
 
 
@@ -160,7 +160,7 @@ IGNORED_BY_PREVIEW = ("*/_build/*", "*/.nox/*", "*/.venv/*", "*/.git/*", "*/test
 def lint(session: nox.Session) -> None:
     """Every problem as `file:line: message`: the strict build, refs.bib, Markdown style."""
     install_locked(session)
-    session.run("python", "-m", "kb.lint", str(ROOT), *session.posargs,
+    session.run("python", "-m", "kb.cli.lint", str(ROOT), *session.posargs,
                 env={"PYTHONPATH": str(ROOT / "_ext")})
 
 

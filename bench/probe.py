@@ -20,18 +20,17 @@ import json
 import time
 from pathlib import Path
 
-
 # the parts of a build the benchmark reports, by the module whose code does the work
 PARTS = {
-    "views": ("kb.render", "kb.schedule", "kb.indices", "kb.viewdata"),
-    "navigation": ("kb.navigation",),
-    "references": ("kb.fastbib", "kb.bibliography", "kb.bibcheck", "kb.paperlabels",
+    "views": ("kb.views.render", "kb.build.schedule", "kb.build.topic_index", "kb.views.data"),
+    "navigation": ("kb.build.navigation",),
+    "references": ("kb.bib.cite_domain", "kb.bib.paper_index", "kb.bib.bibfile", "kb.bib.labels",
                    "sphinxcontrib.bibtex"),
-    "feeds": ("kb.publishing", "kb.feeds", "sphinx_sitemap", "sphinxext.opengraph"),
-    "search": ("kb.search",),
-    "charts": ("kb.charts",),
-    "export": ("kb.dataout",),
-    "previews": ("kb.previews",),
+    "feeds": ("kb.outputs.publishing", "kb.outputs.atom", "sphinx_sitemap", "sphinxext.opengraph"),
+    "search": ("kb.outputs.search",),
+    "charts": ("kb.outputs.charts",),
+    "export": ("kb.outputs.structured_data",),
+    "previews": ("kb.outputs.previews",),
 }
 
 

@@ -178,7 +178,7 @@ def run_search(results: list[Result], pages: int, workdir: Path, browser=None) -
     import search_payload
 
     sys.path.insert(0, str(PROJECT / "_ext"))
-    from kb.search import SOURCE_COPY, index_site
+    from kb.outputs.search import SOURCE_COPY, index_site
 
     log = workdir / "build.log"
     clean = next(r for r in results if r.step == "clean build -j 1")

@@ -33,7 +33,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 ROOTS = Path(__file__).parent / "roots"
 sys.path.insert(0, str(PROJECT / "_ext"))
 
-from kb.model import Series  # noqa: E402  (importable once _ext is on the path)
+from kb.model.records import Series  # noqa: E402  (importable once _ext is on the path)
 
 # browser.py: the built site over http, Chromium, axe-core (for any test module)
 pytest_plugins = ("sphinx.testing.fixtures", "browser")

@@ -5,7 +5,7 @@ no serious or critical axe-core violation in light or dark mode, and a screensho
 from __future__ import annotations
 
 import pytest
-from browser import SEARCH_RESULTS_SHOWN, PHONE
+from browser import PHONE, SEARCH_RESULTS_SHOWN
 
 pytestmark = pytest.mark.slow
 

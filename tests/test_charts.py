@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 import pytest
 from conftest import ROOTS, Build, build_copy, page, replace, strict_build
-from kb import chartdraw
+from kb.outputs import chart_drawing as chartdraw
 from test_incremental import add_issue_to_series
 
 SVG = "{http://www.w3.org/2000/svg}"

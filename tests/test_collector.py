@@ -7,7 +7,7 @@ import gc
 
 import pytest
 from conftest import build_copy
-from kb.collector import DEFAULT_THRESHOLD
+from kb.build.gc_thresholds import DEFAULT_THRESHOLD
 
 
 @pytest.fixture

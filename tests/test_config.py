@@ -1,4 +1,4 @@
-"""kb.config: kb_series as Series records, each bad entry reported; kb_navigation an ENUM."""
+"""kb.build.config: kb_series as Series records, each bad entry reported; kb_navigation an ENUM."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from kb.config import load_series, read_series
-from kb.model import Series
+from kb.build.config import load_series, read_series
+from kb.model.records import Series
 from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parent / "roots"

@@ -1,4 +1,4 @@
-"""The front-matter contract (`kb.contract`): `read_front_matter` and `check_url`."""
+"""The front-matter contract (`kb.model.contract`): `read_front_matter` and `check_url`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from conftest import DATE_FIX, SERIES, URL_FIX, only
-from kb.contract import check_url, read_front_matter
-from kb.model import PageRecord, PartialDate, Problem, Series, TopicRef
+from kb.model.contract import check_url, read_front_matter
+from kb.model.records import PageRecord, PartialDate, Problem, Series, TopicRef
 
 
 def read(data, lines=None, *, docname="reviews/r2021", title="Heading", series=SERIES):

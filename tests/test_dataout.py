@@ -16,17 +16,17 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Build, build_copy, page
+from kb.bib.cite_domain import cite_domain
+from kb.outputs import export
+from kb.outputs import structured_data as dataout
 from pybtex.database import parse_string
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 from test_incremental import html_pages, touch
 
-from kb import dataout, export
-from kb.fastbib import cite_domain
-
 ROOT = Path(__file__).resolve().parents[1]
 DATA_ROOT = Path(__file__).parent / "roots" / "test-data"
-SCHEMA = json.loads((ROOT / "_ext" / "kb" / "kb.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "_ext" / "kb" / "outputs" / "kb.schema.json").read_text(encoding="utf-8"))
 KIND = re.compile(r"^kind:\s*(\S+)", re.M)
 
 
@@ -307,7 +307,7 @@ def test_objects_inv_carries_every_kind_of_object_with_display_names(site):
 
 
 def test_a_second_project_links_to_each_kind_of_object_offline(site, tmp_path):
-    from kb.domain import KnowledgeBaseDomain
+    from kb.build.domain import KnowledgeBaseDomain
     from kb_intersphinx import OBJECT_TYPES
 
     assert set(OBJECT_TYPES) == set(KnowledgeBaseDomain.object_types)

@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from kb.deferred import SOCIAL_CARD_DEFAULTS
+from kb.compat.opengraph import SOCIAL_CARD_DEFAULTS
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,7 @@ def test_the_stand_in_has_the_real_modules_defaults():
 def test_sphinxext_opengraph_loads_without_matplotlib_until_a_card_is_drawn(tmp_path):
     out = _run("""
         import sys, types
-        from kb.deferred import defer_social_cards
+        from kb.compat.opengraph import defer_social_cards
         defer_social_cards()
         import sphinxext.opengraph as ogp
         print("before", "matplotlib" in sys.modules, ogp.create_social_card is not None)

@@ -14,9 +14,8 @@ import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kb import export
-from kb.graph import KnowledgeGraph
-from kb.model import (
+from kb.model.graph import KnowledgeGraph
+from kb.model.records import (
     Author,
     Citation,
     ItemRecord,
@@ -26,6 +25,7 @@ from kb.model import (
     Series,
     TopicRef,
 )
+from kb.outputs import export
 from pybtex.database import parse_string
 
 SCHEMA = json.loads((Path(export.__file__).with_name(export.SCHEMA_FILE)).read_text("utf-8"))

@@ -1,4 +1,4 @@
-"""kb.fastbib: sphinxcontrib-bibtex's domain, indexed, must give sphinxcontrib-bibtex's output.
+"""kb.bib.cite_domain: sphinxcontrib-bibtex's domain, indexed, must give sphinxcontrib-bibtex's output.
 
 IndexedBibtexDomain overrides methods of sphinxcontrib-bibtex's domain that are not
 a documented API, and uses its private `_FilterVisitor`. These tests pin the

@@ -16,8 +16,8 @@ import feedparser
 import pytest
 import yaml
 from conftest import build_copy, page, strict_build
-from kb import feeds
-from kb.model import PageRecord, PartialDate
+from kb.model.records import PageRecord, PartialDate
+from kb.outputs import atom as feeds
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parent / "roots" / "test-publishing"
@@ -191,7 +191,7 @@ def test_plan_keeps_the_newest_entries_up_to_the_limit() -> None:
 def test_a_topic_feed_ranks_its_listing_before_making_entries_and_keeps_their_order() -> None:
     # pages with equal dates, one undated, items and whole pages: the newest 5 of the
     # listing, made into feed entries, are those the whole listing gives, in its order
-    from kb.model import Entry
+    from kb.model.records import Entry
 
     dates = [PartialDate(2021, 3), PartialDate(2021, 3), PartialDate(2020, 5), None,
              PartialDate(2021, 3, 1)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.filesync import SyncCount, sync_folder
+from kb.outputs.filesync import SyncCount, sync_folder
 
 
 def files(folder: Path) -> dict[str, bytes]:

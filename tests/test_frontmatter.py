@@ -1,4 +1,4 @@
-"""Reading the front matter (`kb.frontmatter.load`): YAML with the line of every key."""
+"""Reading the front matter (`kb.model.frontmatter.load`): YAML with the line of every key."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 from conftest import SERIES, only
-from kb import frontmatter
-from kb.contract import read_front_matter
-from kb.model import PartialDate, TopicRef
+from kb.model import frontmatter
+from kb.model.contract import read_front_matter
+from kb.model.records import PartialDate, TopicRef
 
 
 def md(text):

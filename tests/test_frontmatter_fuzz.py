@@ -14,8 +14,8 @@ import yaml
 from conftest import SERIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kb import contract, frontmatter
-from kb.model import PageRecord, Problem
+from kb.model import contract, frontmatter
+from kb.model.records import PageRecord, Problem
 
 KEYS = sorted(contract.CONTRACT_KEYS | contract.TOOL_KEYS) + [
     "sumary", "Title", "tpoics", "date ", "", "kind:", "- kind", "<<", "?", "&a", "!!str", "1",

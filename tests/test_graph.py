@@ -1,4 +1,4 @@
-"""The knowledge graph (`kb.graph.KnowledgeGraph`): topics, parents, aliases, issues, listings.
+"""The knowledge graph (`kb.model.graph.KnowledgeGraph`): topics, parents, aliases, issues, listings.
 
 All that builds a graph is in `graph()` below, so that a change of the graph's API
 is one edit here.
@@ -7,8 +7,8 @@ is one edit here.
 from __future__ import annotations
 
 import pytest
-from kb.graph import KnowledgeGraph
-from kb.model import ItemRecord, PageRecord, PartialDate, Problem, TopicRef
+from kb.model.graph import KnowledgeGraph
+from kb.model.records import ItemRecord, PageRecord, PartialDate, Problem, TopicRef
 
 
 def topic(slug, title=None, parent=None, aliases=(), *, folder="topics", parent_line=3,

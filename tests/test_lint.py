@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, append, line_of, replace
-from kb import lint
+from kb.cli import lint
 
 
 def add_duplicate_issue(src: Path) -> None:
@@ -114,7 +114,7 @@ def test_a_clean_site_passes(copy_root, capsys):
 def test_the_command_line_prints_no_traceback_and_exits_non_zero(copy_root):
     src = copy_root("kb")
     append(src / "conf.py", "\nraise RuntimeError('boom')\n")
-    result = subprocess.run([sys.executable, "-m", "kb.lint", str(src), "--no-style"],
+    result = subprocess.run([sys.executable, "-m", "kb.cli.lint", str(src), "--no-style"],
                             capture_output=True, text=True, cwd=PROJECT,
                             env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": ""})
     assert result.returncode == 1

@@ -3,7 +3,7 @@
 tests/roots/test-mistakes is a small valid site (tests/roots/test-kb) plus one page a
 mistake in mistakes/ (and a broken refs.bib, a page in Latin-1 and a very large page,
 both written by the fixture). ONE strict Sphinx build reads them all, and ONE run of
-`python -m kb.lint` (what `nox -s lint` runs); for every row:
+`python -m kb.cli.lint` (what `nox -s lint` runs); for every row:
 
 - the warning names the file and the line, says what is wrong and what to do;
 - `nox -s lint` prints the same message at the same place;
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from kb import lint
+from kb.cli import lint
 
 ROOT = Path(__file__).parent / "roots" / "test-mistakes"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -274,7 +274,7 @@ def corpus(tmp_path_factory) -> Corpus:
             path = Path(match["path"])
             rel = path.relative_to(src).as_posix() if path.is_absolute() else match["path"]
             warnings.append((rel, int(match["line"]) if match["line"] else None, match["message"]))
-    # what `nox -s lint` prints: `python -m kb.lint ROOT` (without the Markdown style)
+    # what `nox -s lint` prints: `python -m kb.cli.lint ROOT` (without the Markdown style)
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         status = lint.main([str(src), "--no-style"])

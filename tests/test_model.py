@@ -1,4 +1,4 @@
-"""The records of the knowledge base's data model (`kb.model`): `PartialDate`."""
+"""The records of the knowledge base's data model (`kb.model.records`): `PartialDate`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from conftest import DATE_FIX
-from kb.model import FrontMatterError, PartialDate
+from kb.model.records import FrontMatterError, PartialDate
 
 
 def test_parse_date_object():

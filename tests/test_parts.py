@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, ROOTS, Build, append, edited_and_clean, replace, touch
+from kb.views.parts import Part, links, part_data, plan, slug
 from test_incremental import html_pages
-
-from kb.parts import Part, links, part_data, plan, slug
 
 # the real site's templates: its sidebar (the current branch) and Pagefind's article body
 SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navbar": True},
@@ -239,7 +238,7 @@ def test_noop_rebuild_writes_no_part(copy_root) -> None:
 def test_noop_rebuild_does_not_even_plan_the_parts(copy_root, monkeypatch) -> None:
     """stamps.py: nothing a part shows changed, so no view's data is worked out for them;
     the sitemap still lists every part."""
-    import kb.partpages
+    import kb.outputs.part_pages
 
     src = copy_root("parts")
     Build(src)
@@ -247,8 +246,8 @@ def test_noop_rebuild_does_not_even_plan_the_parts(copy_root, monkeypatch) -> No
     before = sitemap.read_text(encoding="utf-8")
     assert "papers-2021" in before
     planned: list[str] = []
-    plan_parts = kb.partpages.planned_parts
-    monkeypatch.setattr(kb.partpages, "planned_parts",
+    plan_parts = kb.outputs.part_pages.planned_parts
+    monkeypatch.setattr(kb.outputs.part_pages, "planned_parts",
                         lambda app: planned.append("planned") or plan_parts(app))
     Build(src)
     assert planned == []

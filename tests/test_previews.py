@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from conftest import ROOTS, build_copy, edited_and_clean, replace, strict_build
-from kb import previews
+from kb.outputs import previews
 from test_incremental import add_issue_to_series
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import build_copy, page, strict_build
-from kb.publishing import check_base_url
+from kb.outputs.publishing import check_base_url
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 

@@ -104,7 +104,7 @@ def test_latex_bibliography_carries_discussed_in(latex):
 
 
 def test_an_entry_without_author_or_title_is_reported_and_does_not_stop_the_build(tmp_path):
-    from kb import bibcheck
+    from kb.bib import bibfile as bibcheck
 
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{ok, title={T}, doi={10.1000/ok}}\n\n"
@@ -115,7 +115,7 @@ def test_an_entry_without_author_or_title_is_reported_and_does_not_stop_the_buil
 
 
 def test_a_url_is_not_an_identifier(tmp_path):
-    from kb import bibcheck
+    from kb.bib import bibfile as bibcheck
 
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{web, title={T}, url={https://example.org}}\n", encoding="utf-8")

@@ -280,7 +280,7 @@ def test_contributing_uses_the_readme_set_up_line() -> None:
 
 def test_contributing_front_matter_table_matches_the_model() -> None:
     sys.path.insert(0, str(ROOT / "_ext"))
-    from kb import contract
+    from kb.model import contract
 
     rows: dict[str, tuple[str, str]] = {}
     for line in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines():
@@ -350,7 +350,7 @@ def test_warning_types_named_in_contributing_exist() -> None:
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     named = set(re.findall(r"\bkb\.([a-z_]+)\b", text)) - {"lint", "scaffold"}
     assert len(named) >= 10, named
-    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "_ext" / "kb").glob("*.py")]
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "_ext" / "kb").rglob("*.py")]
     emitted = warning_subtypes(sources)
     assert sorted(named - emitted) == [], "CONTRIBUTING.md names warning types never emitted"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Build
-from kb.safety import first_bad_byte, listing_parents, unsafe_scheme
+from kb.build.safety import first_bad_byte, listing_parents, unsafe_scheme
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parent / "roots" / "test-kb"

@@ -1,4 +1,4 @@
-"""The page scaffold (`python -m kb.scaffold`, `nox -s new`): pages, navigation, refusals."""
+"""The page scaffold (`python -m kb.cli.scaffold`, `nox -s new`): pages, navigation, refusals."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, Build
-from kb import contract, frontmatter, model
-from kb.scaffold import main
-from kb.toctrees import add_toctree_entry, entry_target, find_toctree
+from kb.cli.scaffold import main
+from kb.cli.toctrees import add_toctree_entry, entry_target, find_toctree
+from kb.model import contract, frontmatter
+from kb.model import records as model
 
 CONTENT = ("conf.py", "index.md", "references.md", "authors.md", "archive.md", "book.md",
            "refs.bib", "reviews", "newsletters", "topics", "_static")
@@ -237,7 +238,7 @@ def test_missing_conf(tmp_path: Path, capsys) -> None:
 
 def test_module_entry_point(site: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "_ext")}
-    command = [sys.executable, "-m", "kb.scaffold"]
+    command = [sys.executable, "-m", "kb.cli.scaffold"]
     done = subprocess.run([*command, "review", "--year", "2025", "--date", "2026-01-02"],
                           cwd=site, env=env, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (0, "")

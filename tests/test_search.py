@@ -13,9 +13,23 @@ from urllib.parse import urlsplit
 import pytest
 from browser import PHONE, SEARCH_RESULTS_SHOWN
 from conftest import ROOTS, Build, build_copy, page
-from kb.model import ItemRecord, PageRecord, PartialDate
-from kb.search import BUNDLE, SOURCE_COPY, TITLE_SUFFIX, facet_html, page_facets, pagefind_command
-from kb.searchsource import SKIP_MARK, SKIPPED_PAGE, SyncCount, indexed_part, sync, without_ignored
+from kb.model.records import ItemRecord, PageRecord, PartialDate
+from kb.outputs.search import (
+    BUNDLE,
+    SOURCE_COPY,
+    TITLE_SUFFIX,
+    facet_html,
+    page_facets,
+    pagefind_command,
+)
+from kb.outputs.search_copy import (
+    SKIP_MARK,
+    SKIPPED_PAGE,
+    SyncCount,
+    indexed_part,
+    sync,
+    without_ignored,
+)
 
 # -- the data --------------------------------------------------------------------------
 

@@ -315,7 +315,7 @@ def test_kb_json_validates_and_counts_the_sources(site):
     out = Path(site.outdir)
     data = json.loads((out / "kb.json").read_text(encoding="utf-8"))
     schema = json.loads((out / "kb.schema.json").read_text(encoding="utf-8"))
-    assert schema == json.loads((PROJECT / "_ext" / "kb" / "kb.schema.json").read_text("utf-8"))
+    assert schema == json.loads((PROJECT / "_ext" / "kb" / "outputs" / "kb.schema.json").read_text("utf-8"))
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
     kinds = {}
     for path in [*PROJECT.glob("*/**/*.md"), *PROJECT.glob("*.md")]:

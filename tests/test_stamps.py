@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import Build, replace
-
-from kb import export, feeds
+from kb.outputs import atom as feeds
+from kb.outputs import export
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 from conftest import ROOTS, Build, page
-from kb.templatecache import CACHE_FOLDER
+from kb.build.template_cache import CACHE_FOLDER
 
 LAYOUT = '{%- extends "!layout.html" %}\n{% block extrahead %}{{ super() }}' \
          '<meta name="kb-test" content="{}"/>{% endblock %}\n'

@@ -1,4 +1,4 @@
-"""Which views an edit can change (`kb.viewdeps`): a view said to be unchanged must show
+"""Which views an edit can change (`kb.views.deps`): a view said to be unchanged must show
 what it showed, under random edits of a random site (pure model, no Sphinx build).
 
 The builds that compare incremental with clean output (test_incremental.py,
@@ -15,10 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from kb.graph import KnowledgeGraph
-from kb.model import ItemRecord, PageRecord, PartialDate, Reference, TopicRef
-from kb.viewdata import ViewKey, view_data
-from kb.viewdeps import basis, changes, footprints, may_have_changed, related_shown
+from kb.model.graph import KnowledgeGraph
+from kb.model.records import ItemRecord, PageRecord, PartialDate, Reference, TopicRef
+from kb.views.data import ViewKey, view_data
+from kb.views.deps import basis, changes, footprints, may_have_changed, related_shown
 
 TOPICS = {"ai": None, "vision": "ai", "speech": "ai", "robotics": None, "graphs": None,
           "agents": "robotics"}
@@ -180,13 +180,13 @@ def test_a_view_said_unchanged_shows_what_it_showed(seed: int) -> None:
 
 
 def every_view(build) -> set[ViewKey]:
-    from kb.domain import kb_domain
+    from kb.build.domain import kb_domain
 
     return {key for keys in kb_domain(build.env).views.values() for key in keys}
 
 
 def recomputed(build) -> set[ViewKey]:
-    from kb.domain import kb_domain
+    from kb.build.domain import kb_domain
 
     return set(kb_domain(build.env).views_fingerprinted)
 

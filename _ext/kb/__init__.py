@@ -60,29 +60,29 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .accessibility import setup_accessibility
-from .bibliography import setup_bibliography
-from .charts import setup_charts
-from .check import setup_check
-from .collect import setup_collect
-from .collector import setup_collector
-from .config import setup_config
-from .dataout import setup_dataout
-from .directives import setup_directives
-from .domain import KnowledgeBaseDomain
-from .fastbib import IndexedBibtexDomain
-from .indices import setup_indices
-from .navigation import setup_navigation
-from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
-from .paperlabels import setup_paper_labels
-from .partpages import setup_partpages
-from .previews import setup_previews
-from .publishing import setup_publishing
-from .render import decorate_paper_index, depart_view, visit_view
-from .safety import setup_safety
-from .schedule import setup_schedule
-from .search import setup_search
-from .templatecache import setup_templatecache
+from .bib.cite_domain import IndexedBibtexDomain
+from .bib.labels import setup_paper_labels
+from .bib.paper_index import setup_bibliography
+from .build.checking import setup_check
+from .build.config import setup_config
+from .build.directives import setup_directives
+from .build.domain import KnowledgeBaseDomain
+from .build.gc_thresholds import setup_collector
+from .build.navigation import setup_navigation
+from .build.reading import setup_collect
+from .build.safety import setup_safety
+from .build.schedule import setup_schedule
+from .build.template_cache import setup_templatecache
+from .build.topic_index import setup_indices
+from .outputs.accessibility import setup_accessibility
+from .outputs.charts import setup_charts
+from .outputs.part_pages import setup_partpages
+from .outputs.previews import setup_previews
+from .outputs.publishing import setup_publishing
+from .outputs.search import setup_search
+from .outputs.structured_data import setup_dataout
+from .views.nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
+from .views.render import decorate_paper_index, depart_view, visit_view
 
 __version__ = "0.1.0"
 

@@ -1,6 +1,6 @@
 """Register only kb's IndexedBibtexDomain over sphinxcontrib-bibtex's own."""
 
-from kb.fastbib import IndexedBibtexDomain
+from kb.bib.cite_domain import IndexedBibtexDomain
 
 
 def setup(app):

@@ -1,0 +1,111 @@
+"""Check a BibTeX file entry by entry, with the line of every problem.
+
+Pure Python on pybtex's own low-level parser (the one sphinxcontrib-bibtex uses),
+so what is reported here is what the site will load: a malformed entry is skipped
+and the rest of the file still loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pybtex.database import Person
+from pybtex.database.input.bibtex import LowLevelParser, split_name_list
+from pybtex.scanner import PybtexError, PybtexSyntaxError
+
+from ..model.records import Problem, suggest
+
+# the persistent identifiers every entry must have one of (a url alone is not enough)
+IDENTIFIER_FIELDS = ("doi", "eprint")
+
+
+@dataclass
+class BibEntry:
+    key: str
+    entry_type: str
+    line: int
+    fields: dict[str, str] = field(default_factory=dict)
+    persons: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def unverified(self) -> set[str]:
+        """Fields the entry declares it leaves out because they could not be verified."""
+        return {f.strip().lower() for f in self.fields.get("unverified", "").split(",") if f.strip()}
+
+
+def read(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:
+    """Every well-formed entry by key, and the problems, each with its line."""
+    text = path.read_text(encoding="utf-8-sig")
+    problems: list[Problem] = []
+    entries: dict[str, BibEntry] = {}
+    broken: set[str] = set()  # keys of malformed entries: reported once, not checked further
+
+    def line_at(position: int) -> int:
+        return text.count("\n", 0, position) + 1
+
+    def handle_error(error: PybtexError) -> None:
+        noticed = getattr(error, "lineno", None)
+        start = line_at(parser.command_start)
+        message = error.args[0] if error.args else str(error)
+        if parser.current_entry_key:
+            broken.add(parser.current_entry_key)
+        problems.append(Problem(
+            f"malformed BibTeX entry ({message} at line {noticed}); the rest of the file still "
+            "loads: check this entry's braces, commas and quotes", start, "bib_syntax"))
+
+    parser = LowLevelParser(text, keyless_entries=False, handle_error=handle_error,
+                            filename=str(path))
+    try:
+        for command in parser:
+            entry_type, body = command
+            if entry_type.lower() in ("string", "preamble", "comment") or not isinstance(body, tuple):
+                continue
+            key, fields = body
+            if not key:
+                continue  # an entry without its key: reported once, by handle_error
+            line = line_at(parser.command_start)
+            if key in entries:
+                problems.append(Problem(
+                    f"duplicate key {key!r} (first defined at line {entries[key].line}); "
+                    "the second entry is ignored: rename or remove one", line, "bib_duplicate"))
+                continue
+            entry = BibEntry(key, entry_type.lower(), line)
+            for name, values in fields:
+                name = name.lower()
+                value = " ".join("".join(values).split())
+                if name in entry.fields or name in entry.persons:
+                    problems.append(Problem(
+                        f"entry {key!r} has two {name!r} fields; keep one", line, "bib_syntax"))
+                    continue
+                if name in Person.valid_roles:
+                    entry.persons[name] = split_name_list(value)
+                else:
+                    entry.fields[name] = value
+            entries[key] = entry
+    except PybtexSyntaxError as error:  # pragma: no cover - handle_error takes them
+        handle_error(error)
+
+    for key in broken:
+        entries.pop(key, None)
+    for entry in entries.values():
+        if not entry.persons.get("author") and not entry.persons.get("editor") \
+                and "title" not in entry.fields:
+            problems.append(Problem(
+                f"entry {entry.key!r} has no author, editor or title: add at least the title",
+                entry.line, "bib_fields"))
+        if not any(f in entry.fields for f in IDENTIFIER_FIELDS):
+            # Every cited work needs a persistent identifier (a url is not one); naming
+            # the field in `unverified` records why it is missing but no longer excuses it.
+            why = (" (it is listed in `unverified`: verify it, from the publisher or arXiv)"
+                   if entry.unverified & {"doi", "eprint"} else "")
+            problems.append(Problem(
+                f"entry {entry.key!r} has no doi or eprint{why}: add its DOI, or its arXiv id as "
+                "eprint with archiveprefix = {arXiv}, so readers can find the work",
+                entry.line, "bib_identifier"))
+    return entries, problems
+
+
+def unknown_key(key: str, known: dict[str, BibEntry] | set[str]) -> str:
+    return (f"unknown citation key {key!r}"
+            + (suggest(key, known) or "; add the work to refs.bib or correct the key"))

@@ -1,0 +1,298 @@
+"""sphinxcontrib-bibtex's domain, made linear for a knowledge base of thousands of pages.
+
+After every read (also when nothing was read), sphinxcontrib-bibtex decides each
+bibliography's entries and formats every cited entry again. Four parts of that
+grow with the site, or cost time on every build (measured on 200 pages citing a
+2,000-entry refs.bib, the filtered per-page bibliographies alone took most of a
+107 s build):
+
+- the filter scans every citation reference for every entry (entries x references),
+  and the citation order looks each reference's page up in a list (references x pages);
+- formatting an entry through pybtex's templates costs about 12 ms, for every cited
+  entry, on every build, a no-op rebuild included;
+- resolving each citation looks up pybtex's plain-text backend by scanning the
+  installed packages' entry points (about 14 ms a citation), and scans every citation;
+- it formats each reference through the reference style's template again (about
+  1.4 ms), for every page that cites the work.
+
+This subclass indexes the references and citations once per build, looks the
+backend up once, keeps each entry's formatted text between builds, keyed by
+what it is made from (style, entry, label), and each reference's formatted text for
+one build, for every page (sphinxcontrib-bibtex's templates read the citing page only
+for the link they make, which each page's copy gets). Its output is
+sphinxcontrib-bibtex's own: the same entries, order, text and links
+(tests/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper`
+records (`papers`).
+
+It overrides methods of sphinxcontrib-bibtex's domain that are not a documented
+API (`env_updated`, `resolve_xref`, `get_all_cited_keys`, `get_filtered_entries`,
+`get_formatted_entries`), uses its private `_FilterVisitor`, and does what
+`format_references` does, with the inner templates' results kept; the test pins the
+behaviour they rely on, so an upgrade that changes it fails there first.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, cast
+
+import docutils.nodes
+import pybtex.plugin
+from pybtex.richtext import BaseMultipartText, BaseText, Tag
+from pybtex.style import FormattedEntry
+from pybtex.style.template import FieldIsMissing
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
+from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo, SphinxReferenceText
+
+from ..model.records import Author, Paper, author_key
+from ..views.parts import split_threshold
+
+logger = logging.getLogger(__name__)
+PLAINTEXT = pybtex.plugin.find_plugin("pybtex.backends", "plaintext")()
+
+
+def _entry_digest(entry: Any) -> str:
+    parts = [entry.type, *sorted(entry.fields.items()),
+             *sorted((role, [str(p) for p in people]) for role, people in entry.persons.items())]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+class IndexedBibtexDomain(BibtexDomain):
+    """The `cite` domain, with indexed lookups and formatted entries kept across builds."""
+
+    initial_data = {**BibtexDomain.initial_data, "kb_formatted": {}}
+    _cited_docnames: dict[str, set[str]] | None = None
+    _by_key: dict[str, list[Any]] | None = None  # citations by key, for resolve_xref
+    _positions: dict[int, int] | None = None  # place of each citation in the list
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self.bibtex_texts: dict[str, str] = {}  # each entry's BibTeX, kept for one build
+        # each entry's BibTeX highlighted (dataout.highlighted_bibtex), by its text, for
+        # one build; in a parallel build each writing process fills its own
+        self.bibtex_html: dict[str, str | None] = {}
+        # each reference's formatted text (_reference), for one build: the citations it
+        # is made from are recomputed in env_updated
+        self.formatted_references: dict[tuple, BaseText] = {}
+
+    def env_updated(self) -> Iterable[str]:
+        index: dict[str, set[str]] = defaultdict(set)
+        for ref in self.citation_refs:
+            for target in ref.targets:
+                index[target.key].add(ref.docname)
+        self._cited_docnames = index
+        self.data.setdefault("kb_formatted", {})
+        try:
+            return super().env_updated()
+        finally:
+            self._cited_docnames = None
+            self._by_key = None  # the citations were just recomputed
+            self._positions = None
+            self.bibtex_texts = {}  # refs.bib may have changed
+            self.bibtex_html = {}  # and the highlighter with the builder
+            self.formatted_references = {}
+
+    def _order(self, citation: Any) -> int:
+        """The citation's place in the citation list (citations are tuples: by identity)."""
+        if self._positions is None:
+            self._positions = {id(c): n for n, c in enumerate(self.citations)}
+        return self._positions[id(citation)]
+
+    def _citations_of(self, key: str) -> list[Any]:
+        if self._by_key is None:
+            self._by_key = defaultdict(list)
+            for citation in self.citations:
+                if self.bibliographies[citation.bibliography_key].list_ == "citation":
+                    self._by_key[citation.key].append(citation)
+        return self._by_key.get(key, [])
+
+    def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
+        """sphinxcontrib-bibtex's resolve_xref, with citations looked up by key."""
+        keys = {t.key: t for t in parse_citation_targets(target)}
+        # as upstream's dict comprehensions over the citation list: a key's citation
+        # on this page wins over one elsewhere; each key takes the place of its first
+        # citation in the list and the value of its last; this page's keys come first
+        local: dict[str, tuple[int, Any]] = {}
+        other: dict[str, tuple[int, Any]] = {}
+        for key in keys:
+            for citation in self._citations_of(key):
+                found = local if citation.bibliography_key.docname == fromdocname else other
+                found[key] = (found[key][0] if key in found else self._order(citation), citation)
+        citations = {key: c for key, (_, c) in sorted(local.items(), key=lambda kv: kv[1][0])}
+        for key, (_, citation) in sorted(other.items(), key=lambda kv: kv[1][0]):
+            citations.setdefault(key, citation)
+        for key in keys:
+            if key not in citations:
+                logger.warning('could not find bibtex key "%s"' % key, location=node,
+                               type="bibtex", subtype="key_not_found")
+        parts = _paper_parts(env, builder)
+        # format_references(self.reference_style, typ, references), with each reference
+        # formatted once a build
+        children = [self._reference(typ, citation, keys[citation.key], fromdocname, builder,
+                                    parts.get(citation.citation_id,
+                                              citation.bibliography_key.docname))
+                    for citation in citations.values()]
+        formatted = self.reference_style.outer(typ, children).format()
+        result = docutils.nodes.inline(rawsource=target)
+        result["classes"].append("bibtex-citation")
+        result += formatted.render(self.backend)
+        return result
+
+    def _reference(self, typ: str, citation: Any, target: Any, fromdocname: str, builder: Any,
+                   todocname: str) -> BaseText:
+        """One citation as the reference style's inner template formats it for a
+        reference from `fromdocname` (a link to the citation on `todocname`).
+
+        The template reads the reference's page only to put it in the link it makes
+        (pybtex's formatting costs about 1.4 ms a reference, and a work is cited from
+        many pages): the text is formatted once a build for everything else it is made
+        of, and each page gets a copy whose links carry its own page and builder.
+        """
+        key = (typ, citation.bibliography_key, citation.key, citation.citation_id, todocname,
+               target.pre, target.post)
+        formatted = self.formatted_references.get(key)
+        if formatted is None:
+            info = SphinxReferenceInfo(
+                builder=builder, fromdocname=fromdocname, todocname=todocname,
+                citation_id=citation.citation_id,
+                title=(citation.tooltip_entry.text.render(PLAINTEXT).replace("\\url ", "")
+                       if citation.tooltip_entry else None),
+                pre_text=target.pre, post_text=target.post)
+            formatted = self.reference_style.inner(typ).format_data(data={
+                "entry": citation.entry, "formatted_entry": citation.formatted_entry,
+                "reference_info": info, "style": self.reference_style})
+            self.formatted_references[key] = formatted
+        return _on_page(formatted, builder, fromdocname)
+
+    def get_all_cited_keys(self, docnames):
+        position = {docname: n for n, docname in enumerate(docnames)}
+        for citation_ref in sorted(self.citation_refs, key=lambda c: position[c.docname]):
+            for target in citation_ref.targets:
+                yield target.key
+
+    def get_filtered_entries(self, bibliography_key):
+        bibliography = self.bibliographies[bibliography_key]
+        index = self._cited_docnames
+        for entry in self.get_entries(bibliography.bibfiles):
+            key = bibliography.keyprefix + entry.key
+            if index is not None:
+                cited_docnames = index.get(key, set())
+            else:  # called outside env_updated: do as sphinxcontrib-bibtex does
+                cited_docnames = {ref.docname for ref in self.citation_refs
+                                  if key in {t.key for t in ref.targets}}
+            visitor = _FilterVisitor(entry=entry, docname=bibliography_key.docname,
+                                     cited_docnames=cited_docnames)
+            try:
+                success = visitor.visit(bibliography.filter_)
+            except ValueError as err:
+                logger.warning("syntax error in :filter: expression; %s" % err,
+                               location=(bibliography_key.docname, bibliography.line),
+                               type="bibtex", subtype="filter_syntax_error")
+                success = bool(cited_docnames)
+            if success or entry.key in bibliography.keys:
+                yield key, entry
+
+    def get_formatted_entries(self, bibliography_key, docnames, tooltips, tooltips_style):
+        bibliography = self.bibliographies[bibliography_key]
+        entries = dict(self.get_sorted_entries(bibliography_key, docnames))
+        style = pybtex.plugin.find_plugin("pybtex.style.formatting", bibliography.style)()
+        style2 = ((pybtex.plugin.find_plugin("pybtex.style.formatting", tooltips_style)()
+                   if tooltips_style else style) if tooltips else None)
+        sorted_entries = list(style.sort(entries.values()))
+        labels = style.format_labels(sorted_entries)
+        cache: dict[tuple, FormattedEntry | None] = self.data["kb_formatted"]
+        fresh: dict[tuple, FormattedEntry | None] = {}
+        for label, entry in zip(labels, sorted_entries):
+            full_label = bibliography.labelprefix + label
+            digest = _entry_digest(entry)
+            try:
+                main = self._format(cache, fresh, style, bibliography.style, full_label, entry, digest)
+                tip = (self._format(cache, fresh, style2, tooltips_style or bibliography.style,
+                                    full_label, entry, digest) if style2 else None)
+                yield entry, main, tip
+            except FieldIsMissing as exc:
+                logger.warning(str(exc), location=(bibliography_key.docname, bibliography.line),
+                               type="bibtex", subtype="missing_field")
+                yield entry, FormattedEntry(entry.key, Tag("b", str(exc)), full_label), None
+        # keep only what this build used, so the cache does not grow with old entries
+        self.data["kb_formatted"] = {**{k: v for k, v in cache.items() if k in fresh}, **fresh}
+
+    @staticmethod
+    def _format(cache, fresh, style, style_name, label, entry, digest) -> FormattedEntry:
+        key = (style_name, label, entry.key, digest)
+        if key in fresh:
+            return fresh[key]
+        found = cache.get(key)
+        if found is None:
+            found = style.format_entry(label, entry)
+        fresh[key] = found
+        return found
+
+    # -- the knowledge graph's papers -----------------------------------------------
+    def papers(self) -> dict[str, Paper]:
+        """Every cited work, from the citations formatted for this build."""
+        found: dict[str, Paper] = {}
+        for citation in self.citations:
+            entry = citation.entry
+            authors = tuple(
+                Author(author_key(" ".join(p.first_names + p.middle_names),
+                                  " ".join(p.prelast_names + p.last_names)), _plain(str(p)))
+                for p in entry.persons.get("author", ())
+            )
+            found[citation.key] = Paper(
+                key=citation.key,
+                title=_plain(entry.fields.get("title", citation.key)),
+                text=citation.formatted_entry.text.render(PLAINTEXT),
+                year=_year(entry),
+                authors=authors,
+                doi=entry.fields.get("doi"),
+                eprint=entry.fields.get("eprint"),
+                url=entry.fields.get("url"),
+                docname=citation.bibliography_key.docname,
+                anchor=citation.citation_id,
+            )
+        return found
+
+
+def _on_page(text: BaseText, builder: Any, fromdocname: str) -> BaseText:
+    """A copy of a formatted reference whose links are made on `fromdocname` by `builder`
+    (pybtex's rich text is not changed in place: strings and symbols are shared)."""
+    if not isinstance(text, BaseMultipartText):
+        return text
+    copied = copy.copy(text)
+    copied.parts = [_on_page(part, builder, fromdocname) for part in text.parts]
+    if isinstance(text, SphinxReferenceText):
+        copied.info = (text.info[0]._replace(builder=builder, fromdocname=fromdocname),)
+    return copied
+
+
+def _paper_parts(env: BuildEnvironment, builder: Any) -> dict[str, str]:
+    """In HTML, entry id -> the part of the paper index split by year that holds it (kb's
+    graph; {} where the index is one page, or this domain is used without kb)."""
+    try:
+        kb = env.get_domain("kb")
+    except ExtensionError:
+        return {}
+    return kb.graph.papers.part_pages(split_threshold(builder))  # type: ignore[attr-defined]
+
+
+def _year(entry: Any) -> int | None:
+    digits = "".join(c for c in entry.fields.get("year", "") if c.isdigit())
+    return int(digits[:4]) if len(digits) >= 4 else None
+
+
+def _plain(latex: str) -> str:
+    # braces only protect capitals; pybtex's full LaTeX parser costs ~20 ms a call
+    return " ".join(latex.replace("{", "").replace("}", "").split())
+
+
+def cite_domain(env: BuildEnvironment) -> IndexedBibtexDomain:
+    """sphinxcontrib-bibtex's `cite` domain of a build (this subclass), typed."""
+    return cast(IndexedBibtexDomain, env.get_domain("cite"))

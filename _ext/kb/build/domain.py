@@ -1,0 +1,286 @@
+"""The `kb` domain: the knowledge base's state, keyed by docname, and its references.
+
+Everything the extension knows lives in `self.data`, which Sphinx pickles with the
+environment; `clear_doc` and `merge_domaindata` keep it right under incremental
+and parallel reads. Each data key has a typed property. The `KnowledgeGraph` built
+from the records is derived data: cached on the domain object for the current
+build and dropped whenever a record changes.
+
+Its directives, roles and index are registered by the modules that define them
+(see `__init__.py`), so this module imports only the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Iterator, Set
+from functools import cached_property
+from typing import Any, NamedTuple, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import make_refnode
+
+from ..bib.cite_domain import cite_domain
+from ..model.graph import KnowledgeGraph
+from ..model.records import Citation, ItemRecord, PageRecord, Reference
+from ..views.data import ViewKey
+from ..views.deps import Footprint, RelatedShown
+from .navigation import Navigation
+
+
+class PageData(NamedTuple):
+    """What one page contributes to the knowledge base, as read from it."""
+
+    page: PageRecord  # its front matter (kind None for an ordinary page)
+    items: list[ItemRecord]  # its items, in page order
+    references: list[Reference]  # the kb references it makes
+    views: list[ViewKey]  # the generated views it shows
+    citations: list[Citation]  # the works its cite roles name
+
+
+# the data keys that hold one entry per document
+PER_DOCUMENT = ("pages", "items", "refs", "views", "cites", "digests")
+
+
+class KnowledgeBaseDomain(Domain):
+    name = "kb"
+    label = "Knowledge base"
+    data_version = 8
+    # the views this build's schedule fingerprinted again (the rest kept theirs):
+    # what an edit costs there, for the tests and the benchmark
+    views_fingerprinted: frozenset[ViewKey] = frozenset()
+    object_types = {
+        "topic": ObjType("topic", "topic"),
+        "item": ObjType("item", "item"),
+        "issue": ObjType("issue", "issue"),
+        "review": ObjType("review", "review"),
+        # for intersphinx only: papers go into objects.inv (cite them here with {cite})
+        "paper": ObjType("paper", "paper"),
+    }
+    initial_data: dict[str, Any] = {
+        "pages": {},  # docname -> PageRecord
+        "items": {},  # docname -> [ItemRecord], in page order
+        "refs": {},  # docname -> [Reference] of the kb references it makes
+        "cites": {},  # docname -> [Citation] of the works its cite roles name
+        "views": {},  # docname -> sorted [ViewKey] of generated views it shows
+        "digests": {},  # docname -> digest of all the records above for that page
+        # Written by the env-updated handlers (main process only) to know what to
+        # rewrite; not per-document, so neither cleared nor merged.
+        "fingerprints": {},  # docname -> digest of the generated content last written
+        "state": "",  # digest of every page's records and of refs.bib, when last written
+        # what the schedule compares the next build's records with (viewdeps.py):
+        "footprints": {},  # docname -> Footprint: what other pages' views show of it
+        "basis": "",  # digest of the topic vocabulary and the cited works
+        "view_fingerprints": {},  # ViewKey -> digest of what the view showed
+        "related_shown": {},  # docname -> RelatedShown: the pages its related view showed
+        "bibcheck": {},  # bib file -> (mtime, line of each entry, problems), see bibliography
+        "navigation": {},  # what each page's navigation showed when last written
+    }
+    dangling_warnings = {
+        "topic": "unknown topic %(target)r: use a slug or alias of a page in topics/",
+        "item": "unknown item %(target)r: write 'docname#anchor' (or the anchor alone "
+                "where only one page has it), e.g. reviews/hippocampus-garden/2022#chatgpt",
+        "issue": "unknown issue %(target)r: write 'series/number', "
+                 "e.g. deep-learning-weekly/220",
+        "review": "unknown review %(target)r: write 'series/year' (or the page's docname "
+                  "where a series has several reviews of one year), e.g. hippocampus-garden/2022",
+    }
+
+    # -- the data, typed ------------------------------------------------------------
+    @property
+    def pages(self) -> dict[str, PageRecord]:
+        return self.data["pages"]
+
+    @property
+    def items(self) -> dict[str, list[ItemRecord]]:
+        return self.data["items"]
+
+    @property
+    def references(self) -> dict[str, list[Reference]]:
+        return self.data["refs"]
+
+    @property
+    def citations(self) -> dict[str, list[Citation]]:
+        return self.data["cites"]
+
+    @property
+    def views(self) -> dict[str, list[ViewKey]]:
+        return self.data["views"]
+
+    @property
+    def digests(self) -> dict[str, str]:
+        return self.data["digests"]
+
+    @property
+    def bibcheck(self) -> dict[str, Any]:
+        return self.data["bibcheck"]
+
+    # what the last build wrote, to compare the next one with (schedule.py)
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        return self.data["fingerprints"]
+
+    @fingerprints.setter
+    def fingerprints(self, value: dict[str, str]) -> None:
+        self.data["fingerprints"] = value
+
+    @property
+    def state(self) -> str:
+        return self.data["state"]
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.data["state"] = value
+
+    @property
+    def footprints(self) -> dict[str, Footprint]:
+        return self.data["footprints"]
+
+    @footprints.setter
+    def footprints(self, value: dict[str, Footprint]) -> None:
+        self.data["footprints"] = value
+
+    @property
+    def basis(self) -> str:
+        return self.data["basis"]
+
+    @basis.setter
+    def basis(self, value: str) -> None:
+        self.data["basis"] = value
+
+    @property
+    def view_fingerprints(self) -> dict[ViewKey, str]:
+        return self.data["view_fingerprints"]
+
+    @view_fingerprints.setter
+    def view_fingerprints(self, value: dict[ViewKey, str]) -> None:
+        self.data["view_fingerprints"] = value
+
+    @property
+    def related_shown(self) -> dict[str, RelatedShown]:
+        return self.data["related_shown"]
+
+    @related_shown.setter
+    def related_shown(self, value: dict[str, RelatedShown]) -> None:
+        self.data["related_shown"] = value
+
+    @property
+    def navigation_shown(self) -> dict[str, dict[str, str]]:
+        return self.data["navigation"]
+
+    @navigation_shown.setter
+    def navigation_shown(self, value: dict[str, dict[str, str]]) -> None:
+        self.data["navigation"] = value
+
+    # -- records ---------------------------------------------------------------------
+    def note_page(self, docname: str, found: PageData) -> None:
+        self.pages[docname] = found.page
+        views = sorted(set(found.views))
+        for key, value in (("items", found.items), ("refs", found.references),
+                           ("views", views), ("cites", found.citations)):
+            if value:
+                self.data[key][docname] = value
+        self.digests[docname] = hashlib.sha256(pickle.dumps(
+            (found.page, found.items, found.references, views, found.citations),
+            protocol=4)).hexdigest()
+        self.forget_graph()
+
+    def clear_doc(self, docname: str) -> None:
+        for key in PER_DOCUMENT:
+            self.data[key].pop(docname, None)
+        self.forget_graph()
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for key in PER_DOCUMENT:
+            for docname, value in otherdata[key].items():
+                if docname in docnames:
+                    self.data[key][docname] = value
+        self.forget_graph()
+
+    def forget_graph(self) -> None:
+        """Rebuild the graph and navigation on next use (records or citations changed)."""
+        self.__dict__.pop("graph", None)
+        self.__dict__.pop("navigation", None)
+
+    @cached_property
+    def navigation(self) -> Navigation:
+        """The toctree structure, indexed for the sidebar; built at most once per build."""
+        return Navigation(self.env)
+
+    @cached_property
+    def graph(self) -> KnowledgeGraph:
+        """The whole knowledge base, indexed; built at most once per build."""
+        # the papers are asked for only when a view shows them
+        return KnowledgeGraph(self.pages, self.items, self.references, self.citations,
+                              cite_domain(self.env).papers)
+
+    # -- references ----------------------------------------------------------------
+    def _target(self, typ: str, target: str) -> tuple[str, str | None, str] | None:
+        """(docname, anchor, title) of what a reference of type `typ` names."""
+        graph = self.graph
+        if typ == "item":
+            item = graph.links.find_item(target)
+            return (item.docname, item.anchor, item.title) if item else None
+        if typ in ("issue", "review"):
+            found = graph.catalogue.find(typ, target)
+            return (found, None, graph.pages[found].title) if found else None
+        slug = graph.taxonomy.resolve(target) if typ == "topic" else None
+        if slug is None:
+            return None
+        topic = graph.taxonomy.topics[slug]
+        return topic.docname, None, topic.title
+
+    def resolve_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Any, typ: str, target: str,
+        node: addnodes.pending_xref, contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        found = self._target(typ, target)
+        if found is None:
+            return None
+        docname, anchor, title = found
+        if not node.get("refexplicit"):
+            contnode = nodes.inline("", title, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
+
+    def resolve_any_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Any, target: str,
+        node: addnodes.pending_xref, contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        found = []
+        for typ in ("topic", "item", "issue", "review"):
+            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if ref is not None:
+                found.append((f"kb:{typ}", ref))
+        return found
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """Every topic, item, issue, review and paper, with its display name (objects.inv)."""
+        graph = self.graph
+        for slug, topic in sorted(graph.taxonomy.topics.items()):
+            yield slug, topic.title, "topic", topic.docname, "", 1
+        for docname in sorted(graph.items):
+            for item in graph.items[docname]:
+                yield f"{docname}#{item.anchor}", item.title, "item", docname, item.anchor, 0
+        for (series, number), docname in sorted(graph.catalogue.issue_docs.items()):
+            yield f"{series}/{number}", graph.pages[docname].title, "issue", docname, "", 1
+        for (series, year), docnames in sorted(graph.catalogue.review_docs.items()):
+            # 'series/year' where it names one review; the docname of each where it does not
+            named = [(f"{series}/{year}", docnames[0])] if len(docnames) == 1 \
+                else [(doc, doc) for doc in sorted(docnames)]
+            for name, docname in named:
+                yield name, graph.pages[docname].title, "review", docname, "", 1
+        # the HTML inventory: a paper index split by year has each entry on its year's page
+        parts = graph.papers.part_pages(self.env.config.kb_split_links)
+        for key, paper in sorted(graph.papers.papers.items()):
+            if paper.docname:
+                yield (key, paper.title, "paper", parts.get(paper.anchor, paper.docname),
+                       paper.anchor, 1)
+
+
+def kb_domain(env: BuildEnvironment) -> KnowledgeBaseDomain:
+    """The `kb` domain of a build, typed."""
+    return cast(KnowledgeBaseDomain, env.get_domain("kb"))

@@ -1,0 +1,135 @@
+"""`python -m kb.cli.lint [ROOT]`: every problem of the knowledge base as `file:line: message`.
+
+1. The strict build: a fresh, nitpicky Sphinx run (every page is read, so every
+   read-time warning is seen), collecting the warnings instead of stopping at the
+   first: front matter, items, topics, cross-references, citations and refs.bib.
+2. Markdown style, by pymarkdown, on the pages the site is built from.
+
+Prints one line a problem, sorted by file and line, and exits 1 if there is any.
+A crash of a tool is reported as one line too, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+# "/abs/file.md:12: WARNING: message [kb.topic]", "/abs/file.md: ERROR: ...", "WARNING: ..."
+SPHINX_LINE = re.compile(
+    r"^(?:(?P<path>[^\s:][^:]*?)(?::(?P<line>\d+))?(?::\d+)?: )?(?P<level>WARNING|ERROR|CRITICAL): "
+    r"(?P<message>.*)$"
+)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# "/abs/file.md:3:1: MD022: Headings should be surrounded ... (blanks-around-headings)"
+PYMARKDOWN_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
+
+
+class Problem:
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path, self.line, self.message = path, line, message
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line or 0, self.message)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}" if where else self.message
+
+
+def relative(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(root))
+    except ValueError:
+        return path
+
+
+def build_problems(root: Path, workdir: Path) -> tuple[list[Problem], list[str]]:
+    """Run Sphinx once, from scratch; return its warnings and the pages it built from."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    warnings = io.StringIO()
+    try:
+        with patch_docutils(root), docutils_namespace():
+            app = Sphinx(
+                srcdir=root, confdir=root, outdir=workdir / "out", doctreedir=workdir / "doctrees",
+                buildername="dummy", status=io.StringIO(), warning=warnings, freshenv=True,
+                confoverrides={"nitpicky": True}, parallel=os.cpu_count() or 1,
+            )
+            app.build()
+            sources = sorted(str(app.env.doc2path(doc)) for doc in app.env.found_docs)
+    except Exception as error:  # noqa: BLE001 - reported as one line, not a traceback
+        # a configuration error's message quotes its traceback: keep its last line
+        lines = [line for line in str(error).splitlines() if line.strip()]
+        detail = lines[-1].strip() if lines else type(error).__name__
+        return [Problem("", None, f"the build stopped: {detail}")], []
+    problems = []
+    for text in warnings.getvalue().splitlines():
+        match = SPHINX_LINE.match(ANSI.sub("", text).strip())
+        if not match:
+            continue  # continuation lines of a multi-line message
+        path = relative(match["path"], root) if match["path"] else ""
+        line = int(match["line"]) if match["line"] else None
+        problems.append(Problem(path, line, match["message"]))
+    return problems, sources
+
+
+def style_problems(root: Path, sources: list[str]) -> list[Problem]:
+    """Markdown style of the site's pages, by pymarkdown (config: .pymarkdown.json)."""
+    pages = [s for s in sources if s.endswith(".md")]
+    if not pages:
+        return []
+    command = [sys.executable, "-m", "pymarkdown"]
+    config = root / ".pymarkdown.json"
+    if config.exists():
+        command += ["--config", str(config)]
+    command += ["scan", *pages]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, cwd=root, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return [Problem("", None, f"the Markdown check could not run: {error}")]
+    problems = []
+    for text in result.stdout.splitlines():
+        match = PYMARKDOWN_LINE.match(text.strip())
+        if match:
+            problems.append(Problem(relative(match["path"], root), int(match["line"]),
+                                    match["message"]))
+    if result.returncode not in (0, 1) and not problems:
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        problems.append(Problem("", None, f"the Markdown check failed: {detail}"))
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kb.cli.lint", description=__doc__.split("\n")[0])
+    parser.add_argument("root", nargs="?", default=".", help="the project (where conf.py is)")
+    parser.add_argument("--no-style", action="store_true", help="skip the Markdown style check")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    if not (root / "conf.py").exists():
+        print(f"error: {root} has no conf.py; run from the project or pass its path", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="kb-lint-") as workdir:
+        problems, sources = build_problems(root, Path(workdir))
+    if not args.no_style:
+        problems += style_problems(root, sources)
+    # Sphinx repeats some warnings (a toctree entry without a title, once per page
+    # whose navigation shows it): print each once
+    problems = list({str(problem): problem for problem in problems}.values())
+    for problem in sorted(problems, key=Problem.sort_key):
+        print(problem)
+    if problems:
+        print(f"lint: {len(problems)} problem{'s' if len(problems) != 1 else ''}", file=sys.stderr)
+        return 1
+    print("lint: no problems", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

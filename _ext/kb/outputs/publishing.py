@@ -1,0 +1,260 @@
+"""Publishing: the canonical address, feeds, link previews, the sitemap's page list, robots.txt.
+
+The Sphinx glue around `feeds.py`:
+- `html_baseurl` is checked when the configuration is read: a malformed address is a
+  configuration error naming what to write, never a broken feed. Left empty, the site
+  builds without feeds, robots.txt or absolute links (the test roots of other features).
+- At read time the first paragraph of every page and of each item is kept (keyed by
+  docname, purged and merged like the domain's data): it stands in for a missing
+  summary, describes a page without one (a topic) in its link preview, and describes
+  an item in a topic feed.
+- Each HTML page's <head> gets the link-preview metadata sphinxext-opengraph does not
+  derive from the front matter (description = summary, og:type article and
+  article:published_time for reviews and issues, a Twitter card) and a
+  rel="alternate" link to each feed that concerns it; series archives and topic pages
+  show a subscribe link (HTML only, so the PDF is untouched).
+- When an HTML build finishes, every feed is written from the model (cheap: no page is
+  read), so an incremental build writes exactly what a clean build writes; a feed whose
+  bytes are unchanged is not rewritten. sphinx-sitemap only hears of the pages written
+  in this build, so the full, sorted page list is handed to it first.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+from sphinx.util.osutil import relative_uri
+
+from ..build.config import series_of
+from ..build.domain import kb_domain
+from . import atom as feeds
+from . import stamps
+
+SUBSCRIBE_CLASS = "kb-subscribe"
+
+
+def check_base_url(value: Any) -> str:
+    """'' (publishing off) or an absolute http(s) URL ending in '/'; else ConfigError."""
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    parts = urlsplit(text)
+    problem = None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem = "it is not an absolute http:// or https:// address"
+    elif any(c.isspace() for c in text):
+        problem = "it contains white space"
+    elif parts.query or parts.fragment:
+        problem = "it has a query or fragment; the site's address ends at its path"
+    elif not parts.path.endswith("/"):
+        problem = "it does not end with '/' (the site is a folder, its pages are below it)"
+    if problem:
+        raise ConfigError(
+            f"html_baseurl {text!r} is malformed: {problem}. Write the published site's "
+            "address, e.g. 'https://example.org/' or 'https://user.github.io/project/' "
+            "(conf.py, SITE_URL; README, 'Publishing')")
+    return text
+
+
+def validate_config(app: Sphinx, config: Config) -> None:
+    check_base_url(config.html_baseurl)
+    limit = config.kb_feed_limit
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigError(f"kb_feed_limit must be a whole number of at least 1, got {limit!r}")
+
+
+def base_url(app: Sphinx) -> str:
+    return check_base_url(app.config.html_baseurl)
+
+
+def publishing_html(app: Sphinx) -> bool:
+    """An HTML build of a site with an address (not epub, not LaTeX)."""
+    return bool(base_url(app)) and app.builder.format == "html" and app.builder.name != "epub"
+
+
+# -- the one place the knowledge base is read ------------------------------------------
+
+
+def gather_site(app: Sphinx) -> feeds.Site:
+    """Everything the feeds and the page metadata need, from the kb domain and config."""
+    env = app.env
+    domain = kb_domain(env)
+    graph = domain.graph
+    series = {slug: spec.name for slug, spec in series_of(app.config).items()}
+    # a series' archive page is the page showing its `kb:archive <series>` view
+    series_pages: dict[str, str] = {}
+    for docname, keys in sorted(domain.views.items()):
+        for key in keys:
+            if key.kind == "series" and key.argument in series:
+                series_pages.setdefault(key.argument, docname)
+    topics = {slug: node.title for slug, node in graph.taxonomy.topics.items()}
+    return feeds.Site(
+        base_url=base_url(app),
+        title=app.config.html_title or app.config.project,
+        author=app.config.author,
+        uri=app.builder.get_target_uri,
+        pages=graph.pages,
+        item=graph.links.item,
+        series=series,
+        series_pages=series_pages,
+        series_docs={slug: list(graph.catalogue.by_series.get(slug, ())) for slug in series},
+        topics=topics,
+        topic_pages={slug: node.docname for slug, node in graph.taxonomy.topics.items()},
+        listing=graph.listings.listing,
+        root_doc=app.config.root_doc,
+    )
+
+
+# -- each page's <head> and the subscribe link -------------------------------------------
+
+
+def _meta(name: str, content: str, attribute: str = "property") -> str:
+    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}" />'
+
+
+def page_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+              doctree: nodes.document | None) -> None:
+    """Before sphinxext-opengraph (priority 500): front-matter values and feed links."""
+    if not publishing_html(app):
+        return
+    site = _site(app)
+    page = site.pages.get(pagename)
+    tags: list[str] = []
+    if page is not None and doctree is not None:
+        # sphinxext-opengraph takes page fields named og:*; it escapes only quotes, so
+        # the text is given escaped (on a copy: context["meta"] is the environment's).
+        # Every page: the summary, else its own first paragraph (never a generated view)
+        description = page.summary or page.excerpt
+        fields = dict(context.get("meta") or {})
+        fields["og:title"] = html.escape(page.title, quote=False)
+        if description:
+            fields["og:description"] = html.escape(description, quote=False)
+            tags.append(_meta("description", description, "name"))
+        if page.kind in ("review", "newsletter"):
+            fields["og:type"] = "article"
+            if page.date is not None:
+                tags.append(_meta("article:published_time", feeds.published(page.date).isoformat()))
+            for name in page.authors:
+                tags.append(_meta("article:author", name))
+        context["meta"] = fields
+    if doctree is not None:
+        tags.append(_meta("twitter:card", "summary", "name"))
+    for title, url in feeds.feeds_of_page(site, pagename) if app.config.kb_feeds else ():
+        tags.append(f'<link rel="alternate" type="{feeds.FEED_TYPE}" '
+                    f'title="{html.escape(title)}" href="{html.escape(url)}" />')
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
+
+
+def _site(app: Sphinx) -> feeds.Site:
+    """One gathered Site per build (the graph does not change while pages are written)."""
+    cached = getattr(app.builder, "_kb_feed_site", None)
+    graph = kb_domain(app.env).graph
+    if cached is None or cached[0] is not graph:
+        cached = (graph, gather_site(app))
+        app.builder._kb_feed_site = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
+def subscribe_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A visible 'Subscribe' link under the title of series archives and topic pages."""
+    if not publishing_html(app) or not app.config.kb_feeds:
+        return
+    site = _site(app)
+    if docname not in site.series_pages.values() and _topic_of(site, docname) not in site.topics:
+        return
+    links = feeds.feeds_of_page(site, docname)[1:]  # the series' or the topic's, not the site's
+    if not links:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    # relative, so the link works wherever the site is served (a preview, a local build)
+    here = app.builder.get_target_uri(docname)
+    parts = []
+    for title, url in links:
+        href = relative_uri(here, url[len(site.base_url):])
+        parts.append(f'<a class="reference internal" href="{html.escape(href)}" '
+                     f'type="{feeds.FEED_TYPE}">{html.escape(title.split(": ", 1)[-1])} '
+                     '(Atom feed)</a>')
+    raw = nodes.raw("", f'<p class="{SUBSCRIBE_CLASS}">Subscribe: {", ".join(parts)}</p>\n',
+                    format="html")
+    details = [n for n in section.children
+               if isinstance(n, nodes.container) and "kb-page-details" in n.get("classes", ())]
+    position = section.index(details[0]) + 1 if details else 1
+    section.insert(position, raw)
+
+
+def _topic_of(site: feeds.Site, docname: str) -> str | None:
+    page = site.pages.get(docname)
+    return page.slug if page is not None and page.kind == "topic" else None
+
+
+# -- at the end of an HTML build: feeds, the sitemap's pages, robots.txt --------------------
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def write_feeds(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not publishing_html(app) or not app.config.kb_feeds:
+        return
+    outdir = Path(app.outdir)
+    if stamps.unchanged(app, "feeds", [outdir / feeds.FEEDS_DIR]):
+        return
+    site = _site(app)
+    planned = feeds.plan(site, app.config.kb_feed_limit)
+    for feed in planned:
+        _write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
+    # the feed of a topic or series that no longer exists goes, as in a clean build
+    keep = {outdir / feed.path for feed in planned}
+    for stale in sorted((outdir / feeds.FEEDS_DIR).rglob("*.xml")):
+        if stale not in keep:
+            stale.unlink()
+    stamps.stamp(app, "feeds")
+
+
+def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """Before sphinx-sitemap writes: every page of the site, once, in a stable order."""
+    queue = getattr(app, "sitemap_links", None)
+    if exception is not None or queue is None or not publishing_html(app):
+        return
+    import fnmatch
+
+    found: dict[str, str | None] = {}
+    while not queue.empty():
+        link, updated = queue.get()
+        found[link] = updated or found.get(link)
+    excludes = app.config.sitemap_excludes
+    for docname in app.env.found_docs:
+        link = app.builder.get_target_uri(docname)
+        if not any(fnmatch.fnmatch(link, pattern) for pattern in excludes):
+            found.setdefault(link, None)
+    for link in sorted(found):
+        queue.put((link, found[link]))
+    # robots.txt, next to the sitemap (crawlers read it at the root of a host)
+    sitemap = base_url(app) + app.config.sitemap_filename
+    _write_if_changed(Path(app.outdir) / "robots.txt",
+                      f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode())
+
+
+def setup_publishing(app: Sphinx) -> None:
+    # entries per feed, newest first: a feed stays small as the site grows
+    app.add_config_value("kb_feed_limit", 20, "html", types=frozenset({int}))
+    # False: no feeds written (the benchmark measures their cost this way)
+    app.add_config_value("kb_feeds", True, "html", types=frozenset({bool}))
+    app.connect("config-inited", validate_config)
+    app.connect("html-page-context", page_head, priority=450)
+    app.connect("doctree-resolved", subscribe_link)
+    app.connect("build-finished", complete_sitemap, priority=400)
+    app.connect("build-finished", write_feeds)

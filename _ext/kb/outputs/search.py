@@ -1,0 +1,347 @@
+"""Static search: Pagefind, run by the extension once the HTML is written.
+
+Sphinx's built-in search makes the browser download the whole `searchindex.js` before the
+first result (and pydata-sphinx-theme loads it on *every* page, for its search-as-you-type),
+then the full HTML of every hit. Pagefind writes a chunked index: a query fetches the
+entry file, the WebAssembly runtime, the index chunks its words fall in and the fragments
+of the results shown, so the payload stays small as the site grows (issue 13).
+
+What this module does:
+
+- `kb_search = "pagefind"` (the default) switches Sphinx's indexer off (no `searchindex.js`,
+  no per-page indexing at write time) and writes `search.html` from `templates/kb-search.html`
+  (beside this module): a small interface of the extension's own (`static/kb-search.js`) on
+  Pagefind's JavaScript API, with filters loaded when opened, fed by the theme's search box
+  and Ctrl+K dialog (their form submits to `search.html?q=`). `_templates/layout.html` drops the theme's search
+  scripts and marks the article `data-pagefind-body`, so chrome stays out of the index.
+- At write time (a post-transform, HTML only) each page gets its facets from the extension's
+  records, not from scraped text: `topic`, `kind`, `year`, `series` as Pagefind filters and
+  `date` as a sort key, on hidden empty elements; the page's items add their topics and
+  kinds, and each item's title heading gets an id so Pagefind makes the item a sub-result of its page (Pagefind
+  splits pages on headings with ids; the id is the item's anchor + `--title`, which the
+  search page maps back to the item's anchor).
+- Generated views that repeat other pages' titles (listings, related pages, backlinks,
+  archive) are marked `data-pagefind-ignore`, so a search for an item finds the item, not
+  every page that lists it. The paper and author indexes stay searchable.
+- `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel, unless no page
+  was written since the last index (a no-op rebuild keeps it). Pagefind reads a copy of
+  the output cut down to what it indexes, kept beside the doctrees (searchsource.py: half
+  of Pagefind's time at 2,000 pages), and writes a fresh bundle there; only the files
+  that differ are moved over (filesync.py), so an edit replaces a few chunks, not the
+  whole bundle.
+  `kb_search = "pagefind-once"` (the live preview, `nox -s serve`) indexes only when the
+  bundle is missing, so edits are not slowed by re-indexing; `nox -s serve` deletes the
+  bundle when it starts, so each preview session indexes once, at start.
+- `kb_search = "sphinx"` keeps Sphinx's built-in search untouched (the benchmark compares).
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from ..build.config import series_of
+from ..build.domain import kb_domain
+from ..model.records import ITEM_KINDS, ItemRecord, PageRecord
+from ..views.nodes import kb_item, kb_view
+from ..views.render import depart_view, visit_view
+from . import search_copy as searchsource
+from .filesync import sync_folder
+
+logger = logging.getLogger(__name__)
+
+MODES = ("pagefind", "pagefind-once", "sphinx")
+BUNDLE = "pagefind"  # the bundle's folder in the output
+SOURCE_COPY = "kb-search-pages"  # in the doctree folder: what Pagefind reads (searchsource.py)
+TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
+# views whose text is other pages' titles or links: kept out of the index
+INDEXED_VIEWS = frozenset({"authors", "paper-index"})
+PAGE_KIND_LABELS = {"review": "Year review", "newsletter": "Newsletter issue", "topic": "Topic page"}
+SEARCH_BUILDERS = ("html", "dirhtml")
+# What Pagefind writes into every bundle that the search page never loads: the search page
+# imports pagefind.js itself (static/kb-search.js) and runs it without a web worker.
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+    "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js",
+    "pagefind-worker.js",
+)
+
+
+# -- the data: facets of a page, from the records (no Sphinx) ------------------------
+
+
+@dataclass
+class Facets:
+    """What a page contributes to the search's filters and sort.
+
+    Pagefind filters pages, not sub-results, so an item's topics and kind are the page's
+    too: they are merged into the page's values, each value once (a value repeated on one
+    page would be stored again in the filter's index, which the browser downloads)."""
+
+    filters: dict[str, list[str]] = field(default_factory=dict)  # filter -> values
+    sort: dict[str, str] = field(default_factory=dict)  # sort key -> value
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def page_facets(
+    page: PageRecord | None,
+    items: list[ItemRecord],
+    page_topics: list[str],
+    item_topics: Mapping[str, list[str]],
+    topic_titles: Mapping[str, str],
+    series_names: Mapping[str, str],
+) -> Facets:
+    """The filters (topic, kind, year, series) and sort (date) of one page with its items.
+
+    `page_topics` and `item_topics` (anchor -> slugs) are resolved topic slugs.
+    """
+    facets = Facets()
+    slugs = [*page_topics, *(slug for item in items for slug in item_topics.get(item.anchor, []))]
+    kinds = [PAGE_KIND_LABELS[page.kind]] if page is not None and page.kind in PAGE_KIND_LABELS else []
+    kinds += [item.kind.capitalize() for item in items if item.kind in ITEM_KINDS]
+    filters: dict[str, list[str]] = {
+        "topic": _unique(topic_titles.get(slug, slug) for slug in slugs),
+        "kind": _unique(kinds),
+    }
+    if page is not None and page.date is not None:
+        filters["year"] = [str(page.date.year)]
+        facets.sort["date"] = page.date.iso()
+    if page is not None and page.series:
+        filters["series"] = [series_names.get(page.series, page.series)]
+    facets.filters = {name: values for name, values in filters.items() if values}
+    return facets
+
+
+def facet_html(filters: Mapping[str, list[str]], sort: Mapping[str, str] | None = None) -> str:
+    """Empty elements that tag the page for Pagefind; values in attributes, so no text is
+    indexed and a comma in a value is safe. Everything is escaped."""
+    parts = []
+    for name, values in filters.items():
+        for value in values:
+            parts.append(f'<span data-pagefind-filter="{html.escape(name)}[data-kb-value]" '
+                         f'data-kb-value="{html.escape(value)}"></span>')
+    for name, value in (sort or {}).items():
+        parts.append(f'<span data-pagefind-sort="{html.escape(name)}[data-kb-value]" '
+                     f'data-kb-value="{html.escape(value)}"></span>')
+    if not parts:
+        return ""
+    return f'<div class="kb-search-facets" hidden>{"".join(parts)}</div>'
+
+
+# -- the glue --------------------------------------------------------------------------
+
+
+def gather(env: Any, docname: str) -> Facets:
+    """Everything search needs from the knowledge graph, for one page (the one place that
+    reads the graph, so a change of its API is adapted here)."""
+    graph = kb_domain(env).graph
+    page = graph.pages.get(docname)
+    items = graph.items.get(docname, [])
+    listings = graph.listings
+    item_topics = {item.anchor: listings.item_topics.get((docname, item.anchor), []) for item in items}
+    titles = {slug: node.title for slug, node in graph.taxonomy.topics.items()}
+    series = {slug: spec.name for slug, spec in series_of(env.config).items()}
+    return page_facets(page, items, listings.page_topics.get(docname, []), item_topics, titles, series)
+
+
+def mode(app: Sphinx) -> str:
+    """The search in use; an unknown kb_search value (warned about at start) is 'pagefind'."""
+    return app.config.kb_search if app.config.kb_search in MODES else "pagefind"
+
+
+def searching(app: Sphinx) -> bool:
+    return mode(app) != "sphinx" and app.builder.name in SEARCH_BUILDERS
+
+
+class TagForSearch(SphinxPostTransform):
+    """Give items a heading id (a Pagefind sub-result each) and tag the page with its facets
+    (its items' included)."""
+
+    builders = SEARCH_BUILDERS
+    default_priority = 900
+
+    def run(self, **kwargs: Any) -> None:
+        if self.config.kb_search == "sphinx":
+            return
+        facets = gather(self.env, self.env.docname)
+        for item in self.document.findall(kb_item):
+            anchor = item.get("kb_anchor") or (item["ids"][0] if item["ids"] else "")
+            heading = next((child for child in item.children if isinstance(child, nodes.rubric)
+                            and "kb-item-title" in child["classes"]), None)
+            if anchor and heading is not None and not heading["ids"]:
+                heading["ids"] = [anchor + TITLE_SUFFIX]
+        tags = facet_html(facets.filters, facets.sort)
+        if tags:
+            self.document += nodes.raw("", tags, format="html")
+
+
+def visit_view_html(self: Any, node: kb_view) -> None:
+    """The extension's own view rendering, wrapped so Pagefind skips what repeats elsewhere."""
+    node["kb_search_ignored"] = node["key"].kind not in INDEXED_VIEWS
+    if node["kb_search_ignored"]:
+        self.body.append('<div class="kb-view" data-pagefind-ignore="all">')
+    visit_view(self, node)
+
+
+def depart_view_html(self: Any, node: kb_view) -> None:
+    depart_view(self, node)
+    if node.get("kb_search_ignored"):
+        self.body.append("</div>")
+
+
+def switch_off_builtin(app: Sphinx) -> None:
+    """No Sphinx indexer and no searchindex.js: Pagefind replaces them."""
+    if searching(app):
+        app.builder.search = False  # type: ignore[attr-defined]
+
+
+def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    context["kb_search"] = mode(app) if app.builder.name in SEARCH_BUILDERS else "sphinx"
+    context["kb_search_bundle"] = BUNDLE
+
+
+def search_page(app: Sphinx) -> Iterable[tuple[str, dict, str]]:
+    if searching(app):
+        yield "search", {}, "kb-search.html"
+
+
+def pages_written_since(app: Sphinx, mtime_ns: int) -> bool:
+    """Whether any document's page is newer than `mtime_ns` (the search and index pages,
+    which Sphinx writes on every build, are not indexed and do not count)."""
+    for docname in app.env.found_docs:
+        path = Path(app.builder.get_outfilename(docname))
+        if not path.exists() or path.stat().st_mtime_ns > mtime_ns:
+            return True
+    return False
+
+
+def pagefind_command(site: Path, executable: str | None = None,
+                     output: Path | None = None) -> list[str]:
+    """The Pagefind run over the pages in `site`, writing the bundle into `output` (by
+    default the site's own bundle folder)."""
+    if executable is None:
+        import pagefind_bin
+
+        executable = str(pagefind_bin.get_executable())
+    where = ["--output-path", str(output)] if output else ["--output-subdir", BUNDLE]
+    return [executable, "--site", str(site), *where, "--quiet"]
+
+
+def index_site(outdir: Path, copy: Path, output: Path, executable: str | None = None,
+               unless_unchanged: bool = False) -> tuple[searchsource.SyncCount,
+                                                        subprocess.CompletedProcess | None]:
+    """Bring the cut-down copy of `outdir` up to date and run Pagefind over it, writing the
+    bundle into `output` (not run, None, when `unless_unchanged` and no page's copy
+    changed): what a build does, and what the benchmark times."""
+    count = searchsource.sync(outdir, copy, BUNDLE)
+    if unless_unchanged and not count.index_changes:
+        return count, None
+    result = subprocess.run(pagefind_command(copy, executable, output),
+                            capture_output=True, text=True, check=False)
+    return count, result
+
+
+def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not searching(app):
+        return
+    outdir = Path(app.outdir)
+    stale = outdir / "searchindex.js"  # from a build with kb_search = "sphinx"
+    if stale.exists():
+        stale.unlink()
+    bundle = outdir / BUNDLE
+    entry = bundle / "pagefind-entry.json"
+    if mode(app) == "pagefind-once" and entry.exists():
+        logger.info("search: kept the Pagefind index of this preview (restart it to re-index)")
+        return
+    if entry.exists() and not pages_written_since(app, entry.stat().st_mtime_ns):
+        logger.info("search: no page was written; the Pagefind index is current")
+        return
+    try:
+        import pagefind_bin
+
+        executable = str(pagefind_bin.get_executable())
+    except (ImportError, FileNotFoundError) as err:
+        logger.warning("search: the Pagefind binary is missing (%s); install the pinned stack "
+                       "(requirements/lock.txt, package pagefind[bin])", err,
+                       type="kb", subtype="search")
+        return
+    # written to a fresh folder, then moved over the published bundle file by file, so an
+    # edit replaces only the chunks that changed and no chunk of an earlier index is left
+    fresh = Path(app.doctreedir) / "kb-pagefind-fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    started = time.perf_counter()
+    # `indexed` says the bundle of this output folder was made from the copy as it is
+    # before this sync: only then may an unchanged copy keep it. Taken away first, so a
+    # build stopped before Pagefind has run leaves no such claim for the next one.
+    indexed = Path(app.doctreedir) / (SOURCE_COPY + ".indexed")
+    site = str(outdir.resolve())
+    try:
+        current = indexed.read_text(encoding="utf-8") == site and (bundle / "pagefind.js").exists()
+    except OSError:
+        current = False
+    indexed.unlink(missing_ok=True)
+    pages, result = index_site(outdir, Path(app.doctreedir) / SOURCE_COPY, fresh, executable,
+                               unless_unchanged=current)
+    if result is None:  # pages were written, but what Pagefind reads of them is the same
+        entry.touch()
+        indexed.write_text(site, encoding="utf-8")
+        logger.info("search: %d pages written, none with other text or facets; the Pagefind "
+                    "index is current", pages.cut)
+        return
+    if result.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
+                       (result.stderr or result.stdout).strip(), type="kb", subtype="search")
+        return
+    for name in UNUSED_BUNDLE_FILES:  # not published: nothing on the site refers to them
+        (fresh / name).unlink(missing_ok=True)
+    count = sync_folder(fresh, bundle)
+    entry.touch()  # the index is as new as this build's pages, even where its bytes are not
+    indexed.write_text(site, encoding="utf-8")
+    logger.info("search: Pagefind indexed the site in %.2f s (%d pages read again, %d "
+                "unchanged; %d files replaced, %d kept, %d removed)",
+                time.perf_counter() - started, pages.cut, pages.kept, count.replaced,
+                count.kept, count.removed)
+
+
+TEMPLATES = str(Path(__file__).parent.parent / "templates")
+
+
+def add_assets(app: Sphinx, config: Any) -> None:
+    """The search page's template ships with the extension (its script and style are in the
+    extension's static folder, which accessibility.add_static adds)."""
+    if config.kb_search != "sphinx" and TEMPLATES not in config.templates_path:
+        config.templates_path = [*config.templates_path, TEMPLATES]
+
+
+def setup_search(app: Sphinx) -> None:
+    # "html": it changes the written pages, not what is read
+    app.add_config_value("kb_search", "pagefind", "html", types=frozenset({str}))
+    app.connect("config-inited", _check_mode)
+    app.connect("config-inited", add_assets)
+    app.connect("builder-inited", switch_off_builtin)
+    app.connect("html-page-context", page_context)
+    app.connect("html-collect-pages", search_page)
+    app.connect("build-finished", run_pagefind)
+    app.add_post_transform(TagForSearch)
+    app.add_node(kb_view, override=True, html=(visit_view_html, depart_view_html))
+
+
+def _check_mode(app: Sphinx, config: Any) -> None:
+    if config.kb_search not in MODES:
+        logger.warning("kb_search = %r in conf.py: write one of %s; using 'pagefind'",
+                       config.kb_search, ", ".join(map(repr, MODES)), type="kb", subtype="search")

@@ -1,0 +1,452 @@
+"""Write time: each view's data (viewdata.py) rendered into standard docutils nodes.
+
+A view is expanded by the translator when it visits the placeholder, not by a
+post-transform: Sphinx runs post-transforms for every page in the main process,
+and only the translators in parallel writers, so expanding here keeps `-j N`
+useful and keeps the large listings out of the trees every other transform walks
+(and out of the search index, which indexes the pages' own text). Views hold only
+finished references (no pending ones), so nothing needs resolving afterwards.
+The paper index is the exception: it decorates sphinxcontrib-bibtex's
+bibliography, which a post-transform fills, so it is done once that has run
+(`decorate_paper_index`, at doctree-resolved).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import NoUri
+from sphinx.util.nodes import make_refnode
+from sphinxcontrib.bibtex.nodes import raw_latex
+
+from ..build.domain import kb_domain
+from ..outputs.chart_drawing import has_chart
+from ..outputs.charts import kb_chart
+from .data import PAPER, EntryRow, Link, PageLine, Source, ViewKey, view_data
+from .nodes import joined, kb_view
+from .parts import Part, plan, split_threshold
+
+# make_link(link, child nodes) -> a reference node (or the children, where no link is possible)
+LinkMaker = Callable[[Link, list[nodes.Node]], nodes.Node]
+
+
+def paper_part_pages(builder: Any) -> dict[str, str]:
+    """Entry id -> the page of the paper index's part that holds it ({}: one page)."""
+    return kb_domain(builder.env).graph.papers.part_pages(split_threshold(builder))
+
+
+def link_maker(builder: Any, docname: str) -> LinkMaker:
+    """Links from `docname` for this builder; paper anchors become LaTeX bibitem links,
+    and, in HTML, links to the part of the paper index that holds the entry."""
+    latex = builder.format == "latex"
+    parts = {} if latex else paper_part_pages(builder)
+
+    def make(link: Link, children: list[nodes.Node]) -> nodes.Node:
+        if not link.docname:
+            return nodes.inline("", "", *children)
+        anchor = link.anchor or None
+        if anchor and anchor.startswith(PAPER):
+            anchor = anchor.removeprefix(PAPER)
+            if latex:  # the entries are \bibitems, whose targets are named cite.<doc>:<id>
+                target = f"cite.{link.docname}:{anchor}"
+                return nodes.inline("", "", raw_latex(f"\\hyperlink{{{target}}}{{"),
+                                    *children, raw_latex("}"))
+            elif anchor in parts:
+                return nodes.reference("", "", *children, internal=True, refuri=(
+                    builder.get_relative_uri(docname, parts[anchor]) + "#" + anchor))
+        try:
+            return make_refnode(builder, docname, link.docname, anchor, children)
+        except NoUri:  # a page this output leaves out (the home page, in the book)
+            return nodes.inline("", "", *children)
+
+    return make
+
+
+# -- building blocks ------------------------------------------------------------------
+
+
+def _text(link: Link, make: LinkMaker) -> list[nodes.Node]:
+    return [make(link, [nodes.Text(link.text)])]
+
+
+def _emphasised(link: Link, make: LinkMaker) -> list[nodes.Node]:
+    return [make(link, [nodes.emphasis("", link.text)])]
+
+
+def heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
+    heading = nodes.rubric(text, text, classes=classes)
+    heading["heading-level"] = level
+    return heading
+
+
+def _bullets(paragraphs: Iterable[nodes.paragraph], classes: list[str]) -> nodes.bullet_list:
+    bullets = nodes.bullet_list(classes=classes)
+    for para in paragraphs:
+        bullets += nodes.list_item("", para)
+    return bullets
+
+
+def _paragraph(children: list[nodes.Node], classes: list[str] | None = None) -> nodes.paragraph:
+    return nodes.paragraph("", "", *children, classes=classes or [])
+
+
+def _citations(cites: tuple[Link, ...], make: LinkMaker) -> nodes.inline:
+    """'[Jumper et al., 2021; Evans et al., 2021]', each linked to its entry.
+
+    Written directly rather than as cite roles: sphinxcontrib-bibtex resolves each of
+    those by scanning every citation, and the generated views would add thousands.
+    """
+    box = nodes.inline(classes=["kb-citations"])
+    box += nodes.Text("[")
+    box.extend(joined((_text(c, make) if c.docname else [nodes.Text(c.text)] for c in cites), "; "))
+    box += nodes.Text("]")
+    return box
+
+
+def _page_line(line: PageLine, make: LinkMaker) -> list[nodes.Node]:
+    """'Title (newsletter), October 2021'."""
+    out = [*_text(line.link, make), nodes.Text(f" ({line.kind})")]
+    if line.date:
+        out.append(nodes.Text(f", {line.date}"))
+    return out
+
+
+def _source(source: Source, make: LinkMaker) -> list[nodes.Node]:
+    """'Item title, in *Page title*', or 'Page title'."""
+    if source.item is None:
+        return _text(source.page, make)
+    return [*_text(source.item, make), nodes.Text(", in "), *_emphasised(source.page, make)]
+
+
+def _count(n: int) -> str:
+    return f"{n} {'entry' if n == 1 else 'entries'}"
+
+
+# -- topic views ----------------------------------------------------------------------
+
+
+def _entry(row: EntryRow, make: LinkMaker) -> nodes.paragraph:
+    para = _paragraph(_text(row.link, make))
+    if row.page is not None:
+        para += nodes.Text(f" ({row.kind}), in ")
+        para.extend(_emphasised(row.page, make))
+    else:
+        para += nodes.Text(f" ({row.kind})")
+    if row.date:
+        para += nodes.Text(f", {row.date}")
+    if row.cites:
+        para += nodes.Text(". Cites ")
+        para += _citations(row.cites, make)
+    return para
+
+
+YEAR_RULE = ("Each entry is listed under the year it is about: a year review's entries under "
+             "the year reviewed, a newsletter issue's under the year it was published; the date "
+             "shown is the publication date. Newest first.")
+
+
+def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    box = nodes.container(classes=["kb-topic-listing"])
+    if not data:
+        return [box]
+    title, subtopics, count, groups = data
+    box += heading(f"Everything on {title}", 2, ["kb-listing-title"])
+    intro = _paragraph([nodes.Text(f"{_count(count)} across the knowledge base"
+                                   + (", including the subtopics " if subtopics else "."))],
+                       ["kb-listing-summary"])
+    if subtopics:
+        intro.extend(joined((_text(s, make) for s in subtopics), ", "))
+        intro += nodes.Text(".")
+    intro += nodes.Text(" " + YEAR_RULE)
+    box += intro
+    box.extend(render_listing_years(groups, make))
+    return [box]
+
+
+def render_listing_years(groups: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """A listing's years, each with its entries (a part of a split listing shows one)."""
+    out: list[nodes.Node] = []
+    for year, rows in groups:
+        out += [heading(year, 3, ["kb-listing-year"]),
+                _bullets((_entry(row, make) for row in rows), ["kb-listing"])]
+    return out
+
+
+def render_overview(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    def branch(topics: tuple) -> nodes.bullet_list:
+        bullets = nodes.bullet_list(classes=["kb-topic-tree"])
+        for link, count, children in topics:
+            item = nodes.list_item("", _paragraph([*_text(link, make), nodes.Text(f" ({_count(count)})")]))
+            if children:
+                item += branch(children)
+            bullets += item
+        return bullets
+
+    box = nodes.container(classes=["kb-topics-overview"])
+    if data:
+        box += branch(data)
+    return [box]
+
+
+def render_busiest(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    return [_bullets((_paragraph([*_text(link, make), nodes.Text(f" ({_count(count)})")])
+                      for link, count in data), ["kb-busiest-topics"])]
+
+
+def _table(caption: str, header: list[str], rows: list[list[str]], name: str) -> nodes.table:
+    """A plain table of numbers, with a caption (`name`: its id and class)."""
+    table = nodes.table(classes=["kb-chart-table", name], ids=[name])
+    table += nodes.title(caption, caption)
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in header)
+
+    def row(cells: list[str]) -> nodes.row:
+        return nodes.row("", *(nodes.entry("", nodes.paragraph("", cell)) for cell in cells))
+
+    group += nodes.thead("", row(header))
+    group += nodes.tbody("", *(row(cells) for cells in rows))
+    return table
+
+
+def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """A topic's entries per year: the chart (charts.py draws it), and its numbers."""
+    if not has_chart("trend", data):
+        return []
+    title, years = data
+    box = nodes.container(classes=["kb-chart-box", "kb-trend"])
+    box += kb_chart(kind="trend", data=data)
+    box += _table(f"Entries on {title} per year", ["Year", "Year reviews", "Newsletter issues"],
+                  [[str(y), str(r), str(n)] for y, r, n in years], "kb-trend-numbers")
+    return [box]
+
+
+def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    """The busiest topics' entries per year: the chart, and its numbers."""
+    if not has_chart("trends", data):
+        return []
+    years, topics = data
+    box = nodes.container(classes=["kb-chart-box", "kb-trends"])
+    box += kb_chart(kind="trends", data=data)
+    box += _table("Entries per year on the busiest topics", ["Topic", *map(str, years)],
+                  [[title, *map(str, counts)] for title, counts in topics], "kb-trends-numbers")
+    return [box]
+
+
+# -- archives ---------------------------------------------------------------------------
+
+
+def render_archive_by_year(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    box = nodes.container(classes=["kb-archive", "kb-archive-year"])
+    for year, lines in data:
+        box += heading(year, 2, ["kb-archive-year-title"])
+        box += _bullets((_paragraph(_page_line(line, make)) for line in lines), ["kb-archive-list"])
+    return [box]
+
+
+def render_timeline(data: tuple[PageLine, ...], make: LinkMaker) -> list[nodes.Node]:
+    return [_bullets((_paragraph([nodes.strong("", line.date or "Undated"), nodes.Text(": "),
+                                  *_text(line.link, make), nodes.Text(f" ({line.kind})")])
+                      for line in data), ["kb-timeline"])]
+
+
+def render_series_archive(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    return [_bullets((_paragraph(([nodes.Text(f"#{issue}: ")] if issue is not None else [])
+                                 + _page_line(line, make)) for issue, line in data),
+                     ["kb-archive-series"])]
+
+
+def render_newest(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    return [_bullets((_paragraph(_page_line(line, make)
+                                 + ([nodes.Text(f". {summary}")] if summary else []))
+                      for line, summary in data), ["kb-newest"])]
+
+
+# -- around a page ------------------------------------------------------------------------
+
+
+def render_series_nav(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    if not data:
+        return []
+    previous, following = data
+    parts = []
+    if previous:
+        parts.append([nodes.Text("Previous in the series: "), *_text(previous, make)])
+    if following:
+        parts.append([nodes.Text("Next in the series: "), *_text(following, make)])
+    return [_paragraph(joined(parts, " · "), ["kb-series-nav"])]
+
+
+def render_related(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    if not data:
+        return []
+    box = nodes.container(classes=["kb-related"])
+    box += heading("Related pages", 2, ["kb-related-title"])
+    box += _bullets((_paragraph(
+        _page_line(line, make)
+        + [nodes.Text(f", sharing {len(shared)} topic{'s' if len(shared) > 1 else ''}: ")]
+        + joined((_text(s, make) for s in shared), ", ")) for line, shared in data),
+        ["kb-related-list"])
+    return [box]
+
+
+def render_page_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[nodes.Node]:
+    """What links here (shown on every review and issue, if only to say 'nothing yet')."""
+    box = nodes.container(classes=["kb-backlinks"])
+    box += heading("Referenced from", 2, ["kb-backlinks-title"])
+    if data:
+        box += _bullets((_paragraph(_source(s, make)) for s in data), ["kb-backlinks-list"])
+    else:
+        box += nodes.paragraph("", "No other page references this one yet.")
+    return [box]
+
+
+def render_topic_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[nodes.Node]:
+    return render_page_backlinks(data, make) if data else []
+
+
+def render_item_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[nodes.Node]:
+    if not data:
+        return []
+    return [_paragraph([nodes.Text("Mentioned in: "), *joined((_source(s, make) for s in data), "; ")],
+                       ["kb-item-backlinks"])]
+
+
+# -- references ------------------------------------------------------------------------
+
+
+def discussed_in(sources: tuple[Source, ...], make: LinkMaker) -> nodes.paragraph:
+    return _paragraph([nodes.Text("Discussed in: "), *joined((_source(s, make) for s in sources), "; ")],
+                      ["kb-discussed-in"])
+
+
+def render_page_references(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    if not data:
+        return []
+    box = nodes.container(classes=["kb-page-references"])
+    box += heading("References", 2, ["kb-page-references-title"])
+    box += _bullets((_paragraph([nodes.Text(text + " "), _citations((cite,), make)])
+                     for text, cite in data), ["kb-page-references-list"])
+    return [box]
+
+
+def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+    def work(link: Link, year: int | None, pages: tuple[Link, ...]) -> list[nodes.Node]:
+        out = _emphasised(link, make)
+        if year:
+            out.append(nodes.Text(f" ({year})"))
+        if pages:
+            out += [nodes.Text(", discussed in "), *joined((_text(p, make) for p in pages), ", ")]
+        return out
+
+    box = nodes.container(classes=["kb-author-index"])
+    for letter, people in data:
+        box += heading(letter, 2, ["kb-author-letter"])
+        box += _bullets((_paragraph(
+            [nodes.strong("", name),
+             nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
+             *joined((work(*w) for w in works), "; ")], ["kb-author"]) for name, works in people),
+            ["kb-author-list"])
+    return [box]
+
+
+RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
+    "listing": render_listing,
+    "overview": render_overview,
+    "busiest": render_busiest,
+    "topic-backlinks": render_topic_backlinks,
+    "trend": render_trend,
+    "trends": render_trends,
+    "archive-year": render_archive_by_year,
+    "timeline": render_timeline,
+    "series": render_series_archive,
+    "newest": render_newest,
+    "series-nav": render_series_nav,
+    "related": render_related,
+    "backlinks": render_page_backlinks,
+    "item-backlinks": render_item_backlinks,
+    "references": render_page_references,
+    "authors": render_authors,
+}
+
+
+# -- a split view's entry point (parts.py; its parts are written by partpages.py) ----------
+
+
+def render_entry_point(kind: str, data: Any, parts: tuple[Part, ...],
+                       make: LinkMaker) -> list[nodes.Node]:
+    """What a split view's own page shows: a link to every part, with its count (a
+    topic listing keeps its heading and introduction above them)."""
+    lead = render_listing((*data[:3], ()), make)[0].children if kind == "listing" else []
+    box = nodes.container(classes=["kb-parts", f"kb-parts-{kind}"])
+    box.extend(lead)
+    box += _paragraph([nodes.Text(f"{_count(sum(p.count for p in parts))} in {len(parts)} "
+                                  "parts, each on a page of its own:")], ["kb-parts-summary"])
+    box += _bullets((_paragraph([*_text(Link(part.pagename, "", part.label), make),
+                                 nodes.Text(f" ({_count(part.count)})")]) for part in parts),
+                    ["kb-parts-list"])
+    return [box]
+
+
+# what a part of a split view shows (parts.part_data), by kind; the others, as RENDERERS
+PART_RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
+    **RENDERERS,
+    "listing": render_listing_years,
+}
+
+
+# -- the translators' visitors ---------------------------------------------------------
+
+
+def visit_view(self: Any, node: kb_view) -> None:
+    """Render the view into the placeholder; the translator then visits what it holds."""
+    key: ViewKey = node["key"]
+    if key.kind not in RENDERERS or node.children:
+        return
+    graph = kb_domain(self.builder.env).graph
+    make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
+    data = view_data(graph, key)
+    parts = plan(key.kind, data, node["docname"], split_threshold(self.builder))
+    node.extend(render_entry_point(key.kind, data, parts, make) if parts
+                else RENDERERS[key.kind](data, make))
+
+
+def depart_view(self: Any, node: kb_view) -> None:
+    pass
+
+
+def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Add 'discussed in' to each entry of the paper index; group the entries by year (HTML).
+
+    Runs at doctree-resolved, once sphinxcontrib-bibtex's post-transform has put the
+    formatted entries in (and, in LaTeX, Sphinx has gathered them at the book's end)."""
+    placeholders = [node for node in doctree.findall(kb_view) if node["key"].kind == "paper-index"]
+    if not placeholders:
+        return
+    groups = view_data(kb_domain(app.env).graph, placeholders[0]["key"])
+    make = link_maker(app.builder, docname)
+    entries = {c["ids"][0]: c for c in doctree.findall(nodes.citation) if c["ids"]}
+    for _, papers in groups:
+        for anchor, sources in papers:
+            if anchor in entries:
+                entries[anchor] += discussed_in(sources, make)
+    for node in placeholders:
+        node.replace_self([])
+    if app.builder.format == "latex":
+        return  # LaTeX lists every citation in the book's bibliography
+    parts = plan("paper-index", groups, docname, split_threshold(app.builder))
+    for box in list(doctree.findall(nodes.container)):
+        if "kb-paper-index" not in box["classes"]:
+            continue
+        for entry in entries.values():
+            entry.parent.remove(entry)
+        box.children = []  # the (now empty) list sphinxcontrib-bibtex made
+        if parts:  # each year on a page of its own (partpages.py), linked from here
+            box += render_entry_point("paper-index", groups, parts, make)
+            continue
+        for year, papers in groups:
+            box += heading(year, 2, ["kb-paper-year"])
+            box += [entries[anchor] for anchor, _ in papers if anchor in entries]
