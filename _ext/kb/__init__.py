@@ -82,7 +82,7 @@ from .outputs.publishing import setup_publishing
 from .outputs.search import setup_search
 from .outputs.structured_data import setup_dataout
 from .views.nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
-from .views.render import decorate_paper_index, depart_view, visit_view
+from .views.translate import decorate_paper_index, depart_view, visit_view
 
 __version__ = "0.1.0"
 

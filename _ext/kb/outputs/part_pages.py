@@ -42,8 +42,9 @@ from sphinxcontrib.bibtex.transforms import node_text_transform
 from ..bib.cite_domain import cite_domain
 from ..build.domain import kb_domain
 from ..views.data import Link, ViewKey, view_data
+from ..views.linking import link_maker
 from ..views.parts import SPLITTABLE, Part, part_data, plan, split_threshold
-from ..views.render import PART_RENDERERS, discussed_in, heading, link_maker
+from ..views.render import PART_RENDERERS, discussed_in, heading
 from . import stamps
 from .search import INDEXED_VIEWS
 

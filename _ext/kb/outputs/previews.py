@@ -39,9 +39,9 @@ from sphinx.domains import Domain
 
 from ..model.graph import KnowledgeGraph
 from ..model.records import PageRecord, Paper
+from ..views.linking import paper_part_pages
 from ..views.nodes import kb_item, kb_view
 from ..views.parts import split_threshold
-from ..views.render import paper_part_pages
 
 STATIC = Path(__file__).parent.parent / "static"
 FOLDER = "kb-previews"  # under _static in the output

@@ -55,7 +55,7 @@ from ..build.config import series_of
 from ..build.domain import kb_domain
 from ..model.records import ITEM_KINDS, ItemRecord, PageRecord
 from ..views.nodes import kb_item, kb_view
-from ..views.render import depart_view, visit_view
+from ..views.translate import depart_view, visit_view
 from . import search_copy as searchsource
 from .filesync import sync_folder
 

@@ -27,8 +27,8 @@ from ..build.config import series_of
 from ..build.domain import kb_domain
 from ..model.graph import KnowledgeGraph
 from ..model.records import Series
+from ..views.linking import paper_part_pages
 from ..views.nodes import kb_item
-from ..views.render import paper_part_pages
 from . import export, stamps
 
 SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)

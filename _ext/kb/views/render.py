@@ -1,14 +1,7 @@
-"""Write time: each view's data (viewdata.py) rendered into standard docutils nodes.
+"""Each view's data (data.py) rendered into standard docutils nodes, at write time.
 
-A view is expanded by the translator when it visits the placeholder, not by a
-post-transform: Sphinx runs post-transforms for every page in the main process,
-and only the translators in parallel writers, so expanding here keeps `-j N`
-useful and keeps the large listings out of the trees every other transform walks
-(and out of the search index, which indexes the pages' own text). Views hold only
-finished references (no pending ones), so nothing needs resolving afterwards.
-The paper index is the exception: it decorates sphinxcontrib-bibtex's
-bibliography, which a post-transform fills, so it is done once that has run
-(`decorate_paper_index`, at doctree-resolved).
+Views hold only finished references (no pending ones), so nothing needs resolving
+afterwards; translate.py calls these when the translator meets a view's placeholder.
 """
 
 from __future__ import annotations
@@ -17,53 +10,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from docutils import nodes
-from sphinx.application import Sphinx
-from sphinx.errors import NoUri
-from sphinx.util.nodes import make_refnode
-from sphinxcontrib.bibtex.nodes import raw_latex
 
-from ..build.domain import kb_domain
 from ..outputs.chart_drawing import has_chart
 from ..outputs.charts import kb_chart
-from .data import PAPER, EntryRow, Link, PageLine, Source, ViewKey, view_data
-from .nodes import joined, kb_view
-from .parts import Part, plan, split_threshold
-
-# make_link(link, child nodes) -> a reference node (or the children, where no link is possible)
-LinkMaker = Callable[[Link, list[nodes.Node]], nodes.Node]
-
-
-def paper_part_pages(builder: Any) -> dict[str, str]:
-    """Entry id -> the page of the paper index's part that holds it ({}: one page)."""
-    return kb_domain(builder.env).graph.papers.part_pages(split_threshold(builder))
-
-
-def link_maker(builder: Any, docname: str) -> LinkMaker:
-    """Links from `docname` for this builder; paper anchors become LaTeX bibitem links,
-    and, in HTML, links to the part of the paper index that holds the entry."""
-    latex = builder.format == "latex"
-    parts = {} if latex else paper_part_pages(builder)
-
-    def make(link: Link, children: list[nodes.Node]) -> nodes.Node:
-        if not link.docname:
-            return nodes.inline("", "", *children)
-        anchor = link.anchor or None
-        if anchor and anchor.startswith(PAPER):
-            anchor = anchor.removeprefix(PAPER)
-            if latex:  # the entries are \bibitems, whose targets are named cite.<doc>:<id>
-                target = f"cite.{link.docname}:{anchor}"
-                return nodes.inline("", "", raw_latex(f"\\hyperlink{{{target}}}{{"),
-                                    *children, raw_latex("}"))
-            elif anchor in parts:
-                return nodes.reference("", "", *children, internal=True, refuri=(
-                    builder.get_relative_uri(docname, parts[anchor]) + "#" + anchor))
-        try:
-            return make_refnode(builder, docname, link.docname, anchor, children)
-        except NoUri:  # a page this output leaves out (the home page, in the book)
-            return nodes.inline("", "", *children)
-
-    return make
-
+from .data import EntryRow, Link, PageLine, Source
+from .linking import LinkMaker
+from .nodes import joined
+from .parts import Part
 
 # -- building blocks ------------------------------------------------------------------
 
@@ -396,57 +349,3 @@ PART_RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
     **RENDERERS,
     "listing": render_listing_years,
 }
-
-
-# -- the translators' visitors ---------------------------------------------------------
-
-
-def visit_view(self: Any, node: kb_view) -> None:
-    """Render the view into the placeholder; the translator then visits what it holds."""
-    key: ViewKey = node["key"]
-    if key.kind not in RENDERERS or node.children:
-        return
-    graph = kb_domain(self.builder.env).graph
-    make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
-    data = view_data(graph, key)
-    parts = plan(key.kind, data, node["docname"], split_threshold(self.builder))
-    node.extend(render_entry_point(key.kind, data, parts, make) if parts
-                else RENDERERS[key.kind](data, make))
-
-
-def depart_view(self: Any, node: kb_view) -> None:
-    pass
-
-
-def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Add 'discussed in' to each entry of the paper index; group the entries by year (HTML).
-
-    Runs at doctree-resolved, once sphinxcontrib-bibtex's post-transform has put the
-    formatted entries in (and, in LaTeX, Sphinx has gathered them at the book's end)."""
-    placeholders = [node for node in doctree.findall(kb_view) if node["key"].kind == "paper-index"]
-    if not placeholders:
-        return
-    groups = view_data(kb_domain(app.env).graph, placeholders[0]["key"])
-    make = link_maker(app.builder, docname)
-    entries = {c["ids"][0]: c for c in doctree.findall(nodes.citation) if c["ids"]}
-    for _, papers in groups:
-        for anchor, sources in papers:
-            if anchor in entries:
-                entries[anchor] += discussed_in(sources, make)
-    for node in placeholders:
-        node.replace_self([])
-    if app.builder.format == "latex":
-        return  # LaTeX lists every citation in the book's bibliography
-    parts = plan("paper-index", groups, docname, split_threshold(app.builder))
-    for box in list(doctree.findall(nodes.container)):
-        if "kb-paper-index" not in box["classes"]:
-            continue
-        for entry in entries.values():
-            entry.parent.remove(entry)
-        box.children = []  # the (now empty) list sphinxcontrib-bibtex made
-        if parts:  # each year on a page of its own (partpages.py), linked from here
-            box += render_entry_point("paper-index", groups, parts, make)
-            continue
-        for year, papers in groups:
-            box += heading(year, 2, ["kb-paper-year"])
-            box += [entries[anchor] for anchor, _ in papers if anchor in entries]

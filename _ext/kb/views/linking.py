@@ -1,0 +1,55 @@
+"""Links from a page at write time, for the builder at hand.
+
+A view's data names its targets as `Link`s (docname and anchor); which node a link
+becomes depends on the builder: in LaTeX a cited work is a bibitem of the book's one
+bibliography, in HTML it may sit on a part page of the split paper index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from docutils import nodes
+from sphinx.errors import NoUri
+from sphinx.util.nodes import make_refnode
+from sphinxcontrib.bibtex.nodes import raw_latex
+
+from ..build.domain import kb_domain
+from .data import PAPER, Link
+from .parts import split_threshold
+
+# make_link(link, child nodes) -> a reference node (or the children, where no link is possible)
+LinkMaker = Callable[[Link, list[nodes.Node]], nodes.Node]
+
+
+def paper_part_pages(builder: Any) -> dict[str, str]:
+    """Entry id -> the page of the paper index's part that holds it ({}: one page)."""
+    return kb_domain(builder.env).graph.papers.part_pages(split_threshold(builder))
+
+
+def link_maker(builder: Any, docname: str) -> LinkMaker:
+    """Links from `docname` for this builder; paper anchors become LaTeX bibitem links,
+    and, in HTML, links to the part of the paper index that holds the entry."""
+    latex = builder.format == "latex"
+    parts = {} if latex else paper_part_pages(builder)
+
+    def make(link: Link, children: list[nodes.Node]) -> nodes.Node:
+        if not link.docname:
+            return nodes.inline("", "", *children)
+        anchor = link.anchor or None
+        if anchor and anchor.startswith(PAPER):
+            anchor = anchor.removeprefix(PAPER)
+            if latex:  # the entries are \bibitems, whose targets are named cite.<doc>:<id>
+                target = f"cite.{link.docname}:{anchor}"
+                return nodes.inline("", "", raw_latex(f"\\hyperlink{{{target}}}{{"),
+                                    *children, raw_latex("}"))
+            elif anchor in parts:
+                return nodes.reference("", "", *children, internal=True, refuri=(
+                    builder.get_relative_uri(docname, parts[anchor]) + "#" + anchor))
+        try:
+            return make_refnode(builder, docname, link.docname, anchor, children)
+        except NoUri:  # a page this output leaves out (the home page, in the book)
+            return nodes.inline("", "", *children)
+
+    return make

@@ -1,0 +1,76 @@
+"""The translators' side of a view: its placeholder expanded as the page is written.
+
+A view is expanded by the translator when it visits the placeholder, not by a
+post-transform: Sphinx runs post-transforms for every page in the main process,
+and only the translators in parallel writers, so expanding here keeps `-j N`
+useful and keeps the large listings out of the trees every other transform walks
+(and out of the search index, which indexes the pages' own text). The paper index
+is the exception: it decorates sphinxcontrib-bibtex's bibliography, which a
+post-transform fills, so it is done once that has run (`decorate_paper_index`, at
+doctree-resolved).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..build.domain import kb_domain
+from .data import ViewKey, view_data
+from .linking import link_maker
+from .nodes import kb_view
+from .parts import plan, split_threshold
+from .render import RENDERERS, discussed_in, heading, render_entry_point
+
+
+def visit_view(self: Any, node: kb_view) -> None:
+    """Render the view into the placeholder; the translator then visits what it holds."""
+    key: ViewKey = node["key"]
+    if key.kind not in RENDERERS or node.children:
+        return
+    graph = kb_domain(self.builder.env).graph
+    make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
+    data = view_data(graph, key)
+    parts = plan(key.kind, data, node["docname"], split_threshold(self.builder))
+    node.extend(render_entry_point(key.kind, data, parts, make) if parts
+                else RENDERERS[key.kind](data, make))
+
+
+def depart_view(self: Any, node: kb_view) -> None:
+    pass
+
+
+def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Add 'discussed in' to each entry of the paper index; group the entries by year (HTML).
+
+    Runs at doctree-resolved, once sphinxcontrib-bibtex's post-transform has put the
+    formatted entries in (and, in LaTeX, Sphinx has gathered them at the book's end)."""
+    placeholders = [node for node in doctree.findall(kb_view) if node["key"].kind == "paper-index"]
+    if not placeholders:
+        return
+    groups = view_data(kb_domain(app.env).graph, placeholders[0]["key"])
+    make = link_maker(app.builder, docname)
+    entries = {c["ids"][0]: c for c in doctree.findall(nodes.citation) if c["ids"]}
+    for _, papers in groups:
+        for anchor, sources in papers:
+            if anchor in entries:
+                entries[anchor] += discussed_in(sources, make)
+    for node in placeholders:
+        node.replace_self([])
+    if app.builder.format == "latex":
+        return  # LaTeX lists every citation in the book's bibliography
+    parts = plan("paper-index", groups, docname, split_threshold(app.builder))
+    for box in list(doctree.findall(nodes.container)):
+        if "kb-paper-index" not in box["classes"]:
+            continue
+        for entry in entries.values():
+            entry.parent.remove(entry)
+        box.children = []  # the (now empty) list sphinxcontrib-bibtex made
+        if parts:  # each year on a page of its own (partpages.py), linked from here
+            box += render_entry_point("paper-index", groups, parts, make)
+            continue
+        for year, papers in groups:
+            box += heading(year, 2, ["kb-paper-year"])
+            box += [entries[anchor] for anchor, _ in papers if anchor in entries]
