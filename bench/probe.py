@@ -22,7 +22,8 @@ from pathlib import Path
 
 # the parts of a build the benchmark reports, by the module whose code does the work
 PARTS = {
-    "views": ("kb.views.render", "kb.build.schedule", "kb.build.topic_index", "kb.views.data"),
+    "views": ("kb.views.render", "kb.views.translate", "kb.views.linking", "kb.build.schedule",
+              "kb.build.topic_index", "kb.views.data"),
     "navigation": ("kb.build.navigation",),
     "references": ("kb.bib.cite_domain", "kb.bib.paper_index", "kb.bib.bibfile", "kb.bib.labels",
                    "sphinxcontrib.bibtex"),
