@@ -62,9 +62,6 @@ myst_heading_anchors = 3
 
 # -- The knowledge-base extension (_ext/kb) -----------------------------------
 # Series: slug -> name, home URL, and the kind of page that belongs to it.
-# sphinx-book-theme with collapse_navbar shows only the current branch of the
-# navigation (see html_theme_options), so structural edits rewrite only that branch.
-kb_navigation = "branch"
 kb_series = {
     "hippocampus-garden": {
         "name": "Hippocampus's Garden year reviews",

@@ -1,4 +1,4 @@
-"""kb.build.config: kb_series as Series records, each bad entry reported; kb_navigation an ENUM."""
+"""kb.build.config: kb_series as Series records, each bad entry reported."""
 
 from __future__ import annotations
 
@@ -71,11 +71,6 @@ def test_a_bad_entry_is_located_at_its_line_in_conf_py(tmp_path):
     finally:
         app.cleanup()
     assert "conf.py:8: WARNING: kb_series['weekly']['kind']" in app.warning.getvalue()
-
-
-def test_kb_navigation_takes_branch_or_site(tmp_path):
-    warnings = build_with(tmp_path, kb_navigation="tree")
-    assert "kb_navigation" in warnings and "'branch'" in warnings and "'site'" in warnings
 
 
 def test_the_scaffold_reads_the_series_the_build_reads():

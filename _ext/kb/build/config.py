@@ -1,4 +1,4 @@
-"""The extension's configuration: `kb_series` and `kb_navigation`, typed and checked.
+"""The extension's configuration: `kb_series`, typed and checked.
 
 `kb_series` maps a series slug to its name, home URL and the kind of page it
 holds; `series_of(config)` gives it as `Series` records, and `check_config` reports
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.config import ENUM, Config
+from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.tags import Tags
 
@@ -91,8 +91,5 @@ def load_series(root: Path) -> tuple[dict[str, Series], list[tuple[str | None, s
 def setup_config(app: Sphinx) -> None:
     # 'env': a change of series re-reads pages, since validation depends on it.
     app.add_config_value("kb_series", {}, "env", types=frozenset({dict}))
-    # "branch": the theme's navigation shows only the current branch, so a page
-    # added or retitled rewrites only the pages that show it; "site": all pages.
-    app.add_config_value("kb_navigation", "site", "html", types=ENUM("branch", "site"))
     # at builder-inited: Sphinx's logging can locate a warning only once the build exists
     app.connect("builder-inited", check_config)

@@ -152,10 +152,9 @@ def _subtree(env: BuildEnvironment, top: str) -> set[str]:
 def _stale_navigation(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> set[str]:
     """Pages whose navigation shows something that changed since the last build.
 
-    With `kb_navigation = "branch"` (the sidebar shows only the current branch,
-    navigation.py), a change to a toctree's entries (a page added, removed, renamed
-    or retitled) is shown by that toctree's page and the pages below it; a change
-    to the top-level toctree, by every page. With "site", any change rewrites
+    The sidebar shows only the current branch (navigation.py), so a change to a
+    toctree's entries (a page added, removed, renamed or retitled) is shown by that
+    toctree's page and the pages below it; a change to the top-level toctree, by
     every page.
     """
     now, old = _navigation(env), domain.navigation_shown
@@ -167,7 +166,7 @@ def _stale_navigation(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> set
     stale = {doc for doc in neighbours if neighbours[doc] != old_neighbours.get(doc)}
     if not changed:
         return stale
-    if env.config.kb_navigation != "branch" or env.config.root_doc in changed:
+    if env.config.root_doc in changed:
         return set(env.found_docs)
     for container in changed:
         if container in env.found_docs:
