@@ -61,6 +61,9 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 # -- The knowledge-base extension (_ext/kb) -----------------------------------
+# Its settings are the kb_* values below and under "Publishing"; _ext/kb/build/config.py
+# lists every one with its default. A value the extension cannot use stops the build,
+# naming its line here and what to write instead.
 # Series: slug -> name, home URL, and the kind of page that belongs to it.
 kb_series = {
     "hippocampus-garden": {

@@ -24,6 +24,7 @@ from sphinx.environment import BuildEnvironment
 from ..bib.cite_domain import cite_domain
 from ..views.data import ViewKey, fingerprint, view_data
 from ..views.deps import RelatedShown, basis, changes, footprints, may_have_changed, related_shown
+from .config import kb_config
 from .domain import KnowledgeBaseDomain, kb_domain
 
 
@@ -49,7 +50,7 @@ def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, li
     shown: dict[str, Any] = {}
     keys_by_doc: dict[str, list[str]] = {}
     # in HTML, the part of a split paper index that holds the entry (partpages.py)
-    parts = kb_domain(env).graph.papers.part_pages(env.config.kb_split_links)
+    parts = kb_domain(env).graph.papers.part_pages(kb_config(env.config).split_links)
     for citation in cite.citations:
         entry = citation.entry
         shown[citation.key] = (
@@ -70,7 +71,7 @@ def _fingerprint(domain: KnowledgeBaseDomain, docname: str, views: Mapping[ViewK
     graph = domain.graph
     shown: list[Any] = [(key, views[key]) for key in domain.views.get(docname, ())]
     if shown:  # views link to paper index entries: on one page, or on its parts
-        shown.append(bool(graph.papers.part_pages(domain.env.config.kb_split_links)))
+        shown.append(bool(graph.papers.part_pages(kb_config(domain.env.config).split_links)))
     for ref in domain.references.get(docname, ()):
         target = graph.links.resolve(ref.reftype, ref.target)
         shown.append((ref.reftype, ref.target, target, graph.links.title(ref.reftype, target)))
