@@ -61,10 +61,10 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 # -- The knowledge-base extension (_ext/kb) -----------------------------------
+# Its settings are the kb_* values below and under "Publishing"; _ext/kb/build/config.py
+# lists every one with its default. A value the extension cannot use stops the build,
+# naming its line here and what to write instead.
 # Series: slug -> name, home URL, and the kind of page that belongs to it.
-# sphinx-book-theme with collapse_navbar shows only the current branch of the
-# navigation (see html_theme_options), so structural edits rewrite only that branch.
-kb_navigation = "branch"
 kb_series = {
     "hippocampus-garden": {
         "name": "Hippocampus's Garden year reviews",

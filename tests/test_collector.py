@@ -1,5 +1,6 @@
-"""The garbage collector's thresholds during a build (_ext/kb/collector.py): raised for the
-build, Python's own put back after it, a bad value reported with what to write."""
+"""The garbage collector's thresholds during a build (build/gc_thresholds.py): raised for the
+build, Python's own put back after it; a bad value stops the build (build/config.py) before
+they change."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import gc
 
 import pytest
 from conftest import build_copy
-from kb.build.gc_thresholds import DEFAULT_THRESHOLD
+from kb.build.config import DEFAULT_GC_THRESHOLD, SettingError
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def _threshold_while_building(tmp_path, **overrides):
 
 def test_thresholds_are_raised_for_the_build_and_restored_after(tmp_path, python_threshold):
     during, after, warnings = _threshold_while_building(tmp_path)
-    assert during == {DEFAULT_THRESHOLD}
+    assert during == {DEFAULT_GC_THRESHOLD}
     assert after == python_threshold
     assert not warnings
 
@@ -46,23 +47,24 @@ def test_none_leaves_python_s_thresholds(tmp_path, python_threshold):
     assert during == {python_threshold} and after == python_threshold
 
 
-def test_a_bad_value_is_reported_and_python_s_thresholds_kept(tmp_path, python_threshold):
-    during, after, warnings = _threshold_while_building(tmp_path, kb_gc_threshold=(0, "x"))
-    assert during == {python_threshold} and after == python_threshold
-    assert "kb_gc_threshold = (0, 'x') in conf.py: write three positive integers" in warnings
-
+def test_a_bad_value_stops_the_build_and_python_s_thresholds_are_kept(tmp_path, python_threshold):
+    with pytest.raises(SettingError, match=r"kb_gc_threshold = \(0, 'x'\): write three positive"):
+        _threshold_while_building(tmp_path, kb_gc_threshold=(0, "x"))
+    assert gc.get_threshold() == python_threshold
 
 
 def test_a_bad_value_in_conf_py_is_reported_at_its_line(tmp_path, python_threshold):
     import shutil
 
-    from conftest import ROOTS, Build
+    from conftest import ROOTS
+    from sphinx.testing.util import SphinxTestApp
 
     srcdir = tmp_path / "src"
     shutil.copytree(ROOTS / "test-kb", srcdir)
     conf = srcdir / "conf.py"
     lines = conf.read_text(encoding="utf-8").splitlines()
     conf.write_text("\n".join([*lines, "kb_gc_threshold = (1, 2)"]) + "\n", encoding="utf-8")
-    build = Build(srcdir)
-    assert f"conf.py:{len(lines) + 1}: WARNING: kb_gc_threshold = (1, 2) in conf.py" in build.warnings
+    with pytest.raises(SettingError) as caught:
+        SphinxTestApp("html", srcdir=srcdir)
+    assert str(caught.value).startswith(f"{conf}:{len(lines) + 1}: kb_gc_threshold = (1, 2): write")
     assert gc.get_threshold() == python_threshold

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, ROOTS, Build, append, edited_and_clean, replace, touch
+from kb.build.config import SettingError
 from kb.views.parts import Part, links, part_data, plan, slug
 from test_incremental import html_pages
 
@@ -214,13 +215,15 @@ def test_a_single_page_build_keeps_the_whole_lists(tmp_path: Path) -> None:
     assert not list(build.outdir.glob("authors-*.html"))
 
 
-def test_a_bad_threshold_is_reported_and_the_default_used(tmp_path: Path) -> None:
+def test_a_bad_threshold_stops_the_build_at_its_line(tmp_path: Path) -> None:
     shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
-    build = Build(tmp_path / "src", confoverrides={"kb_split_links": -3})
-    assert "kb_split_links must be a whole number of links (0: never split), not -3" \
-        in build.warnings
-    assert "conf.py:16" in build.warnings  # where it is set
-    assert not (build.outdir / "authors-j.html").exists()  # 2,000 by default: nothing split
+    conf = tmp_path / "src" / "conf.py"
+    replace(conf, "kb_split_links = 2", "kb_split_links = -3")
+    with pytest.raises(SettingError) as caught:
+        Build(tmp_path / "src")
+    assert str(caught.value) == \
+        f"{conf}:15: kb_split_links = -3: write a whole number of links, 0 to never split"
+    assert not (tmp_path / "src" / "_build" / "html" / "authors.html").exists()
 
 
 # -- incremental builds --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import PHONE, SEARCH_RESULTS_SHOWN
 from conftest import ROOTS, Build, build_copy, page
+from kb.build.config import SettingError
 from kb.model.records import ItemRecord, PageRecord, PartialDate
 from kb.outputs.search import (
     BUNDLE,
@@ -341,10 +342,11 @@ def test_parallel_and_serial_builds_tag_pages_alike(tmp_path):
     assert any(_search_markup(Path(serial.outdir)).values())
 
 
-def test_unknown_mode_is_reported(tmp_path):
-    app = build_copy("kb", tmp_path, confoverrides={"kb_search": "algolia"})
-    assert "kb_search = 'algolia' in conf.py: write one of" in app.warning.getvalue()
-    assert (Path(app.outdir) / "pagefind" / "pagefind-entry.json").exists()
+def test_an_unknown_mode_stops_the_build(tmp_path):
+    with pytest.raises(SettingError, match="kb_search = 'algolia': write 'pagefind', "
+                                           "'pagefind-once' or 'sphinx'"):
+        build_copy("kb", tmp_path, confoverrides={"kb_search": "algolia"})
+    assert not (tmp_path / "src" / "_build" / "html" / "pagefind").exists()
 
 
 # -- in the browser (the real site) ----------------------------------------------------

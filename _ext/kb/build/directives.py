@@ -18,7 +18,7 @@ from ..model import contract
 from ..model import records as model
 from ..views.data import ViewKey
 from ..views.nodes import first_paragraph, joined, kb_item, kb_view
-from .config import series_of
+from .config import kb_config
 
 # where the items of the page being read are recorded (env.temp_data)
 ITEMS = "kb_items"
@@ -235,7 +235,7 @@ class ArchiveDirective(ViewDirective):
         if not self.arguments:
             return ViewKey("archive-year")
         series = self.arguments[0].strip()
-        known = series_of(self.config)
+        known = kb_config(self.config).series
         if series not in known:
             logger.warning("unknown series %r%s; define it in kb_series in conf.py", series,
                            model.suggest(series, known),

@@ -29,6 +29,7 @@ from ..model.graph import KnowledgeGraph
 from ..model.records import Citation, ItemRecord, PageRecord, Reference
 from ..views.data import ViewKey
 from ..views.deps import Footprint, RelatedShown
+from .config import kb_config
 from .navigation import Navigation
 
 
@@ -274,7 +275,7 @@ class KnowledgeBaseDomain(Domain):
             for name, docname in named:
                 yield name, graph.pages[docname].title, "review", docname, "", 1
         # the HTML inventory: a paper index split by year has each entry on its year's page
-        parts = graph.papers.part_pages(self.env.config.kb_split_links)
+        parts = graph.papers.part_pages(kb_config(self.env.config).split_links)
         for key, paper in sorted(graph.papers.papers.items()):
             if paper.docname:
                 yield (key, paper.title, "paper", parts.get(paper.anchor, paper.docname),

@@ -10,50 +10,26 @@ benchmark prints both). The thresholds are set as the configuration is read, so 
 saved environment benefits too, and Python's own are put back when the build finishes, so a
 process that goes on after the build (the test suite, the live preview) is left as it was.
 
-`kb_gc_threshold` in conf.py: three positive integers (see `gc.set_threshold`), or None to
-leave Python's thresholds alone.
+`kb_gc_threshold` in conf.py (config.py): three positive integers (see `gc.set_threshold`), or
+None to leave Python's thresholds alone.
 """
 
 from __future__ import annotations
 
 import gc
 import platform
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.util import logging
 
-logger = logging.getLogger(__name__)
+from .config import kb_config
 
-DEFAULT_THRESHOLD = (50_000, 20, 20)
 _SAVED = "_kb_gc_saved_threshold"  # Python's thresholds, kept on the app until the build ends
 
 
-def valid_threshold(value: Any) -> bool:
-    return (isinstance(value, (tuple, list)) and len(value) == 3
-            and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value))
-
-
-def _where_set(conf: Path) -> str:
-    """conf.py and the line that sets kb_gc_threshold (1 when it is set elsewhere, by -D)."""
-    try:
-        lines = conf.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
-    line = next((n for n, text in enumerate(lines, 1) if text.startswith("kb_gc_threshold")), 1)
-    return f"{conf}:{line}"
-
-
 def raise_threshold(app: Sphinx, config: Any) -> None:
-    wanted = config.kb_gc_threshold
+    wanted = kb_config(config).gc_threshold
     if wanted is None or platform.python_implementation() != "CPython":
-        return
-    if not valid_threshold(wanted):
-        logger.warning("kb_gc_threshold = %r in conf.py: write three positive integers, such as "
-                       "%r, or None for Python's own; using Python's own", wanted,
-                       DEFAULT_THRESHOLD, location=_where_set(Path(app.confdir, "conf.py")),
-                       type="kb", subtype="config")
         return
     setattr(app, _SAVED, gc.get_threshold())
     gc.set_threshold(*wanted)
@@ -67,8 +43,6 @@ def restore_threshold(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_collector(app: Sphinx) -> None:
-    # "": what the collector does changes no output, so no page is rebuilt for it
-    app.add_config_value("kb_gc_threshold", DEFAULT_THRESHOLD, "",
-                         types=frozenset({tuple, list, type(None)}))
+    # kb_gc_threshold: registered and checked in config.py, before this listener runs
     app.connect("config-inited", raise_threshold)
     app.connect("build-finished", restore_threshold, priority=900)

@@ -8,9 +8,8 @@ shows, in the theme's markup, straight from `env.toctree_includes`: the top-leve
 entries, and the entries of each page on the path from the root to this page. A
 page's cost is the length of that path times the entries at each level.
 
-It is what `kb_navigation = "branch"` promises to the rewrite rules in schedule.py:
-a toctree's entries are shown by its own page and the pages below it; the top-level
-entries by every page.
+The rewrite rules in schedule.py rely on it: a toctree's entries are shown by its own
+page and the pages below it; the top-level entries by every page.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from docutils import nodes
@@ -23,7 +23,7 @@ from sphinx.util import logging
 from ..model import contract, frontmatter
 from ..model import records as model
 from ..views.nodes import first_paragraph, joined, kb_item, kb_view, view
-from .config import series_of
+from .config import kb_config
 from .directives import ITEMS, cited_keys, topic_reference
 from .domain import PageData, kb_domain
 
@@ -50,7 +50,7 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         warn(fm.error, docname, fm.error_line, "front_matter")
     for message, line in fm.problems:
         warn(message, docname, line, "front_matter")
-    series = series_of(app.config)
+    series = kb_config(app.config).series
     title_node = _first_title(doctree)
     title = title_node.astext() if title_node is not None else docname
     page, problems = contract.read_front_matter(docname, title, fm.data, fm.lines, series)
@@ -78,7 +78,7 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         position = title_node.parent.index(title_node) + 1
         title_node.parent.insert(position, page_details(page, series, docname))
         title_node.parent.insert(position, nodes.target("", "", ids=[model.PAGE_ANCHOR]))
-    _place_views(doctree, docname, page, app.config.kb_charts)
+    _place_views(doctree, docname, page, kb_config(app.config).charts)
 
     xrefs = list(doctree.findall(addnodes.pending_xref))
     references = [
@@ -146,7 +146,7 @@ def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord |
         body += view(kind, docname, docname)
 
 
-def page_details(page: model.PageRecord, series: dict[str, model.Series],
+def page_details(page: model.PageRecord, series: Mapping[str, model.Series],
                  docname: str) -> nodes.Element:
     """The line under a page's title: kind, series, date, authors, source; then topics."""
     parts: list[list[nodes.Node]] = []

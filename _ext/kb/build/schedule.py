@@ -24,6 +24,7 @@ from sphinx.environment import BuildEnvironment
 from ..bib.cite_domain import cite_domain
 from ..views.data import ViewKey, fingerprint, view_data
 from ..views.deps import RelatedShown, basis, changes, footprints, may_have_changed, related_shown
+from .config import kb_config
 from .domain import KnowledgeBaseDomain, kb_domain
 
 
@@ -49,7 +50,7 @@ def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, li
     shown: dict[str, Any] = {}
     keys_by_doc: dict[str, list[str]] = {}
     # in HTML, the part of a split paper index that holds the entry (partpages.py)
-    parts = kb_domain(env).graph.papers.part_pages(env.config.kb_split_links)
+    parts = kb_domain(env).graph.papers.part_pages(kb_config(env.config).split_links)
     for citation in cite.citations:
         entry = citation.entry
         shown[citation.key] = (
@@ -70,7 +71,7 @@ def _fingerprint(domain: KnowledgeBaseDomain, docname: str, views: Mapping[ViewK
     graph = domain.graph
     shown: list[Any] = [(key, views[key]) for key in domain.views.get(docname, ())]
     if shown:  # views link to paper index entries: on one page, or on its parts
-        shown.append(bool(graph.papers.part_pages(domain.env.config.kb_split_links)))
+        shown.append(bool(graph.papers.part_pages(kb_config(domain.env.config).split_links)))
     for ref in domain.references.get(docname, ()):
         target = graph.links.resolve(ref.reftype, ref.target)
         shown.append((ref.reftype, ref.target, target, graph.links.title(ref.reftype, target)))
@@ -152,10 +153,9 @@ def _subtree(env: BuildEnvironment, top: str) -> set[str]:
 def _stale_navigation(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> set[str]:
     """Pages whose navigation shows something that changed since the last build.
 
-    With `kb_navigation = "branch"` (the sidebar shows only the current branch,
-    navigation.py), a change to a toctree's entries (a page added, removed, renamed
-    or retitled) is shown by that toctree's page and the pages below it; a change
-    to the top-level toctree, by every page. With "site", any change rewrites
+    The sidebar shows only the current branch (navigation.py), so a change to a
+    toctree's entries (a page added, removed, renamed or retitled) is shown by that
+    toctree's page and the pages below it; a change to the top-level toctree, by
     every page.
     """
     now, old = _navigation(env), domain.navigation_shown
@@ -167,7 +167,7 @@ def _stale_navigation(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> set
     stale = {doc for doc in neighbours if neighbours[doc] != old_neighbours.get(doc)}
     if not changed:
         return stale
-    if env.config.kb_navigation != "branch" or env.config.root_doc in changed:
+    if env.config.root_doc in changed:
         return set(env.found_docs)
     for container in changed:
         if container in env.found_docs:

@@ -55,7 +55,9 @@ def load_series(root: Path) -> dict[str, Series]:
                             "or pass it with --root DIR")
     saved_path = list(sys.path)
     try:
-        series, problems = config.load_series(root)
+        return config.load_series(root)
+    except config.SettingError as err:  # a bad entry: its line in conf.py and the fix
+        raise ScaffoldError(str(err)) from None
     except Exception as err:  # a broken conf.py is the user's to fix, not a traceback
         lines = [line for line in str(err).splitlines() if line.strip()]
         raise ScaffoldError(f"cannot read {root / 'conf.py'} ({type(err).__name__}: "
@@ -63,9 +65,6 @@ def load_series(root: Path) -> dict[str, Series]:
                             "fix conf.py so that `nox -s html` can load it") from None
     finally:
         sys.path[:] = saved_path  # conf.py may add to it, as ours adds _ext
-    if problems:
-        raise ScaffoldError(f"{problems[0][1]}; fix kb_series in conf.py")
-    return series
 
 
 def _series_list(series: Mapping[str, Series]) -> str:

@@ -31,6 +31,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from ..build.config import kb_config
 from ..views.data import ViewKey, view_data
 from ..views.nodes import kb_view
 from .chart_drawing import DRAW, digest, has_chart
@@ -85,7 +86,7 @@ def skip_chart(self: Any, node: kb_chart) -> None:
 def prune_charts(app: Sphinx, exception: Exception | None) -> None:
     """Remove the site's chart files that no page shows any more (their data changed), so
     the output folder holds what a clean build's does. Skipped when no record changed."""
-    if exception is not None or app.builder.format != "html" or not app.config.kb_charts:
+    if exception is not None or app.builder.format != "html" or not kb_config(app.config).charts:
         return
     from ..build.domain import kb_domain
 
@@ -109,7 +110,7 @@ class TopicTrendsDirective(SphinxDirective):
     option_spec = {"limit": lambda value: str(max(1, min(int(value), 8)))}
 
     def run(self) -> list[nodes.Node]:
-        if not self.config.kb_charts:
+        if not kb_config(self.config).charts:
             return []
         node = kb_view(key=ViewKey("trends", self.options.get("limit", "6")),
                        docname=self.env.docname)
@@ -118,8 +119,6 @@ class TopicTrendsDirective(SphinxDirective):
 
 
 def setup_charts(app: Sphinx) -> None:
-    # "env": switching the charts on or off re-reads the pages that place them
-    app.add_config_value("kb_charts", True, "env", bool)
     app.add_directive_to_domain("kb", "topic-trends", TopicTrendsDirective)
     app.connect("build-finished", prune_charts)
     app.add_node(kb_chart, html=(visit_chart_html, None), latex=(visit_chart_latex, None),

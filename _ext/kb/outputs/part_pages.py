@@ -1,9 +1,9 @@
 """The parts of split views as HTML pages (parts.py decides the parts; render.py the
 entry point that links to them).
 
-- `kb_split_links` (conf.py, an int; 0 never splits): a generated list showing more
-  links than this (its entries and the links each carries, parts.py) is split in HTML.
-  Checked when the configuration is read.
+- `kb_split_links` (conf.py, an int; 0 never splits; build/config.py): a generated list
+  showing more links than this (its entries and the links each carries, parts.py) is split
+  in HTML.
 - At `html-collect-pages` each part is handed to Sphinx as a page of the theme's
   `page.html`, so it has the site's header and sidebar (its parent's branch), a title,
   a canonical URL (Sphinx's `pageurl`) and the link-preview tags, and Pagefind indexes it
@@ -35,7 +35,6 @@ from typing import Any
 from docutils import nodes
 from pybtex.plugin import find_plugin
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util import logging
 from sphinxcontrib.bibtex.transforms import node_text_transform
 
@@ -50,7 +49,6 @@ from .search import INDEXED_VIEWS
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SPLIT = 2000
 MARK = "kb-part"  # <meta name="kb-part" content="digest">
 _MARK_RE = re.compile(rf'<meta name="{MARK}" content="([0-9a-f]+)"')
 # the views that can be split (parts.SPLITTABLE): their parts are rendered by render.py,
@@ -60,23 +58,6 @@ WRITTEN = frozenset(SPLITTABLE)
 DOCUTILS = find_plugin("pybtex.backends", "docutils")()
 # bumped when what a part page shows changes in code, so every part is written again
 FORMAT = 1
-
-
-def check_config(app: Sphinx, config: Config) -> None:
-    value = config.kb_split_links
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        logger.warning("kb_split_links must be a whole number of links (0: never split), "
-                       "not %r; using %d", value, DEFAULT_SPLIT, type="kb", subtype="config",
-                       location=f"{Path(app.confdir, 'conf.py')}:{_line_in_conf(app, 'kb_split_links')}")
-        config.kb_split_links = DEFAULT_SPLIT
-
-
-def _line_in_conf(app: Sphinx, name: str) -> int:
-    try:
-        lines = Path(app.confdir, "conf.py").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 1
-    return next((n + 1 for n, line in enumerate(lines) if line.startswith(name)), 1)
 
 
 class PlannedPart:
@@ -267,7 +248,4 @@ def _to_sitemap(app: Sphinx, names: Iterable[str]) -> None:
 
 
 def setup_partpages(app: Sphinx) -> None:
-    # 'html': a change rewrites the HTML pages (the PDF never splits)
-    app.add_config_value("kb_split_links", DEFAULT_SPLIT, "html", types=frozenset({int}))
-    app.connect("config-inited", check_config)
     app.connect("html-collect-pages", collect_parts)

@@ -37,6 +37,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.domains import Domain
 
+from ..build.config import kb_config
 from ..model.graph import KnowledgeGraph
 from ..model.records import PageRecord, Paper
 from ..views.linking import paper_part_pages
@@ -248,7 +249,7 @@ def _knowledge_base(app: Sphinx) -> Any:
 
 
 def write_previews(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html" or not app.config.kb_previews:
+    if exception is not None or app.builder.format != "html" or not kb_config(app.config).previews:
         return
     kb = _knowledge_base(app)
     state = kb.state
@@ -277,7 +278,7 @@ def write_previews(app: Sphinx, exception: Exception | None) -> None:
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
-    if not config.kb_previews:
+    if not kb_config(config).previews:
         return
     config.html_static_path.append(str(STATIC))
     app.add_css_file("vendor/tippy/tippy.css")
@@ -287,8 +288,6 @@ def add_assets(app: Sphinx, config: Config) -> None:
 
 
 def setup_previews(app: Sphinx) -> None:
-    # "html": only the HTML shows them; nothing in the PDF or the doctrees changes
-    app.add_config_value("kb_previews", True, "html", bool)
     app.add_domain(PreviewDomain)
     app.connect("config-inited", add_assets)
     app.connect("doctree-read", note_excerpts, priority=450)

@@ -32,7 +32,7 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util.osutil import relative_uri
 
-from ..build.config import series_of
+from ..build.config import conf_file, kb_config, where_set
 from ..build.domain import kb_domain
 from . import atom as feeds
 from . import stamps
@@ -64,10 +64,10 @@ def check_base_url(value: Any) -> str:
 
 
 def validate_config(app: Sphinx, config: Config) -> None:
-    check_base_url(config.html_baseurl)
-    limit = config.kb_feed_limit
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ConfigError(f"kb_feed_limit must be a whole number of at least 1, got {limit!r}")
+    try:
+        check_base_url(config.html_baseurl)
+    except ConfigError as err:
+        raise ConfigError(f"{where_set(config, conf_file(app), 'html_baseurl')}: {err}") from None
 
 
 def base_url(app: Sphinx) -> str:
@@ -87,7 +87,7 @@ def gather_site(app: Sphinx) -> feeds.Site:
     env = app.env
     domain = kb_domain(env)
     graph = domain.graph
-    series = {slug: spec.name for slug, spec in series_of(app.config).items()}
+    series = {slug: spec.name for slug, spec in kb_config(app.config).series.items()}
     # a series' archive page is the page showing its `kb:archive <series>` view
     series_pages: dict[str, str] = {}
     for docname, keys in sorted(domain.views.items()):
@@ -146,7 +146,7 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
         context["meta"] = fields
     if doctree is not None:
         tags.append(_meta("twitter:card", "summary", "name"))
-    for title, url in feeds.feeds_of_page(site, pagename) if app.config.kb_feeds else ():
+    for title, url in feeds.feeds_of_page(site, pagename) if kb_config(app.config).feeds else ():
         tags.append(f'<link rel="alternate" type="{feeds.FEED_TYPE}" '
                     f'title="{html.escape(title)}" href="{html.escape(url)}" />')
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
@@ -164,7 +164,7 @@ def _site(app: Sphinx) -> feeds.Site:
 
 def subscribe_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """A visible 'Subscribe' link under the title of series archives and topic pages."""
-    if not publishing_html(app) or not app.config.kb_feeds:
+    if not publishing_html(app) or not kb_config(app.config).feeds:
         return
     site = _site(app)
     if docname not in site.series_pages.values() and _topic_of(site, docname) not in site.topics:
@@ -207,13 +207,13 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not publishing_html(app) or not app.config.kb_feeds:
+    if exception is not None or not publishing_html(app) or not kb_config(app.config).feeds:
         return
     outdir = Path(app.outdir)
     if stamps.unchanged(app, "feeds", [outdir / feeds.FEEDS_DIR]):
         return
     site = _site(app)
-    planned = feeds.plan(site, app.config.kb_feed_limit)
+    planned = feeds.plan(site, kb_config(app.config).feed_limit)
     for feed in planned:
         _write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
     # the feed of a topic or series that no longer exists goes, as in a clean build
@@ -249,10 +249,6 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_publishing(app: Sphinx) -> None:
-    # entries per feed, newest first: a feed stays small as the site grows
-    app.add_config_value("kb_feed_limit", 20, "html", types=frozenset({int}))
-    # False: no feeds written (the benchmark measures their cost this way)
-    app.add_config_value("kb_feeds", True, "html", types=frozenset({bool}))
     app.connect("config-inited", validate_config)
     app.connect("html-page-context", page_head, priority=450)
     app.connect("doctree-resolved", subscribe_link)

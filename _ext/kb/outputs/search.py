@@ -51,7 +51,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from ..build.config import series_of
+from ..build.config import kb_config
 from ..build.domain import kb_domain
 from ..model.records import ITEM_KINDS, ItemRecord, PageRecord
 from ..views.nodes import kb_item, kb_view
@@ -61,7 +61,6 @@ from .filesync import sync_folder
 
 logger = logging.getLogger(__name__)
 
-MODES = ("pagefind", "pagefind-once", "sphinx")
 BUNDLE = "pagefind"  # the bundle's folder in the output
 SOURCE_COPY = "kb-search-pages"  # in the doctree folder: what Pagefind reads (searchsource.py)
 TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
@@ -154,13 +153,13 @@ def gather(env: Any, docname: str) -> Facets:
     listings = graph.listings
     item_topics = {item.anchor: listings.item_topics.get((docname, item.anchor), []) for item in items}
     titles = {slug: node.title for slug, node in graph.taxonomy.topics.items()}
-    series = {slug: spec.name for slug, spec in series_of(env.config).items()}
+    series = {slug: spec.name for slug, spec in kb_config(env.config).series.items()}
     return page_facets(page, items, listings.page_topics.get(docname, []), item_topics, titles, series)
 
 
 def mode(app: Sphinx) -> str:
-    """The search in use; an unknown kb_search value (warned about at start) is 'pagefind'."""
-    return app.config.kb_search if app.config.kb_search in MODES else "pagefind"
+    """The search in use: 'pagefind', 'pagefind-once' or 'sphinx' (kb_search)."""
+    return kb_config(app.config).search
 
 
 def searching(app: Sphinx) -> bool:
@@ -175,7 +174,7 @@ class TagForSearch(SphinxPostTransform):
     default_priority = 900
 
     def run(self, **kwargs: Any) -> None:
-        if self.config.kb_search == "sphinx":
+        if kb_config(self.config).search == "sphinx":
             return
         facets = gather(self.env, self.env.docname)
         for item in self.document.findall(kb_item):
@@ -324,14 +323,11 @@ TEMPLATES = str(Path(__file__).parent.parent / "templates")
 def add_assets(app: Sphinx, config: Any) -> None:
     """The search page's template ships with the extension (its script and style are in the
     extension's static folder, which accessibility.add_static adds)."""
-    if config.kb_search != "sphinx" and TEMPLATES not in config.templates_path:
+    if kb_config(config).search != "sphinx" and TEMPLATES not in config.templates_path:
         config.templates_path = [*config.templates_path, TEMPLATES]
 
 
 def setup_search(app: Sphinx) -> None:
-    # "html": it changes the written pages, not what is read
-    app.add_config_value("kb_search", "pagefind", "html", types=frozenset({str}))
-    app.connect("config-inited", _check_mode)
     app.connect("config-inited", add_assets)
     app.connect("builder-inited", switch_off_builtin)
     app.connect("html-page-context", page_context)
@@ -340,8 +336,3 @@ def setup_search(app: Sphinx) -> None:
     app.add_post_transform(TagForSearch)
     app.add_node(kb_view, override=True, html=(visit_view_html, depart_view_html))
 
-
-def _check_mode(app: Sphinx, config: Any) -> None:
-    if config.kb_search not in MODES:
-        logger.warning("kb_search = %r in conf.py: write one of %s; using 'pagefind'",
-                       config.kb_search, ", ".join(map(repr, MODES)), type="kb", subtype="search")

@@ -23,7 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from ..bib.cite_domain import cite_domain
-from ..build.config import series_of
+from ..build.config import kb_config
 from ..build.domain import kb_domain
 from ..model.graph import KnowledgeGraph
 from ..model.records import Series
@@ -35,10 +35,10 @@ SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)
 SITE_BUILDERS = ("html", "dirhtml")
 
 
-def knowledge(app: Sphinx) -> tuple[KnowledgeGraph, dict[str, Series], Mapping[str, Any]]:
+def knowledge(app: Sphinx) -> tuple[KnowledgeGraph, Mapping[str, Series], Mapping[str, Any]]:
     """All this module reads of the knowledge base: the graph, the series and the bib
     entries (key -> pybtex entry); in one place, for when the graph's API changes."""
-    return (kb_domain(app.env).graph, series_of(app.config),
+    return (kb_domain(app.env).graph, kb_config(app.config).series,
             cite_domain(app.env).bibdata.data.entries)
 
 

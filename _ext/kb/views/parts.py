@@ -96,7 +96,9 @@ SPLIT_BUILDERS = ("html", "dirhtml")
 
 def split_threshold(builder: Any) -> int:
     """Entries past which a view is split, for this builder; 0 never splits."""
-    return builder.config.kb_split_links if builder.name in SPLIT_BUILDERS else 0
+    from ..build.config import kb_config  # Sphinx glue: imported here, so this module is pure
+
+    return kb_config(builder.config).split_links if builder.name in SPLIT_BUILDERS else 0
 
 
 def paper_pages(groups: list[tuple[str, list[Any]]], threshold: int) -> dict[str, str]:

@@ -10,4 +10,3 @@ kb_series = {
     "garden": {"name": "The Garden <reviews>", "url": "https://example.org/garden/", "kind": "review"},
     "weekly": {"name": "Weekly", "url": "https://example.org/weekly/", "kind": "newsletter"},
 }
-kb_navigation = "branch"

@@ -10,5 +10,3 @@ kb_series = {
 # edits in the tests leave entries uncited; that warning has its own tests
 # as in the site's conf.py: the extension reports these itself, with the line and the fix
 suppress_warnings = ["kb.bib_uncited", "bibtex.key_not_found", "myst.topmatter"]
-# alabaster shows only the current branch of the navigation (sidebar_collapse)
-kb_navigation = "branch"

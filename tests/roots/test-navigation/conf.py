@@ -9,5 +9,3 @@ kb_series = {
 }
 # edits in the tests leave entries uncited; that warning has its own tests
 suppress_warnings = ["kb.bib_uncited"]
-# alabaster shows only the current branch of the navigation (sidebar_collapse)
-kb_navigation = "branch"

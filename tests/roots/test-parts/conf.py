@@ -10,7 +10,6 @@ bibtex_reference_style = "author_year"
 html_baseurl = "https://example.org/kb/"
 sitemap_url_scheme = "{link}"
 kb_series = {"weekly": {"name": "Weekly", "url": "https://example.org/", "kind": "newsletter"}}
-kb_navigation = "branch"
 kb_search = "sphinx"
 kb_feeds = False
 kb_split_links = 2

@@ -9,7 +9,6 @@ kb_series = {
     "garden": {"name": "The Garden", "url": "https://example.org/", "kind": "review"},
     "weekly": {"name": "Weekly", "url": "https://example.org/weekly", "kind": "newsletter"},
 }
-kb_navigation = "branch"
 kb_feed_limit = 20
 html_baseurl = "https://example.org/kb/"
 html_title = "Test KB"

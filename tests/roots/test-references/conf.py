@@ -5,5 +5,3 @@ bibtex_bibfiles = ["refs.bib"]
 bibtex_reference_style = "author_year"
 suppress_warnings = ["bibtex.key_not_found"]
 kb_series = {"weekly": {"name": "Weekly", "url": "https://example.org/", "kind": "newsletter"}}
-# alabaster shows only the current branch of the navigation (sidebar_collapse)
-kb_navigation = "branch"
