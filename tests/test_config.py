@@ -196,6 +196,23 @@ def test_sphinx_build_stops_with_the_message(tmp_path, capsys):
     assert not (tmp_path / "out" / "index.html").exists()
 
 
+def test_every_bad_setting_is_an_error_at_its_line_before_sphinx_s_crash_report(tmp_path, capsys):
+    """Sphinx 9 wraps a ConfigError in a crash report (sphinx-doc/sphinx#14543): each bad
+    value is first logged as `conf.py:LINE: ERROR: ...`, the form lint reads."""
+    conf = _project(tmp_path, "kb_split_links = -3", "kb_feed_limit = 0")
+    lines = conf.read_text(encoding="utf-8").splitlines()
+    code = build_main(["-b", "html", "-q", str(conf.parent), str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    first = [line for line in err.splitlines() if line.strip()][:2]
+    assert code == 2
+    assert first == [
+        f"{conf}:{lines.index('kb_split_links = -3') + 1}: ERROR: kb_split_links = -3: "
+        "write a whole number of links, 0 to never split [kb.config]",
+        f"{conf}:{lines.index('kb_feed_limit = 0') + 1}: ERROR: kb_feed_limit = 0: "
+        "write a whole number of entries per feed, at least 1 [kb.config]"]
+    assert err.index("ERROR: kb_split_links") < err.index("Configuration error!")
+
+
 def test_a_malformed_base_url_names_its_line(tmp_path):
     conf = _project(tmp_path, 'html_baseurl = "https://example.org/kb"')
     line = len(conf.read_text(encoding="utf-8").splitlines())

@@ -31,6 +31,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
+from sphinx.util import logging
 from sphinx.util.tags import Tags
 
 from ..model.records import Series
@@ -41,6 +42,7 @@ SERIES_KEYS = ("name", "url", "kind")
 SEARCH_MODES = ("pagefind", "pagefind-once", "sphinx")
 DEFAULT_GC_THRESHOLD = (50_000, 20, 20)
 DEFAULT_SPLIT_LINKS = 2000
+logger = logging.getLogger(__name__)
 OVERRIDDEN = "an override (-D or confoverrides), not conf.py"
 
 
@@ -55,6 +57,10 @@ class BadValue(ValueError):
 
 class SettingError(ConfigError):
     """A `kb_*` setting that stops the build: where it is set and what to write instead."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(f"{where}: {what}")
+        self.where, self.what = where, what
 
 
 # -- the readers: the value written in conf.py -> the field's value, or BadValue ------------
@@ -264,10 +270,10 @@ def where_set(config: Config, conf: Path | None, name: str, keys: Sequence[Any] 
     return f"{conf}:{line}" if line else str(conf)
 
 
-def located(config: Config, conf: Path | None, name: str, bad: BadValue) -> str:
-    """The message of a bad value: where it is set, what it is, what to write instead."""
+def located(config: Config, conf: Path | None, name: str, bad: BadValue) -> SettingError:
+    """The error of a bad value: where it is set, what it is, what to write instead."""
     stated = name + "".join(f"[{key!r}]" for key in bad.keys) + f" = {bad.value!r}"
-    return f"{where_set(config, conf, name, bad.keys)}: {stated}: {bad.fix}"
+    return SettingError(where_set(config, conf, name, bad.keys), f"{stated}: {bad.fix}")
 
 
 def conf_file(app: Sphinx) -> Path | None:
@@ -281,13 +287,31 @@ def _read_setting(config: Config, conf: Path | None, name: str) -> Any:
     try:
         return FIELDS[name].metadata["read"](getattr(config, name))
     except BadValue as bad:
-        raise SettingError(located(config, conf, name, bad)) from None
+        raise located(config, conf, name, bad) from None
 
 
 def check_config(app: Sphinx, config: Config) -> None:
-    """Stop the build at the first `kb_*` value that cannot be used (in the record's order)."""
+    """Stop the build if any `kb_*` value cannot be used.
+
+    Each bad value is logged as an error at its line, in the `file:line: ERROR: message`
+    form of every other problem (lint reads it so), then the first stops the build. Sphinx 9
+    prints a ConfigError inside a crash report with a one-frame traceback and a plea to report
+    a bug (sphinx-doc/sphinx#14543, a regression; the fix is sphinx-doc/sphinx#14606): the
+    logged lines come first, so the problem and its fix are the first thing a reader sees.
+    """
+    errors = []
     for name in FIELDS:
-        _read_setting(config, conf_file(app), name)
+        try:
+            _read_setting(config, conf_file(app), name)
+        except SettingError as error:
+            # a location without ":LINE" would be taken for a docname
+            if ":" in error.where:
+                logger.error(error.what, location=error.where, type="kb", subtype="config")
+            else:
+                logger.error(str(error), type="kb", subtype="config")
+            errors.append(error)
+    if errors:
+        raise errors[0]
 
 
 def load_series(root: Path) -> dict[str, Series]:
