@@ -90,6 +90,19 @@ def test_the_readme_is_short_and_starts_with_the_two_commands() -> None:
     assert commands == [f"{setup} && .venv/bin/nox -s html", f"{setup} && .venv/bin/nox -s tests"]
 
 
+def test_the_readme_layout_names_every_top_level_file_and_folder() -> None:
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    top = {path.split("/")[0] for path in tracked} - {".gitignore", "README.md"}
+    layout = README.read_text(encoding="utf-8").split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = {name.rstrip("/").split("/")[0] for name in re.findall(r"`([^`]+)`", layout)}
+    assert sorted(top - named) == []
+
+
 def test_the_readme_table_lists_every_nox_session() -> None:
     from test_repository_files import nox_sessions
 
