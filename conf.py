@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 # sphinxext-opengraph would import matplotlib for social cards, which this site never
-# draws (its previews show the logo, below): a quarter of a no-op rebuild (kb/deferred.py)
+# draws (its previews show the logo, below): a quarter of a no-op rebuild (kb/compat/opengraph.py)
 from kb.compat.opengraph import defer_social_cards  # noqa: E402
 
 defer_social_cards()
@@ -23,7 +23,7 @@ project = "Deep Learning Knowledge Base"
 author = "The Deep Learning Knowledge Base contributors"
 copyright = "2026, The Deep Learning Knowledge Base contributors"
 
-# -- Where the project lives (README, "Publishing": what a fork or a move changes) --
+# -- Where the project lives (docs/publishing.md: what a fork or a move changes) --
 # The repository: the theme's repository, edit and issue buttons point here.
 REPOSITORY_URL = "https://github.com/dl-knowledge-base/dl-knowledge-base"
 # The one canonical address of the published site, with its trailing slash. Every
@@ -137,12 +137,12 @@ ogp_enable_meta_description = False  # the kb extension writes it from the summa
 ogp_type = "website"  # reviews and issues are "article" (kb extension)
 # The 404 page's links are absolute from the site's root, so they work at any depth.
 notfound_urls_prefix = urlsplit(SITE_URL).path
-# Atom feeds under feeds/: the whole site, each series, each topic (README, "Publishing").
+# Atom feeds under feeds/: the whole site, each series, each topic (docs/publishing.md, "Feeds").
 kb_feed_limit = 20  # entries per feed, newest first
 # Page weight: in HTML, a generated list showing more links than this (its entries and
 # the links each carries: the paper and author indexes, the archive, a topic's listing)
 # becomes a page linking to one page per year or letter; the PDF keeps whole lists.
-# 0 never splits (README, "Page weight").
+# 0 never splits (docs/page-weight.md).
 kb_split_links = 2000
 
 # -- LaTeX / PDF --------------------------------------------------------------

@@ -46,8 +46,8 @@ def install_locked(session: nox.Session) -> None:
 
 
 # Parallel writing pays from a few hundred documents: on this project's 2-core machine the
-# benchmark (README, "Benchmark", run of 2026-12-02) measured clean -j 2 at 0.91x, 0.88x and
-# 0.88x of -j 1 at 279, 1,094 and 2,112 documents. Below the smallest size it measures, where
+# benchmark (docs/benchmark.md, the run before 2026-12-02's) measured clean -j 2 at 0.91x, 0.88x
+# and 0.88x of -j 1 at 279, 1,094 and 2,112 documents (2026-12-02: 0.95x, 0.81x and 0.95x). Below the smallest size it measures, where
 # starting the workers weighs more against little work, -j 1 is kept.
 PARALLEL_FROM = 250  # source documents
 SKIPPED = {"_build", ".nox", ".venv", ".git", "tests", "node_modules"}
@@ -71,7 +71,7 @@ def html(session: nox.Session) -> None:
     )
 
 
-# Debian packages the PDF needs (README, section "The PDF").
+# Debian packages the PDF needs (docs/pdf.md).
 TEX_PACKAGES = (
     "latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra "
     "texlive-fonts-recommended tex-gyre fonts-freefont-otf xindy"

@@ -268,7 +268,7 @@ def cell(r: Result, counts: bool = True) -> str:
 
 
 def summary(runs: dict[int, list[Result]], refs: int) -> str:
-    """One table for several sizes (the README's), and the growth between them."""
+    """One table for several sizes (docs/benchmark.md's), and the growth between them."""
     import datetime
 
     lines = [f"Summary, {refs} refs.bib entries; {datetime.date.today().isoformat()}; {machine()}", "",

@@ -355,14 +355,14 @@ def test_warning_types_named_in_contributing_exist() -> None:
     assert sorted(named - emitted) == [], "CONTRIBUTING.md names warning types never emitted"
 
 
-# -- hosting: Read the Docs and GitHub Pages (README, "Publishing") ---------------------------
+# -- hosting: Read the Docs and GitHub Pages (docs/publishing.md, "Hosting") ---------------
 
 READTHEDOCS = ROOT / ".readthedocs.yaml"
 PAGES = ROOT / ".github" / "workflows" / "pages.yml"
 
 
 def tex_packages() -> set[str]:
-    """The Debian TeX packages noxfile.py names (README, "The PDF")."""
+    """The Debian TeX packages noxfile.py names (docs/pdf.md)."""
     tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "TEX_PACKAGES":

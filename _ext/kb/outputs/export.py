@@ -20,7 +20,7 @@ from typing import Any
 from ..model.graph import KnowledgeGraph
 from ..model.records import PageRecord, Paper, Series
 
-# The version of kb.json's format (see README, "Data out"): MAJOR.MINOR.
+# The version of kb.json's format (see docs/data-export.md, "Versioning"): MAJOR.MINOR.
 # MINOR goes up when a field or an object type is added (old readers still work);
 # MAJOR when a field is removed, renamed, or changes its type or meaning.
 SCHEMA_VERSION = "1.0"
