@@ -35,7 +35,8 @@ from sphinx.util.osutil import relative_uri
 from ..build.config import series_of
 from ..build.domain import kb_domain
 from . import atom as feeds
-from . import stamps
+from . import stamps, versions
+from .writing import write_if_changed
 
 SUBSCRIBE_CLASS = "kb-subscribe"
 
@@ -199,29 +200,24 @@ def _topic_of(site: feeds.Site, docname: str) -> str | None:
 # -- at the end of an HTML build: feeds, the sitemap's pages, robots.txt --------------------
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-
-
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not publishing_html(app) or not app.config.kb_feeds:
         return
     outdir = Path(app.outdir)
-    if stamps.unchanged(app, "feeds", [outdir / feeds.FEEDS_DIR]):
+    digest = stamps.inputs_digest(app, versions.FEEDS)
+    if stamps.unchanged(app, "feeds", digest, [outdir / feeds.FEEDS_DIR]):
         return
+    stamps.withdraw(app, "feeds")
     site = _site(app)
     planned = feeds.plan(site, app.config.kb_feed_limit)
     for feed in planned:
-        _write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
+        write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
     # the feed of a topic or series that no longer exists goes, as in a clean build
     keep = {outdir / feed.path for feed in planned}
     for stale in sorted((outdir / feeds.FEEDS_DIR).rglob("*.xml")):
         if stale not in keep:
             stale.unlink()
-    stamps.stamp(app, "feeds")
+    stamps.stamp(app, "feeds", digest)
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
@@ -244,8 +240,8 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         queue.put((link, found[link]))
     # robots.txt, next to the sitemap (crawlers read it at the root of a host)
     sitemap = base_url(app) + app.config.sitemap_filename
-    _write_if_changed(Path(app.outdir) / "robots.txt",
-                      f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode())
+    write_if_changed(Path(app.outdir) / "robots.txt",
+                     f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 
 
 def setup_publishing(app: Sphinx) -> None:
