@@ -3,8 +3,9 @@
 Everything the extension knows lives in `self.data`, which Sphinx pickles with the
 environment; `clear_doc` and `merge_domaindata` keep it right under incremental
 and parallel reads. Each data key has a typed property (domain_data.py). The
-`KnowledgeGraph` built from the records is derived data: cached on the domain object
-for the current build and dropped whenever a record changes.
+`KnowledgeGraph` built from the records, and the excerpts' texts, are derived data:
+cached on the domain object for the current build and dropped whenever a record
+changes.
 
 Its directives, roles and index are registered by the modules that define them
 (see `__init__.py`), so this module imports only the model.
@@ -28,13 +29,14 @@ from ..bib.cite_domain import cite_domain
 from ..model.graph import KnowledgeGraph
 from ..views.data import ViewKey
 from .domain_data import INITIAL_DATA, PER_DOCUMENT, DomainData, PageData
+from .excerpts import excerpt_text
 from .navigation import Navigation
 
 
 class KnowledgeBaseDomain(DomainData, Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 8
+    data_version = 9
     # the views this build's schedule fingerprinted again (the rest kept theirs):
     # what an edit costs there, for the tests and the benchmark
     views_fingerprinted: frozenset[ViewKey] = frozenset()
@@ -62,11 +64,12 @@ class KnowledgeBaseDomain(DomainData, Domain):
         self.pages[docname] = found.page
         views = sorted(set(found.views))
         for key, value in (("items", found.items), ("refs", found.references),
-                           ("views", views), ("cites", found.citations)):
+                           ("views", views), ("cites", found.citations),
+                           ("excerpts", found.excerpts)):
             if value:
                 self.data[key][docname] = value
         self.digests[docname] = hashlib.sha256(pickle.dumps(
-            (found.page, found.items, found.references, views, found.citations),
+            (found.page, found.items, found.references, views, found.citations, found.excerpts),
             protocol=4)).hexdigest()
         self.forget_graph()
 
@@ -83,9 +86,10 @@ class KnowledgeBaseDomain(DomainData, Domain):
         self.forget_graph()
 
     def forget_graph(self) -> None:
-        """Rebuild the graph and navigation on next use (records or citations changed)."""
-        self.__dict__.pop("graph", None)
-        self.__dict__.pop("navigation", None)
+        """Rebuild the graph, navigation and excerpts' texts on next use (records or
+        citations changed)."""
+        for derived in ("graph", "navigation", "_excerpt_texts"):
+            self.__dict__.pop(derived, None)
 
     @cached_property
     def navigation(self) -> Navigation:
@@ -98,6 +102,29 @@ class KnowledgeBaseDomain(DomainData, Domain):
         # the papers are asked for only when a view shows them
         return KnowledgeGraph(self.pages, self.items, self.references, self.citations,
                               cite_domain(self.env).papers)
+
+    # -- what describes a page or an item -------------------------------------------
+    @cached_property
+    def _excerpt_texts(self) -> dict[tuple[str, str], str]:
+        return {}
+
+    def excerpt(self, docname: str, anchor: str = "") -> str:
+        """What describes the page (`anchor` "") or its item, as plain text: the page's
+        summary, else the first sentences of its or the item's first paragraph, with
+        references by their targets' titles (excerpts.py); "" if it has neither. Used
+        by the feeds, the link previews, the page's meta description and its JSON-LD."""
+        page = self.pages.get(docname)
+        if not anchor and page is not None and page.summary:
+            return page.summary
+        texts = self._excerpt_texts
+        if (docname, anchor) not in texts:
+            parts = self.excerpts.get(docname, {}).get(anchor, [])
+            texts[docname, anchor] = excerpt_text(parts, self._reference_title) if parts else ""
+        return texts[docname, anchor]
+
+    def _reference_title(self, reftype: str, target: str) -> str | None:
+        links = self.graph.links
+        return links.title(reftype, links.resolve(reftype, target))
 
     # -- references ----------------------------------------------------------------
     def _target(self, typ: str, target: str) -> tuple[str, str | None, str] | None:

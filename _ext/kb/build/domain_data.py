@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from ..model.records import Citation, ItemRecord, PageRecord, Reference
 from ..views.data import ViewKey
 from ..views.deps import Footprint, RelatedShown
+from .excerpts import Excerpt
 
 
 class PageData(NamedTuple):
@@ -22,10 +23,11 @@ class PageData(NamedTuple):
     references: list[Reference]  # the kb references it makes
     views: list[ViewKey]  # the generated views it shows
     citations: list[Citation]  # the works its cite roles name
+    excerpts: dict[str, Excerpt]  # "": its first paragraph; anchor: each item's (excerpts.py)
 
 
 # the data keys that hold one entry per document
-PER_DOCUMENT = ("pages", "items", "refs", "views", "cites", "digests")
+PER_DOCUMENT = ("pages", "items", "refs", "views", "cites", "excerpts", "digests")
 
 INITIAL_DATA: dict[str, Any] = {
     "pages": {},  # docname -> PageRecord
@@ -33,6 +35,7 @@ INITIAL_DATA: dict[str, Any] = {
     "refs": {},  # docname -> [Reference] of the kb references it makes
     "cites": {},  # docname -> [Citation] of the works its cite roles name
     "views": {},  # docname -> sorted [ViewKey] of generated views it shows
+    "excerpts": {},  # docname -> {"" or item anchor: Excerpt}
     "digests": {},  # docname -> digest of all the records above for that page
     # Written by the env-updated handlers (main process only) to know what to
     # rewrite; not per-document, so neither cleared nor merged.
@@ -73,6 +76,10 @@ class DomainData:
     @property
     def views(self) -> dict[str, list[ViewKey]]:
         return self.data["views"]
+
+    @property
+    def excerpts(self) -> dict[str, dict[str, Excerpt]]:
+        return self.data["excerpts"]
 
     @property
     def digests(self) -> dict[str, str]:

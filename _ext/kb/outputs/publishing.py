@@ -4,12 +4,11 @@ The Sphinx glue around `feeds.py`:
 - `html_baseurl` is checked when the configuration is read: a malformed address is a
   configuration error naming what to write, never a broken feed. Left empty, the site
   builds without feeds, robots.txt or absolute links (the test roots of other features).
-- At read time the first paragraph of every page and of each item is kept (keyed by
-  docname, purged and merged like the domain's data): it stands in for a missing
-  summary, describes a page without one (a topic) in its link preview, and describes
-  an item in a topic feed.
+- What describes a page or an item is its one excerpt (build/excerpts.py, kept in the
+  kb domain): the summary, or where a page has none (a topic) the first sentences of
+  its first paragraph; an item's first sentences describe it in a topic feed.
 - Each HTML page's <head> gets the link-preview metadata sphinxext-opengraph does not
-  derive from the front matter (description = summary, og:type article and
+  derive from the front matter (description = the excerpt, og:type article and
   article:published_time for reviews and issues, a Twitter card) and a
   rel="alternate" link to each feed that concerns it; series archives and topic pages
   show a subscribe link (HTML only, so the PDF is untouched).
@@ -102,7 +101,7 @@ def gather_site(app: Sphinx) -> feeds.Site:
         author=app.config.author,
         uri=app.builder.get_target_uri,
         pages=graph.pages,
-        item=graph.links.item,
+        excerpt=domain.excerpt,
         series=series,
         series_pages=series_pages,
         series_docs={slug: list(graph.catalogue.by_series.get(slug, ())) for slug in series},
@@ -132,7 +131,7 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
         # sphinxext-opengraph takes page fields named og:*; it escapes only quotes, so
         # the text is given escaped (on a copy: context["meta"] is the environment's).
         # Every page: the summary, else its own first paragraph (never a generated view)
-        description = page.summary or page.excerpt
+        description = site.excerpt(pagename, "")
         fields = dict(context.get("meta") or {})
         fields["og:title"] = html.escape(page.title, quote=False)
         if description:

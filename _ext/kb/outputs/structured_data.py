@@ -92,7 +92,8 @@ def add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str,
         return (relative_uri(here, there) if docname != pagename else "") or \
             (there.rsplit("/", 1)[-1] or "./")
 
-    data = export.page_jsonld(graph, pagename, series, uri, str(app.config.project))
+    data = export.page_jsonld(graph, pagename, series, uri, str(app.config.project),
+                              kb_domain(app.env).excerpt(pagename))
     if data is None:
         return
     block = f'<script type="application/ld+json">{export.script_json(data)}</script>\n'
