@@ -133,6 +133,41 @@ def test_charts_are_drawn_only_when_their_data_changes(tmp_path):
     assert numbers(gans.select_one("table.kb-trend-numbers")) == [["2021", "0", "3"]]
 
 
+def test_a_chart_file_gone_from_the_site_is_drawn_again(tmp_path):
+    """stamps.py vouches for the chart files only while they are all there."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-kb", src)
+    first = Build(src)
+    drawn = chart_files(first.outdir)
+    gone = sorted(drawn)[0]
+    (first.outdir / "_images" / gone).unlink()
+    Build(src)  # no page is written again: the chart is drawn at the build's end
+    assert sorted(chart_files(first.outdir)) == sorted(drawn)
+    assert chart_files(first.outdir)[gone] != drawn[gone]
+
+
+def test_a_new_matplotlib_draws_the_books_charts_again(tmp_path, monkeypatch):
+    """The file names follow the charts' data; a new matplotlib draws them again under
+    the same names (in HTML the same holds: test_stamps.py)."""
+    from kb.outputs import versions
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-kb", src)
+
+    def pdf_charts(outdir: Path) -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in outdir.glob("kb-*.pdf")}
+
+    first = pdf_charts(Build(src, "latex").outdir)
+    assert len(first) == 4
+    assert pdf_charts(Build(src, "latex").outdir) == first  # the same matplotlib: kept
+    installed = versions.package_version
+    monkeypatch.setattr(versions, "package_version",
+                        lambda name: "99.0" if name == "matplotlib" else installed(name))
+    again = pdf_charts(Build(src, "latex").outdir)
+    assert sorted(again) == sorted(first)
+    assert all(again[name] != first[name] for name in first)
+
+
 def test_charts_can_be_switched_off(tmp_path):
     app = build_copy("kb", tmp_path, confoverrides={"kb_charts": False})
     assert not app.warning.getvalue()

@@ -179,7 +179,8 @@ def test_plan_keeps_the_newest_entries_up_to_the_limit() -> None:
     pages = {f"p{n}": PageRecord(f"p{n}", "newsletter", f"Issue {n}", date=PartialDate(2020, n),
                                  series="s", issue=n, summary=f"Summary {n}") for n in range(1, 6)}
     site = feeds.Site(base_url=BASE, title="T", author="A", uri=lambda d: f"{d}.html",
-                      pages=pages, item=lambda docname, anchor: None, series={"s": "S"}, series_pages={},
+                      pages=pages, excerpt=lambda docname, anchor: "", series={"s": "S"},
+                      series_pages={},
                       series_docs={"s": sorted(pages)}, topics={}, topic_pages={},
                       listing=lambda slug: [])
     planned = {feed.path: feed for feed in feeds.plan(site, 2)}
@@ -201,7 +202,8 @@ def test_a_topic_feed_ranks_its_listing_before_making_entries_and_keeps_their_or
                      dates[n], (), k)
                for n in (4, 1, 3, 0, 2) for k in (2, -1, 0, 1)]
     site = feeds.Site(base_url=BASE, title="T", author="A", uri=lambda d: f"{d}.html",
-                      pages=pages, item=lambda docname, anchor: None, series={}, series_pages={},
+                      pages=pages, excerpt=lambda docname, anchor: "", series={},
+                      series_pages={},
                       series_docs={}, topics={"t": "T"}, topic_pages={}, listing=lambda slug: listing)
     every = feeds._newest([feeds.listing_entry(site, entry) for entry in listing], 5)
     planned = {feed.path: feed for feed in feeds.plan(site, 5)}
@@ -296,3 +298,46 @@ def test_a_parallel_build_writes_the_same_feeds_and_sitemap(tmp_path: Path) -> N
     serial = build_copy("publishing", tmp_path / "serial")
     parallel = build_copy("publishing", tmp_path / "parallel", parallel=2)
     assert published_files(Path(parallel.outdir)) == published_files(Path(serial.outdir))
+
+
+def test_one_excerpt_describes_a_page_and_an_item_wherever_they_are_described(copy_root) -> None:
+    """build/excerpts.py: the feed entry, the link preview, the meta and OpenGraph
+    descriptions and the JSON-LD say the same of a page, and the feed entry and the link
+    preview the same of an item: its first sentences, references by their targets'
+    titles, citations left out, quotes as on the page."""
+    import json
+
+    from conftest import Build, replace
+    from test_previews import preview_data
+
+    src = copy_root("publishing")
+    issue = src / "newsletters" / "weekly" / "issue-1.md"  # no summary: its paragraph stands in
+    replace(issue, "summary: First issue, dated to the month only.\n", "")
+    replace(issue, "Opening words of issue 1.",
+            "Opening words on {kb:topic}`gans` {cite:p}`doe2021`. It's short. Not shown.")
+    replace(issue, "Notes on large GANs.",
+            "Notes on large {kb:topic}`gans` models {cite:p}`doe2021`, \"quoted\". Two.\n\nThree.")
+    # an item with no text of its own: the line the extension writes is not its excerpt
+    issue.write_text(issue.read_text(encoding="utf-8") + "\n```{kb:item} Bare\n:kind: paper\n"
+                     ":topics: gans\n:cites: doe2021\n```\n", encoding="utf-8")
+    build = Build(src)
+    page_text = "Opening words on GANs. It\u2019s short."
+    item_text = "Notes on large GANs models, \u201cquoted\u201d. Two."
+
+    def entry(path: str, anchor: str = "") -> str:
+        url = BASE + "newsletters/weekly/issue-1.html" + (f"#{anchor}" if anchor else "")
+        return next(e.summary for e in parse(build.outdir, path).entries if e.id == url)
+
+    previews = preview_data(build.outdir)["pages/newsletters/weekly/issue-1"]
+    soup = page(build.app, "newsletters/weekly/issue-1")
+    jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert entry("feeds/atom.xml") == page_text
+    assert previews[""]["text"] == page_text
+    assert soup.select_one('meta[property="og:description"]')["content"] == page_text
+    assert soup.select_one('meta[name="description"]')["content"] == page_text
+    assert jsonld["description"] == page_text
+    assert entry("feeds/topics/gans.xml", "biggan-notes") == \
+        f"Article in Weekly: Issue 1. {item_text}"
+    assert previews["biggan-notes"]["text"] == item_text
+    assert entry("feeds/topics/gans.xml", "bare") == "Paper in Weekly: Issue 1."
+    assert previews["bare"]["text"] == ""

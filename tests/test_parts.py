@@ -273,6 +273,38 @@ def test_an_edit_rewrites_only_the_parts_that_show_it(copy_root) -> None:
     assert set(again.written) & parts == {"authors-j", "authors-u017d", "papers-2021"}
 
 
+def test_a_part_page_deleted_or_left_by_a_stopped_build_is_written_again(
+        copy_root, monkeypatch) -> None:
+    """The parts' stamp (beside the doctrees, not in the pages) vouches only for pages that
+    are there, and is taken back for the parts being written before Sphinx writes them."""
+    import kb.outputs.part_pages
+
+    src = copy_root("parts")
+    first = Build(src)
+    part = first.outdir / "papers-2021.html"
+    shown = part.read_text(encoding="utf-8")
+    part.unlink()
+    assert "papers-2021" in Build(src).written and part.read_text(encoding="utf-8") == shown
+
+    # an edit whose build stops once the parts showing it are written, then undone: the
+    # stamp still holds the digests of the parts as they were, but those pages are gone
+    source = src / "n2.md"
+    original = source.read_text(encoding="utf-8")
+    replace(source, "{kb:item} AlphaFold2", "{kb:item} AlphaFold 2")
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt  # as a build stopped by hand
+
+    monkeypatch.setattr(kb.outputs.part_pages, "_remove_unplanned", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        Build(src)
+    monkeypatch.undo()
+    assert "AlphaFold 2" in part.read_text(encoding="utf-8")
+    source.write_text(original, encoding="utf-8")
+    again = Build(src)
+    assert "papers-2021" in again.written and part.read_text(encoding="utf-8") == shown
+
+
 def add_2019_issue(src: Path) -> None:
     touch(src / "n0.md", "---\nkind: newsletter\ndate: 2019-05\nseries: weekly\nissue: 4\n"
           "topics: [proteins]\nsummary: Zero.\n---\n# Weekly 4\n\nText {cite:p}`trockman2022patches`.\n")

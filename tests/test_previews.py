@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from conftest import ROOTS, build_copy, edited_and_clean, replace, strict_build
+from kb.build import excerpts
 from kb.outputs import previews
 from test_incremental import add_issue_to_series
 
@@ -54,9 +55,9 @@ def test_contributor_text_is_data_never_markup():
 
 
 def test_first_sentences_are_cut_at_a_sentence_or_a_word():
-    assert previews.first_sentences("One. Two three. Four.") == "One. Two three."
-    long = previews.first_sentences("word " * 200)
-    assert len(long) <= previews.EXCERPT_LIMIT and long.endswith("word…")
+    assert excerpts.first_sentences("One. Two three. Four.") == "One. Two three."
+    long = excerpts.first_sentences("word " * 200)
+    assert len(long) <= excerpts.LIMIT and long.endswith("word…")
 
 
 def rebuilt_equals_clean(tmp_path: Path, edit) -> dict[str, object]:

@@ -206,8 +206,11 @@ def _rebuild(srcdir: Path) -> str:
     return again.status.getvalue()
 
 
-def test_pages_rewritten_with_the_same_text_keep_the_index(tmp_path):
+def test_pages_rewritten_with_the_same_text_keep_the_index(tmp_path, monkeypatch):
     import os
+
+    import kb.outputs.search
+    from sphinx.testing.util import SphinxTestApp
 
     app = build_copy("kb", tmp_path)
     out = Path(app.outdir)
@@ -220,10 +223,27 @@ def test_pages_rewritten_with_the_same_text_keep_the_index(tmp_path):
     said = _rebuild(app.srcdir)
     assert re.search(r"search: \d+ pages written, none with other text or facets", said)
     assert _fragments(out / BUNDLE) == fragments
-    # no claim that the bundle is current (a build stopped before Pagefind ran): re-indexed
-    (Path(app.doctreedir) / (SOURCE_COPY + ".indexed")).unlink()
-    os.utime(written, (later + 5, later + 5))
+
+    # a build that stops once the copy took an edit, before Pagefind has run, leaves no
+    # claim that the bundle is current: the next build indexes, though the copy is current
+    source = Path(app.srcdir) / "newsletters" / "n220.md"
+    source.write_text(source.read_text() + "\nA new sentence about zebrafish.\n")
+
+    def stopped(outdir, copy, output, executable=None, unless_unchanged=False):
+        sync(outdir, copy, BUNDLE)
+        raise KeyboardInterrupt  # as a build stopped by hand
+
+    monkeypatch.setattr(kb.outputs.search, "index_site", stopped)
+    interrupted = SphinxTestApp("html", srcdir=app.srcdir)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.build()
+    finally:
+        interrupted.cleanup()
+    monkeypatch.undo()
+    assert not any("zebrafish" in json.dumps(f) for f in _fragments(out / BUNDLE).values())
     assert "search: Pagefind indexed the site" in _rebuild(app.srcdir)
+    assert any("zebrafish" in json.dumps(f) for f in _fragments(out / BUNDLE).values())
 
 
 def test_search_page_runs_its_own_interface_with_a_file_url_notice(site):

@@ -17,7 +17,8 @@ grow with the site, or cost time on every build (measured on 200 pages citing a
 
 This subclass indexes the references and citations once per build, looks the
 backend up once, keeps each entry's formatted text between builds, keyed by
-what it is made from (style, entry, label), and each reference's formatted text for
+what it is made from (style, entry, label, the versions of pybtex and
+sphinxcontrib-bibtex), and each reference's formatted text for
 one build, for every page (sphinxcontrib-bibtex's templates read the citing page only
 for the link they make, which each page's copy gets). Its output is
 sphinxcontrib-bibtex's own: the same entries, order, text and links
@@ -52,6 +53,7 @@ from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
 from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo, SphinxReferenceText
 
 from ..model.records import Author, Paper, author_key
+from ..outputs.versions import REFERENCES, versions
 from ..views.parts import split_threshold
 
 logger = logging.getLogger(__name__)
@@ -209,9 +211,11 @@ class IndexedBibtexDomain(BibtexDomain):
         labels = style.format_labels(sorted_entries)
         cache: dict[tuple, FormattedEntry | None] = self.data["kb_formatted"]
         fresh: dict[tuple, FormattedEntry | None] = {}
+        # an upgrade of the packages that format them formats every entry again
+        made_by = tuple(versions(REFERENCES))
         for label, entry in zip(labels, sorted_entries):
             full_label = bibliography.labelprefix + label
-            digest = _entry_digest(entry)
+            digest = (made_by, _entry_digest(entry))
             try:
                 main = self._format(cache, fresh, style, bibliography.style, full_label, entry, digest)
                 tip = (self._format(cache, fresh, style2, tooltips_style or bibliography.style,

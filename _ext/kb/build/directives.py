@@ -17,7 +17,7 @@ from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from ..model import contract
 from ..model import records as model
 from ..views.data import ViewKey
-from ..views.nodes import first_paragraph, joined, kb_item, kb_view
+from ..views.nodes import joined, kb_item, kb_view
 from .config import kb_config
 
 # where the items of the page being read are recorded (env.temp_data)
@@ -131,21 +131,22 @@ class ItemDirective(SphinxDirective):
             meta += nodes.Text(" · Topics: ")
             meta.extend(joined(([topic_reference(name, self.env.docname)] for name in topics), ", "))
         item += meta
-        body = nodes.container("", *self.parse_content_to_nodes(allow_section_headings=False))
-        excerpt = first_paragraph(body)  # before the body's nodes move into the item
-        item += body.children
+        item += self.parse_content_to_nodes(allow_section_headings=False)
         discussed = self.options.get("cites", [])
         if discussed:
-            # as cite roles, so sphinxcontrib-bibtex lists and links these works too
-            item += self.parse_text_to_nodes(
+            # as cite roles, so sphinxcontrib-bibtex lists and links these works too;
+            # a line the extension wrote, so never the item's excerpt (excerpts.py)
+            line = self.parse_text_to_nodes(
                 f"Discusses {{cite:p}}`{','.join(discussed)}`.", offset=self.content_offset)
+            for node in line:
+                node["classes"].append("kb-item-discusses")
+            item += line
 
         topics_line = option_lines.get("topics", item.line)
         self.env.temp_data.setdefault(ITEMS, []).append(model.ItemRecord(
             docname=self.env.docname, anchor=anchor, title=title, kind=kind,
             topics=tuple(model.TopicRef(name, topics_line) for name in topics),
-            cites=tuple(dict.fromkeys(cited_keys(item))), url=url, line=item.line,
-            excerpt=excerpt))
+            cites=tuple(dict.fromkeys(cited_keys(item))), url=url, line=item.line))
         return [item]
 
     def _unique_anchor(self, anchor: str, line: int | None) -> str:

@@ -2,9 +2,10 @@
 
 Everything the extension knows lives in `self.data`, which Sphinx pickles with the
 environment; `clear_doc` and `merge_domaindata` keep it right under incremental
-and parallel reads. Each data key has a typed property. The `KnowledgeGraph` built
-from the records is derived data: cached on the domain object for the current
-build and dropped whenever a record changes.
+and parallel reads. Each data key has a typed property (domain_data.py). The
+`KnowledgeGraph` built from the records, and the excerpts' texts, are derived data:
+cached on the domain object for the current build and dropped whenever a record
+changes.
 
 Its directives, roles and index are registered by the modules that define them
 (see `__init__.py`), so this module imports only the model.
@@ -16,7 +17,7 @@ import hashlib
 import pickle
 from collections.abc import Iterator, Set
 from functools import cached_property
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -26,31 +27,17 @@ from sphinx.util.nodes import make_refnode
 
 from ..bib.cite_domain import cite_domain
 from ..model.graph import KnowledgeGraph
-from ..model.records import Citation, ItemRecord, PageRecord, Reference
 from ..views.data import ViewKey
-from ..views.deps import Footprint, RelatedShown
 from .config import kb_config
+from .domain_data import INITIAL_DATA, PER_DOCUMENT, DomainData, PageData
+from .excerpts import excerpt_text
 from .navigation import Navigation
 
 
-class PageData(NamedTuple):
-    """What one page contributes to the knowledge base, as read from it."""
-
-    page: PageRecord  # its front matter (kind None for an ordinary page)
-    items: list[ItemRecord]  # its items, in page order
-    references: list[Reference]  # the kb references it makes
-    views: list[ViewKey]  # the generated views it shows
-    citations: list[Citation]  # the works its cite roles name
-
-
-# the data keys that hold one entry per document
-PER_DOCUMENT = ("pages", "items", "refs", "views", "cites", "digests")
-
-
-class KnowledgeBaseDomain(Domain):
+class KnowledgeBaseDomain(DomainData, Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 8
+    data_version = 9
     # the views this build's schedule fingerprinted again (the rest kept theirs):
     # what an edit costs there, for the tests and the benchmark
     views_fingerprinted: frozenset[ViewKey] = frozenset()
@@ -62,25 +49,7 @@ class KnowledgeBaseDomain(Domain):
         # for intersphinx only: papers go into objects.inv (cite them here with {cite})
         "paper": ObjType("paper", "paper"),
     }
-    initial_data: dict[str, Any] = {
-        "pages": {},  # docname -> PageRecord
-        "items": {},  # docname -> [ItemRecord], in page order
-        "refs": {},  # docname -> [Reference] of the kb references it makes
-        "cites": {},  # docname -> [Citation] of the works its cite roles name
-        "views": {},  # docname -> sorted [ViewKey] of generated views it shows
-        "digests": {},  # docname -> digest of all the records above for that page
-        # Written by the env-updated handlers (main process only) to know what to
-        # rewrite; not per-document, so neither cleared nor merged.
-        "fingerprints": {},  # docname -> digest of the generated content last written
-        "state": "",  # digest of every page's records and of refs.bib, when last written
-        # what the schedule compares the next build's records with (viewdeps.py):
-        "footprints": {},  # docname -> Footprint: what other pages' views show of it
-        "basis": "",  # digest of the topic vocabulary and the cited works
-        "view_fingerprints": {},  # ViewKey -> digest of what the view showed
-        "related_shown": {},  # docname -> RelatedShown: the pages its related view showed
-        "bibcheck": {},  # bib file -> (mtime, line of each entry, problems), see bibliography
-        "navigation": {},  # what each page's navigation showed when last written
-    }
+    initial_data = INITIAL_DATA
     dangling_warnings = {
         "topic": "unknown topic %(target)r: use a slug or alias of a page in topics/",
         "item": "unknown item %(target)r: write 'docname#anchor' (or the anchor alone "
@@ -91,102 +60,17 @@ class KnowledgeBaseDomain(Domain):
                   "where a series has several reviews of one year), e.g. hippocampus-garden/2022",
     }
 
-    # -- the data, typed ------------------------------------------------------------
-    @property
-    def pages(self) -> dict[str, PageRecord]:
-        return self.data["pages"]
-
-    @property
-    def items(self) -> dict[str, list[ItemRecord]]:
-        return self.data["items"]
-
-    @property
-    def references(self) -> dict[str, list[Reference]]:
-        return self.data["refs"]
-
-    @property
-    def citations(self) -> dict[str, list[Citation]]:
-        return self.data["cites"]
-
-    @property
-    def views(self) -> dict[str, list[ViewKey]]:
-        return self.data["views"]
-
-    @property
-    def digests(self) -> dict[str, str]:
-        return self.data["digests"]
-
-    @property
-    def bibcheck(self) -> dict[str, Any]:
-        return self.data["bibcheck"]
-
-    # what the last build wrote, to compare the next one with (schedule.py)
-    @property
-    def fingerprints(self) -> dict[str, str]:
-        return self.data["fingerprints"]
-
-    @fingerprints.setter
-    def fingerprints(self, value: dict[str, str]) -> None:
-        self.data["fingerprints"] = value
-
-    @property
-    def state(self) -> str:
-        return self.data["state"]
-
-    @state.setter
-    def state(self, value: str) -> None:
-        self.data["state"] = value
-
-    @property
-    def footprints(self) -> dict[str, Footprint]:
-        return self.data["footprints"]
-
-    @footprints.setter
-    def footprints(self, value: dict[str, Footprint]) -> None:
-        self.data["footprints"] = value
-
-    @property
-    def basis(self) -> str:
-        return self.data["basis"]
-
-    @basis.setter
-    def basis(self, value: str) -> None:
-        self.data["basis"] = value
-
-    @property
-    def view_fingerprints(self) -> dict[ViewKey, str]:
-        return self.data["view_fingerprints"]
-
-    @view_fingerprints.setter
-    def view_fingerprints(self, value: dict[ViewKey, str]) -> None:
-        self.data["view_fingerprints"] = value
-
-    @property
-    def related_shown(self) -> dict[str, RelatedShown]:
-        return self.data["related_shown"]
-
-    @related_shown.setter
-    def related_shown(self, value: dict[str, RelatedShown]) -> None:
-        self.data["related_shown"] = value
-
-    @property
-    def navigation_shown(self) -> dict[str, dict[str, str]]:
-        return self.data["navigation"]
-
-    @navigation_shown.setter
-    def navigation_shown(self, value: dict[str, dict[str, str]]) -> None:
-        self.data["navigation"] = value
-
     # -- records ---------------------------------------------------------------------
     def note_page(self, docname: str, found: PageData) -> None:
         self.pages[docname] = found.page
         views = sorted(set(found.views))
         for key, value in (("items", found.items), ("refs", found.references),
-                           ("views", views), ("cites", found.citations)):
+                           ("views", views), ("cites", found.citations),
+                           ("excerpts", found.excerpts)):
             if value:
                 self.data[key][docname] = value
         self.digests[docname] = hashlib.sha256(pickle.dumps(
-            (found.page, found.items, found.references, views, found.citations),
+            (found.page, found.items, found.references, views, found.citations, found.excerpts),
             protocol=4)).hexdigest()
         self.forget_graph()
 
@@ -203,9 +87,10 @@ class KnowledgeBaseDomain(Domain):
         self.forget_graph()
 
     def forget_graph(self) -> None:
-        """Rebuild the graph and navigation on next use (records or citations changed)."""
-        self.__dict__.pop("graph", None)
-        self.__dict__.pop("navigation", None)
+        """Rebuild the graph, navigation and excerpts' texts on next use (records or
+        citations changed)."""
+        for derived in ("graph", "navigation", "_excerpt_texts"):
+            self.__dict__.pop(derived, None)
 
     @cached_property
     def navigation(self) -> Navigation:
@@ -218,6 +103,29 @@ class KnowledgeBaseDomain(Domain):
         # the papers are asked for only when a view shows them
         return KnowledgeGraph(self.pages, self.items, self.references, self.citations,
                               cite_domain(self.env).papers)
+
+    # -- what describes a page or an item -------------------------------------------
+    @cached_property
+    def _excerpt_texts(self) -> dict[tuple[str, str], str]:
+        return {}
+
+    def excerpt(self, docname: str, anchor: str = "") -> str:
+        """What describes the page (`anchor` "") or its item, as plain text: the page's
+        summary, else the first sentences of its or the item's first paragraph, with
+        references by their targets' titles (excerpts.py); "" if it has neither. Used
+        by the feeds, the link previews, the page's meta description and its JSON-LD."""
+        page = self.pages.get(docname)
+        if not anchor and page is not None and page.summary:
+            return page.summary
+        texts = self._excerpt_texts
+        if (docname, anchor) not in texts:
+            parts = self.excerpts.get(docname, {}).get(anchor, [])
+            texts[docname, anchor] = excerpt_text(parts, self._reference_title) if parts else ""
+        return texts[docname, anchor]
+
+    def _reference_title(self, reftype: str, target: str) -> str | None:
+        links = self.graph.links
+        return links.title(reftype, links.resolve(reftype, target))
 
     # -- references ----------------------------------------------------------------
     def _target(self, typ: str, target: str) -> tuple[str, str | None, str] | None:

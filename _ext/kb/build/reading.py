@@ -6,14 +6,14 @@
    (directives.py).
 3. `doctree-read` (`collect_page`): the front matter is checked against the
    contract (contract.py) into a `PageRecord`; the line under the title and the
-   placeholders of the page's generated views are added; the page's kb references
-   and citations are gathered; all of it goes to the domain in one `PageData`.
+   placeholders of the page's generated views are added; the page's kb references,
+   citations and excerpts (excerpts.py: its first paragraph and each item's) are
+   gathered; all of it goes to the domain in one `PageData`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 
 from docutils import nodes
 from sphinx import addnodes
@@ -22,10 +22,12 @@ from sphinx.util import logging
 
 from ..model import contract, frontmatter
 from ..model import records as model
-from ..views.nodes import first_paragraph, joined, kb_item, kb_view, view
+from ..views.nodes import joined, kb_item, kb_view, view
 from .config import kb_config
 from .directives import ITEMS, cited_keys, topic_reference
-from .domain import PageData, kb_domain
+from .domain import kb_domain
+from .domain_data import PageData
+from .excerpts import collect_excerpts
 
 logger = logging.getLogger(__name__)
 FRONT_MATTER = "kb_front_matter"  # env.temp_data key, from source-read to doctree-read
@@ -93,9 +95,9 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     ]
     views = [node["key"] for node in doctree.findall(kb_view)]
     # ordinary pages are recorded too (kind None), so a backlink from one shows its title
-    record = replace(page or model.PageRecord(docname, None, title),
-                     excerpt=first_paragraph(doctree))
-    kb_domain(env).note_page(docname, PageData(record, items, references, views, citations))
+    record = page or model.PageRecord(docname, None, title)
+    kb_domain(env).note_page(docname, PageData(record, items, references, views, citations,
+                                               collect_excerpts(doctree)))
 
 
 def _first_title(doctree: nodes.document) -> nodes.title | None:

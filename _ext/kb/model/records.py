@@ -144,9 +144,6 @@ class PageRecord:
     parent: TopicRef | None = None
     aliases: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
-    # the first paragraph of the page's own text (not its items'): what feeds and
-    # previews show where there is no summary
-    excerpt: str = ""
 
     @property
     def slug(self) -> str:
@@ -166,7 +163,6 @@ class ItemRecord:
     cites: tuple[str, ...] = ()  # the keys of the cite roles in its body, for listings
     url: str | None = None
     line: int | None = None
-    excerpt: str = ""  # the first paragraph of its body, as plain text
 
 
 @dataclass(frozen=True)

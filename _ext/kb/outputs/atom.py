@@ -23,7 +23,7 @@ import heapq
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..model.records import Entry, ItemRecord, PageRecord, PartialDate
+from ..model.records import Entry, PageRecord, PartialDate
 
 FEEDS_DIR = "feeds"  # every file below it is a feed this module wrote
 SITE_FEED = f"{FEEDS_DIR}/atom.xml"
@@ -75,7 +75,9 @@ class Site:
     author: str
     uri: Callable[[str], str]  # docname -> URI relative to the site root
     pages: Mapping[str, PageRecord]
-    item: Callable[[str, str], ItemRecord | None]  # (docname, anchor) -> the item
+    # (docname, anchor) -> what describes the page (anchor "") or the item: the page's
+    # summary, else the first sentences of its first paragraph (build/excerpts.py)
+    excerpt: Callable[[str, str], str]
     series: Mapping[str, str]  # slug -> name
     series_pages: Mapping[str, str]  # slug -> docname of its archive page
     series_docs: Mapping[str, Sequence[str]]  # slug -> its reviews and issues
@@ -94,7 +96,7 @@ class Site:
 def _page_summary(site: Site, page: PageRecord) -> str:
     # a page without a summary was reported by the front-matter check; its first
     # paragraph stands in, so it is still listed with a description
-    return page.summary or page.excerpt or page.title
+    return site.excerpt(page.docname, "") or page.title
 
 
 def _order(date: PartialDate, docname: str, position: int) -> tuple:
@@ -119,8 +121,7 @@ def listing_entry(site: Site, entry: Entry) -> FeedEntry | None:
         return None
     if not entry.anchor:
         return page_entry(site, page)
-    item = site.item(entry.docname, entry.anchor)
-    text = item.excerpt if item else ""
+    text = site.excerpt(entry.docname, entry.anchor)
     where = f"{entry.kind.capitalize()} in {page.title}"
     return FeedEntry(
         id=site.url(entry.docname, entry.anchor), title=entry.title,

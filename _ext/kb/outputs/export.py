@@ -224,11 +224,12 @@ def _topic_term(graph: KnowledgeGraph, slug: str, uri: Uri, set_name: str) -> di
 
 
 def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Series],
-                uri: Uri, project: str) -> dict[str, Any] | None:
+                uri: Uri, project: str, description: str = "") -> dict[str, Any] | None:
     """schema.org data for a review or issue (an Article) or a topic (a DefinedTerm).
 
     `uri` gives URLs relative to the page itself, which JSON-LD resolves against
-    the page's address. None for other pages.
+    the page's address; `description`, what describes the page (its excerpt: the
+    summary, else its first sentences). None for other pages.
     """
     page = graph.pages.get(docname)
     set_name = f"{project}: topics"
@@ -246,6 +247,8 @@ def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Series
             # matter gives (its slug, so its page), not by the parent's other fields
             parent = graph.taxonomy.topics[node.parent].docname
             term["isPartOf"] = {"@type": "DefinedTerm", "@id": uri(parent), "termCode": node.parent}
+        if description:
+            term["description"] = description
         return {"@context": "https://schema.org", **term}
     if page.kind not in ("review", "newsletter"):
         return None
@@ -260,8 +263,8 @@ def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Series
     }
     if page.date:
         data["datePublished"] = page.date.iso()
-    if page.summary:
-        data["description"] = page.summary
+    if description:
+        data["description"] = description
     if page.authors:
         data["author"] = [{"@type": "Person", "name": name} for name in page.authors]
     if page.source:

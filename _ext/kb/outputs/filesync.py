@@ -16,6 +16,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .writing import write_if_changed
+
 
 @dataclass(frozen=True)
 class SyncCount:
@@ -37,8 +39,8 @@ def _move(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.replace(source, target)  # atomic: a reader sees the old file or the new one
-    except OSError:  # another file system
-        shutil.copy2(source, target)
+    except OSError:  # another file system: written whole beside the target, then renamed
+        write_if_changed(target, source.read_bytes())
 
 
 def sync_folder(fresh: Path, published: Path) -> SyncCount:

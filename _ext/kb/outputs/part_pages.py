@@ -11,22 +11,23 @@ entry point that links to them).
   and archive's, which repeat other pages' titles: search.INDEXED_VIEWS). Its body is the view's renderer on the part's data, with links made
   from the part's own name.
 - Sphinx writes every page handed to it on every build. A part is handed over only when
-  what it shows changed: each part page carries a digest of everything it shows (its
-  data, title, neighbours, sidebar, the build's configuration) in a `<meta>` tag, and a
-  part whose file holds the same digest, and is newer than the templates, is skipped. The
-  record is the output itself, so it is right after a failed build, a deleted file or
-  another builder's run on the same environment. A part no longer planned (a letter
-  gone, a list back under the threshold) is deleted, as a clean build would not have it.
+  what it shows changed: the parts' stamp (stamps.py, beside the doctrees, per builder and
+  output folder) keeps a digest of everything each part page shows (its data, title,
+  neighbours, sidebar, the build's configuration, the templates, the code and the
+  packages that render it), and a part whose page is there with the same digest is
+  skipped. The parts about to be written lose their digests before Sphinx writes them,
+  so a failed build leaves no claim for a page it may have left half written. A part no
+  longer planned (a letter gone, a list back under the threshold) is deleted, as a clean
+  build would not have it (a part page is known by its "Part of" line).
 - Every part, written this time or not, goes to sphinx-sitemap's list (at html-collect-pages).
 - When nothing a part can show changed since the parts were last collected (stamps.py:
-  the records, refs.bib, navigation, configuration, templates and code), the planning is
-  skipped too: the stamp remembers the parts' names for the sitemap.
+  the records, refs.bib, navigation, configuration, templates, code and packages), the
+  planning is skipped too: the stamp remembers the parts' names for the sitemap.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator
 from html import escape
 from pathlib import Path
@@ -44,20 +45,19 @@ from ..views.data import Link, ViewKey, view_data
 from ..views.linking import link_maker
 from ..views.parts import SPLITTABLE, Part, part_data, plan, split_threshold
 from ..views.render import PART_RENDERERS, discussed_in, heading
-from . import stamps
+from . import stamps, versions
 from .search import INDEXED_VIEWS
 
 logger = logging.getLogger(__name__)
 
-MARK = "kb-part"  # <meta name="kb-part" content="digest">
-_MARK_RE = re.compile(rf'<meta name="{MARK}" content="([0-9a-f]+)"')
+PART_OF = "kb-part-of"  # the class of a part page's "Part of" line, which only they have
 # the views that can be split (parts.SPLITTABLE): their parts are rendered by render.py,
 # and the paper index's by `_paper_entries` (sphinxcontrib-bibtex formats its entries)
 PAPER_INDEX = "paper-index"
 WRITTEN = frozenset(SPLITTABLE)
 DOCUTILS = find_plugin("pybtex.backends", "docutils")()
-# bumped when what a part page shows changes in code, so every part is written again
-FORMAT = 1
+# what renders a part page besides its data: its HTML, and the paper index's references
+PACKAGES = (*versions.PAGES, *versions.REFERENCES)
 
 
 class PlannedPart:
@@ -132,7 +132,7 @@ def _paper_entries(planned: PlannedPart, make: Any) -> list[nodes.Node]:
 
 def _body(app: Sphinx, planned: PlannedPart) -> str:
     make = link_maker(app.builder, planned.part.pagename)
-    back = nodes.paragraph(classes=["kb-part-of"])
+    back = nodes.paragraph(classes=[PART_OF])
     back += nodes.Text("Part of ")
     back += make(Link(planned.docname, "", planned.title), [nodes.Text(planned.title)])
     back += nodes.Text(", which links to every part.")
@@ -151,14 +151,15 @@ def _body(app: Sphinx, planned: PlannedPart) -> str:
             f"{fragment}</section>\n")
 
 
-def _digest(app: Sphinx, planned: PlannedPart) -> str:
+def _digest(app: Sphinx, planned: PlannedPart, rendered_by: str) -> str:
     """Everything the part's page shows, without rendering it: the data its body is made
-    from, its title and neighbours, its sidebar, and the build's configuration."""
+    from, its title and neighbours, its sidebar, the build's configuration, and what
+    renders it (`rendered_by`, stamps.tools_digest)."""
     name = planned.part.pagename
     sidebar = kb_domain(app.env).navigation.html(
         name, lambda doc: app.builder.get_relative_uri(name, doc), 4, branch=planned.docname)
     info = getattr(app.builder, "build_info", None)
-    shown = repr((FORMAT, name, planned.docname, planned.title, planned.part.label,
+    shown = repr((rendered_by, name, planned.docname, planned.title, planned.part.label,
                   planned.previous, planned.following, planned.data, sidebar, app.builder.name,
                   # what a paper index entry shows is made from its fields and authors
                   [(c.formatted_entry.label, sorted(c.entry.fields.items()),
@@ -168,18 +169,11 @@ def _digest(app: Sphinx, planned: PlannedPart) -> str:
     return hashlib.sha256(shown.encode()).hexdigest()
 
 
-def _written_digest(path: Path, templates_mtime: float) -> str | None:
-    """The digest in a part page already written (None: no such page, or older than the
-    templates). The mark is in the <head>: the page's start is read, not all of it."""
+def _is_part_page(path: Path) -> bool:
     try:
-        if path.stat().st_mtime < templates_mtime:
-            return None
-        with path.open(encoding="utf-8", errors="replace") as file:
-            found = _MARK_RE.search(file.read(1 << 16)) or _MARK_RE.search(path.read_text(
-                encoding="utf-8", errors="replace"))
+        return f'<p class="{PART_OF}">' in path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return None
-    return found.group(1) if found else None
+        return False
 
 
 def _remove_unplanned(app: Sphinx, planned: set[str]) -> None:
@@ -195,7 +189,7 @@ def _remove_unplanned(app: Sphinx, planned: set[str]) -> None:
             name = path.relative_to(outdir).as_posix().removesuffix(suffix)
             if name in planned or name in app.env.found_docs:
                 continue
-            if _written_digest(path, 0) is not None:  # a part page (it carries the mark)
+            if _is_part_page(path):
                 path.unlink()
 
 
@@ -204,38 +198,42 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     # nothing a part shows changed since they were written (a no-op, a text-only edit):
     # skip planning them, which costs every splittable view's data
+    inputs = stamps.inputs_digest(app, PACKAGES)
     recalled = stamps.names(app, "parts")
     if recalled is not None and stamps.unchanged(
-            app, "parts", [Path(app.builder.get_outfilename(name)) for name in recalled]):
+            app, "parts", inputs, [Path(app.builder.get_outfilename(name)) for name in recalled]):
         _to_sitemap(app, recalled)
         return
-    templates_mtime = app.builder.templates.newest_template_mtime()
-    planned_names: set[str] = set()
-    written = 0
-    for planned in planned_parts(app):
-        name = planned.part.pagename
-        planned_names.add(name)
-        digest = _digest(app, planned)
-        if _written_digest(Path(app.builder.get_outfilename(name)), templates_mtime) == digest:
+    rendered_by = stamps.tools_digest(app, PACKAGES)
+    shown = {planned.part.pagename: (planned, _digest(app, planned, rendered_by))
+             for planned in planned_parts(app)}
+    written_before = stamps.file_digests(app, "parts")
+    current = {name: digest for name, (_, digest) in shown.items()
+               if written_before.get(name) == digest
+               and Path(app.builder.get_outfilename(name)).exists()}
+    # the parts written now lose their claim first: a build that stops while Sphinx
+    # writes them leaves none for a page it may have left half written
+    stamps.withdraw(app, "parts", keep=current)
+    for name, (planned, digest) in shown.items():
+        if name in current:
             continue
-        written += 1
         yield name, {
             "title": planned.page_title,
             "body": _body(app, planned),
             "kb_part_of": planned.docname,
             # searched as the parent's view is: the indexes' parts are, the listings' are not
             "kb_unindexed": planned.key.kind not in INDEXED_VIEWS,
-            "metatags": f'<meta name="{MARK}" content="{digest}" />\n',
+            "metatags": "",  # the link-preview tags are added to it (publishing.py)
             "display_toc": False,
             "toc": "",
             "parents": [{"link": app.builder.get_relative_uri(name, planned.docname),
                          "title": planned.title}],
         }, "page.html"
-    _remove_unplanned(app, planned_names)
-    _to_sitemap(app, planned_names)
-    stamps.stamp(app, "parts", planned_names)
-    if planned_names:
-        logger.info("split views: %d parts, %d written", len(planned_names), written)
+    _remove_unplanned(app, set(shown))
+    _to_sitemap(app, shown)
+    stamps.stamp(app, "parts", inputs, {name: digest for name, (_, digest) in shown.items()})
+    if shown:
+        logger.info("split views: %d parts, %d written", len(shown), len(shown) - len(current))
 
 
 def _to_sitemap(app: Sphinx, names: Iterable[str]) -> None:

@@ -16,54 +16,37 @@ The pages themselves carry no preview data: a retitled item changes only the
 preview files, which are written again from the whole graph whenever any record
 or refs.bib changed, and only where their content differs, files of pages that
 are gone removed; so an incremental build writes what a clean build writes. A
-no-op build compares one digest. The first sentences of items and pages are
-read from the doctrees into this module's own small domain, `kbpreview`.
+no-op build compares one digest (stamps.py). What describes each page and item is
+its excerpt (build/excerpts.py), as in the feeds and the page's own metadata.
 
 `kb_previews = False` in conf.py leaves them out (for measuring their cost).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.domains import Domain
 
 from ..build.config import kb_config
+from ..build.domain import kb_domain
 from ..model.graph import KnowledgeGraph
 from ..model.records import PageRecord, Paper
 from ..views.linking import paper_part_pages
-from ..views.nodes import kb_item, kb_view
 from ..views.parts import split_threshold
+from . import stamps, versions
+from .writing import write_if_changed
 
 STATIC = Path(__file__).parent.parent / "static"
 FOLDER = "kb-previews"  # under _static in the output
 PAPER_BUCKETS = 32
-EXCERPT_LIMIT = 280
-FORMAT_VERSION = "1"  # change when the files' content changes for the same records
-# an item's or page's first paragraph as read: text, and [reftype, target] for each kb
-# reference shown by its target's title (known only once every page is read)
-Excerpt = list
+Describe = Callable[[str, str], str]  # (docname, anchor) -> its excerpt's text
 
 # -- pure: what each preview shows -------------------------------------------------
-
-
-def first_sentences(text: str, sentences: int = 2, limit: int = EXCERPT_LIMIT) -> str:
-    """The first sentences of `text`, at most `limit` characters (cut at a word, with '…')."""
-    text = " ".join(text.split())
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\u201c])", text)
-    found = " ".join(parts[:sentences])
-    if len(found) > limit:
-        found = found[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return found
 
 
 def paper_bucket(anchor: str) -> int:
@@ -83,8 +66,7 @@ def _topics(graph: KnowledgeGraph, slugs: list[str]) -> list[str]:
     return [graph.taxonomy.title(slug) for slug in slugs]
 
 
-def page_previews(graph: KnowledgeGraph, docname: str,
-                  excerpts: dict[str, Excerpt]) -> dict[str, Any]:
+def page_previews(graph: KnowledgeGraph, docname: str, describe: Describe) -> dict[str, Any]:
     """{anchor: preview} of a page ("") and its items; {} for a page that is not in the kb."""
     page = graph.pages.get(docname)
     if page is None or page.kind is None:
@@ -101,12 +83,12 @@ def page_previews(graph: KnowledgeGraph, docname: str,
                 head["topics"] = [graph.taxonomy.title(parent)]
     else:
         head["topics"] = _topics(graph, graph.listings.page_topics.get(docname, []))
-    head["text"] = first_sentences(page.summary) or excerpt_text(graph, excerpts.get("", []))
+    head["text"] = describe(docname, "")
     found[""] = head
     for item in graph.items.get(docname, []):
         preview = {"title": item.title, "kind": item.kind.capitalize(), "page": page.title,
                    "topics": _topics(graph, graph.listings.item_topics.get((docname, item.anchor), [])),
-                   "text": excerpt_text(graph, excerpts.get(item.anchor, []))}
+                   "text": describe(docname, item.anchor)}
         if page.date:
             preview["date"] = page.date.display()
         found[item.anchor] = preview
@@ -120,8 +102,7 @@ def paper_preview(graph: KnowledgeGraph, paper: Paper) -> dict[str, Any]:
             "reference": paper.text, "count": items}
 
 
-def preview_files(graph: KnowledgeGraph, excerpts: dict[str, dict[str, Excerpt]],
-                  docnames: Set[str] = frozenset(),
+def preview_files(graph: KnowledgeGraph, describe: Describe, docnames: Set[str] = frozenset(),
                   paper_parts: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Every preview file: {'pages/<docname>': {...}, 'papers/<n>': {...}}.
 
@@ -129,7 +110,7 @@ def preview_files(graph: KnowledgeGraph, excerpts: dict[str, dict[str, Excerpt]]
     so the script never asks for a file that is not there."""
     files: dict[str, Any] = {}
     for docname in sorted(set(graph.pages) | set(docnames)):
-        files[f"pages/{docname}"] = page_previews(graph, docname, excerpts.get(docname, {}))
+        files[f"pages/{docname}"] = page_previews(graph, docname, describe)
     buckets: dict[int, dict[str, Any]] = {n: {} for n in range(PAPER_BUCKETS)}
     for paper in sorted(graph.papers.papers.values(), key=lambda p: p.anchor):
         if paper.anchor:
@@ -148,133 +129,33 @@ def script(name: str, data: Any) -> str:
     return f"window.kbPreviewData({json.dumps(name)},{text});\n"
 
 
-# -- read time: the first sentences of items and pages --------------------------------
-
-
-def _excerpt_of(element: nodes.Element) -> Excerpt:
-    """The element's text, with kb references kept as references (their titles are
-    known only once every page is read) and citations and view placeholders left out."""
-    parts: Excerpt = []
-
-    def walk(node: nodes.Node) -> None:
-        if isinstance(node, kb_view):
-            return
-        if isinstance(node, addnodes.pending_xref):
-            if node.get("refdomain") == "kb" and not node.get("refexplicit"):
-                parts.append([node["reftype"], node["reftarget"]])
-                return
-            if node.get("refdomain") == "cite":
-                return
-        if isinstance(node, nodes.Text):
-            parts.append(node.astext())
-            return
-        for child in node.children:
-            walk(child)
-
-    walk(element)
-    return parts
-
-
-def excerpt_text(graph: KnowledgeGraph, excerpt: Excerpt) -> str:
-    """The excerpt's first sentences, each reference shown by its target's current title."""
-    text = "".join(part if isinstance(part, str) else
-                   graph.links.title(part[0], graph.links.resolve(part[0], part[1])) or part[1]
-                   for part in excerpt)
-    text = re.sub(r"\s+([.,;:])", r"\1", re.sub(r"\(\s*\)", "", text))  # a dropped citation
-    return first_sentences(text)
-
-
-def _ancestors(node: nodes.Node):
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
-
-
-def collect_excerpts(doctree: nodes.document) -> dict[str, Excerpt]:
-    """{item anchor: its first paragraph, "": the page's first paragraph}, as excerpts."""
-    found: dict[str, Excerpt] = {}
-    for item in doctree.findall(kb_item):
-        for child in item.children:
-            if isinstance(child, nodes.paragraph) and "kb-item-meta" not in child["classes"]:
-                found[item["kb_anchor"]] = _excerpt_of(child)
-                break
-    for para in doctree.findall(nodes.paragraph):
-        if any(isinstance(a, (kb_item, kb_view, nodes.container, nodes.table, nodes.list_item,
-                              nodes.docinfo, nodes.field_list))
-               for a in _ancestors(para)):
-            continue
-        if para.astext().strip():
-            found[""] = _excerpt_of(para)
-            break
-    return found
-
-
-class PreviewDomain(Domain):
-    """The first sentences of each page and item, keyed by docname (for the previews)."""
-
-    name = "kbpreview"
-    label = "Knowledge-base previews"
-    data_version = 1
-    initial_data: dict[str, Any] = {"excerpts": {}, "written": ""}
-
-    @property
-    def excerpts(self) -> dict[str, dict[str, Excerpt]]:
-        return self.data["excerpts"]
-
-    def clear_doc(self, docname: str) -> None:
-        self.excerpts.pop(docname, None)
-
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for docname, value in otherdata["excerpts"].items():
-            if docname in docnames:
-                self.excerpts[docname] = value
-
-
-def note_excerpts(app: Sphinx, doctree: nodes.document) -> None:
-    domain = app.env.get_domain("kbpreview")
-    found = collect_excerpts(doctree)
-    if found:
-        domain.excerpts[app.env.docname] = found  # type: ignore[attr-defined]
-
-
 # -- write time: the files, and the scripts on each page ------------------------------
-
-
-def _knowledge_base(app: Sphinx) -> Any:
-    """The kb domain: `.state` (a digest of every record and of refs.bib) and `.graph`."""
-    from ..build.domain import kb_domain
-
-    return kb_domain(app.env)
 
 
 def write_previews(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not kb_config(app.config).previews:
         return
-    kb = _knowledge_base(app)
-    state = kb.state
-    previews = app.env.get_domain("kbpreview")
-    excerpts = previews.excerpts  # type: ignore[attr-defined]
+    kb = kb_domain(app.env)
     folder = Path(app.outdir) / "_static" / FOLDER
-    stamp = folder / "state"
-    digest = hashlib.sha256(json.dumps(
-        [FORMAT_VERSION, state, sorted(excerpts.items()), split_threshold(app.builder)],
-        sort_keys=True).encode()).hexdigest()
-    if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+    # what a preview shows: the records and excerpts (in the domain's state), the split
+    # of the paper index, and its references as pybtex formats them
+    digest = stamps.inputs_digest(app, versions.REFERENCES, split_threshold(app.builder))
+    written = stamps.names(app, "previews") or []
+    if written and stamps.unchanged(app, "previews", digest, [folder / n for n in written]):
         return  # nothing a preview shows has changed since these files were written
+    stamps.withdraw(app, "previews")
     # the graph is built only here: a no-op build never builds it
     wanted = {f"{name}.js": script(name, data)
-              for name, data in preview_files(kb.graph, excerpts, app.env.found_docs,
-                                                     paper_part_pages(app.builder)).items()}
+              for name, data in preview_files(kb.graph, kb.excerpt, app.env.found_docs,
+                                              paper_part_pages(app.builder)).items()}
     for name, text in wanted.items():
-        path = folder / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    for path in folder.rglob("*.js"):  # files of pages that are gone
-        if path.relative_to(folder).as_posix() not in wanted:
-            path.unlink()
-    stamp.write_text(digest, encoding="utf-8")
+        write_if_changed(folder / name, text)
+    for path in sorted(folder.rglob("*"), reverse=True):  # files of pages that are gone
+        if path.is_file() and path.relative_to(folder).as_posix() not in wanted:
+            path.unlink()  # (and the stamp earlier versions kept here, "state")
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    stamps.stamp(app, "previews", digest, wanted)
 
 
 def add_assets(app: Sphinx, config: Config) -> None:
@@ -288,7 +169,5 @@ def add_assets(app: Sphinx, config: Config) -> None:
 
 
 def setup_previews(app: Sphinx) -> None:
-    app.add_domain(PreviewDomain)
     app.connect("config-inited", add_assets)
-    app.connect("doctree-read", note_excerpts, priority=450)
     app.connect("build-finished", write_previews)

@@ -4,12 +4,11 @@ The Sphinx glue around `feeds.py`:
 - `html_baseurl` is checked when the configuration is read: a malformed address is a
   configuration error naming what to write, never a broken feed. Left empty, the site
   builds without feeds, robots.txt or absolute links (the test roots of other features).
-- At read time the first paragraph of every page and of each item is kept (keyed by
-  docname, purged and merged like the domain's data): it stands in for a missing
-  summary, describes a page without one (a topic) in its link preview, and describes
-  an item in a topic feed.
+- What describes a page or an item is its one excerpt (build/excerpts.py, kept in the
+  kb domain): the summary, or where a page has none (a topic) the first sentences of
+  its first paragraph; an item's first sentences describe it in a topic feed.
 - Each HTML page's <head> gets the link-preview metadata sphinxext-opengraph does not
-  derive from the front matter (description = summary, og:type article and
+  derive from the front matter (description = the excerpt, og:type article and
   article:published_time for reviews and issues, a Twitter card) and a
   rel="alternate" link to each feed that concerns it; series archives and topic pages
   show a subscribe link (HTML only, so the PDF is untouched).
@@ -35,7 +34,8 @@ from sphinx.util.osutil import relative_uri
 from ..build.config import conf_file, kb_config, where_set
 from ..build.domain import kb_domain
 from . import atom as feeds
-from . import stamps
+from . import stamps, versions
+from .writing import write_if_changed
 
 SUBSCRIBE_CLASS = "kb-subscribe"
 
@@ -101,7 +101,7 @@ def gather_site(app: Sphinx) -> feeds.Site:
         author=app.config.author,
         uri=app.builder.get_target_uri,
         pages=graph.pages,
-        item=graph.links.item,
+        excerpt=domain.excerpt,
         series=series,
         series_pages=series_pages,
         series_docs={slug: list(graph.catalogue.by_series.get(slug, ())) for slug in series},
@@ -131,7 +131,7 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
         # sphinxext-opengraph takes page fields named og:*; it escapes only quotes, so
         # the text is given escaped (on a copy: context["meta"] is the environment's).
         # Every page: the summary, else its own first paragraph (never a generated view)
-        description = page.summary or page.excerpt
+        description = site.excerpt(pagename, "")
         fields = dict(context.get("meta") or {})
         fields["og:title"] = html.escape(page.title, quote=False)
         if description:
@@ -199,29 +199,24 @@ def _topic_of(site: feeds.Site, docname: str) -> str | None:
 # -- at the end of an HTML build: feeds, the sitemap's pages, robots.txt --------------------
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-
-
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not publishing_html(app) or not kb_config(app.config).feeds:
         return
     outdir = Path(app.outdir)
-    if stamps.unchanged(app, "feeds", [outdir / feeds.FEEDS_DIR]):
+    digest = stamps.inputs_digest(app, versions.FEEDS)
+    if stamps.unchanged(app, "feeds", digest, [outdir / feeds.FEEDS_DIR]):
         return
+    stamps.withdraw(app, "feeds")
     site = _site(app)
     planned = feeds.plan(site, kb_config(app.config).feed_limit)
     for feed in planned:
-        _write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
+        write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
     # the feed of a topic or series that no longer exists goes, as in a clean build
     keep = {outdir / feed.path for feed in planned}
     for stale in sorted((outdir / feeds.FEEDS_DIR).rglob("*.xml")):
         if stale not in keep:
             stale.unlink()
-    stamps.stamp(app, "feeds")
+    stamps.stamp(app, "feeds", digest)
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
@@ -244,8 +239,8 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         queue.put((link, found[link]))
     # robots.txt, next to the sitemap (crawlers read it at the root of a host)
     sitemap = base_url(app) + app.config.sitemap_filename
-    _write_if_changed(Path(app.outdir) / "robots.txt",
-                      f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode())
+    write_if_changed(Path(app.outdir) / "robots.txt",
+                     f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 
 
 def setup_publishing(app: Sphinx) -> None:

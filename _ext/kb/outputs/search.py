@@ -57,12 +57,14 @@ from ..model.records import ITEM_KINDS, ItemRecord, PageRecord
 from ..views.nodes import kb_item, kb_view
 from ..views.translate import depart_view, visit_view
 from . import search_copy as searchsource
+from . import stamps, versions
 from .filesync import sync_folder
 
 logger = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # the bundle's folder in the output
 SOURCE_COPY = "kb-search-pages"  # in the doctree folder: what Pagefind reads (searchsource.py)
+CLAIM = "search"  # the stamp (stamps.py) saying the bundle was made from the copy as it is
 TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
 # views whose text is other pages' titles or links: kept out of the index
 INDEXED_VIEWS = frozenset({"authors", "paper-index"})
@@ -266,7 +268,11 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     if mode(app) == "pagefind-once" and entry.exists():
         logger.info("search: kept the Pagefind index of this preview (restart it to re-index)")
         return
-    if entry.exists() and not pages_written_since(app, entry.stat().st_mtime_ns):
+    # The claim (stamps.py) that this output folder's bundle was made, by this Pagefind,
+    # from the copy as it is before this sync: only then may an unchanged copy keep it.
+    made_by = stamps.digest(versions.versions(versions.SEARCH))
+    current = stamps.unchanged(app, CLAIM, made_by, [bundle / "pagefind.js"])
+    if current and entry.exists() and not pages_written_since(app, entry.stat().st_mtime_ns):
         logger.info("search: no page was written; the Pagefind index is current")
         return
     try:
@@ -283,21 +289,14 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     fresh = Path(app.doctreedir) / "kb-pagefind-fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     started = time.perf_counter()
-    # `indexed` says the bundle of this output folder was made from the copy as it is
-    # before this sync: only then may an unchanged copy keep it. Taken away first, so a
-    # build stopped before Pagefind has run leaves no such claim for the next one.
-    indexed = Path(app.doctreedir) / (SOURCE_COPY + ".indexed")
-    site = str(outdir.resolve())
-    try:
-        current = indexed.read_text(encoding="utf-8") == site and (bundle / "pagefind.js").exists()
-    except OSError:
-        current = False
-    indexed.unlink(missing_ok=True)
+    # Taken back first, so a build stopped before Pagefind has run leaves no claim for the
+    # next one; from every output folder, as they share the copy beside the doctrees.
+    stamps.withdraw(app, CLAIM, every_output=True)
     pages, result = index_site(outdir, Path(app.doctreedir) / SOURCE_COPY, fresh, executable,
                                unless_unchanged=current)
     if result is None:  # pages were written, but what Pagefind reads of them is the same
         entry.touch()
-        indexed.write_text(site, encoding="utf-8")
+        stamps.stamp(app, CLAIM, made_by)
         logger.info("search: %d pages written, none with other text or facets; the Pagefind "
                     "index is current", pages.cut)
         return
@@ -310,7 +309,7 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         (fresh / name).unlink(missing_ok=True)
     count = sync_folder(fresh, bundle)
     entry.touch()  # the index is as new as this build's pages, even where its bytes are not
-    indexed.write_text(site, encoding="utf-8")
+    stamps.stamp(app, CLAIM, made_by)
     logger.info("search: Pagefind indexed the site in %.2f s (%d pages read again, %d "
                 "unchanged; %d files replaced, %d kept, %d removed)",
                 time.perf_counter() - started, pages.cut, pages.kept, count.replaced,

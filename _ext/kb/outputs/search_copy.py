@@ -37,6 +37,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .writing import write_if_changed
+
 BODY_START = "<article class=\"bd-article\" data-pagefind-body>"
 # the theme's print-only heading (_templates/layout.html), Pagefind's title for the page
 PRINT_HEADING = re.compile(
@@ -138,13 +140,8 @@ def sync(site: Path, copy: Path, skip: str) -> SyncCount:
                     continue
             except FileNotFoundError:
                 pass
-            target.parent.mkdir(parents=True, exist_ok=True)
             part = indexed_part(page.read_text(encoding="utf-8", errors="replace"))
-            try:
-                changed += target.read_text(encoding="utf-8") != part
-            except FileNotFoundError:
-                changed += 1
-            target.write_text(part, encoding="utf-8")
+            changed += write_if_changed(target, part)
             # the copy carries its page's time: equal times mean the copy is of this page
             os.utime(target, ns=(written.st_atime_ns, written.st_mtime_ns))
             cut += 1

@@ -1,28 +1,40 @@
-"""Whole-site files written again only when what they are made of changed.
+"""Whole-site files written again only when what they are made of changed: the one
+record of "this output is current" the extension keeps.
 
-The Atom feeds, the data export (kb.json) and the parts of split views are functions
-of the kb domain's records, refs.bib, the navigation, the configuration, the templates
-and the extension's own code. A no-op rebuild or an edit of a page's text changes none
-of those, yet gathering and rendering the files costs seconds at thousands of pages
-(the feeds 2.8 s and kb.json 2.4 s of a no-op at 2,000 pages, profiled). So each file
-set is stamped with a digest of its inputs once written, and skipped while the digest
-and its files are there.
+The Atom feeds, the data export (kb.json), the pages of split views, the link previews,
+the charts and the search bundle are functions of the kb domain's records, refs.bib, the
+navigation, the configuration, the templates, the extension's own code and the
+packages that draw them (versions.py). A no-op rebuild or an edit of a page's text
+changes none of those, yet gathering and rendering the files costs seconds at
+thousands of pages (the feeds 2.8 s and kb.json 2.4 s of a no-op at 2,000 pages,
+profiled). So each file set is stamped with a digest of its inputs once written, and
+skipped while the digest and its files are there.
 
-The stamps live in the doctree folder (Sphinx's cache, never published), one
-JSON file keyed by builder, output folder and part.
+The stamps live in the doctree folder (Sphinx's cache, never published), one JSON
+file keyed by builder, output folder and part; each stamp names the files it vouches
+for (with a digest of each where they differ one by one, as the part pages do). Two
+rules keep a stamp true:
+
+- a missing file is never vouched for: `unchanged` asks that every file be there;
+- a writer withdraws its stamp before it writes (`withdraw`) and stamps again only
+  once every file is written (`stamp`), so a build that stops midway leaves no
+  claim behind it, whatever the next build's inputs are.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import CONFIG_OK
 
 from ..build.domain import kb_domain
+from .versions import versions
+from .writing import write_if_changed
 
 STAMP_FILE = "kb-outputs.json"
 EXTENSION = Path(__file__).parent.parent
@@ -34,9 +46,23 @@ def _code_state() -> list[tuple[str, int, int]]:
                   for path in EXTENSION.rglob("*") if path.is_file() and path.suffix != ".pyc")
 
 
-def inputs_digest(app: Sphinx) -> str | None:
-    """What the whole-site files are made of, or None when it cannot be known (a changed
-    configuration, or no records digest yet): then they are always written."""
+def digest(*inputs: Any) -> str:
+    """One digest of JSON-able inputs."""
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def tools_digest(app: Sphinx, packages: Iterable[str]) -> str:
+    """What renders a file besides its own data: the builder, its templates, the extension's
+    code and the versions of the `packages` that draw it."""
+    templates = getattr(app.builder, "templates", None)
+    newest_template = templates.newest_template_mtime() if templates is not None else 0
+    return digest(app.builder.name, newest_template, _code_state(), versions(packages))
+
+
+def inputs_digest(app: Sphinx, packages: Iterable[str] = (), *more: Any) -> str | None:
+    """What the whole-site files are made of, with the versions of the `packages` that draw
+    them and any `more` inputs of the caller's own; None when it cannot be known (a
+    changed configuration, or no records digest yet): then they are always written."""
     env = app.env
     state = kb_domain(env).state
     if env.config_status != CONFIG_OK or not state:
@@ -50,7 +76,8 @@ def inputs_digest(app: Sphinx) -> str | None:
     navigation = kb_domain(env).navigation_shown
     inputs = [state, config_hash, getattr(build_info, "tags_hash", ""), app.builder.name,
               _code_state(), newest_template, navigation]
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    inputs += [versions(packages), list(more)]
+    return digest(*inputs)
 
 
 def _stamps_path(app: Sphinx) -> Path:
@@ -69,31 +96,67 @@ def _read(app: Sphinx) -> dict[str, dict]:
     return found if isinstance(found, dict) else {}
 
 
-def unchanged(app: Sphinx, part: str, outputs: Iterable[Path]) -> bool:
-    """Whether `part`'s files are all there and were made from the same inputs as now."""
-    digest = inputs_digest(app)
+def _save(app: Sphinx, stamps: dict[str, dict]) -> None:
+    write_if_changed(_stamps_path(app), json.dumps(stamps, indent=1, sort_keys=True))
+
+
+def _files(stamped: Any) -> dict[str, str]:
+    found = stamped.get("files") if isinstance(stamped, dict) else None
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def unchanged(app: Sphinx, part: str, digest: str | None, outputs: Iterable[Path]) -> bool:
+    """Whether `part`'s files (`outputs`) are all there and were made from inputs of this
+    `digest` (None, inputs that cannot be known: never)."""
     stamped = _read(app).get(_key(app, part))
     return (digest is not None and isinstance(stamped, dict) and stamped.get("digest") == digest
             and all(path.exists() for path in outputs))
 
 
-def names(app: Sphinx, part: str) -> list[str] | None:
-    """The names stamped with `part` when it was last written (None if never)."""
+def stamped_digest(app: Sphinx, part: str) -> str | None:
+    """The digest `part` was last stamped with (None: no stamp)."""
     stamped = _read(app).get(_key(app, part))
-    found = stamped.get("names") if isinstance(stamped, dict) else None
-    return list(found) if isinstance(found, list) else None
+    found = stamped.get("digest") if isinstance(stamped, dict) else None
+    return found if isinstance(found, str) else None
 
 
-def stamp(app: Sphinx, part: str, written: Iterable[str] = ()) -> None:
-    """Record that `part`'s files (named `written`, where they vary) were just made from
-    the current inputs."""
+def names(app: Sphinx, part: str) -> list[str] | None:
+    """The names of the files stamped with `part` when it was last written (None if never,
+    or if a write of it stopped midway)."""
+    stamped = _read(app).get(_key(app, part))
+    if not isinstance(stamped, dict) or stamped.get("digest") is None:
+        return None
+    return sorted(_files(stamped))
+
+
+def file_digests(app: Sphinx, part: str) -> dict[str, str]:
+    """{name: digest of what that file shows} of `part`'s files that are known to be
+    current, where the part stamps its files one by one (part_pages.py)."""
+    return _files(_read(app).get(_key(app, part)))
+
+
+def withdraw(app: Sphinx, part: str, keep: Mapping[str, str] | None = None,
+             every_output: bool = False) -> None:
+    """Take back `part`'s stamp before its files are written; `keep`: the files (with their
+    digests) that this write will not touch, which stay vouched for one by one.
+    `every_output`: the stamps of `part` of every builder and output folder, for files
+    that several output folders share (the search copy beside the doctrees)."""
     stamps = _read(app)
-    digest = inputs_digest(app)
-    key = _key(app, part)
-    if digest is None:
+    keys = [key for key in stamps if key.endswith(":" + part)] if every_output \
+        else [_key(app, part)]
+    for key in keys:
         stamps.pop(key, None)
-    else:
-        stamps[key] = {"digest": digest, "names": sorted(written)}
-    path = _stamps_path(app)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(stamps, indent=1, sort_keys=True), encoding="utf-8")
+    if keep:
+        stamps[_key(app, part)] = {"digest": None, "files": dict(keep)}
+    _save(app, stamps)
+
+
+def stamp(app: Sphinx, part: str, digest: str | None,
+          written: Iterable[str] | Mapping[str, str] = ()) -> None:
+    """Record that `part`'s files (named `written`, with a digest of each where they are
+    stamped one by one) were just made from inputs of this `digest` (None: inputs that
+    cannot be known, so the files are not vouched for as a set)."""
+    stamps = _read(app)
+    files = dict(written) if isinstance(written, Mapping) else dict.fromkeys(written, "")
+    stamps[_key(app, part)] = {"digest": digest, "files": files}
+    _save(app, stamps)

@@ -4,7 +4,7 @@ The data itself comes from `export.py` (no Sphinx there). This module:
 
 - writes `kb.json`, `kb.schema.json` and a copy of every bib file into the HTML
   output at the end of every HTML build (`html-collect-pages`, which Sphinx emits
-  on every build, incremental and no-op included), each atomically;
+  on every build, incremental and no-op included), each atomically (writing.py);
 - adds a JSON-LD block to the head of every review, issue and topic page
   (`html-page-context`);
 - gives each item that cites papers its references as BibTeX (HTML only), and the
@@ -13,7 +13,6 @@ The data itself comes from `export.py` (no Sphinx there). This module:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -29,7 +28,8 @@ from ..model.graph import KnowledgeGraph
 from ..model.records import Series
 from ..views.linking import paper_part_pages
 from ..views.nodes import kb_item
-from . import export, stamps
+from . import export, stamps, versions
+from .writing import write_if_changed
 
 SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)
 SITE_BUILDERS = ("html", "dirhtml")
@@ -40,21 +40,6 @@ def knowledge(app: Sphinx) -> tuple[KnowledgeGraph, Mapping[str, Series], Mappin
     entries (key -> pybtex entry); in one place, for when the graph's API changes."""
     return (kb_domain(app.env).graph, kb_config(app.config).series,
             cite_domain(app.env).bibdata.data.entries)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step: a reader never sees half a file."""
-    if path.exists() and path.read_bytes() == data:
-        return  # unchanged: keep the file (and its time) as it is
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # a plain open() (not mkstemp, whose file is private) gives the site's usual permissions
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def bib_names(app: Sphinx) -> list[str]:
@@ -74,18 +59,21 @@ def write_data_files(app: Sphinx) -> list[Any]:
     outdir = Path(builder.outdir)
     written = [outdir / export.EXPORT_FILE, outdir / export.SCHEMA_FILE,
                *(outdir / name for name in bib_names(app))]
-    if stamps.unchanged(app, "data", written):
+    # kb.json holds each cited work's reference as pybtex formats it
+    digest = stamps.inputs_digest(app, versions.REFERENCES)
+    if stamps.unchanged(app, "data", digest, written):
         return []
+    stamps.withdraw(app, "data")
     graph, series, _ = knowledge(app)
     data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project),
                                paper_part_pages(builder))
-    _write_atomically(outdir / export.EXPORT_FILE, export.dump_export(data).encode("utf-8"))
-    _write_atomically(outdir / export.SCHEMA_FILE, SCHEMA_SOURCE.read_bytes())
+    write_if_changed(outdir / export.EXPORT_FILE, export.dump_export(data))
+    write_if_changed(outdir / export.SCHEMA_FILE, SCHEMA_SOURCE.read_bytes())
     for name, source in zip(bib_names(app), app.config.bibtex_bibfiles or ()):
         path = Path(app.confdir) / source
         if path.exists():
-            _write_atomically(outdir / name, path.read_bytes())
-    stamps.stamp(app, "data")
+            write_if_changed(outdir / name, path.read_bytes())
+    stamps.stamp(app, "data", digest)
     return []
 
 
@@ -104,7 +92,8 @@ def add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str,
         return (relative_uri(here, there) if docname != pagename else "") or \
             (there.rsplit("/", 1)[-1] or "./")
 
-    data = export.page_jsonld(graph, pagename, series, uri, str(app.config.project))
+    data = export.page_jsonld(graph, pagename, series, uri, str(app.config.project),
+                              kb_domain(app.env).excerpt(pagename))
     if data is None:
         return
     block = f'<script type="application/ld+json">{export.script_json(data)}</script>\n'

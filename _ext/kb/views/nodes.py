@@ -42,34 +42,6 @@ class kb_item(nodes.container):  # noqa: N801
     """
 
 
-def first_paragraph(root: nodes.Element) -> str:
-    """The text of the first paragraph of `root`'s own text, as one line: not inside an
-    item (other than `root`), an admonition, a topic or sidebar box, the front matter
-    (docinfo, until Sphinx removes it), the line under the title, or a line the
-    extension wrote (classes 'kb-...')."""
-    for para in root.findall(nodes.paragraph):
-        if any(c.startswith("kb-") for c in para["classes"]):
-            continue
-        if any(_set_apart(a) for a in _ancestors(para, root)):
-            continue
-        text = " ".join(para.astext().split())
-        if text:
-            return text
-    return ""
-
-
-def _ancestors(node: nodes.Node, root: nodes.Node) -> Iterable[nodes.Element]:
-    current = node.parent
-    while current is not None and current is not root:
-        yield current
-        current = current.parent
-
-
-def _set_apart(node: nodes.Element) -> bool:
-    return (isinstance(node, (kb_item, nodes.Admonition, nodes.topic, nodes.sidebar, nodes.docinfo))
-            or (isinstance(node, nodes.container) and "kb-page-details" in node["classes"]))
-
-
 def visit_item_latex(self: Any, node: kb_item) -> None:
     self.body.append("\n" + self.hypertarget_to(node, anchor=True))
     self.visit_container(node)
