@@ -74,6 +74,7 @@ from .build.safety import setup_safety
 from .build.schedule import setup_schedule
 from .build.template_cache import setup_templatecache
 from .build.topic_index import setup_indices
+from .compat.checks import setup_compat
 from .outputs.accessibility import setup_accessibility
 from .outputs.charts import setup_charts
 from .outputs.part_pages import setup_partpages
@@ -115,6 +116,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_accessibility(app)
     setup_templatecache(app)
+    setup_compat(app)
     return {
         "version": __version__,
         "env_version": 10,
