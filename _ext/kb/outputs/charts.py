@@ -31,6 +31,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from ..compat.sphinx import image_folder, image_uri
 from ..views.data import ViewKey, view_data
 from ..views.nodes import kb_view
 from .chart_drawing import DRAW, digest, has_chart
@@ -61,11 +62,11 @@ def write_chart(folder: Path, kind: str, data: Any, fmt: str) -> str:
 
 def visit_chart_html(self: Any, node: kb_chart) -> None:
     kind, data = node["kind"], node["data"]
-    name = write_chart(Path(self.builder.outdir) / self.builder.imagedir, kind, data, "svg")
+    name = write_chart(Path(self.builder.outdir) / image_folder(self.builder), kind, data, "svg")
     title, description = DRAW[kind][1](data)
     self.body.append(
         f'<figure class="kb-chart kb-chart-{kind}">'
-        f'<img src="{escape(self.builder.imgpath)}/{escape(name)}" alt="{escape(description)}" '
+        f'<img src="{escape(image_uri(self.builder))}/{escape(name)}" alt="{escape(description)}" '
         f'loading="lazy" decoding="async"/>'
         f'<figcaption>{escape(title)}; the numbers are in the table below.</figcaption></figure>')
     raise nodes.SkipNode
@@ -90,7 +91,7 @@ def prune_charts(app: Sphinx, exception: Exception | None) -> None:
     from ..build.domain import kb_domain
 
     domain = kb_domain(app.env)
-    folder = Path(app.outdir) / app.builder.imagedir
+    folder = Path(app.outdir) / image_folder(app.builder)
     stamp = folder / ".kb-charts-state"
     if not folder.exists() or (stamp.exists() and stamp.read_text() == domain.state):
         return

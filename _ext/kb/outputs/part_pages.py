@@ -37,10 +37,11 @@ from pybtex.plugin import find_plugin
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
-from sphinxcontrib.bibtex.transforms import node_text_transform
 
 from ..bib.cite_domain import cite_domain
 from ..build.domain import kb_domain
+from ..compat import sphinx as sphinx_compat
+from ..compat.bibtex import node_text_transform
 from ..views.data import Link, ViewKey, view_data
 from ..views.parts import SPLITTABLE, Part, part_data, plan, split_threshold
 from ..views.render import PART_RENDERERS, discussed_in, heading, link_maker
@@ -163,7 +164,7 @@ def _body(app: Sphinx, planned: PlannedPart) -> str:
     box += back
     box.extend(_paper_entries(planned, make) if planned.key.kind == PAPER_INDEX
                else PART_RENDERERS[planned.key.kind](planned.data, make))
-    fragment = app.builder.render_partial(box)["fragment"]
+    fragment = sphinx_compat.render_fragment(app.builder, box)
     anchor = escape(planned.part.pagename.rsplit("/", 1)[-1])
     return (f'<section id="{anchor}"><h1>{escape(planned.page_title)}</h1>\n'
             f"{fragment}</section>\n")
@@ -175,14 +176,14 @@ def _digest(app: Sphinx, planned: PlannedPart) -> str:
     name = planned.part.pagename
     sidebar = kb_domain(app.env).navigation.html(
         name, lambda doc: app.builder.get_relative_uri(name, doc), 4, branch=planned.docname)
-    info = getattr(app.builder, "build_info", None)
+    config_hash, tags_hash = sphinx_compat.build_hashes(app.builder) or ("", "")
     shown = repr((FORMAT, name, planned.docname, planned.title, planned.part.label,
                   planned.previous, planned.following, planned.data, sidebar, app.builder.name,
                   # what a paper index entry shows is made from its fields and authors
                   [(c.formatted_entry.label, sorted(c.entry.fields.items()),
                     sorted((role, [str(p) for p in people]) for role, people in c.entry.persons.items()))
                    for c in planned.entries],
-                  getattr(info, "config_hash", ""), getattr(info, "tags_hash", "")))
+                  config_hash, tags_hash))
     return hashlib.sha256(shown.encode()).hexdigest()
 
 
@@ -203,12 +204,12 @@ def _written_digest(path: Path, templates_mtime: float) -> str | None:
 def _remove_unplanned(app: Sphinx, planned: set[str]) -> None:
     """Delete part pages of split views that a clean build would not write."""
     outdir = Path(app.outdir)
-    suffix = app.builder.out_suffix
+    suffix = sphinx_compat.output_suffix(app.builder)
     for docname in sorted(kb_domain(app.env).views):
         keys = kb_domain(app.env).views[docname]
         if not any(key.kind in WRITTEN for key in keys):
             continue
-        base = Path(app.builder.get_outfilename(docname))
+        base = sphinx_compat.output_path(app.builder, docname)
         for path in sorted(base.parent.glob(f"{base.name.removesuffix(suffix)}-*{suffix}")):
             name = path.relative_to(outdir).as_posix().removesuffix(suffix)
             if name in planned or name in app.env.found_docs:
@@ -218,23 +219,23 @@ def _remove_unplanned(app: Sphinx, planned: set[str]) -> None:
 
 
 def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    if app.builder.format != "html" or not hasattr(app.builder, "render_partial"):
+    if app.builder.format != "html" or not sphinx_compat.renders_fragments(app.builder):
         return
     # nothing a part shows changed since they were written (a no-op, a text-only edit):
     # skip planning them, which costs every splittable view's data
     recalled = stamps.names(app, "parts")
     if recalled is not None and stamps.unchanged(
-            app, "parts", [Path(app.builder.get_outfilename(name)) for name in recalled]):
+            app, "parts", [sphinx_compat.output_path(app.builder, name) for name in recalled]):
         _to_sitemap(app, recalled)
         return
-    templates_mtime = app.builder.templates.newest_template_mtime()
+    templates_mtime = sphinx_compat.newest_template_mtime(app.builder)
     planned_names: set[str] = set()
     written = 0
     for planned in planned_parts(app):
         name = planned.part.pagename
         planned_names.add(name)
         digest = _digest(app, planned)
-        if _written_digest(Path(app.builder.get_outfilename(name)), templates_mtime) == digest:
+        if _written_digest(sphinx_compat.output_path(app.builder, name), templates_mtime) == digest:
             continue
         written += 1
         yield name, {

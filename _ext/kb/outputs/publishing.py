@@ -30,10 +30,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
-from sphinx.util.osutil import relative_uri
 
 from ..build.config import series_of
 from ..build.domain import kb_domain
+from ..compat.sphinx import relative_uri
 from . import atom as feeds
 from . import stamps
 

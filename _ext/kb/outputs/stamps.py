@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.environment import CONFIG_OK
 
 from ..build.domain import kb_domain
+from ..compat.sphinx import build_hashes, configuration_unchanged, newest_template_mtime
 
 STAMP_FILE = "kb-outputs.json"
 EXTENSION = Path(__file__).parent.parent
@@ -39,17 +39,15 @@ def inputs_digest(app: Sphinx) -> str | None:
     configuration, or no records digest yet): then they are always written."""
     env = app.env
     state = kb_domain(env).state
-    if env.config_status != CONFIG_OK or not state:
+    if not configuration_unchanged(env) or not state:
         return None
-    build_info = getattr(app.builder, "build_info", None)  # the HTML builders' config hash
-    config_hash = getattr(build_info, "config_hash", None)
-    if config_hash is None:
+    hashes = build_hashes(app.builder)  # the HTML builders' configuration and tags
+    if hashes is None:
         return None
-    templates = getattr(app.builder, "templates", None)
-    newest_template = templates.newest_template_mtime() if templates is not None else 0
+    config_hash, tags_hash = hashes
     navigation = kb_domain(env).navigation_shown
-    inputs = [state, config_hash, getattr(build_info, "tags_hash", ""), app.builder.name,
-              _code_state(), newest_template, navigation]
+    inputs = [state, config_hash, tags_hash, app.builder.name,
+              _code_state(), newest_template_mtime(app.builder), navigation]
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
