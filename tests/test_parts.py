@@ -219,7 +219,7 @@ def test_a_bad_threshold_is_reported_and_the_default_used(tmp_path: Path) -> Non
     build = Build(tmp_path / "src", confoverrides={"kb_split_links": -3})
     assert "kb_split_links must be a whole number of links (0: never split), not -3" \
         in build.warnings
-    assert "conf.py:16" in build.warnings  # where it is set
+    assert "conf.py:15" in build.warnings  # where it is set
     assert not (build.outdir / "authors-j.html").exists()  # 2,000 by default: nothing split
 
 

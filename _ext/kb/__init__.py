@@ -81,6 +81,7 @@ from .outputs.part_pages import setup_partpages
 from .outputs.previews import setup_previews
 from .outputs.publishing import setup_publishing
 from .outputs.search import setup_search
+from .outputs.sitemap import setup_sitemap
 from .outputs.structured_data import setup_dataout
 from .views.nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .views.render import decorate_paper_index, depart_view, visit_view
@@ -111,6 +112,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_navigation(app)
     setup_partpages(app)
     setup_publishing(app)
+    setup_sitemap(app)
     setup_dataout(app)
     setup_safety(app)
     setup_search(app)

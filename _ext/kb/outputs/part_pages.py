@@ -17,7 +17,8 @@ entry point that links to them).
   record is the output itself, so it is right after a failed build, a deleted file or
   another builder's run on the same environment. A part no longer planned (a letter
   gone, a list back under the threshold) is deleted, as a clean build would not have it.
-- Every part, written this time or not, goes to sphinx-sitemap's list (at html-collect-pages).
+- Every part, written this time or not, is listed in the sitemap (sitemap.py), which
+  hears of it at html-collect-pages.
 - When nothing a part can show changed since the parts were last collected (stamps.py:
   the records, refs.bib, navigation, configuration, templates and code), the planning is
   skipped too: the stamp remembers the parts' names for the sitemap.
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ from ..compat.bibtex import node_text_transform
 from ..views.data import Link, ViewKey, view_data
 from ..views.parts import SPLITTABLE, Part, part_data, plan, split_threshold
 from ..views.render import PART_RENDERERS, discussed_in, heading, link_maker
-from . import stamps
+from . import sitemap, stamps
 from .search import INDEXED_VIEWS
 
 logger = logging.getLogger(__name__)
@@ -226,7 +227,7 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     recalled = stamps.names(app, "parts")
     if recalled is not None and stamps.unchanged(
             app, "parts", [sphinx_compat.output_path(app.builder, name) for name in recalled]):
-        _to_sitemap(app, recalled)
+        sitemap.list_pages(app, recalled)
         return
     templates_mtime = sphinx_compat.newest_template_mtime(app.builder)
     planned_names: set[str] = set()
@@ -251,19 +252,10 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                          "title": planned.title}],
         }, "page.html"
     _remove_unplanned(app, planned_names)
-    _to_sitemap(app, planned_names)
+    sitemap.list_pages(app, planned_names)
     stamps.stamp(app, "parts", planned_names)
     if planned_names:
         logger.info("split views: %d parts, %d written", len(planned_names), written)
-
-
-def _to_sitemap(app: Sphinx, names: Iterable[str]) -> None:
-    """Every part in sphinx-sitemap's list (it hears only of the pages written this time;
-    publishing.complete_sitemap sorts the list and drops repeats at the build's end)."""
-    queue = getattr(app, "sitemap_links", None)
-    if queue is not None:
-        for name in sorted(names):
-            queue.put((app.builder.get_target_uri(name), None))
 
 
 def setup_partpages(app: Sphinx) -> None:
