@@ -49,9 +49,12 @@ def report(mismatches: Iterable[Mismatch]) -> None:
     for mismatch in mismatches:
         by_package.setdefault(mismatch.package, []).append(mismatch)
     for package, found in by_package.items():
-        details = "; ".join(f"{m.found}: {m.degrades}" for m in found)
+        effects: dict[str, list[str]] = {}  # what degrades -> what causes it
+        for mismatch in found:
+            effects.setdefault(mismatch.degrades, []).append(mismatch.found)
+        details = ". ".join(f"{'; '.join(causes)}: {effect}" for effect, causes in effects.items())
         logger.warning(
-            "%s %s is not what the kb extension was written against: %s. Install the version "
+            "%s %s is not what the kb extension was written against. %s. Install the version "
             "requirements/lock.txt pins, or bring _ext/kb/compat/ up to date with it "
             "(tests/test_compat.py shows what changed)",
             package, installed_version(package), details, type="kb", subtype="compat")
