@@ -260,6 +260,30 @@ def test_pybtex_is_checked_by_running_its_parser(monkeypatch) -> None:
     assert found.package == "pybtex" and "fails on a broken entry" in found.found
 
 
+def test_tests_latest_makes_sphinxs_deprecations_errors_under_the_projects_own_filters() -> None:
+    """`nox -s tests-latest`: the warning classes exist in the installed Sphinx, and come
+    first, so pyproject.toml's filters (theirs: the themes' and MyST's) still win."""
+    pytest.importorskip("nox")
+    import importlib.util
+    import warnings
+
+    import sphinx.deprecation
+
+    spec = importlib.util.spec_from_file_location("compat_noxfile", PROJECT / "noxfile.py")
+    noxfile = importlib.util.module_from_spec(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nox warns when its sessions are registered again
+        spec.loader.exec_module(noxfile)
+
+    for name in noxfile.SPHINX_DEPRECATIONS:
+        module, _, attribute = name.rpartition(".")
+        assert module == "sphinx.deprecation" and hasattr(sphinx.deprecation, attribute), name
+    filters = noxfile.deprecations_as_errors()
+    assert filters[:2] == [f"error::{name}" for name in noxfile.SPHINX_DEPRECATIONS]
+    assert "ignore::PendingDeprecationWarning:sphinx_book_theme" in filters[2:]
+    assert not any(r.startswith("sphinx-sitemap") for r in noxfile.unpinned_requirements())
+
+
 def test_a_bundle_without_the_search_script_is_a_mismatch(tmp_path) -> None:
     (tmp_path / pagefind.ENTRY).write_text("{}")
     (found,) = pagefind.layout_mismatches(tmp_path)
