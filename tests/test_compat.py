@@ -50,7 +50,8 @@ def warned(app) -> Callable[[], list[str]]:
 
     def run() -> list[str]:
         check_upstream(app)
-        return [line for line in plain(app.warning.getvalue()).splitlines() if "[kb.compat]" in line]
+        lines = plain(app.warning.getvalue()).splitlines()
+        return [line for line in lines if "[kb.compat]" in line]
     return run
 
 
@@ -103,14 +104,15 @@ def _no_captured_errors(mp, app):
 
 
 def _other_social_card_defaults(mp, app):
-    mp.setattr(opengraph, "SOCIAL_CARD_DEFAULTS", {**opengraph.SOCIAL_CARD_DEFAULTS, "enable": False})
+    mp.setattr(opengraph, "SOCIAL_CARD_DEFAULTS",
+               {**opengraph.SOCIAL_CARD_DEFAULTS, "enable": False})
 
 
 def _theme_changed(package):
     def patch(mp, app):
         real = themes.upstream_text
         mp.setattr(themes, "upstream_text", lambda name, path, block: (
-            real(name, path, block) + "\n<!-- new -->" if name == package else real(name, path, block)))
+            real(name, path, block) + ("\n<!-- new -->" if name == package else "")))
     return patch
 
 
@@ -206,8 +208,9 @@ def test_a_signature_is_checked_by_name_place_and_keyword() -> None:
 
 
 def test_a_jinja_block_is_taken_whole_with_the_blocks_inside_it() -> None:
-    text = "{% block a %}x{% block b %}y{% endblock %}z{%- endblock a %} {% block c %}{% endblock %}"
-    assert themes.block_text(text, "a") == "{% block a %}x{% block b %}y{% endblock %}z{%- endblock a %}"
+    outer = "{% block a %}x{% block b %}y{% endblock %}z{%- endblock a %}"
+    text = outer + " {% block c %}{% endblock %}"
+    assert themes.block_text(text, "a") == outer
     assert themes.block_text(text, "c") == "{% block c %}{% endblock %}"
     assert themes.block_text(text, "d") is None
 

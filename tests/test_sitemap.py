@@ -44,7 +44,8 @@ def test_the_sitemap_is_the_xml_sphinx_sitemap_wrote_with_urls_escaped() -> None
         b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         b"<url><loc>https://example.org/kb/a.html</loc></url>"
         b"<url><loc>https://example.org/kb/q&amp;a.html</loc></url></urlset>")
-    assert robots(BASE) == b"User-agent: *\nAllow: /\n\nSitemap: https://example.org/kb/sitemap.xml\n"
+    assert robots(BASE) == (
+        b"User-agent: *\nAllow: /\n\nSitemap: https://example.org/kb/sitemap.xml\n")
 
 
 def test_a_file_is_written_only_when_its_bytes_change(tmp_path: Path) -> None:
@@ -74,8 +75,8 @@ def test_every_page_written_is_in_the_sitemap_once(tmp_path: Path) -> None:
 
 def test_the_excludes_leave_pages_out(tmp_path: Path) -> None:
     outdir = Path(build_copy("publishing", tmp_path).outdir)
-    assert set(locations(outdir)) == {
-        BASE + page for page in written_pages(outdir) - {"search.html", "genindex.html", "404.html"}}
+    listed = written_pages(outdir) - {"search.html", "genindex.html", "404.html"}
+    assert set(locations(outdir)) == {BASE + page for page in listed}
 
 
 NEW_ISSUE = """---
@@ -147,3 +148,15 @@ def test_a_build_uses_nothing_sphinx_10_or_11_removes(tmp_path: Path, root: str)
     removed = [f"{w.filename}:{w.lineno}: {w.message}" for w in caught
                if issubclass(w.category, (RemovedInSphinx10Warning, RemovedInSphinx11Warning))]
     assert removed == []
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning:sphinx_sitemap")  # its env.app
+def test_sphinx_sitemap_loaded_as_well_is_reported(tmp_path: Path) -> None:
+    """A conf.py that still loads sphinx-sitemap (before kb: it registers sitemap_excludes
+    first) builds, with a warning saying to remove it; the sitemap is the extension's."""
+    pytest.importorskip("sphinx_sitemap")
+    extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinx_sitemap", "kb"]
+    app = build_copy("parts", tmp_path, confoverrides={"extensions": extensions})
+    assert "remove 'sphinx_sitemap' from extensions" in app.warning.getvalue()
+    outdir = Path(app.outdir)
+    assert set(locations(outdir)) == {BASE + page for page in written_pages(outdir)}

@@ -45,7 +45,8 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     """Turn the parsed page into records in the domain (runs before the title collector)."""
     env = app.env
     docname = env.docname
-    fm: frontmatter.FrontMatter = env.current_document.pop(FRONT_MATTER, None) or frontmatter.FrontMatter()
+    fm: frontmatter.FrontMatter = (env.current_document.pop(FRONT_MATTER, None)
+                                   or frontmatter.FrontMatter())
     if fm.error:
         warn(fm.error, docname, fm.error_line, "front_matter")
     for message, line in fm.problems:

@@ -86,7 +86,8 @@ def stand_in_mismatches(package_dir: Path | None = None) -> list[Mismatch]:
     package_dir = package_dir or _package_dir()
     if package_dir is None:
         return []  # not installed: nothing to stand in for
-    extension, cards = _parsed(package_dir / "__init__.py"), _parsed(package_dir / "_social_cards.py")
+    extension = _parsed(package_dir / "__init__.py")
+    cards = _parsed(package_dir / "_social_cards.py")
     if extension is None or cards is None:
         return [Mismatch(PACKAGE, "its _social_cards module is gone", NO_STAND_IN)]
     imported = {alias.name for node in ast.walk(extension) if isinstance(node, ast.ImportFrom)
