@@ -36,7 +36,6 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "sphinxcontrib.bibtex",
-    "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
     "kb",
@@ -123,9 +122,9 @@ html_context = {"default_mode": "auto"}
 
 # -- Publishing: canonical address, sitemap, link previews, 404 page, feeds ----------
 html_baseurl = SITE_URL
-# sitemap.xml lists every page once at html_baseurl + page (no language or version part);
-# robots.txt (written by the kb extension) points to it.
-sitemap_url_scheme = "{link}"
+# sitemap.xml (written by the kb extension) lists every page once at html_baseurl + page,
+# less these (fnmatch patterns of the page's address below html_baseurl); robots.txt
+# points to it.
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # Link previews: the page's title, its front-matter summary (kb extension), the
 # canonical URL and the logo as a PNG (no social cards: they need matplotlib).

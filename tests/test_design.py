@@ -15,7 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import PROJECT, Build
-
 from kb.model import frontmatter
 
 TOPICS = PROJECT / "topics"

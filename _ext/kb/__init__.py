@@ -74,12 +74,14 @@ from .build.safety import setup_safety
 from .build.schedule import setup_schedule
 from .build.template_cache import setup_templatecache
 from .build.topic_index import setup_indices
+from .compat.checks import setup_compat
 from .outputs.accessibility import setup_accessibility
 from .outputs.charts import setup_charts
 from .outputs.part_pages import setup_partpages
 from .outputs.previews import setup_previews
 from .outputs.publishing import setup_publishing
 from .outputs.search import setup_search
+from .outputs.sitemap import setup_sitemap
 from .outputs.structured_data import setup_dataout
 from .views.nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .views.translate import decorate_paper_index, depart_view, visit_view
@@ -110,11 +112,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_navigation(app)
     setup_partpages(app)
     setup_publishing(app)
+    setup_sitemap(app)
     setup_dataout(app)
     setup_safety(app)
     setup_search(app)
     setup_accessibility(app)
     setup_templatecache(app)
+    setup_compat(app)
     return {
         "version": __version__,
         "env_version": 10,

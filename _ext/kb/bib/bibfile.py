@@ -2,7 +2,8 @@
 
 Pure Python on pybtex's own low-level parser (the one sphinxcontrib-bibtex uses),
 so what is reported here is what the site will load: a malformed entry is skipped
-and the rest of the file still loads.
+and the rest of the file still loads. The parser is not pybtex's documented API: it
+comes from compat/bibtex.py, which checks it at start-up.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pybtex.database import Person
-from pybtex.database.input.bibtex import LowLevelParser, split_name_list
-from pybtex.scanner import PybtexError, PybtexSyntaxError
 
+from ..compat.bibtex import LowLevelParser, PybtexError, PybtexSyntaxError, split_name_list
 from ..model.records import Problem, suggest
 
 # the persistent identifiers every entry must have one of (a url alone is not enough)

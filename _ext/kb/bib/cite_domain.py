@@ -25,11 +25,14 @@ sphinxcontrib-bibtex's own: the same entries, order, text and links
 (tests/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper`
 records (`papers`).
 
-It overrides methods of sphinxcontrib-bibtex's domain that are not a documented
-API (`env_updated`, `resolve_xref`, `get_all_cited_keys`, `get_filtered_entries`,
+It overrides methods of sphinxcontrib-bibtex's domain whose calls to one another are
+not an API (`env_updated`, `resolve_xref`, `get_all_cited_keys`, `get_filtered_entries`,
 `get_formatted_entries`), uses its private `_FilterVisitor`, and does what
-`format_references` does, with the inner templates' results kept; the test pins the
-behaviour they rely on, so an upgrade that changes it fails there first.
+`format_references` does, with the inner templates' results kept. Every name of
+sphinxcontrib-bibtex it relies on comes from compat/bibtex.py, which checks them at
+start-up (with the digest of each upstream method re-done here); where a private name is
+gone, the method falls back to upstream's own. The test pins the behaviour they rely
+on, so an upgrade that changes it fails there too.
 """
 
 from __future__ import annotations
@@ -48,10 +51,9 @@ from pybtex.style.template import FieldIsMissing
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
-from sphinxcontrib.bibtex.citation_target import parse_citation_targets
-from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
-from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo, SphinxReferenceText
 
+from ..compat import bibtex as upstream
+from ..compat.bibtex import BibtexDomain
 from ..model.records import Author, Paper, author_key
 from ..outputs.versions import REFERENCES, versions
 from ..views.parts import split_threshold
@@ -117,7 +119,9 @@ class IndexedBibtexDomain(BibtexDomain):
 
     def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
         """sphinxcontrib-bibtex's resolve_xref, with citations looked up by key."""
-        keys = {t.key: t for t in parse_citation_targets(target)}
+        if not upstream.resolves_indexed():  # reported at start-up (compat/bibtex.py)
+            return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+        keys = {t.key: t for t in upstream.parse_citation_targets(target)}
         # as upstream's dict comprehensions over the citation list: a key's citation
         # on this page wins over one elsewhere; each key takes the place of its first
         # citation in the list and the value of its last; this page's keys come first
@@ -161,7 +165,7 @@ class IndexedBibtexDomain(BibtexDomain):
                target.pre, target.post)
         formatted = self.formatted_references.get(key)
         if formatted is None:
-            info = SphinxReferenceInfo(
+            info = upstream.SphinxReferenceInfo(
                 builder=builder, fromdocname=fromdocname, todocname=todocname,
                 citation_id=citation.citation_id,
                 title=(citation.tooltip_entry.text.render(PLAINTEXT).replace("\\url ", "")
@@ -180,6 +184,9 @@ class IndexedBibtexDomain(BibtexDomain):
                 yield target.key
 
     def get_filtered_entries(self, bibliography_key):
+        if not upstream.filters_indexed():  # reported at start-up (compat/bibtex.py)
+            yield from super().get_filtered_entries(bibliography_key)
+            return
         bibliography = self.bibliographies[bibliography_key]
         index = self._cited_docnames
         for entry in self.get_entries(bibliography.bibfiles):
@@ -189,7 +196,7 @@ class IndexedBibtexDomain(BibtexDomain):
             else:  # called outside env_updated: do as sphinxcontrib-bibtex does
                 cited_docnames = {ref.docname for ref in self.citation_refs
                                   if key in {t.key for t in ref.targets}}
-            visitor = _FilterVisitor(entry=entry, docname=bibliography_key.docname,
+            visitor = upstream.FilterVisitor(entry=entry, docname=bibliography_key.docname,
                                      cited_docnames=cited_docnames)
             try:
                 success = visitor.visit(bibliography.filter_)
@@ -272,7 +279,7 @@ def _on_page(text: BaseText, builder: Any, fromdocname: str) -> BaseText:
         return text
     copied = copy.copy(text)
     copied.parts = [_on_page(part, builder, fromdocname) for part in text.parts]
-    if isinstance(text, SphinxReferenceText):
+    if isinstance(text, upstream.SphinxReferenceText):
         copied.info = (text.info[0]._replace(builder=builder, fromdocname=fromdocname),)
     return copied
 

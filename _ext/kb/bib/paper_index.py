@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pybtex.errors
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -20,6 +19,7 @@ from sphinx.util import logging
 from sphinxcontrib.bibtex.directives import BibliographyDirective
 
 from ..build.domain import kb_domain
+from ..compat.bibtex import hold_pybtex_errors, release_pybtex_errors
 from ..model.records import Citation
 from ..views.nodes import view
 from . import bibfile as bibcheck
@@ -41,12 +41,12 @@ def hold_bib_errors(app: Sphinx) -> None:
     `check_bibfiles` (connected after sphinxcontrib-bibtex) ends the capture and
     reports each problem with its line instead.
     """
-    pybtex.errors.captured_errors = []
+    hold_pybtex_errors()
 
 
 def check_bibfiles(app: Sphinx) -> None:
     """Report every problem of the bib files, with its line (on every build)."""
-    pybtex.errors.captured_errors = None
+    release_pybtex_errors()
     # sphinxcontrib-bibtex's author-year style raises (and stops the build) on an
     # entry with no author, editor or title, which is what a malformed entry leaves
     # behind; name such an entry by its key, reported below with its line.

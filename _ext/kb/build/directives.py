@@ -12,15 +12,14 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 # the cite roles' target syntax ("{pre}key{post},key2"), parsed their way
-from sphinxcontrib.bibtex.citation_target import parse_citation_targets
-
+from ..compat.bibtex import parse_citation_targets
 from ..model import contract
 from ..model import records as model
 from ..views.data import ViewKey
 from ..views.nodes import joined, kb_item, kb_view
 from .config import kb_config
 
-# where the items of the page being read are recorded (env.temp_data)
+# where the items of the page being read are recorded (env.current_document)
 ITEMS = "kb_items"
 
 logger = logging.getLogger(__name__)
@@ -83,7 +82,7 @@ class ItemDirective(SphinxDirective):
     """One item: a title (the argument), a kind, topics, a link, and a body.
 
     It renders the item as a `kb_item` container and records it as an
-    `ItemRecord` in the page's read-time data (`env.temp_data[ITEMS]`), which
+    `ItemRecord` in the page's read-time data (`env.current_document[ITEMS]`), which
     `collect.collect_page` hands to the domain once the page is read.
     """
 
@@ -143,7 +142,7 @@ class ItemDirective(SphinxDirective):
             item += line
 
         topics_line = option_lines.get("topics", item.line)
-        self.env.temp_data.setdefault(ITEMS, []).append(model.ItemRecord(
+        self.env.current_document.setdefault(ITEMS, []).append(model.ItemRecord(
             docname=self.env.docname, anchor=anchor, title=title, kind=kind,
             topics=tuple(model.TopicRef(name, topics_line) for name in topics),
             cites=tuple(dict.fromkeys(cited_keys(item))), url=url, line=item.line))
@@ -151,7 +150,7 @@ class ItemDirective(SphinxDirective):
 
     def _unique_anchor(self, anchor: str, line: int | None) -> str:
         """The anchor, or a free variant of it if an earlier item of the page has it."""
-        taken = {record.anchor for record in self.env.temp_data.get(ITEMS, ())}
+        taken = {record.anchor for record in self.env.current_document.get(ITEMS, ())}
         if anchor not in taken:
             return anchor
         unique = next(f"{anchor}-{n}" for n in range(2, 10**6) if f"{anchor}-{n}" not in taken)

@@ -4,7 +4,7 @@ sphinx-book-theme asks Sphinx for the whole site's toctree on every page and the
 collapses it, so each page costs time in proportion to the site, and a site of N
 pages costs N x N (on a generated site, 400 pages took 75 s and 1,000 did not
 finish in 8 minutes; pydata-sphinx-theme#364 reports the same). This renders what the collapsed tree
-shows, in the theme's markup, straight from `env.toctree_includes`: the top-level
+shows, in the theme's markup, straight from the toctree structure: the top-level
 entries, and the entries of each page on the path from the root to this page. A
 page's cost is the length of that path times the entries at each level.
 
@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sphinx.application import Sphinx
 
+from ..compat.sphinx import document_relations, toctree_children
+
 if TYPE_CHECKING:
     from .domain import KnowledgeBaseDomain
 
@@ -28,10 +30,10 @@ class Navigation:
 
     def __init__(self, env: Any) -> None:
         self.root = env.config.root_doc
-        self.children = {doc: list(kids) for doc, kids in env.toctree_includes.items()}
+        self.children = {doc: list(kids) for doc, kids in toctree_children(env).items()}
         self.titles = {doc: title.astext() for doc, title in env.titles.items()}
         # each page's parent as Sphinx sees it (the same relations give prev/next links)
-        self.parent = {doc: related[0] for doc, related in env.collect_relations().items()
+        self.parent = {doc: related[0] for doc, related in document_relations(env).items()
                        if related[0] is not None}
 
     def path(self, docname: str) -> list[str]:

@@ -30,7 +30,7 @@ from .domain_data import PageData
 from .excerpts import collect_excerpts
 
 logger = logging.getLogger(__name__)
-FRONT_MATTER = "kb_front_matter"  # env.temp_data key, from source-read to doctree-read
+FRONT_MATTER = "kb_front_matter"  # env.current_document key, from source-read to doctree-read
 
 
 def warn(message: str, docname: str, line: int | None, subtype: str) -> None:
@@ -40,14 +40,15 @@ def warn(message: str, docname: str, line: int | None, subtype: str) -> None:
 def stash_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     """Parse the YAML front matter (types and lines kept) while the text is at hand."""
     if app.env.doc2path(docname).suffix == ".md":
-        app.env.temp_data[FRONT_MATTER] = frontmatter.load(source[0])
+        app.env.current_document[FRONT_MATTER] = frontmatter.load(source[0])
 
 
 def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     """Turn the parsed page into records in the domain (runs before the title collector)."""
     env = app.env
     docname = env.docname
-    fm: frontmatter.FrontMatter = env.temp_data.pop(FRONT_MATTER, None) or frontmatter.FrontMatter()
+    fm: frontmatter.FrontMatter = (env.current_document.pop(FRONT_MATTER, None)
+                                   or frontmatter.FrontMatter())
     if fm.error:
         warn(fm.error, docname, fm.error_line, "front_matter")
     for message, line in fm.problems:
@@ -67,7 +68,7 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
             warn("the page has no heading for its title to replace; add a '# Heading'",
                  docname, fm.lines.get("title"), "front_matter")
 
-    items: list[model.ItemRecord] = env.temp_data.pop(ITEMS, [])
+    items: list[model.ItemRecord] = env.current_document.pop(ITEMS, [])
     # a page whose front matter is broken or names a misspelt kind was reported
     # already; don't also tell its items they are on the wrong kind of page
     kind_unknown = page is None and (fm.error is not None or "kind" in fm.data)

@@ -28,6 +28,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from ..compat.sphinx import leave_out_document, toctree_children
+
 logger = logging.getLogger(__name__)
 
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
@@ -140,13 +142,13 @@ class NeutraliseRawContent(Transform):
 def _parents_of_gone(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
                      removed: set[str]) -> list[str]:
     """Re-read the pages whose toctrees list a removed page (env-get-outdated)."""
-    return sorted(listing_parents(env.toctree_includes, set(removed), env.found_docs))
+    return sorted(listing_parents(toctree_children(env), set(removed), env.found_docs))
 
 
 def _check_encodings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Leave out, with a located warning, each page to read that is not in the source
     encoding; purge what an earlier build knew of it and re-read the pages listing it."""
-    encoding = env.settings.get("input_encoding", "utf-8")
+    encoding = env.config.source_encoding or "utf-8"
     name = "UTF-8" if encoding.lower().replace("_", "-").startswith("utf-8") else encoding
     unreadable: set[str] = set()
     for docname in docnames:
@@ -167,13 +169,9 @@ def _check_encodings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
             unreadable.add(docname)
     if not unreadable:
         return
-    parents = listing_parents(env.toctree_includes, unreadable, env.found_docs)
+    parents = listing_parents(toctree_children(env), unreadable, env.found_docs)
     for docname in sorted(unreadable):
-        if docname in env.all_docs:
-            app.events.emit("env-purge-doc", env, docname)
-            env.clear_doc(docname)
-        # not a page of this build: a toctree listing it warns, and no writer asks for it
-        env.found_docs.discard(docname)
+        leave_out_document(app, env, docname)
     docnames[:] = [doc for doc in docnames if doc not in unreadable]
     docnames.extend(sorted(parents - set(docnames)))
 
@@ -184,7 +182,7 @@ def _check_title(app: Sphinx, doctree: nodes.document) -> None:
     a heading is reported by collect.collect_page."""
     if any(isinstance(node, nodes.title) for node in doctree.findall(nodes.title)):
         return
-    fm = app.env.temp_data.get("kb_front_matter")
+    fm = app.env.current_document.get("kb_front_matter")
     if fm is not None and "title" in fm.data:
         return
     empty = not doctree.children or not doctree.astext().strip()

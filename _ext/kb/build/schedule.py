@@ -22,6 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..bib.cite_domain import cite_domain
+from ..compat.sphinx import document_relations, toctree_children
 from ..views.data import ViewKey, fingerprint, view_data
 from ..views.deps import RelatedShown, basis, changes, footprints, may_have_changed, related_shown
 from .config import kb_config
@@ -134,9 +135,9 @@ def _navigation(env: BuildEnvironment) -> dict[str, dict[str, str]]:
     each page's parent, previous and next page (with theirs)."""
     titles = {doc: title.astext() for doc, title in env.titles.items()}
     entries = {parent: _digest([(child, titles.get(child)) for child in children])
-               for parent, children in env.toctree_includes.items()}
+               for parent, children in toctree_children(env).items()}
     neighbours = {doc: _digest([(other, titles.get(other)) for other in related])
-                  for doc, related in env.collect_relations().items()}
+                  for doc, related in document_relations(env).items()}
     return {"entries": entries, "neighbours": neighbours}
 
 
@@ -146,7 +147,7 @@ def _subtree(env: BuildEnvironment, top: str) -> set[str]:
         doc = stack.pop()
         if doc not in found:
             found.add(doc)
-            stack.extend(env.toctree_includes.get(doc, ()))
+            stack.extend(toctree_children(env).get(doc, ()))
     return found
 
 

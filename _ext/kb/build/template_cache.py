@@ -16,11 +16,13 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
 
+from ..compat.sphinx import jinja_environment
+
 CACHE_FOLDER = "kb-templates"  # in the doctree folder, with the environment
 
 
 def keep_compiled_templates(app: Sphinx) -> None:
-    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    environment = jinja_environment(app.builder)
     if environment is None or environment.bytecode_cache is not None:
         return  # no Jinja template bridge (LaTeX, or a custom bridge), or one with a cache
     folder = Path(app.doctreedir) / CACHE_FOLDER

@@ -52,11 +52,12 @@ def relative(path: str, root: Path) -> str:
 def build_problems(root: Path, workdir: Path) -> tuple[list[Problem], list[str]]:
     """Run Sphinx once, from scratch; return its warnings and the pages it built from."""
     from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    from ..compat.sphinx import sphinx_in_process
 
     warnings = io.StringIO()
     try:
-        with patch_docutils(root), docutils_namespace():
+        with sphinx_in_process(root):
             app = Sphinx(
                 srcdir=root, confdir=root, outdir=workdir / "out", doctreedir=workdir / "doctrees",
                 buildername="dummy", status=io.StringIO(), warning=warnings, freshenv=True,

@@ -19,19 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from docutils.writers._html_base import HTMLTranslator
 from sphinx.application import Sphinx
+
+from ..compat import docutils as docutils_compat
 
 
 def visit_citation(self: Any, node: nodes.citation) -> None:
-    """docutils' own visitor, with `listitem` for the deprecated `doc-biblioentry` role."""
+    """docutils' own visitor, with `listitem` for the deprecated `doc-biblioentry` role
+    (compat/docutils.py records the one it was copied from)."""
     if not isinstance(node.previous_sibling(), type(node)):
         self.body.append('<div role="list" class="citation-list">\n')
     self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
 def depart_citation(self: Any, node: nodes.citation) -> None:
-    HTMLTranslator.depart_citation(self, node)
+    docutils_compat.depart_citation(self, node)
 
 
 STATIC = str(Path(__file__).parent.parent / "static")

@@ -39,6 +39,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..build.config import kb_config
 from ..build.domain import kb_domain
+from ..compat.sphinx import image_folder, image_uri
 from ..views.data import ViewKey, view_data
 from ..views.nodes import kb_view
 from . import stamps, versions
@@ -66,11 +67,11 @@ def write_chart(folder: Path, kind: str, data: Any, fmt: str) -> str:
 
 def visit_chart_html(self: Any, node: kb_chart) -> None:
     kind, data = node["kind"], node["data"]
-    name = write_chart(Path(self.builder.outdir) / self.builder.imagedir, kind, data, "svg")
+    name = write_chart(Path(self.builder.outdir) / image_folder(self.builder), kind, data, "svg")
     title, description = DRAW[kind][1](data)
     self.body.append(
         f'<figure class="kb-chart kb-chart-{kind}">'
-        f'<img src="{escape(self.builder.imgpath)}/{escape(name)}" alt="{escape(description)}" '
+        f'<img src="{escape(image_uri(self.builder))}/{escape(name)}" alt="{escape(description)}" '
         f'loading="lazy" decoding="async"/>'
         f'<figcaption>{escape(title)}; the numbers are in the table below.</figcaption></figure>')
     raise nodes.SkipNode
@@ -107,7 +108,7 @@ def _chart_folder(app: Sphinx) -> tuple[Path, str] | None:
         return None
     fmt, in_images = found
     outdir = Path(app.outdir)
-    return (outdir / app.builder.imagedir if in_images else outdir), fmt
+    return (outdir / image_folder(app.builder) if in_images else outdir), fmt
 
 
 def forget_old_drawings(app: Sphinx, builder: Any) -> None:

@@ -19,7 +19,8 @@ entry point that links to them).
   so a failed build leaves no claim for a page it may have left half written. A part no
   longer planned (a letter gone, a list back under the threshold) is deleted, as a clean
   build would not have it (a part page is known by its "Part of" line).
-- Every part, written this time or not, goes to sphinx-sitemap's list (at html-collect-pages).
+- Every part, written this time or not, is listed in the sitemap (sitemap.py), which
+  hears of it at html-collect-pages.
 - When nothing a part can show changed since the parts were last collected (stamps.py:
   the records, refs.bib, navigation, configuration, templates, code and packages), the
   planning is skipped too: the stamp remembers the parts' names for the sitemap.
@@ -28,7 +29,7 @@ entry point that links to them).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -37,15 +38,16 @@ from docutils import nodes
 from pybtex.plugin import find_plugin
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinxcontrib.bibtex.transforms import node_text_transform
 
 from ..bib.cite_domain import cite_domain
 from ..build.domain import kb_domain
+from ..compat import sphinx as sphinx_compat
+from ..compat.bibtex import node_text_transform
 from ..views.data import Link, ViewKey, view_data
 from ..views.linking import link_maker
 from ..views.parts import SPLITTABLE, Part, part_data, plan, split_threshold
 from ..views.render import PART_RENDERERS, discussed_in, heading
-from . import stamps, versions
+from . import sitemap, stamps, versions
 from .search import INDEXED_VIEWS
 
 logger = logging.getLogger(__name__)
@@ -145,7 +147,7 @@ def _body(app: Sphinx, planned: PlannedPart) -> str:
     box += back
     box.extend(_paper_entries(planned, make) if planned.key.kind == PAPER_INDEX
                else PART_RENDERERS[planned.key.kind](planned.data, make))
-    fragment = app.builder.render_partial(box)["fragment"]
+    fragment = sphinx_compat.render_fragment(app.builder, box)
     anchor = escape(planned.part.pagename.rsplit("/", 1)[-1])
     return (f'<section id="{anchor}"><h1>{escape(planned.page_title)}</h1>\n'
             f"{fragment}</section>\n")
@@ -158,14 +160,14 @@ def _digest(app: Sphinx, planned: PlannedPart, rendered_by: str) -> str:
     name = planned.part.pagename
     sidebar = kb_domain(app.env).navigation.html(
         name, lambda doc: app.builder.get_relative_uri(name, doc), 4, branch=planned.docname)
-    info = getattr(app.builder, "build_info", None)
+    config_hash, tags_hash = sphinx_compat.build_hashes(app.builder) or ("", "")
     shown = repr((rendered_by, name, planned.docname, planned.title, planned.part.label,
                   planned.previous, planned.following, planned.data, sidebar, app.builder.name,
                   # what a paper index entry shows is made from its fields and authors
                   [(c.formatted_entry.label, sorted(c.entry.fields.items()),
                     sorted((role, [str(p) for p in people]) for role, people in c.entry.persons.items()))
                    for c in planned.entries],
-                  getattr(info, "config_hash", ""), getattr(info, "tags_hash", "")))
+                  config_hash, tags_hash))
     return hashlib.sha256(shown.encode()).hexdigest()
 
 
@@ -179,12 +181,12 @@ def _is_part_page(path: Path) -> bool:
 def _remove_unplanned(app: Sphinx, planned: set[str]) -> None:
     """Delete part pages of split views that a clean build would not write."""
     outdir = Path(app.outdir)
-    suffix = app.builder.out_suffix
+    suffix = sphinx_compat.output_suffix(app.builder)
     for docname in sorted(kb_domain(app.env).views):
         keys = kb_domain(app.env).views[docname]
         if not any(key.kind in WRITTEN for key in keys):
             continue
-        base = Path(app.builder.get_outfilename(docname))
+        base = sphinx_compat.output_path(app.builder, docname)
         for path in sorted(base.parent.glob(f"{base.name.removesuffix(suffix)}-*{suffix}")):
             name = path.relative_to(outdir).as_posix().removesuffix(suffix)
             if name in planned or name in app.env.found_docs:
@@ -194,15 +196,15 @@ def _remove_unplanned(app: Sphinx, planned: set[str]) -> None:
 
 
 def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    if app.builder.format != "html" or not hasattr(app.builder, "render_partial"):
+    if app.builder.format != "html" or not sphinx_compat.renders_fragments(app.builder):
         return
     # nothing a part shows changed since they were written (a no-op, a text-only edit):
     # skip planning them, which costs every splittable view's data
     inputs = stamps.inputs_digest(app, PACKAGES)
     recalled = stamps.names(app, "parts")
     if recalled is not None and stamps.unchanged(
-            app, "parts", inputs, [Path(app.builder.get_outfilename(name)) for name in recalled]):
-        _to_sitemap(app, recalled)
+            app, "parts", inputs, [sphinx_compat.output_path(app.builder, name) for name in recalled]):
+        sitemap.list_pages(app, recalled)
         return
     rendered_by = stamps.tools_digest(app, PACKAGES)
     shown = {planned.part.pagename: (planned, _digest(app, planned, rendered_by))
@@ -210,7 +212,7 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     written_before = stamps.file_digests(app, "parts")
     current = {name: digest for name, (_, digest) in shown.items()
                if written_before.get(name) == digest
-               and Path(app.builder.get_outfilename(name)).exists()}
+               and sphinx_compat.output_path(app.builder, name).exists()}
     # the parts written now lose their claim first: a build that stops while Sphinx
     # writes them leaves none for a page it may have left half written
     stamps.withdraw(app, "parts", keep=current)
@@ -230,19 +232,10 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                          "title": planned.title}],
         }, "page.html"
     _remove_unplanned(app, set(shown))
-    _to_sitemap(app, shown)
+    sitemap.list_pages(app, shown)
     stamps.stamp(app, "parts", inputs, {name: digest for name, (_, digest) in shown.items()})
     if shown:
         logger.info("split views: %d parts, %d written", len(shown), len(shown) - len(current))
-
-
-def _to_sitemap(app: Sphinx, names: Iterable[str]) -> None:
-    """Every part in sphinx-sitemap's list (it hears only of the pages written this time;
-    publishing.complete_sitemap sorts the list and drops repeats at the build's end)."""
-    queue = getattr(app, "sitemap_links", None)
-    if queue is not None:
-        for name in sorted(names):
-            queue.put((app.builder.get_target_uri(name), None))
 
 
 def setup_partpages(app: Sphinx) -> None:

@@ -1,4 +1,4 @@
-"""Publishing: the canonical address, feeds, link previews, the sitemap's page list, robots.txt.
+"""Publishing: the canonical address, feeds, link previews (sitemap.py: sitemap, robots.txt).
 
 The Sphinx glue around `feeds.py`:
 - `html_baseurl` is checked when the configuration is read: a malformed address is a
@@ -14,8 +14,7 @@ The Sphinx glue around `feeds.py`:
   show a subscribe link (HTML only, so the PDF is untouched).
 - When an HTML build finishes, every feed is written from the model (cheap: no page is
   read), so an incremental build writes exactly what a clean build writes; a feed whose
-  bytes are unchanged is not rewritten. sphinx-sitemap only hears of the pages written
-  in this build, so the full, sorted page list is handed to it first.
+  bytes are unchanged is not rewritten.
 """
 
 from __future__ import annotations
@@ -29,10 +28,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
-from sphinx.util.osutil import relative_uri
 
 from ..build.config import conf_file, kb_config, where_set
 from ..build.domain import kb_domain
+from ..compat.sphinx import relative_uri
 from . import atom as feeds
 from . import stamps, versions
 from .writing import write_if_changed
@@ -196,7 +195,7 @@ def _topic_of(site: feeds.Site, docname: str) -> str | None:
     return page.slug if page is not None and page.kind == "topic" else None
 
 
-# -- at the end of an HTML build: feeds, the sitemap's pages, robots.txt --------------------
+# -- at the end of an HTML build: the feeds ------------------------------------------------
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
@@ -219,33 +218,8 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     stamps.stamp(app, "feeds", digest)
 
 
-def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    """Before sphinx-sitemap writes: every page of the site, once, in a stable order."""
-    queue = getattr(app, "sitemap_links", None)
-    if exception is not None or queue is None or not publishing_html(app):
-        return
-    import fnmatch
-
-    found: dict[str, str | None] = {}
-    while not queue.empty():
-        link, updated = queue.get()
-        found[link] = updated or found.get(link)
-    excludes = app.config.sitemap_excludes
-    for docname in app.env.found_docs:
-        link = app.builder.get_target_uri(docname)
-        if not any(fnmatch.fnmatch(link, pattern) for pattern in excludes):
-            found.setdefault(link, None)
-    for link in sorted(found):
-        queue.put((link, found[link]))
-    # robots.txt, next to the sitemap (crawlers read it at the root of a host)
-    sitemap = base_url(app) + app.config.sitemap_filename
-    write_if_changed(Path(app.outdir) / "robots.txt",
-                     f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
-
-
 def setup_publishing(app: Sphinx) -> None:
     app.connect("config-inited", validate_config)
     app.connect("html-page-context", page_head, priority=450)
     app.connect("doctree-resolved", subscribe_link)
-    app.connect("build-finished", complete_sitemap, priority=400)
     app.connect("build-finished", write_feeds)

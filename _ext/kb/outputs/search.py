@@ -53,6 +53,9 @@ from sphinx.util import logging
 
 from ..build.config import kb_config
 from ..build.domain import kb_domain
+from ..compat import pagefind
+from ..compat.shape import report
+from ..compat.sphinx import output_path, switch_off_builtin_search
 from ..model.records import ITEM_KINDS, ItemRecord, PageRecord
 from ..views.nodes import kb_item, kb_view
 from ..views.translate import depart_view, visit_view
@@ -70,13 +73,6 @@ TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
 INDEXED_VIEWS = frozenset({"authors", "paper-index"})
 PAGE_KIND_LABELS = {"review": "Year review", "newsletter": "Newsletter issue", "topic": "Topic page"}
 SEARCH_BUILDERS = ("html", "dirhtml")
-# What Pagefind writes into every bundle that the search page never loads: the search page
-# imports pagefind.js itself (static/kb-search.js) and runs it without a web worker.
-UNUSED_BUNDLE_FILES = (
-    "pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
-    "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js",
-    "pagefind-worker.js",
-)
 
 
 # -- the data: facets of a page, from the records (no Sphinx) ------------------------
@@ -207,7 +203,7 @@ def depart_view_html(self: Any, node: kb_view) -> None:
 def switch_off_builtin(app: Sphinx) -> None:
     """No Sphinx indexer and no searchindex.js: Pagefind replaces them."""
     if searching(app):
-        app.builder.search = False  # type: ignore[attr-defined]
+        switch_off_builtin_search(app.builder)
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -224,7 +220,7 @@ def pages_written_since(app: Sphinx, mtime_ns: int) -> bool:
     """Whether any document's page is newer than `mtime_ns` (the search and index pages,
     which Sphinx writes on every build, are not indexed and do not count)."""
     for docname in app.env.found_docs:
-        path = Path(app.builder.get_outfilename(docname))
+        path = output_path(app.builder, docname)
         if not path.exists() or path.stat().st_mtime_ns > mtime_ns:
             return True
     return False
@@ -234,12 +230,7 @@ def pagefind_command(site: Path, executable: str | None = None,
                      output: Path | None = None) -> list[str]:
     """The Pagefind run over the pages in `site`, writing the bundle into `output` (by
     default the site's own bundle folder)."""
-    if executable is None:
-        import pagefind_bin
-
-        executable = str(pagefind_bin.get_executable())
-    where = ["--output-path", str(output)] if output else ["--output-subdir", BUNDLE]
-    return [executable, "--site", str(site), *where, "--quiet"]
+    return pagefind.command(site, executable or pagefind.executable(), output, BUNDLE)
 
 
 def index_site(outdir: Path, copy: Path, output: Path, executable: str | None = None,
@@ -264,21 +255,19 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     if stale.exists():
         stale.unlink()
     bundle = outdir / BUNDLE
-    entry = bundle / "pagefind-entry.json"
+    entry = bundle / pagefind.ENTRY
     if mode(app) == "pagefind-once" and entry.exists():
         logger.info("search: kept the Pagefind index of this preview (restart it to re-index)")
         return
     # The claim (stamps.py) that this output folder's bundle was made, by this Pagefind,
     # from the copy as it is before this sync: only then may an unchanged copy keep it.
     made_by = stamps.digest(versions.versions(versions.SEARCH))
-    current = stamps.unchanged(app, CLAIM, made_by, [bundle / "pagefind.js"])
+    current = stamps.unchanged(app, CLAIM, made_by, [bundle / pagefind.SCRIPT])
     if current and entry.exists() and not pages_written_since(app, entry.stat().st_mtime_ns):
         logger.info("search: no page was written; the Pagefind index is current")
         return
     try:
-        import pagefind_bin
-
-        executable = str(pagefind_bin.get_executable())
+        executable = pagefind.executable()
     except (ImportError, FileNotFoundError) as err:
         logger.warning("search: the Pagefind binary is missing (%s); install the pinned stack "
                        "(requirements/lock.txt, package pagefind[bin])", err,
@@ -305,7 +294,8 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
                        (result.stderr or result.stdout).strip(), type="kb", subtype="search")
         return
-    for name in UNUSED_BUNDLE_FILES:  # not published: nothing on the site refers to them
+    report(pagefind.layout_mismatches(fresh))  # kb.compat: not the bundle the site expects
+    for name in pagefind.UNUSED_BUNDLE_FILES:  # not published: nothing on the site uses them
         (fresh / name).unlink(missing_ok=True)
     count = sync_folder(fresh, bundle)
     entry.touch()  # the index is as new as this build's pages, even where its bytes are not

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.environment import CONFIG_OK
 
 from ..build.domain import kb_domain
+from ..compat.sphinx import build_hashes, configuration_unchanged, newest_template_mtime
 from .versions import versions
 from .writing import write_if_changed
 
@@ -54,9 +54,8 @@ def digest(*inputs: Any) -> str:
 def tools_digest(app: Sphinx, packages: Iterable[str]) -> str:
     """What renders a file besides its own data: the builder, its templates, the extension's
     code and the versions of the `packages` that draw it."""
-    templates = getattr(app.builder, "templates", None)
-    newest_template = templates.newest_template_mtime() if templates is not None else 0
-    return digest(app.builder.name, newest_template, _code_state(), versions(packages))
+    return digest(app.builder.name, newest_template_mtime(app.builder), _code_state(),
+                  versions(packages))
 
 
 def inputs_digest(app: Sphinx, packages: Iterable[str] = (), *more: Any) -> str | None:
@@ -65,17 +64,15 @@ def inputs_digest(app: Sphinx, packages: Iterable[str] = (), *more: Any) -> str 
     changed configuration, or no records digest yet): then they are always written."""
     env = app.env
     state = kb_domain(env).state
-    if env.config_status != CONFIG_OK or not state:
+    if not configuration_unchanged(env) or not state:
         return None
-    build_info = getattr(app.builder, "build_info", None)  # the HTML builders' config hash
-    config_hash = getattr(build_info, "config_hash", None)
-    if config_hash is None:
+    hashes = build_hashes(app.builder)  # the HTML builders' configuration and tags
+    if hashes is None:
         return None
-    templates = getattr(app.builder, "templates", None)
-    newest_template = templates.newest_template_mtime() if templates is not None else 0
+    config_hash, tags_hash = hashes
     navigation = kb_domain(env).navigation_shown
-    inputs = [state, config_hash, getattr(build_info, "tags_hash", ""), app.builder.name,
-              _code_state(), newest_template, navigation]
+    inputs = [state, config_hash, tags_hash, app.builder.name,
+              _code_state(), newest_template_mtime(app.builder), navigation]
     inputs += [versions(packages), list(more)]
     return digest(*inputs)
 

@@ -19,11 +19,11 @@ from typing import Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.osutil import relative_uri
 
 from ..bib.cite_domain import cite_domain
 from ..build.config import kb_config
 from ..build.domain import kb_domain
+from ..compat.sphinx import relative_uri
 from ..model.graph import KnowledgeGraph
 from ..model.records import Series
 from ..views.linking import paper_part_pages

@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinx_sitemap", "sphinxext.opengraph",
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinxext.opengraph",
               "notfound.extension", "kb"]
 root_doc = "index"
 exclude_patterns = ["_build"]
@@ -14,7 +14,6 @@ html_baseurl = "https://example.org/kb/"
 html_title = "Test KB"
 author = "The test authors"
 html_logo = "logo.png"
-sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 ogp_site_url = html_baseurl
 ogp_image = "_static/logo.png"

@@ -1,0 +1,158 @@
+"""sphinxcontrib-bibtex and pybtex: the internals the bibliography relies on.
+
+sphinxcontrib-bibtex (bib/cite_domain.py subclasses its `cite` domain):
+- `BibtexDomain.env_updated`, `resolve_xref`, `get_all_cited_keys`,
+  `get_filtered_entries` and `get_formatted_entries` are overridden, and
+  `get_sorted_entries` and `get_entries` called. Its API page lists them (autodoc), but
+  which calls which, and when, is its own business: the subclass re-does four of them on
+  indexes and `format_references` with each reference formatted once a build. So the
+  sha256 of each upstream function it re-does is recorded here; a release that changes
+  one is reported, and tests/test_fastbib.py shows whether the output still agrees.
+- `_FilterVisitor` (private) evaluates a bibliography's `:filter:`; without it the
+  subclass filters with upstream's own `get_filtered_entries`.
+- `SphinxReferenceInfo` and `SphinxReferenceText` (style/template.py, not in its docs):
+  a formatted reference's link, which the subclass copies for each citing page; and
+  `parse_citation_targets` (citation_target.py, not in its docs), the cite roles' target
+  syntax. Without them citations are resolved by upstream's own `resolve_xref`.
+- `node_text_transform` (transforms.py, not in its docs): the paper index's part pages
+  (outputs/part_pages.py) format their entries as the bibliography does.
+
+pybtex:
+- `LowLevelParser` (its `handle_error`, `command_start` and `current_entry_key`) and
+  `split_name_list`: bib/bibfile.py checks refs.bib entry by entry, with lines.
+- `pybtex.errors.captured_errors`: while it is a list, pybtex skips a malformed entry
+  instead of raising (bib/paper_index.py holds it around sphinxcontrib-bibtex's loading).
+"""
+
+from __future__ import annotations
+
+import pybtex.errors
+from pybtex.exceptions import PybtexError
+from sphinx.application import Sphinx
+from sphinxcontrib.bibtex.domain import BibtexDomain
+from sphinxcontrib.bibtex.style import referencing
+
+from .shape import Mismatch, lookup, signature_problem, source_digest
+
+PACKAGE = "sphinxcontrib-bibtex"
+PYBTEX = "pybtex"
+
+FilterVisitor = lookup("sphinxcontrib.bibtex.domain", "_FilterVisitor")
+SphinxReferenceInfo = lookup("sphinxcontrib.bibtex.style.template", "SphinxReferenceInfo")
+SphinxReferenceText = lookup("sphinxcontrib.bibtex.style.template", "SphinxReferenceText")
+parse_citation_targets = lookup("sphinxcontrib.bibtex.citation_target", "parse_citation_targets")
+node_text_transform = lookup("sphinxcontrib.bibtex.transforms", "node_text_transform")
+LowLevelParser = lookup("pybtex.database.input.bibtex", "LowLevelParser")
+split_name_list = lookup("pybtex.database.input.bibtex", "split_name_list")
+PybtexSyntaxError = lookup("pybtex.scanner", "PybtexSyntaxError") or PybtexError
+
+# sphinxcontrib-bibtex 2.7.0's functions that cite_domain.py re-does: the sha256 of each
+# one's source, dedented (shape.source_digest)
+REDONE = {
+    "env_updated": "7c044479ceede5f4454fc7351937e956944fda635c39c91fe7bf13a19976236a",
+    "resolve_xref": "41c19262b426327c3ac939e338dbce4a44ae043d64f9bb2ad09dc787c1c3062b",
+    "get_all_cited_keys": "6654f134a554cbe7720599a0da1570c80ef313d7e44a777556029d6b63f04d4d",
+    "get_filtered_entries": "de2f97ce001c6397cc3a8322eff2d7c24930469a442741f97e25a5992fb6d8a0",
+    "get_formatted_entries": "e632d93dedbe85744dd165210d0cbf24251ad1122f65df6a08a1b51026ffb041",
+}
+FORMAT_REFERENCES = "19a0067ddc0846114ec0e4b20c8e6333497f76c286d673ed377c4b7510c99135"
+# the parameters each overridden or called method is called with
+SIGNATURES = {
+    "env_updated": ("self",),
+    "resolve_xref": ("self", "env", "fromdocname", "builder", "typ", "target", "node",
+                     "contnode"),
+    "get_all_cited_keys": ("self", "docnames"),
+    "get_filtered_entries": ("self", "bibliography_key"),
+    "get_formatted_entries": ("self", "bibliography_key", "docnames", "tooltips",
+                              "tooltips_style"),
+    "get_sorted_entries": ("self", "bibliography_key", "docnames"),
+    "get_entries": ("self", "bibfiles"),
+}
+REFERENCE_INFO_FIELDS = ("builder", "fromdocname", "todocname", "citation_id", "title",
+                         "pre_text", "post_text")
+
+
+def filters_indexed() -> bool:
+    """Whether the subclass can filter bibliographies itself (else upstream's method)."""
+    return FilterVisitor is not None
+
+
+def resolves_indexed() -> bool:
+    """Whether the subclass can resolve citations itself (else upstream's method)."""
+    return None not in (SphinxReferenceInfo, SphinxReferenceText, parse_citation_targets)
+
+
+def hold_pybtex_errors() -> None:
+    """From now on pybtex collects syntax errors instead of raising the first one."""
+    pybtex.errors.captured_errors = []
+
+
+def release_pybtex_errors() -> None:
+    pybtex.errors.captured_errors = None
+
+
+# -- the check -----------------------------------------------------------------------------
+
+DIFFERENT = ("the indexed cite domain (bib/cite_domain.py) may no longer give "
+             "sphinxcontrib-bibtex's own bibliographies, labels and links")
+SLOWER = ("{} falls back to sphinxcontrib-bibtex's own method: the same output, but builds "
+          "slow down as pages and citations grow")
+
+
+def check(app: Sphinx) -> list[Mismatch]:
+    found: list[Mismatch] = []
+    for name, expected in SIGNATURES.items():
+        problem = signature_problem(getattr(BibtexDomain, name, None), *expected)
+        if problem:
+            found.append(Mismatch(PACKAGE, f"BibtexDomain.{name} {problem}", DIFFERENT))
+    for name, digest in REDONE.items():
+        if source_digest(getattr(BibtexDomain, name, None)) != digest:
+            found.append(Mismatch(PACKAGE, f"BibtexDomain.{name} has changed", DIFFERENT))
+    if source_digest(getattr(referencing, "format_references", None)) != FORMAT_REFERENCES:
+        found.append(Mismatch(PACKAGE, "format_references has changed", DIFFERENT))
+    visitor = lookup("sphinxcontrib.bibtex.domain", "_FilterVisitor")
+    problem = ("is gone" if visitor is None else
+               signature_problem(visitor, "*", "entry", "docname", "cited_docnames"))
+    if problem:
+        found.append(Mismatch(PACKAGE, f"_FilterVisitor {problem}",
+                              SLOWER.format("filtering a bibliography")))
+    info = lookup("sphinxcontrib.bibtex.style.template", "SphinxReferenceInfo")
+    fields = getattr(info, "_fields", ())
+    if tuple(fields) != REFERENCE_INFO_FIELDS or None in (
+            lookup("sphinxcontrib.bibtex.style.template", "SphinxReferenceText"),
+            lookup("sphinxcontrib.bibtex.citation_target", "parse_citation_targets")):
+        found.append(Mismatch(PACKAGE, "SphinxReferenceInfo, SphinxReferenceText or "
+                              "parse_citation_targets is gone or has other fields",
+                              SLOWER.format("resolving a citation")))
+    if lookup("sphinxcontrib.bibtex.transforms", "node_text_transform") is None:
+        found.append(Mismatch(PACKAGE, "node_text_transform is gone",
+                              "the build stops where it writes the paper index's parts"))
+    return found + _pybtex_mismatches()
+
+
+def _pybtex_mismatches() -> list[Mismatch]:
+    """pybtex's parser, run on a two-entry file with a broken entry: it reports the error
+    with where the entry starts, and goes on to the next one."""
+    unchecked = "refs.bib is not checked entry by entry (the build stops where it reads it)"
+    parser_class = lookup("pybtex.database.input.bibtex", "LowLevelParser")
+    if parser_class is None or lookup("pybtex.database.input.bibtex", "split_name_list") is None:
+        return [Mismatch(PYBTEX, "LowLevelParser or split_name_list is gone", unchecked)]
+    errors: list[tuple[int, str | None]] = []
+    try:
+        parser = parser_class("@misc{a, title = {x}\n@misc{b, author = {C and D}}",
+                              keyless_entries=False, filename="check.bib",
+                              handle_error=lambda error: errors.append(
+                                  (parser.command_start, parser.current_entry_key)))
+        entries = [body[0] for _, body in parser]
+        names = lookup("pybtex.database.input.bibtex", "split_name_list")("C and D")
+    except Exception as error:  # noqa: BLE001 - any failure is the mismatch reported
+        return [Mismatch(PYBTEX, f"LowLevelParser fails on a broken entry ({error!r})",
+                         unchecked)]
+    found = []
+    if errors != [(0, "a")] or entries != ["a", "b"] or names != ["C", "D"]:
+        found.append(Mismatch(PYBTEX, "LowLevelParser reports a broken entry otherwise "
+                              f"(errors {errors}, entries {entries}, names {names})", unchecked))
+    if not hasattr(pybtex.errors, "captured_errors"):
+        found.append(Mismatch(PYBTEX, "pybtex.errors.captured_errors is gone",
+                              "a malformed entry in refs.bib stops the build"))
+    return found

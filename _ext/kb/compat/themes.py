@@ -1,0 +1,84 @@
+"""sphinx-book-theme and pydata-sphinx-theme: the template text the project copies.
+
+The project's `_templates/` override theme templates with copies of the theme's markup,
+changed where the site needs it (layout.html: the search, sbt-sidebar-nav.html: the
+sidebar, search-button-field.html: an accessible name). A copy does not follow the
+theme: a release that changes the original leaves the site on the old markup. So each
+copy names what it was copied from, with the sha256 of that text, in a Jinja comment:
+
+    kb-compat: copied from <distribution> <file in it> [block <name>] sha256:<hex>
+
+(the file as the distribution installs it, e.g.
+`sphinx_book_theme/theme/sphinx_book_theme/layout.html`; `block` when the copy is of
+one `{% block %}` of it, from its start tag to its end tag). At start-up each such
+record is compared with the installed file; a difference is reported, naming the copy.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from .shape import Mismatch, text_digest
+
+PACKAGE = "sphinx-book-theme"
+RECORD = re.compile(r"kb-compat: copied from (?P<package>[\w.-]+) (?P<path>\S+)"
+                    r"(?: block (?P<block>\w+))? sha256:(?P<digest>[0-9a-f]{64})")
+_BLOCK_TAG = re.compile(r"{%[-+]?\s*(?P<tag>block|endblock)\b\s*(?P<name>\w*)\s*[-+]?%}")
+
+
+def block_text(template: str, name: str) -> str | None:
+    """The text of `{% block name %}` ... its `{% endblock %}`, both tags included (blocks
+    nest: the end tag is the one at the same depth)."""
+    depth, start = 0, None
+    for tag in _BLOCK_TAG.finditer(template):
+        if tag["tag"] == "block":
+            if start is None and tag["name"] == name:
+                start, depth = tag.start(), 0
+            depth += 1
+        else:
+            depth -= 1
+            if start is not None and depth == 0:
+                return template[start:tag.end()]
+    return None
+
+
+def upstream_text(package: str, path: str, block: str | None) -> str | None:
+    """The installed text a copy was made from (None: the file or block is gone)."""
+    try:
+        located = Path(str(importlib.metadata.distribution(package).locate_file(path)))
+        text = located.read_text(encoding="utf-8")
+    except (importlib.metadata.PackageNotFoundError, OSError):
+        return None
+    return block_text(text, block) if block else text
+
+
+def copy_mismatches(copy: Path, label: str) -> list[Mismatch]:
+    """Each record in the template `copy` whose upstream text is gone or changed."""
+    found = []
+    for record in RECORD.finditer(copy.read_text(encoding="utf-8")):
+        package, path, block = record["package"], record["path"], record["block"]
+        what = f"{path}" + (f", block {block}" if block else "")
+        text = upstream_text(package, path, block)
+        if text is None:
+            found.append(Mismatch(package, f"{what} (copied into {label}) is gone",
+                                  f"{label} overrides a template the theme no longer has"))
+        elif text_digest(text) != record["digest"]:
+            found.append(Mismatch(package, f"{what} (copied into {label}) has changed",
+                                  f"the site keeps the old markup there until {label} is "
+                                  "copied again and its kb-compat record updated"))
+    return found
+
+
+def check(app: Sphinx) -> list[Mismatch]:
+    found = []
+    for folder in app.config.templates_path:
+        root = Path(app.confdir, folder)
+        for copy in sorted(root.rglob("*.html")) if root.is_dir() else ():
+            label = copy.relative_to(app.confdir).as_posix() if copy.is_relative_to(
+                app.confdir) else str(copy)
+            found += copy_mismatches(copy, label)
+    return found

@@ -1,0 +1,121 @@
+"""sitemap.xml, and robots.txt pointing to it: every page of the site, once.
+
+sphinx-sitemap listed the pages it heard of as they were written, so an incremental
+build knew only the pages it wrote again, and it reached its list through `env.app`,
+which Sphinx 11 removes. The extension knows the site's pages itself:
+
+- every document (the environment's `found_docs`; a page that cannot be read is not
+  among them, build/safety.py);
+- every other page the HTML builder writes (the general and domain indexes, the search
+  and 404 pages): Sphinx renders these in the main process on every build, and each is
+  heard of at `html-page-context`;
+- the parts of split views, which part_pages.py lists (`list_pages`), also those it
+  does not write again because they did not change.
+
+At the end of an HTML build of a site with an address (publishing.publishing_html),
+their URLs (`html_baseurl` + the builder's URI of the page), less those matching a
+pattern of `sitemap_excludes` (fnmatch, on the URI), sorted, make sitemap.xml. So an
+incremental build writes what a clean one does, and a file whose bytes are unchanged
+is not written again; a changed one replaces the old one at once (written beside it,
+then renamed), so a reader never sees half a sitemap.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from .publishing import base_url, publishing_html
+from .writing import write_if_changed
+
+logger = logging.getLogger(__name__)
+
+FILENAME = "sitemap.xml"
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# the pages other than documents heard of in this build, kept on its builder
+HEARD = "kb_sitemap_pages"
+
+
+# -- pure ----------------------------------------------------------------------------------
+
+
+def site_links(uris: Iterable[str], excludes: Iterable[str]) -> list[str]:
+    """Each page's URI once, sorted, less those matching an exclude pattern."""
+    patterns = list(excludes)
+    return sorted({uri for uri in uris
+                   if not any(fnmatch.fnmatch(uri, pattern) for pattern in patterns)})
+
+
+def render(base: str, links: Iterable[str]) -> bytes:
+    """The sitemap of the pages at `base` + each link (the bytes sphinx-sitemap wrote)."""
+    urls = "".join(f"<url><loc>{escape(base + link)}</loc></url>" for link in links)
+    return (f"<?xml version='1.0' encoding='utf-8'?>\n"
+            f'<urlset xmlns="{NAMESPACE}">{urls}</urlset>').encode("utf-8")
+
+
+def robots(base: str) -> bytes:
+    """Every crawler may read every page; the sitemap is at the site's root."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base}{FILENAME}\n".encode()
+
+
+# -- the pages of this build ------------------------------------------------------------
+
+
+def _heard(app: Sphinx) -> set[str]:
+    heard = getattr(app.builder, HEARD, None)
+    if heard is None:
+        heard = set()
+        setattr(app.builder, HEARD, heard)
+    return heard
+
+
+def list_pages(app: Sphinx, pagenames: Iterable[str]) -> None:
+    """Pages of this build that are not documents (part_pages.py: the parts)."""
+    _heard(app).update(pagenames)
+
+
+def hear_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+              doctree: Any) -> None:
+    if pagename not in app.env.found_docs:
+        _heard(app).add(pagename)
+
+
+def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    heard = sorted(_heard(app))
+    setattr(app.builder, HEARD, None)  # a later build on this app hears its own pages
+    if exception is not None or not publishing_html(app):
+        return
+    uri = app.builder.get_target_uri
+    links = site_links([*(uri(doc) for doc in app.env.found_docs), *map(uri, heard)],
+                       app.config.sitemap_excludes)
+    outdir, base = Path(app.outdir), base_url(app)
+    write_if_changed(outdir / FILENAME, render(base, links))
+    # next to the sitemap: crawlers read robots.txt at the root of a host
+    write_if_changed(outdir / "robots.txt", robots(base))
+
+
+def no_second_sitemap(app: Sphinx, config: Config) -> None:
+    if "sphinx_sitemap" in config.extensions:
+        logger.warning("conf.py loads sphinx_sitemap, but the kb extension writes %s itself: "
+                       "remove 'sphinx_sitemap' from extensions", FILENAME,
+                       type="kb", subtype="sitemap")
+
+
+def setup_sitemap(app: Sphinx) -> None:
+    try:
+        # fnmatch patterns of page URIs left out, e.g. ["search.html", "genindex.html"];
+        # "": the sitemap is written on every build, no page depends on it
+        app.add_config_value("sitemap_excludes", [], "", types=frozenset({list, tuple}))
+    except ExtensionError:
+        pass  # registered by sphinx-sitemap, which no_second_sitemap reports
+    app.connect("config-inited", no_second_sitemap)
+    app.connect("html-page-context", hear_page)
+    app.connect("build-finished", write_sitemap)

@@ -1,0 +1,292 @@
+"""The compatibility boundary (kb/compat/): with the installed versions no check reports
+anything; an upstream with what the extension relies on removed or changed (monkeypatched
+here) gives exactly one `kb.compat` warning, naming the package and its version.
+
+The checks run on one Sphinx application of the `parts` root, set up (not built) with the
+real site's theme and templates and Pagefind search, so every check has its subject."""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+from collections.abc import Callable
+from typing import Any
+
+import docutils.nodes
+import pybtex.database.input.bibtex as pybtex_bibtex
+import pybtex.errors
+import pytest
+import sphinxcontrib.bibtex.domain as bibtex_domain
+from conftest import PROJECT, ROOTS, plain
+from docutils.writers.html5_polyglot import HTMLTranslator
+from kb.compat import bibtex, opengraph, pagefind, themes
+from kb.compat.checks import check_upstream, upstream_mismatches
+from kb.compat.shape import installed_version, signature_problem
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util import logging as sphinx_logging
+from sphinxcontrib.bibtex.domain import BibtexDomain
+
+SITE = {"html_theme": "sphinx_book_theme", "templates_path": ["_templates"],
+        "kb_search": "pagefind"}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> Any:
+    src = tmp_path_factory.mktemp("compat") / "src"
+    shutil.copytree(ROOTS / "test-parts", src)
+    shutil.copytree(PROJECT / "_templates", src / "_templates")
+    app = SphinxTestApp("html", srcdir=src, confoverrides=SITE)
+    yield app
+    app.cleanup()
+
+
+@pytest.fixture
+def warned(app) -> Callable[[], list[str]]:
+    """Run the start-up check again; the `kb.compat` warnings it gives."""
+    sphinx_logging.setup(app, app.status, app.warning)  # this app's streams, again
+    app.warning.seek(0)
+    app.warning.truncate()
+
+    def run() -> list[str]:
+        check_upstream(app)
+        lines = plain(app.warning.getvalue()).splitlines()
+        return [line for line in lines if "[kb.compat]" in line]
+    return run
+
+
+def test_the_installed_versions_fit(app) -> None:
+    assert upstream_mismatches(app) == []
+    assert "kb.compat" not in app.warning.getvalue()  # at start-up (builder-inited) either
+
+
+# -- one warning per package, naming its version ----------------------------------------------
+
+
+def _without_build_info(mp, app):
+    mp.delattr(app.builder, "build_info")
+
+
+def _clear_doc_takes_more(mp, app):
+    mp.setattr(type(app.env), "clear_doc", lambda self, docname, force: None)
+
+
+def _no_toctree_includes(mp, app):
+    mp.delattr(app.env, "toctree_includes")
+
+
+def _citations_written_otherwise(mp, app):
+    mp.setattr(HTMLTranslator, "visit_citation", lambda self, node: None)
+
+
+def _no_previous_sibling(mp, app):
+    mp.delattr(docutils.nodes.Element, "previous_sibling")
+
+
+def _no_filtered_entries(mp, app):
+    mp.delattr(BibtexDomain, "get_filtered_entries")
+
+
+def _formatted_entries_takes_less(mp, app):
+    mp.setattr(BibtexDomain, "get_formatted_entries", lambda self, bibliography_key: [])
+
+
+def _no_filter_visitor(mp, app):
+    mp.delattr(bibtex_domain, "_FilterVisitor")
+
+
+def _no_split_name_list(mp, app):
+    mp.delattr(pybtex_bibtex, "split_name_list")
+
+
+def _no_captured_errors(mp, app):
+    mp.delattr(pybtex.errors, "captured_errors")
+
+
+def _other_social_card_defaults(mp, app):
+    mp.setattr(opengraph, "SOCIAL_CARD_DEFAULTS",
+               {**opengraph.SOCIAL_CARD_DEFAULTS, "enable": False})
+
+
+def _theme_changed(package):
+    def patch(mp, app):
+        real = themes.upstream_text
+        mp.setattr(themes, "upstream_text", lambda name, path, block: (
+            real(name, path, block) + ("\n<!-- new -->" if name == package else "")))
+    return patch
+
+
+def _theme_file_gone(mp, app):
+    real = themes.upstream_text
+    mp.setattr(themes, "upstream_text", lambda name, path, block: (
+        None if path.endswith("sbt-sidebar-nav.html") else real(name, path, block)))
+
+
+def _no_pagefind_binary(mp, app):
+    import pagefind_bin
+
+    mp.delattr(pagefind_bin, "get_executable")
+
+
+def _pagefind_without_an_option(mp, app, tmp_path):
+    script = tmp_path / "pagefind"
+    script.write_text("#!/bin/sh\necho '--site <SITE> --output-path <P> --quiet'\n")
+    script.chmod(0o755)
+    import pagefind_bin
+
+    mp.setattr(pagefind_bin, "get_executable", lambda: script)
+
+
+BROKEN = {
+    "Sphinx: build_info removed": ("Sphinx", _without_build_info),
+    "Sphinx: clear_doc's signature": ("Sphinx", _clear_doc_takes_more),
+    "Sphinx: toctree_includes removed": ("Sphinx", _no_toctree_includes),
+    "docutils: visit_citation changed": ("docutils", _citations_written_otherwise),
+    "docutils: previous_sibling removed": ("docutils", _no_previous_sibling),
+    "sphinxcontrib-bibtex: get_filtered_entries removed": ("sphinxcontrib-bibtex",
+                                                           _no_filtered_entries),
+    "sphinxcontrib-bibtex: get_formatted_entries' signature": ("sphinxcontrib-bibtex",
+                                                               _formatted_entries_takes_less),
+    "sphinxcontrib-bibtex: _FilterVisitor removed": ("sphinxcontrib-bibtex", _no_filter_visitor),
+    "pybtex: split_name_list removed": ("pybtex", _no_split_name_list),
+    "pybtex: captured_errors removed": ("pybtex", _no_captured_errors),
+    "sphinxext-opengraph: other defaults": ("sphinxext-opengraph", _other_social_card_defaults),
+    "sphinx-book-theme: a copied block changed": ("sphinx-book-theme",
+                                                  _theme_changed("sphinx-book-theme")),
+    "pydata-sphinx-theme: a copied block changed": ("pydata-sphinx-theme",
+                                                    _theme_changed("pydata-sphinx-theme")),
+    "sphinx-book-theme: a copied file gone": ("sphinx-book-theme", _theme_file_gone),
+    "pagefind: no binary": ("pagefind", _no_pagefind_binary),
+    "pagefind: an option gone": ("pagefind", _pagefind_without_an_option),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN), ids=list(BROKEN))
+def test_a_changed_upstream_gives_one_warning_naming_it(case, app, warned, monkeypatch,
+                                                        tmp_path) -> None:
+    package, patch = BROKEN[case]
+    arguments = (monkeypatch, app, tmp_path)[:len(inspect.signature(patch).parameters)]
+    patch(*arguments)
+    found = warned()
+    assert len(found) == 1, found
+    assert f"WARNING: {package} {installed_version(package)} is not what the kb extension " \
+           "was written against." in found[0]
+    assert installed_version(package) != "(not installed)"
+
+
+def test_a_failing_check_is_reported_not_raised(app, warned, monkeypatch) -> None:
+    def broken(app):
+        raise RuntimeError("surprise")
+
+    monkeypatch.setattr("kb.compat.checks.CHECKS", (("docutils", broken),))
+    found = warned()
+    assert len(found) == 1 and "the check of it failed (RuntimeError('surprise'))" in found[0]
+
+
+def test_the_warning_comes_at_start_up(tmp_path, monkeypatch) -> None:
+    """setup_compat runs the checks when the builder is set up: before anything is read."""
+    _no_filter_visitor(monkeypatch, None)
+    shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
+    app = SphinxTestApp("html", srcdir=tmp_path / "src")
+    try:
+        lines = [line for line in plain(app.warning.getvalue()).splitlines() if "kb.compat" in line]
+    finally:
+        app.cleanup()
+    assert len(lines) == 1 and "sphinxcontrib-bibtex" in lines[0] and "_FilterVisitor" in lines[0]
+
+
+# -- what the checks are made of ---------------------------------------------------------------
+
+
+def test_a_signature_is_checked_by_name_place_and_keyword() -> None:
+    def f(a, b, *, c, d=1): ...
+
+    assert signature_problem(f, "a", "b", "*", "c") is None
+    assert signature_problem(f, "a", "b") is not None  # c is required
+    assert signature_problem(f, "b", "a", "*", "c") is not None
+    assert signature_problem(None, "a") == "is not callable"
+
+
+def test_a_jinja_block_is_taken_whole_with_the_blocks_inside_it() -> None:
+    outer = "{% block a %}x{% block b %}y{% endblock %}z{%- endblock a %}"
+    text = outer + " {% block c %}{% endblock %}"
+    assert themes.block_text(text, "a") == outer
+    assert themes.block_text(text, "c") == "{% block c %}{% endblock %}"
+    assert themes.block_text(text, "d") is None
+
+
+def test_every_project_template_records_what_it_was_copied_from() -> None:
+    for template in sorted((PROJECT / "_templates").glob("*.html")):
+        records = list(themes.RECORD.finditer(template.read_text(encoding="utf-8")))
+        assert records, f"{template.name} has no 'kb-compat: copied from' record"
+        assert not themes.copy_mismatches(template, template.name)
+
+
+def test_the_stand_in_is_left_out_when_sphinxext_opengraph_imports_more(tmp_path) -> None:
+    package = opengraph._package_dir()
+    shutil.copytree(package, tmp_path / "opengraph")
+    assert opengraph.stand_in_mismatches(tmp_path / "opengraph") == []
+    init = tmp_path / "opengraph" / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8").replace(
+        "    create_social_card,\n", "    create_social_card,\n    render_card,\n", 1))
+    (found,) = opengraph.stand_in_mismatches(tmp_path / "opengraph")
+    assert "render_card" in found.found and "matplotlib" in found.degrades
+
+
+def test_without_the_private_names_the_cite_domain_falls_back_to_upstreams_methods(
+        tmp_path, monkeypatch) -> None:
+    """As if sphinxcontrib-bibtex had dropped `_FilterVisitor` and the reference classes:
+    the subclass filters and resolves with upstream's own methods, and the pages are
+    upstream's (test_fastbib's project, built both ways)."""
+    from test_fastbib import ROOT as FASTBIB
+    from test_fastbib import build
+
+    shutil.copytree(FASTBIB, tmp_path / "upstream")
+    upstream = build(tmp_path / "upstream", indexed=False)
+    for name in ("FilterVisitor", "SphinxReferenceInfo", "SphinxReferenceText"):
+        monkeypatch.setattr(bibtex, name, None)
+    assert not bibtex.filters_indexed() and not bibtex.resolves_indexed()
+    shutil.copytree(FASTBIB, tmp_path / "indexed")
+    assert build(tmp_path / "indexed", indexed=True)[0] == upstream[0]
+
+
+def test_pybtex_is_checked_by_running_its_parser(monkeypatch) -> None:
+    """A parser that no longer hands a syntax error to `handle_error` (it raises it)."""
+    assert bibtex.check(None) == []
+    original = pybtex_bibtex.LowLevelParser.__init__
+
+    def raises_instead(self, text, handle_error=None, **kwargs):
+        original(self, text, **kwargs)
+
+    monkeypatch.setattr(pybtex_bibtex.LowLevelParser, "__init__", raises_instead)
+    (found,) = bibtex.check(None)
+    assert found.package == "pybtex" and "fails on a broken entry" in found.found
+
+
+def test_tests_latest_makes_sphinxs_deprecations_errors_under_the_projects_own_filters() -> None:
+    """`nox -s tests-latest`: the warning classes exist in the installed Sphinx, and come
+    first, so pyproject.toml's filters (theirs: the themes' and MyST's) still win."""
+    pytest.importorskip("nox")
+    import importlib.util
+    import warnings
+
+    import sphinx.deprecation
+
+    spec = importlib.util.spec_from_file_location("compat_noxfile", PROJECT / "noxfile.py")
+    noxfile = importlib.util.module_from_spec(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nox warns when its sessions are registered again
+        spec.loader.exec_module(noxfile)
+
+    for name in noxfile.SPHINX_DEPRECATIONS:
+        module, _, attribute = name.rpartition(".")
+        assert module == "sphinx.deprecation" and hasattr(sphinx.deprecation, attribute), name
+    filters = noxfile.deprecations_as_errors()
+    assert filters[:2] == [f"error::{name}" for name in noxfile.SPHINX_DEPRECATIONS]
+    assert "ignore::PendingDeprecationWarning:sphinx_book_theme" in filters[2:]
+    assert not any(r.startswith("sphinx-sitemap") for r in noxfile.unpinned_requirements())
+
+
+def test_a_bundle_without_the_search_script_is_a_mismatch(tmp_path) -> None:
+    (tmp_path / pagefind.ENTRY).write_text("{}")
+    (found,) = pagefind.layout_mismatches(tmp_path)
+    assert found.package == "pagefind" and pagefind.SCRIPT in found.found
