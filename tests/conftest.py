@@ -228,15 +228,34 @@ def texts(soup, selector: str) -> list[str]:
     return [element.get_text(" ", strip=True) for element in soup.select(selector)]
 
 
+def html_pages(outdir: Path) -> dict[str, str]:
+    """Every HTML page of a build, by path, as an incremental and a clean build must agree on."""
+    outdir = Path(outdir)
+    pages = {}
+    for path in sorted(outdir.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        # asset checksums ("?v=1a2b3c") are per build; nothing else may differ
+        pages[str(path.relative_to(outdir))] = re.sub(r"\?v=[0-9a-f]+", "", text)
+    assert "index.html" in pages, f"no HTML pages in {outdir}"
+    return pages
+
+
 # -- editing sources ----------------------------------------------------------------------
 
 
 def touch(path: Path, text: str) -> None:
-    """Write and move the mtime forward, so Sphinx sees the change whatever the clock."""
+    """Write the file, as an editor saves it; its modification time is now, never later.
+
+    Sphinx re-reads a source whose mtime is later than the moment it last read it
+    (`env.all_docs`, stamped with `time.time_ns()` in microseconds). The kernel stamps
+    files from a coarser clock, which can lag `time.time_ns()` by a tick (milliseconds), so
+    an edit made right after a build could look older than the build's last read: the mtime
+    is set to `time.time_ns()` taken after the write, the clock Sphinx's stamp comes from,
+    which is the present moment and later than anything the previous build recorded."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    later = time.time() + 5
-    os.utime(path, (later, later))
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
 
 
 def replace(path: Path, old: str, new: str) -> None:

@@ -15,14 +15,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Build, build_copy, page
+from conftest import Build, build_copy, html_pages, page, touch
 from kb.bib.cite_domain import cite_domain
 from kb.outputs import export
 from kb.outputs import structured_data as dataout
 from pybtex.database import parse_string
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
-from test_incremental import html_pages, touch
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_ROOT = Path(__file__).parent / "roots" / "test-data"

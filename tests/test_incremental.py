@@ -7,23 +7,12 @@ sources (lesson 1 of PRODUCT.md: aggregate pages must never go stale).
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Build, append, replace, touch
-
-
-def html_pages(outdir: Path) -> dict[str, str]:
-    pages = {}
-    for path in sorted(outdir.rglob("*.html")):
-        text = path.read_text(encoding="utf-8")
-        # asset checksums ("?v=1a2b3c") are per build; nothing else may differ
-        pages[str(path.relative_to(outdir))] = re.sub(r"\?v=[0-9a-f]+", "", text)
-    assert "index.html" in pages, f"no HTML pages in {outdir}"
-    return pages
+from conftest import Build, append, html_pages, replace, touch
 
 
 def add_to_index(src: Path, entry: str) -> None:

@@ -13,9 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, ROOTS, Build, append, edited_and_clean, replace, touch
+from conftest import PROJECT, ROOTS, Build, append, edited_and_clean, html_pages, replace, touch
 from kb.views.parts import Part, links, part_data, plan, slug
-from test_incremental import html_pages
 
 # the real site's templates: its sidebar (the current branch) and Pagefind's article body
 SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navbar": True},

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import PHONE, SEARCH_RESULTS_SHOWN
-from conftest import ROOTS, Build, build_copy, page
+from conftest import ROOTS, Build, append, build_copy, page, touch
 from kb.model.records import ItemRecord, PageRecord, PartialDate
 from kb.outputs.search import (
     BUNDLE,
@@ -206,22 +206,19 @@ def _rebuild(srcdir: Path) -> str:
 
 
 def test_pages_rewritten_with_the_same_text_keep_the_index(tmp_path):
-    import os
-
     app = build_copy("kb", tmp_path)
     out = Path(app.outdir)
     fragments = _fragments(out / BUNDLE)
 
     # a page written again as it was (its navigation or generated lists alone changed)
     written = out / "newsletters" / "n220.html"
-    later = written.stat().st_mtime + 5
-    os.utime(written, (later, later))
+    touch(written, written.read_text(encoding="utf-8"))
     said = _rebuild(app.srcdir)
     assert re.search(r"search: \d+ pages written, none with other text or facets", said)
     assert _fragments(out / BUNDLE) == fragments
     # no claim that the bundle is current (a build stopped before Pagefind ran): re-indexed
     (Path(app.doctreedir) / (SOURCE_COPY + ".indexed")).unlink()
-    os.utime(written, (later + 5, later + 5))
+    touch(written, written.read_text(encoding="utf-8"))
     assert "search: Pagefind indexed the site" in _rebuild(app.srcdir)
 
 
@@ -306,7 +303,7 @@ def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(tmp
     assert "the Pagefind index is current" in _rebuild(app.srcdir)
     assert entry.stat().st_mtime_ns == first
     page_source = Path(app.srcdir) / "newsletters" / "n220.md"
-    page_source.write_text(page_source.read_text() + "\nA new sentence about zebrafish.\n")
+    append(page_source, "\nA new sentence about zebrafish.\n")
     assert "search: Pagefind indexed the site" in _rebuild(app.srcdir)
     assert entry.stat().st_mtime_ns > first
     # and the incremental build tags the pages as a clean build of the edited source does

@@ -197,9 +197,8 @@ def test_an_edit_of_one_page_fingerprints_the_views_it_reaches_and_writes_what_a
     import shutil
     import sys
 
-    from conftest import Build
-    from test_incremental import html_pages
-
+    from conftest import Build, html_pages
+    
     bench = Path(__file__).resolve().parents[1] / "bench"
     sys.path.insert(0, str(bench))
     import corpus as bench_corpus
