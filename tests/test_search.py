@@ -179,7 +179,7 @@ def test_the_copy_follows_the_pages_by_their_times(tmp_path):
     assert "<h1>A</h1>" in (copy / "a.html").read_text()
     assert sync(site, copy, BUNDLE) == SyncCount(0, 2, 0, 0)
     # written again with other chrome around the same article: cut, but not changed
-    second.write_text(body.format("B", "two").replace("<main>", "<nav>menu</nav><main>"))
+    touch(second, body.format("B", "two").replace("<main>", "<nav>menu</nav><main>"))
     assert sync(site, copy, BUNDLE) == SyncCount(1, 1, 0, 0)
     assert not SyncCount(1, 1, 0, 0).index_changes
     # a page put back with an older time (a restored backup) is cut again, not trusted
