@@ -90,7 +90,7 @@ def test_opengraph_tags_of_a_review_an_issue_and_a_topic_page(html, docname: str
     assert meta(soup, "og:url") == url
     assert soup.select_one('head link[rel="canonical"]')["href"] == url
     assert meta(soup, "og:image") == BASE + "_static/logo.png"
-    assert meta(soup, "og:site_name")
+    assert meta(soup, "og:site_name") == html.app.config.project
     assert meta(soup, "twitter:card") == "summary"
     if kind == "article":
         assert meta(soup, "og:description") == data["summary"]

@@ -252,9 +252,19 @@ def test_items_are_sub_results_and_pages_carry_their_facets(html):
 
 
 def test_generated_views_are_kept_out_of_the_index(html):
-    soup = page(html, "topics/protein-structure")
-    listing = soup.select_one(".kb-topic-listing")
-    assert listing.find_parent(attrs={"data-pagefind-ignore": "all"}) is not None
+    """Every view that repeats other pages' titles, on every page that shows one, is in a
+    region Pagefind ignores (the paper and author indexes stay searchable: test_parts)."""
+    views = ("kb-topic-listing", "kb-topics-overview", "kb-related", "kb-backlinks",
+             "kb-item-backlinks", "kb-page-references")
+    shown: dict[str, list[str]] = {view: [] for view in views}
+    for path in sorted(html.outdir.rglob("*.html")):
+        name = path.relative_to(html.outdir).with_suffix("").as_posix()
+        for view in views:
+            for element in page(html, name).select(f".{view}"):
+                assert element.find_parent(attrs={"data-pagefind-ignore": "all"}) is not None, (
+                    f"{name}: .{view} is indexed")
+                shown[view].append(name)
+    assert all(shown.values()), shown  # the test root shows each view somewhere
 
 
 def test_builtin_search_stays_available_for_comparison(copy_root):
