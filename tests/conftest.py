@@ -11,11 +11,9 @@ Building a site in a test
 - `shared_build("kb", "latex", nitpicky=True)` (session fixture) builds a test root once for
   the whole session, for the many tests that only read the output: never edit what it returns.
   The `html` and `latex` fixtures give a module's own root that way, named by the module's
-  `pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})`.
-
-(The `sphinx` marker is Sphinx's own, from `sphinx.testing.fixtures`; its function-scoped
-`app` fixture is not used: a build shared by many tests needs `shared_build`, and a build
-whose reads and writes are counted needs `Build`.)
+  `pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})`
+  (the marker is Sphinx's own, from `sphinx.testing.fixtures`; its function-scoped `app`
+  fixture is not used).
 - `edited_and_clean(src, edit)` builds, edits, rebuilds, and builds the edited sources
   afresh: an incremental build must give what the clean one does.
 
