@@ -4,17 +4,21 @@ Building a site in a test
 - `Build(srcdir, buildername="html", ...)` runs Sphinx once (through
   `sphinx.testing.util.SphinxTestApp`) and keeps what a test looks at: the app, its
   environment, the output directory, the warnings (colour codes removed), and the
-  documents the build read and wrote. Every test that builds goes through it.
+  documents the build read and wrote. Tests build through it (one that must connect to
+  the app before its build, or see Sphinx refuse a configuration, makes its own app).
 - `copy_root("kb")` (fixture) copies `tests/roots/test-kb` into the test's own temporary
   directory, for a test that edits the sources before or between builds.
 - `shared_build("kb", "latex", nitpicky=True)` (session fixture) builds a test root once for
   the whole session, for the many tests that only read the output: never edit what it returns.
   The `html` and `latex` fixtures give a module's own root that way, named by the module's
-  `pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})`.
+  `pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})`
+  (the marker is Sphinx's own, from `sphinx.testing.fixtures`; its function-scoped `app`
+  fixture is not used).
+- `edited_and_clean(src, edit)` builds, edits, rebuilds, and builds the edited sources
+  afresh: an incremental build must give what the clean one does.
 
-Sphinx's own fixtures (`make_app`, `app`, `@pytest.mark.sphinx(testroot=...)`, with
-`rootdir` below) stay available, but they are function-scoped: a build shared by many
-tests needs `shared_build`, and a build whose reads and writes are counted needs `Build`.
+Editing sources: `touch`, `replace` and `append` write a file with its modification time
+"now", as an editor would, never in the future (see `touch`).
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ sys.path.insert(0, str(PROJECT / "_ext"))
 
 from kb.model.records import Series  # noqa: E402  (importable once _ext is on the path)
 
-# browser.py: the built site over http, Chromium, axe-core (for any test module)
+# sphinx.testing.fixtures: the `sphinx` marker; browser.py: the built site over http,
+# Chromium, axe-core (for any test module)
 pytest_plugins = ("sphinx.testing.fixtures", "browser")
 
 
@@ -69,14 +74,16 @@ class Build:
     """One Sphinx run, with its warnings and the documents it read and wrote."""
 
     def __init__(self, srcdir: Path, buildername: str = "html", *, builddir: Path | None = None,
-                 parallel: int = 0, confoverrides: dict | None = None) -> None:
+                 parallel: int = 0, confoverrides: dict | None = None,
+                 warningiserror: bool = False) -> None:
         from sphinx.testing.util import SphinxTestApp
 
         self.read: list[str] = []  # in the order Sphinx read them
         self.written: list[str] = []  # every page written, generated ones too
         self.merged = 0  # parallel read chunks merged back
         app = SphinxTestApp(buildername, srcdir=Path(srcdir), builddir=builddir,
-                            parallel=parallel, confoverrides=confoverrides)
+                            parallel=parallel, confoverrides=confoverrides,
+                            warningiserror=warningiserror)
         try:
             app.connect("source-read", lambda _app, docname, _source: self.read.append(docname))
             app.connect("env-merge-info", self._merged)
@@ -112,12 +119,6 @@ class Build:
         return (self.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def rootdir() -> Path:
-    """For Sphinx's `@pytest.mark.sphinx(testroot=...)`."""
-    return ROOTS
-
-
 @pytest.fixture
 def copy_root(tmp_path: Path) -> Callable[..., Path]:
     """copy_root(name, dest="src"): a copy of tests/roots/test-<name> in this test's tmp_path."""
@@ -136,7 +137,7 @@ def shared_build(tmp_path_factory) -> Callable[..., Build]:
     builds: dict[tuple, Build] = {}
 
     def get(root: str, buildername: str = "html", **confoverrides) -> Build:
-        key = (root, buildername, tuple(sorted(confoverrides.items())))
+        key = (root, buildername, repr(sorted(confoverrides.items())))  # values may be lists
         if key not in builds:
             workdir = tmp_path_factory.mktemp(f"{root}-{buildername}")
             srcdir = workdir / "src"
@@ -169,42 +170,20 @@ def latex(request, shared_build) -> Build:
     return shared_build(root, "latex", **confoverrides)
 
 
-# kept for tests written against the first helpers; both build through `Build`
-def build_copy(testroot: str, workdir: Path, buildername: str = "html", **kwargs):
-    """Copy tests/roots/test-<testroot> into workdir/src, build it once; return the app."""
-    srcdir = workdir / "src"
-    shutil.copytree(ROOTS / f"test-{testroot}", srcdir)
-    return Build(srcdir, buildername, **kwargs).app
-
-
-def strict_build(testroot: str, workdir: Path, buildername: str = "html"):
-    """Build a test root nitpicky; fail on any warning. LaTeX: return the .tex text."""
-    srcdir = workdir / "src"
-    shutil.copytree(ROOTS / f"test-{testroot}", srcdir)
-    build = Build(srcdir, buildername, confoverrides={"nitpicky": True})
-    assert not build.warnings, build.warnings
-    return build.tex if buildername == "latex" else build.app
-
-
-def edited_and_clean(incremental: Path, edit: Callable[[Path], None], clean: Path) -> tuple[Build, Build]:
-    """Build `incremental`, edit it, rebuild it; build a clean copy of the edited sources
-    at `clean`. Returns (the incremental rebuild, the clean build)."""
-    Build(incremental)
-    edit(incremental)
-    second = Build(incremental)
-    shutil.copytree(incremental, clean, ignore=shutil.ignore_patterns("_build"))
-    return second, Build(clean)
-
-
-def build_project(builddir: Path, parallel: int = 2) -> "Build":
-    """Build this project's real site (nitpicky, -j 2) into builddir."""
-    return Build(PROJECT, builddir=builddir, parallel=parallel, confoverrides={"nitpicky": True})
+def edited_and_clean(src: Path, edit: Callable[[Path], None]) -> tuple[Build, Build]:
+    """Build `src`, edit it, rebuild it incrementally; then build the edited sources afresh
+    into a folder of their own. Returns (the incremental rebuild, the clean build)."""
+    Build(src)
+    edit(src)
+    return Build(src), Build(src, builddir=src.parent / f"{src.name}-clean-build")
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> "Build":
-    """The real site, built once for every test that only reads it (test_site, the browser)."""
-    return build_project(tmp_path_factory.mktemp("real-site"))
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """This project's real site (nitpicky, -j 2), built once for every test that only
+    reads it (test_site, test_publishing, the browser)."""
+    return Build(PROJECT, builddir=tmp_path_factory.mktemp("real-site"), parallel=2,
+                 confoverrides={"nitpicky": True})
 
 
 # -- reading the output -------------------------------------------------------------------
@@ -228,15 +207,34 @@ def texts(soup, selector: str) -> list[str]:
     return [element.get_text(" ", strip=True) for element in soup.select(selector)]
 
 
+def html_pages(outdir: Path) -> dict[str, str]:
+    """Every HTML page of a build, by path, as an incremental and a clean build must agree on."""
+    outdir = Path(outdir)
+    pages = {}
+    for path in sorted(outdir.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        # asset checksums ("?v=1a2b3c") are per build; nothing else may differ
+        pages[str(path.relative_to(outdir))] = re.sub(r"\?v=[0-9a-f]+", "", text)
+    assert "index.html" in pages, f"no HTML pages in {outdir}"
+    return pages
+
+
 # -- editing sources ----------------------------------------------------------------------
 
 
 def touch(path: Path, text: str) -> None:
-    """Write and move the mtime forward, so Sphinx sees the change whatever the clock."""
+    """Write the file, as an editor saves it; its modification time is now, never later.
+
+    Sphinx re-reads a source whose mtime is later than the moment it last read it
+    (`env.all_docs`, stamped with `time.time_ns()` in microseconds). The kernel stamps
+    files from a coarser clock, which can lag `time.time_ns()` by a tick (milliseconds), so
+    an edit made right after a build could look older than the build's last read: the mtime
+    is set to `time.time_ns()` taken after the write, the clock Sphinx's stamp comes from,
+    which is the present moment and later than anything the previous build recorded."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    later = time.time() + 5
-    os.utime(path, (later, later))
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
 
 
 def replace(path: Path, old: str, new: str) -> None:
@@ -248,6 +246,13 @@ def replace(path: Path, old: str, new: str) -> None:
 
 def append(path: Path, text: str) -> None:
     touch(path, path.read_text(encoding="utf-8") + text)
+
+
+def add_duplicate_issue(src: Path) -> None:
+    """The `kb` root's issue 220 again, as newsletters/n220b (listed in the index)."""
+    touch(src / "newsletters/n220b.md", (src / "newsletters/n220.md").read_text(encoding="utf-8")
+          .replace("# Weekly 220", "# Weekly 220 again"))
+    replace(src / "index.md", "newsletters/n220\n", "newsletters/n220\nnewsletters/n220b\n")
 
 
 def line_of(path: Path, marker: str) -> int:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,6 +20,102 @@ def test_corpus_is_deterministic(tmp_path):
     assert len(files) > 12 + 60
     for path in files:
         assert (tmp_path / "a" / path).read_text() == (tmp_path / "b" / path).read_text()
+
+
+# -- the tables, from known figures: each ratio and value is the one the figures give ------
+
+OFF = run.OFF
+
+
+def known_results(docs: int = 80, scale: float = 1.0) -> list[run.Result]:
+    """A run whose every ratio is easy to work out by hand."""
+    def result(step: str, seconds: float, read: int = 0, written: int = 0, **extra) -> run.Result:
+        return run.Result(step, seconds * scale, 200.0, read, written, docs, **extra)
+
+    return [
+        result("clean build -j 1", 10.0, docs, docs, finish=1.25,
+               parts={"views": 1.0, "navigation": 0.5}, largest=("reviews/a.html", 2_500_000)),
+        result("clean build -j 2", 6.0, docs, docs),
+        result("no-op rebuild", 1.0),
+        result("edit one page's text", 2.0, 1, 2),
+        result("add a topic to one page", 3.0, 1, 9),
+        result("add one new issue", 4.0, 2, 12),
+        result(f"{OFF}clean -j 1", 8.0, docs, docs),
+        result(f"{OFF}no-op rebuild", 0.4),
+        result(f"{OFF}edit one page's text", 1.0, 1, 2),
+        result(f"{OFF}add a topic to one page", 2.0, 1, 2),
+        result(f"{OFF}add one new issue", 2.4, 2, 3),
+    ]
+
+
+def test_the_report_shows_each_build_and_the_ratios_its_figures_give():
+    table = run.report(known_results(), 12, 30).splitlines()
+    assert table[0] == "Benchmark: 12 reviews and issues (80 documents in all), 30 refs.bib entries"
+    rows = {cells[0]: cells[1:] for cells in
+            ([c.strip() for c in line.strip("|").split("|")] for line in table
+             if line.startswith("| ") and "---" not in line)}
+    assert rows["clean build -j 1"] == ["10.0", "200", "80", "80", "1.25"]
+    assert rows["add a topic to one page"] == ["3.0", "200", "1", "9", "0.00"]
+    assert rows[f"{OFF}add one new issue"] == ["2.4", "200", "2", "3", "0.00"]
+    assert len(rows) == 1 + 11  # the header and every build
+    # each step against the clean build, with and without the extension, and on / off
+    assert "no-op rebuild / clean build: 10.0% (extension off: 5.0%; on / off 2.50x)" in table
+    assert ("edit one page's text / clean build: 20.0% (extension off: 12.5%; on / off 2.00x)"
+            in table)
+    assert ("add a topic to one page / clean build: 30.0% (extension off: 25.0%; on / off 1.50x)"
+            in table)
+    assert "add one new issue / clean build: 40.0% (extension off: 30.0%; on / off 1.67x)" in table
+    assert "text edit - no-op: +1.0 s" in table
+    assert "extension overhead (clean -j 1, on / off): 1.25x" in table
+    assert "clean -j 2 / clean -j 1: 0.60" in table
+    assert "peak memory, clean -j 1: 200 MB, 2500 MB per 1,000 documents" in table
+    assert "largest page: reviews/a.html, 2.50 MB" in table
+    # every part named, those not measured at 0.0 s
+    assert ("seconds in each part's own code, clean -j 1 (of 10.0 s): views 1.0 s, navigation "
+            "0.5 s, references 0.0 s, feeds 0.0 s, search 0.0 s, charts 0.0 s, export 0.0 s, "
+            "previews 0.0 s") in table
+
+
+def test_the_summary_compares_the_sizes_by_their_figures():
+    summary = run.summary({12: known_results(100), 24: known_results(200, scale=2.4)}, 30)
+    lines = summary.splitlines()
+    assert "| 12 (100) | 10.0 s | 6.0 s | 1.0 s, 0 read, 0 written | 2.0 s, 1 read, 2 written " \
+        "| 3.0 s, 1 read, 9 written | 4.0 s, 2 read, 12 written | 2.50 MB | 2000 |" in lines
+    assert "| 24 (200) | 24.0 s | 14.4 s | 2.4 s, 0 read, 0 written | 4.8 s, 1 read, 2 written " \
+        "| 7.2 s, 1 read, 9 written | 9.6 s, 2 read, 12 written | 2.50 MB | 1000 |" in lines
+    # without the extension: its clean build, and the extension's overhead on / off
+    assert "| 12 (100) | 8.0 s | 0.4 s, 0 read, 0 written | 1.0 s, 1 read, 2 written " \
+        "| 2.0 s, 1 read, 2 written | 2.4 s, 2 read, 3 written | 1.25x |" in lines
+    # the ratios do not depend on the size when every build scales alike (the parts' seconds
+    # are as measured: the same figures here)
+    ratios = [line for line in lines if line.startswith("| 12 |") or line.startswith("| 24 |")]
+    assert [line.split("|", 2)[2] for line in ratios] == [
+        " 10.0% | +1.0 s | 30.0% | 40.0% | 0.60 | 1.0 s | 0.5 s | " + " | ".join(["0.0 s"] * 6) + " |",
+        " 10.0% | +2.4 s | 30.0% | 40.0% | 0.60 | 1.0 s | 0.5 s | " + " | ".join(["0.0 s"] * 6) + " |"]
+    assert lines[-1] == ("clean -j 1 from 12 to 24 pages (2.00x the documents): 2.40x the time; "
+                         "0.100 and 0.120 s a document")
+
+
+def test_the_search_report_shows_the_measured_payloads():
+    import search_payload
+
+    def payload(kib: float, gzip_kib: float, requests: int, ui_kib: float = 0.0):
+        return search_payload.Payload(int(kib * 1024), int(gzip_kib * 1024), requests,
+                                      int(ui_kib * 1024))
+
+    rows = {"Pagefind": (payload(40, 20, 6, 5), payload(8, 4, 2), 2.5),
+            "Sphinx built-in": (payload(300, 100, 4, 10), payload(0, 0, 0), 0.5)}
+    text = search_payload.report(6, 80, rows, 10.0, "attention", "protein",
+                                 filters=payload(3, 1.5, 4))
+    cells = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:5]]
+             for line in text.splitlines() if line.startswith(("| Pagefind", "| Sphinx"))}
+    assert cells == {
+        "Pagefind": ["40.0 KB (20.0 KB), 6 req", "8.0 KB (4.0 KB), 2 req", "2.50 s"],
+        "Sphinx built-in": ["300.0 KB (100.0 KB), 4 req", "0.0 KB (0.0 KB), 0 req", "0.50 s"]}
+    assert "Pagefind: of the first query's 20.0 KB (gzip), 5.0 KB is the user interface's code" in text
+    assert "Sphinx built-in: of the first query's 100.0 KB (gzip), 10.0 KB is the user interface's code" in text
+    assert "Pagefind: opening the filters then fetched 3.0 KB (1.5 KB), 4 req" in text
+    assert text.endswith("Pagefind indexing / clean build -j 1: 25.0%")
 
 
 @pytest.mark.slow
@@ -80,21 +176,42 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
 
 
 @pytest.mark.slow
-def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path, browser):
+def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path, browser,
+                                                                       monkeypatch):
+    import search_payload
+
+    measured: dict[str, tuple] = {}  # engine -> (first, later, filters), as measured
+    measure = search_payload.measure
+    monkeypatch.setattr(search_payload, "measure", lambda site, engine, *args: measured.setdefault(
+        engine, measure(site, engine, *args)))
     workdir = tmp_path / "bench"
     results = run.run(pages=6, refs=20, workdir=workdir, with_plain=False)
     table = run.run_search(results, 6, workdir, browser)  # the tests' Chromium (browser.py)
-    rows = {line.split("|")[1].strip(): line for line in table.splitlines()
-            if line.startswith("| Pagefind") or line.startswith("| Sphinx built-in")}
-    assert set(rows) == {"Pagefind", "Sphinx built-in"}
-    for line in rows.values():
-        # first query, later query: bytes (gzip), requests; then the index's build seconds
-        first, later, seconds = (cell.strip() for cell in line.split("|")[2:5])
-        assert re.match(r"[\d,.]+ KB \([\d,.]+ KB\), [1-9]\d* req", first), line
-        assert re.fullmatch(r"\d+\.\d+ s", seconds), line
-    # the built-in search downloads its whole index for the first query; Pagefind does not
-    assert (workdir / "out-sphinx" / "searchindex.js").exists()
-    assert "Pagefind indexing / clean build -j 1" in table
-    # the filters' indexes are fetched only when the reader opens the filters
-    assert re.search(r"opening the filters then fetched [\d,.]+ KB \([\d,.]+ KB\), [1-9]\d* req",
-                     table), table
+    assert set(measured) == {"pagefind", "sphinx"}
+    pagefind, builtin = measured["pagefind"], measured["sphinx"]
+
+    # the table shows what was measured
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:4]]
+            for line in table.splitlines() if line.startswith(("| Pagefind", "| Sphinx built-in"))}
+    assert rows == {name: [f"{search_payload.kb(p.bytes)} ({search_payload.kb(p.gzip_bytes)}), "
+                           f"{p.requests} req" for p in payloads[:2]]
+                    for name, payloads in (("Pagefind", pagefind), ("Sphinx built-in", builtin))}
+    filters = pagefind[2]
+    assert (f"opening the filters then fetched {search_payload.kb(filters.bytes)} "
+            f"({search_payload.kb(filters.gzip_bytes)}), {filters.requests} req") in table
+
+    def paths(payload) -> list[str]:
+        return [urlsplit(url).path for url in payload.urls]
+
+    # the built-in search downloads its whole index for the first query, and not again
+    index = workdir / "out-sphinx" / "searchindex.js"
+    assert "/searchindex.js" in paths(builtin[0])
+    assert builtin[0].bytes >= index.stat().st_size
+    assert "/searchindex.js" not in paths(builtin[1])
+    # Pagefind starts from its entry file and fetches nothing of the built-in search
+    assert "/pagefind/pagefind-entry.json" in paths(pagefind[0])
+    assert not any("searchindex" in path for payload in pagefind[:2] for path in paths(payload))
+    # opening the filters fetches every filter's index, and only those
+    bundle = workdir / "out-j2" / "pagefind"
+    assert sorted(paths(filters)) == sorted(
+        "/pagefind/" + path.relative_to(bundle).as_posix() for path in (bundle / "filter").iterdir())

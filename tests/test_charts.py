@@ -11,24 +11,16 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import ROOTS, Build, build_copy, page, replace, strict_build
+from conftest import Build, page, replace
 from kb.outputs import chart_drawing as chartdraw
 from test_incremental import add_issue_to_series
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    return strict_build("kb", tmp_path_factory.mktemp("charts-html"))
-
-
-@pytest.fixture(scope="module")
-def latex(tmp_path_factory):
-    app = build_copy("kb", tmp_path_factory.mktemp("charts-latex"), "latex",
-                     confoverrides={"nitpicky": True})
-    assert not app.warning.getvalue()
-    return app
+# the `html` and `latex` fixtures: this root built once for the session (conftest);
+# test_site checks that it builds without any warning
+pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})
 
 
 def numbers(table) -> list[list[str]]:
@@ -104,9 +96,8 @@ def chart_files(outdir: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in (outdir / "_images").glob("kb-*.svg")}
 
 
-def test_charts_are_drawn_only_when_their_data_changes(tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-kb", src)
+def test_charts_are_drawn_only_when_their_data_changes(tmp_path, copy_root):
+    src = copy_root("kb")
     first = Build(src)
     drawn = chart_files(first.outdir)
     assert len(drawn) == 4  # three topics and the overview
@@ -128,7 +119,7 @@ def test_charts_are_drawn_only_when_their_data_changes(tmp_path):
     clean = tmp_path / "clean"
     shutil.copytree(src, clean, ignore=shutil.ignore_patterns("_build"))
     assert set(chart_files(Build(clean).outdir)) == set(now)  # as a clean build
-    gans = page(type("App", (), {"outdir": after.outdir}), "topics/gans")
+    gans = after.page("topics/gans")
     assert gans.select_one("figure.kb-chart img")["src"] == f"../_images/{new[0]}"
     assert numbers(gans.select_one("table.kb-trend-numbers")) == [["2021", "0", "3"]]
 
@@ -168,12 +159,12 @@ def test_a_new_matplotlib_draws_the_books_charts_again(tmp_path, monkeypatch):
     assert all(again[name] != first[name] for name in first)
 
 
-def test_charts_can_be_switched_off(tmp_path):
-    app = build_copy("kb", tmp_path, confoverrides={"kb_charts": False})
-    assert not app.warning.getvalue()
-    assert page(app, "topics/gans").select_one(".kb-chart-box") is None
-    assert page(app, "topics/index").select_one(".kb-chart-box") is None
-    assert not list((Path(app.outdir) / "_images").glob("kb-*"))
+def test_charts_can_be_switched_off(copy_root):
+    built = Build(copy_root("kb"), confoverrides={"kb_charts": False})
+    assert not built.warnings
+    assert built.page("topics/gans").select_one(".kb-chart-box") is None
+    assert built.page("topics/index").select_one(".kb-chart-box") is None
+    assert not list((built.outdir / "_images").glob("kb-*"))
 
 
 def test_latex_includes_each_chart_as_a_vector_pdf(latex):
@@ -188,14 +179,14 @@ def test_latex_includes_each_chart_as_a_vector_pdf(latex):
 
 
 @pytest.mark.slow
-def test_the_pdf_carries_the_charts_as_vector_graphics(latex):
+def test_the_pdf_carries_the_charts_as_vector_graphics(copy_root):
     tools = ("latexmk", "pdflatex", "pdfimages", "pdftotext", "pdffonts")
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"the PDF test needs {', '.join(missing)}")
         pytest.skip(f"the PDF test needs {', '.join(missing)}")
-    outdir = Path(latex.outdir)
+    outdir = Build(copy_root("kb"), "latex").outdir  # its own: make writes into the folder
     subprocess.run(["make", "-C", str(outdir), "all-pdf"], check=True, capture_output=True,
                    env={**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error",
                         "LATEXMKOPTS": "-silent"}, timeout=300)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from conftest import build_copy
+from conftest import Build, append
 from kb.build.config import DEFAULT_GC_THRESHOLD, SettingError
 
 
@@ -19,14 +19,12 @@ def python_threshold():
     gc.set_threshold(*before)
 
 
-def _threshold_while_building(tmp_path, **overrides):
+def _threshold_while_building(src, **overrides):
     """The thresholds in force while the pages are written, and after the build."""
-    seen = []
-    build_copy("kb", tmp_path, confoverrides=overrides or None)  # warm: templates, imports
     from sphinx.testing.util import SphinxTestApp
 
-    app = SphinxTestApp("html", srcdir=tmp_path / "src", builddir=tmp_path / "again",
-                        confoverrides=overrides or None)
+    seen = []
+    app = SphinxTestApp("html", srcdir=src, confoverrides=overrides or None)
     try:
         app.connect("html-page-context", lambda *args: seen.append(gc.get_threshold()))
         app.build()
@@ -35,36 +33,30 @@ def _threshold_while_building(tmp_path, **overrides):
     return set(seen), gc.get_threshold(), app.warning.getvalue()
 
 
-def test_thresholds_are_raised_for_the_build_and_restored_after(tmp_path, python_threshold):
-    during, after, warnings = _threshold_while_building(tmp_path)
+def test_thresholds_are_raised_for_the_build_and_restored_after(copy_root, python_threshold):
+    during, after, warnings = _threshold_while_building(copy_root("kb"))
     assert during == {DEFAULT_GC_THRESHOLD}
     assert after == python_threshold
     assert not warnings
 
 
-def test_none_leaves_python_s_thresholds(tmp_path, python_threshold):
-    during, after, _ = _threshold_while_building(tmp_path, kb_gc_threshold=None)
+def test_none_leaves_python_s_thresholds(copy_root, python_threshold):
+    during, after, _ = _threshold_while_building(copy_root("kb"), kb_gc_threshold=None)
     assert during == {python_threshold} and after == python_threshold
 
 
-def test_a_bad_value_stops_the_build_and_python_s_thresholds_are_kept(tmp_path, python_threshold):
+def test_a_bad_value_stops_the_build_and_python_s_thresholds_are_kept(copy_root, python_threshold):
     with pytest.raises(SettingError, match=r"kb_gc_threshold = \(0, 'x'\): write three positive"):
-        _threshold_while_building(tmp_path, kb_gc_threshold=(0, "x"))
+        _threshold_while_building(copy_root("kb"), kb_gc_threshold=(0, "x"))
     assert gc.get_threshold() == python_threshold
 
 
-def test_a_bad_value_in_conf_py_is_reported_at_its_line(tmp_path, python_threshold):
-    import shutil
-
-    from conftest import ROOTS
-    from sphinx.testing.util import SphinxTestApp
-
-    srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-kb", srcdir)
+def test_a_bad_value_in_conf_py_is_reported_at_its_line(copy_root, python_threshold):
+    srcdir = copy_root("kb")
     conf = srcdir / "conf.py"
     lines = conf.read_text(encoding="utf-8").splitlines()
-    conf.write_text("\n".join([*lines, "kb_gc_threshold = (1, 2)"]) + "\n", encoding="utf-8")
+    append(conf, "kb_gc_threshold = (1, 2)\n")
     with pytest.raises(SettingError) as caught:
-        SphinxTestApp("html", srcdir=srcdir)
+        Build(srcdir)
     assert str(caught.value).startswith(f"{conf}:{len(lines) + 1}: kb_gc_threshold = (1, 2): write")
     assert gc.get_threshold() == python_threshold

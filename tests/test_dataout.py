@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Build, build_copy, page
+from conftest import Build, html_pages, page, touch
 from kb.bib.cite_domain import cite_domain
 from kb.outputs import export
 from kb.outputs import structured_data as dataout
 from pybtex.database import parse_string
-from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
-from test_incremental import html_pages, touch
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_ROOT = Path(__file__).parent / "roots" / "test-data"
@@ -30,28 +27,18 @@ SCHEMA = json.loads((ROOT / "_ext" / "kb" / "outputs" / "kb.schema.json").read_t
 KIND = re.compile(r"^kind:\s*(\S+)", re.M)
 
 
-def warnings_of(app) -> list[str]:
-    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
-    return [line for line in text.splitlines() if "WARNING" in line]
+def warnings_of(build: Build) -> list[str]:
+    return [line for line in build.warning_lines if "WARNING" in line]
 
 
-def kb_json(app) -> dict:
-    return json.loads((Path(app.outdir) / "kb.json").read_text(encoding="utf-8"))
-
-
-def build(srcdir: Path, outdir: Path | None = None, **kwargs) -> SphinxTestApp:
-    return Build(srcdir, builddir=outdir or srcdir / "_build", **kwargs).app
+def kb_json(build: Build) -> dict:
+    return json.loads((build.outdir / "kb.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build_copy("data", tmp_path_factory.mktemp("data-html"), confoverrides={"nitpicky": True})
-
-
-@pytest.fixture(scope="module")
-def site_j2(tmp_path_factory):
-    return build_copy("data", tmp_path_factory.mktemp("data-j2"), confoverrides={"nitpicky": True},
-                      parallel=2)
+def site(shared_build) -> Build:
+    """The data root, built once for the session: never edit it."""
+    return shared_build("data", nitpicky=True)
 
 
 def test_the_only_warning_is_the_unknown_citation_key(site):
@@ -117,18 +104,18 @@ def test_kb_json_has_no_path_of_the_build_machine(site):
     assert not re.search(r'"(/|[A-Za-z]:\\\\)', text)  # no absolute path as a value
 
 
-def test_parallel_build_writes_the_same_bytes(site, site_j2):
-    assert not warnings_of(site_j2)[1:]
-    assert (Path(site.outdir) / "kb.json").read_bytes() == (Path(site_j2.outdir) / "kb.json").read_bytes()
+def test_parallel_build_writes_the_same_bytes(site, copy_root):
+    site_j2 = Build(copy_root("data"), parallel=2, confoverrides={"nitpicky": True})
+    # the same warning (the unknown citation key), each naming its own copy of the source
+    assert [w.replace(str(site_j2.srcdir), "SRC") for w in warnings_of(site_j2)] == \
+        [w.replace(str(site.srcdir), "SRC") for w in warnings_of(site)]
+    assert (site.outdir / "kb.json").read_bytes() == (site_j2.outdir / "kb.json").read_bytes()
 
 
-def test_incremental_builds_write_what_a_clean_build_writes(tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(DATA_ROOT, src)
-    build(src)
-    before = (src / "_build" / "html" / "kb.json").read_bytes()
-    noop = build(src)
-    assert (Path(noop.outdir) / "kb.json").read_bytes() == before
+def test_incremental_builds_write_what_a_clean_build_writes(copy_root):
+    src = copy_root("data")
+    before = (Build(src).outdir / "kb.json").read_bytes()
+    assert (Build(src).outdir / "kb.json").read_bytes() == before  # a no-op build
     # edits: an item's topic and citation, a new issue, a paper gains an identifier
     review = src / "reviews" / "r2022.md"
     touch(review, review.read_text(encoding="utf-8").replace(
@@ -141,15 +128,13 @@ def test_incremental_builds_write_what_a_clean_build_writes(tmp_path):
     bib = src / "refs.bib"
     touch(bib, bib.read_text(encoding="utf-8").replace(
         "  year = {2021},\n  doi", "  year = {2021},\n  eprint = {2000.00001},\n  doi"))
-    incremental = build(src)
-    after = (Path(incremental.outdir) / "kb.json").read_bytes()
+    incremental = Build(src)
+    after = (incremental.outdir / "kb.json").read_bytes()
     assert after != before
-    clean_src = tmp_path / "clean"
-    shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
-    clean = build(clean_src)
-    assert (Path(clean.outdir) / "kb.json").read_bytes() == after
+    clean = Build(src, builddir=src.parent / "clean")
+    assert (clean.outdir / "kb.json").read_bytes() == after
     # and the pages (their JSON-LD and BibTeX blocks) are those of the clean build
-    assert html_pages(Path(incremental.outdir)) == html_pages(Path(clean.outdir))
+    assert html_pages(incremental.outdir) == html_pages(clean.outdir)
     data = json.loads(after)
     assert "newsletters/n8#alphafold" in {i["id"] for i in data["items"]}
     assert {p["key"]: p["arxiv"] for p in data["papers"]}["jumper2021alphafold"] == "2000.00001"
@@ -236,29 +221,29 @@ def test_bibtex_blocks_of_kept_entries_are_what_pygments_gives_the_whole_text(si
     entries = parse_string((DATA_ROOT / "refs.bib").read_text(encoding="utf-8"), "bibtex").entries
     texts = export.bibtex_entries(entries, list(entries))
     assert len(texts) == 3
-    highlighter = CountingHighlighter(site.builder.highlighter)
+    highlighter = CountingHighlighter(site.app.builder.highlighter)
     cache: dict[str, str | None] = {}
     # the first block is highlighted whole, and teaches the cache its entries' lines
     first = dataout.highlighted_bibtex(highlighter, "\n".join(texts), texts, cache)
-    assert first == site.builder.highlighter.highlight_block("\n".join(texts), "bibtex",
+    assert first == site.app.builder.highlighter.highlight_block("\n".join(texts), "bibtex",
                                                              linenos=False)
     assert highlighter.calls == 1 and all(cache[text] for text in texts)
     # every other block of them is assembled, byte for byte what Pygments gives the whole
     for block in ([texts[2], texts[0], texts[1]], [texts[1]], [texts[2], texts[0]]):
         whole = "\n".join(block)
         assert dataout.highlighted_bibtex(highlighter, whole, block, cache) == \
-            site.builder.highlighter.highlight_block(whole, "bibtex", linenos=False)
+            site.app.builder.highlighter.highlight_block(whole, "bibtex", linenos=False)
     assert highlighter.calls == 1
     # an entry whose lines cannot be joined is never assembled: its blocks are highlighted whole
     odd = '@misc{odd,\n    title = "an {unclosed brace"\n}\n'
     block = [texts[0], odd]
     assert dataout.highlighted_bibtex(highlighter, "\n".join(block), block, cache) == \
-        site.builder.highlighter.highlight_block("\n".join(block), "bibtex", linenos=False)
+        site.app.builder.highlighter.highlight_block("\n".join(block), "bibtex", linenos=False)
     assert cache[odd] is None and highlighter.calls == 2
 
 
-def test_highlighted_bibtex_entries_are_kept_for_one_build(tmp_path):
-    app = build_copy("data", tmp_path)
+def test_highlighted_bibtex_entries_are_kept_for_one_build(copy_root):
+    app = Build(copy_root("data")).app
     kept = cite_domain(app.env).bibtex_html
     assert kept and all(kept.values())  # every cited entry's lines, from the blocks written
     app.build()  # nothing changed: env_updated starts the build's caches afresh
@@ -273,22 +258,21 @@ def test_paper_index_links_the_whole_bib_file_published_beside_it(site):
     assert len(parse_string(published.decode("utf-8"), "bibtex").entries) == 3
 
 
-def test_dirhtml_urls_follow_the_builder(tmp_path):
-    app = build_copy("data", tmp_path, "dirhtml")
-    data = kb_json(app)
+def test_dirhtml_urls_follow_the_builder(copy_root):
+    built = Build(copy_root("data"), "dirhtml")
+    data = kb_json(built)
     assert {i["id"]: i["url"] for i in data["items"]}["reviews/r2022#cql"] == "reviews/r2022/#cql"
-    soup = BeautifulSoup((Path(app.outdir) / "reviews" / "r2022" / "index.html").read_text("utf-8"),
+    soup = BeautifulSoup((built.outdir / "reviews" / "r2022" / "index.html").read_text("utf-8"),
                          "html.parser")
     jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
     assert jsonld["@id"] == "./"
     assert "../../topics/rl/" in {t["url"] for t in jsonld["about"]}
-    references = (Path(app.outdir) / "references" / "index.html").read_text("utf-8")
+    references = (built.outdir / "references" / "index.html").read_text("utf-8")
     assert 'href="../refs.bib"' in references
 
 
-def test_latex_has_no_bibtex_block(tmp_path):
-    app = build_copy("data", tmp_path, "latex")
-    tex = (Path(app.outdir) / "datatest.tex").read_text(encoding="utf-8")
+def test_latex_has_no_bibtex_block(copy_root):
+    tex = (Build(copy_root("data"), "latex").outdir / "datatest.tex").read_text(encoding="utf-8")
     assert "howpublished" not in tex and "kb-bibtex" not in tex
     assert "Masked transformers" in tex
 
@@ -306,14 +290,17 @@ def test_objects_inv_carries_every_kind_of_object_with_display_names(site):
     assert set(names) == {"kb:topic", "kb:item", "kb:issue", "kb:review", "kb:paper"}
 
 
-def test_a_second_project_links_to_each_kind_of_object_offline(site, tmp_path):
+def test_a_second_project_links_to_each_kind_of_object_offline(site, copy_root):
     from kb.build.domain import KnowledgeBaseDomain
     from kb_intersphinx import OBJECT_TYPES
 
     assert set(OBJECT_TYPES) == set(KnowledgeBaseDomain.object_types)
     inventory = str(Path(site.outdir) / "objects.inv")
-    other = build_copy("data-consumer", tmp_path, confoverrides={
-        "nitpicky": True, "intersphinx_mapping": {"dlkb": ("https://example.org/kb/", inventory)}})
+
+    def offline() -> dict:  # a new mapping each time: Sphinx normalises it in place
+        return {"nitpicky": True, "intersphinx_mapping": {"dlkb": ("https://example.org/kb/", inventory)}}
+
+    other = Build(copy_root("data-consumer"), confoverrides=offline())
     assert not warnings_of(other), warnings_of(other)
     links = {a.get_text(): a["href"] for a in page(other, "index").select("a.reference.external")}
     assert links == {
@@ -330,8 +317,6 @@ def test_a_second_project_links_to_each_kind_of_object_offline(site, tmp_path):
     assert re.fullmatch(r"https://example\.org/kb/references\.html#id\d+",
                         links["Highly accurate protein structure prediction with AlphaFold"])
     # a target the knowledge base does not have is reported, not linked
-    (Path(other.srcdir) / "index.md").write_text("# X\n\n{external+dlkb:kb:topic}`nosuch`\n",
-                                                 encoding="utf-8")
-    again = build(Path(other.srcdir), confoverrides={
-        "nitpicky": True, "intersphinx_mapping": {"dlkb": ("https://example.org/kb/", inventory)}})
+    touch(other.srcdir / "index.md", "# X\n\n{external+dlkb:kb:topic}`nosuch`\n")
+    again = Build(other.srcdir, confoverrides=offline())
     assert any("nosuch" in line for line in warnings_of(again))

@@ -15,19 +15,15 @@ sequences of 25 steps (-j 1).
 
 from __future__ import annotations
 
-import os
 import random
-import re
 import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
+from conftest import ROOTS, Build, html_pages, touch
 
-ROOT = Path(__file__).parent / "roots" / "test-navigation"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ROOT = ROOTS / "test-navigation"
 TOPIC_WORDS = ["diffusion", "transformers", "robotics", "vision", "speech", "graphs", "agents"]
 KEYS = ["jumper2021alphafold", "evans2021multimer"]
 
@@ -229,10 +225,9 @@ EDITS = [
 
 
 def write_sources(src: Path, files: dict[str, str]) -> None:
-    """Write the files that changed, delete the ones gone. A changed file's mtime is
-    set now: after the last build read the sources, and never in the future (a
-    future mtime would make Sphinx re-read the file at every build, hiding bugs)."""
-    stamp = time.time()
+    """Write the files that changed (conftest.touch: their mtime is now, never in the
+    future, which would make Sphinx re-read them at every build and hide bugs), delete
+    the ones gone."""
     for path in sorted(p for p in src.rglob("*") if p.is_file() and "_build" not in p.parts
                        and p.suffix in (".md", ".bib")):
         rel = path.relative_to(src).as_posix()
@@ -240,25 +235,14 @@ def write_sources(src: Path, files: dict[str, str]) -> None:
             path.unlink()
     for rel, text in files.items():
         path = src / rel
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        os.utime(path, (stamp, stamp))
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            touch(path, text)
 
 
-def build(src: Path, parallel: int = 0, fresh: bool = False) -> tuple[dict[str, str], list[str]]:
-    app = SphinxTestApp("html", srcdir=src, parallel=parallel, freshenv=fresh)
-    try:
-        app.build()
-        warnings = ANSI.sub("", app.warning.getvalue()).replace(str(src), "SRC").splitlines()
-    finally:
-        app.cleanup()
-    pages = {}
-    for path in sorted(Path(app.outdir).rglob("*.html")):
-        pages[path.relative_to(app.outdir).as_posix()] = re.sub(
-            r"\?v=[0-9a-f]+", "", path.read_text(encoding="utf-8"))
-    return pages, [w for w in warnings if w.strip()]
+def build(src: Path, parallel: int = 0) -> tuple[dict[str, str], list[str]]:
+    """The HTML pages (conftest.html_pages) and the warnings, the source folder named SRC."""
+    built = Build(src, parallel=parallel)
+    return html_pages(built.outdir), [w.replace(str(src), "SRC") for w in built.warning_lines]
 
 
 def new_copy(src: Path, dest: Path) -> Path:
@@ -290,7 +274,7 @@ def run_sequence(tmp_path: Path, seed: int, steps: int, parallel_too: bool) -> i
         for copy in copies:
             write_sources(copy, site.files())
         incremental, inc_warnings = build(serial)
-        clean, clean_warnings = build(new_copy(serial, tmp_path / "clean"), fresh=True)
+        clean, clean_warnings = build(new_copy(serial, tmp_path / "clean"))
         where = f"seed {seed}, step {step}: " + " / ".join(log)
         # every page of the clean build, the same in the incremental one (which may keep
         # the HTML of pages deleted since: Sphinx never removes output files)
@@ -333,7 +317,7 @@ def test_deleting_a_listed_page_rereads_its_parent(tmp_path):
     del site.letters["n2"]  # weekly.md still lists newsletters/n2
     write_sources(src, site.files())
     pages, warnings = build(src)
-    clean, clean_warnings = build(new_copy(src, tmp_path / "clean"), fresh=True)
+    clean, clean_warnings = build(new_copy(src, tmp_path / "clean"))
     assert pages["newsletters/n1.html"] == clean["newsletters/n1.html"]
     assert pages["weekly.html"] == clean["weekly.html"]
     # at read time, as the clean build reports it (the unread page's toctree only warns

@@ -128,20 +128,22 @@ def test_bibtex_of_keys_parses_back_and_leaves_unknown_keys_out():
         "@article{a2020x, title = {{X}: a title}, author = {Žídek, A. and Doe, J.}, "
         "year = {2020}, doi = {10.1/x}}\n@misc{b2021y, title = {Y}, year = {2021}, eprint = {2101.1}}",
         "bibtex")
-    text = export.bibtex_of(source.entries, ["b2021y", "nosuch", "a2020x", "b2021y"])
-    back = parse_string(text, "bibtex")
+    texts = export.bibtex_entries(source.entries, ["b2021y", "nosuch", "a2020x", "b2021y"])
+    back = parse_string("\n".join(texts), "bibtex")  # as an item's block joins them
     assert list(back.entries) == ["b2021y", "a2020x"]
+    # one entry a text, each key once, in the order first asked
+    assert [list(parse_string(text, "bibtex").entries) for text in texts] == [["b2021y"], ["a2020x"]]
     assert back.entries["a2020x"].fields["doi"] == "10.1/x"
     assert [str(p) for p in back.entries["a2020x"].persons["author"]] == ["Žídek, A.", "Doe, J."]
-    assert export.bibtex_of(source.entries, ["nosuch"]) == ""
+    assert export.bibtex_entries(source.entries, ["nosuch"]) == []
 
 
 def test_bibtex_cache_gives_the_same_text_and_holds_each_entry_once():
     source = parse_string("@misc{a, title = {A}, doi = {10.1/a}}\n@misc{b, title = {B}, doi = {10.1/b}}",
                           "bibtex")
     cache: dict[str, str] = {}
-    first = export.bibtex_of(source.entries, ["a", "b"], cache)
+    first = export.bibtex_entries(source.entries, ["a", "b"], cache)
     assert sorted(cache) == ["a", "b"]
-    assert export.bibtex_of(source.entries, ["b", "a"], cache) == export.bibtex_of(
+    assert export.bibtex_entries(source.entries, ["b", "a"], cache) == export.bibtex_entries(
         source.entries, ["b", "a"])
-    assert first == export.bibtex_of(source.entries, ["a", "b"])
+    assert first == export.bibtex_entries(source.entries, ["a", "b"])

@@ -12,28 +12,20 @@ subclass copies fails here first.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
+from conftest import ROOTS, Build, append
 
-ROOT = Path(__file__).parent / "roots" / "test-fastbib"
 PAGES = ("index", "first", "second", "sub/third")
+INDEXED = {"extensions": ["sphinxcontrib.bibtex", "indexed"]}
 
 
-def build(srcdir: Path, indexed: bool) -> tuple[dict[str, str], str]:
-    overrides = {"extensions": ["sphinxcontrib.bibtex", "indexed"]} if indexed else {}
-    app = SphinxTestApp("html", srcdir=srcdir, confoverrides=overrides)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    bodies = {}
-    for name in PAGES:
-        soup = BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
-        bodies[name] = soup.select_one("div.body, div[role=main]").decode()
-    return bodies, app.warning.getvalue()
+def build(srcdir, indexed: bool) -> tuple[dict[str, str], str]:
+    """Each page's body, and the warnings; `indexed`: with the subclassed domain."""
+    built = Build(srcdir, confoverrides=INDEXED if indexed else None)
+    bodies = {name: built.page(name).select_one("div.body, div[role=main]").decode()
+              for name in PAGES}
+    return bodies, built.warnings
 
 
 def _messages(warnings: str) -> list[str]:
@@ -44,7 +36,7 @@ def _messages(warnings: str) -> list[str]:
 @pytest.fixture(scope="module")
 def upstream(tmp_path_factory) -> tuple[dict[str, str], str]:
     srcdir = tmp_path_factory.mktemp("upstream") / "src"
-    shutil.copytree(ROOT, srcdir)
+    shutil.copytree(ROOTS / "test-fastbib", srcdir)
     return build(srcdir, indexed=False)
 
 
@@ -58,41 +50,30 @@ def test_the_fixture_exercises_what_the_subclass_overrides(upstream):
     assert "missing journal in nojournal2020" in warnings
 
 
-def test_clean_build_matches_upstream(upstream, tmp_path):
-    shutil.copytree(ROOT, tmp_path / "src")
-    bodies, warnings = build(tmp_path / "src", indexed=True)
+def test_clean_build_matches_upstream(upstream, copy_root):
+    bodies, warnings = build(copy_root("fastbib"), indexed=True)
     assert bodies == upstream[0]
     assert _messages(warnings) == _messages(upstream[1])
 
 
-def test_incremental_build_with_kept_formatting_matches_upstream(upstream, tmp_path):
+def test_incremental_build_with_kept_formatting_matches_upstream(upstream, copy_root):
     """The second build formats nothing again (kept entries) and still shows the same."""
-    shutil.copytree(ROOT, tmp_path / "src")
-    build(tmp_path / "src", indexed=True)
-    first = tmp_path / "src" / "first.rst"
-    first.write_text(first.read_text() + "\nMore text.\n")
-    bodies, _ = build(tmp_path / "src", indexed=True)
+    src = copy_root("fastbib")
+    build(src, indexed=True)
+    append(src / "first.rst", "\nMore text.\n")
+    bodies, _ = build(src, indexed=True)
     assert {k: v.replace("<p>More text.</p>\n", "") for k, v in bodies.items()} == upstream[0]
 
 
-def test_references_are_formatted_once_a_build_and_link_from_their_own_page(upstream, tmp_path):
+def test_references_are_formatted_once_a_build_and_link_from_their_own_page(copy_root):
     """A work cited from several pages is formatted once a build; each page's link is its
     own (sub/third's go up a folder), and the next build starts with nothing kept."""
-    shutil.copytree(ROOT, tmp_path / "src")
-    app = SphinxTestApp("html", srcdir=tmp_path / "src",
-                        confoverrides={"extensions": ["sphinxcontrib.bibtex", "indexed"]})
-    try:
-        app.build()
-        kept = app.env.get_domain("cite").formatted_references
-        # the same references from first and sub/third, and ho2020ddpm twice on sub/third
-        resolved = sum(1 for name in PAGES for _ in BeautifulSoup(
-            (app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser"
-        ).select("span.bibtex-citation a"))
-        assert 0 < len(kept) < resolved
-        third = BeautifulSoup((app.outdir / "sub" / "third.html").read_text(encoding="utf-8"),
-                              "html.parser").select("span.bibtex-citation a")
-        assert third and all(a["href"].startswith("../") for a in third)
-        app.build()  # nothing changed: env_updated starts the build's caches afresh
-        assert app.env.get_domain("cite").formatted_references == {}
-    finally:
-        app.cleanup()
+    built = Build(copy_root("fastbib"), confoverrides=INDEXED)
+    kept = built.env.get_domain("cite").formatted_references
+    # the same references from first and sub/third, and ho2020ddpm twice on sub/third
+    resolved = sum(len(built.page(name).select("span.bibtex-citation a")) for name in PAGES)
+    assert 0 < len(kept) < resolved
+    third = built.page("sub/third").select("span.bibtex-citation a")
+    assert third and all(a["href"].startswith("../") for a in third)
+    built.app.build()  # nothing changed: env_updated starts the build's caches afresh
+    assert built.app.env.get_domain("cite").formatted_references == {}

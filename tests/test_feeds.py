@@ -8,26 +8,26 @@ issue whose title and summary carry markup and quotes.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from urllib.parse import urljoin
 
 import feedparser
 import pytest
 import yaml
-from conftest import build_copy, page, strict_build
+from conftest import Build, page, replace, touch
 from kb.model.records import PageRecord, PartialDate
 from kb.outputs import atom as feeds
-from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parent / "roots" / "test-publishing"
 BASE = "https://example.org/kb/"
-DATED = ["reviews/garden/2021", "newsletters/weekly/issue-1", "newsletters/weekly/issue-2"]
+# the `html` and `latex` fixtures: this root built once for the session (conftest);
+# test_publishing checks that it builds without any warning
+pytestmark = pytest.mark.sphinx(testroot="publishing", confoverrides={"nitpicky": True})
 
 
 def front_matter(docname: str, root: Path = ROOT) -> dict:
     text = (root / f"{docname}.md").read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("---\n")[1])
+    return yaml.safe_load(text.split("---\n")[1]) if text.startswith("---\n") else {}
 
 
 def title_of(docname: str, root: Path = ROOT) -> str:
@@ -43,11 +43,6 @@ def expected_date(value) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day or 1, tzinfo=dt.timezone.utc)
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return strict_build("publishing", tmp_path_factory.mktemp("publishing"))
-
-
 def parse(outdir: Path, path: str):
     parsed = feedparser.parse((Path(outdir) / path).read_bytes())
     assert not parsed.bozo, (path, parsed.get("bozo_exception"))
@@ -58,8 +53,8 @@ def when(struct) -> dt.datetime:
     return dt.datetime(*struct[:6], tzinfo=dt.timezone.utc)
 
 
-def test_every_feed_is_written_and_parses(app) -> None:
-    outdir = Path(app.outdir)
+def test_every_feed_is_written_and_parses(html) -> None:
+    outdir = Path(html.outdir)
     written = sorted(str(p.relative_to(outdir)) for p in (outdir / "feeds").rglob("*.xml"))
     assert written == sorted([
         "feeds/atom.xml", "feeds/series/garden.xml", "feeds/series/weekly.xml",
@@ -78,8 +73,11 @@ def test_every_feed_is_written_and_parses(app) -> None:
             assert when(parsed.feed.updated_parsed) == max(when(e.published_parsed) for e in parsed.entries)
 
 
-def test_site_feed_lists_every_review_and_issue_from_their_front_matter(app) -> None:
-    parsed = parse(app.outdir, "feeds/atom.xml")
+def test_site_feed_lists_every_review_and_issue_from_their_front_matter(html) -> None:
+    parsed = parse(html.outdir, "feeds/atom.xml")
+    sources = [path.relative_to(ROOT).with_suffix("").as_posix() for path in ROOT.rglob("*.md")]
+    dated = [doc for doc in sources if front_matter(doc).get("kind") in ("review", "newsletter")]
+    assert sorted(e.id for e in parsed.entries) == sorted(BASE + f"{doc}.html" for doc in dated)
     assert [e.id for e in parsed.entries] == [
         BASE + "reviews/garden/2021.html", BASE + "newsletters/weekly/issue-2.html",
         BASE + "newsletters/weekly/issue-1.html"]  # newest first
@@ -87,7 +85,7 @@ def test_site_feed_lists_every_review_and_issue_from_their_front_matter(app) -> 
         docname = entry.id[len(BASE):-len(".html")]
         data = front_matter(docname)
         assert entry.link == entry.id
-        assert (Path(app.outdir) / f"{docname}.html").is_file()
+        assert (Path(html.outdir) / f"{docname}.html").is_file()
         assert entry.title == title_of(docname)
         assert entry.summary == data["summary"]
         assert when(entry.published_parsed) == expected_date(data["date"])
@@ -95,23 +93,23 @@ def test_site_feed_lists_every_review_and_issue_from_their_front_matter(app) -> 
         assert [a.name for a in entry.get("authors", [])] == data.get("authors", [])
 
 
-def test_a_month_only_date_is_the_first_of_the_month_at_midnight_utc(app) -> None:
-    entry = next(e for e in parse(app.outdir, "feeds/atom.xml").entries if e.id.endswith("issue-1.html"))
+def test_a_month_only_date_is_the_first_of_the_month_at_midnight_utc(html) -> None:
+    entry = next(e for e in parse(html.outdir, "feeds/atom.xml").entries if e.id.endswith("issue-1.html"))
     assert entry.published == "2021-10-01T00:00:00+00:00"
     assert feeds.published(PartialDate(2021, 10)) == dt.datetime(2021, 10, 1, tzinfo=dt.timezone.utc)
 
 
-def test_series_feeds_list_their_own_pages(app) -> None:
-    weekly = parse(app.outdir, "feeds/series/weekly.xml")
+def test_series_feeds_list_their_own_pages(html) -> None:
+    weekly = parse(html.outdir, "feeds/series/weekly.xml")
     assert [e.id for e in weekly.entries] == [
         BASE + "newsletters/weekly/issue-2.html", BASE + "newsletters/weekly/issue-1.html"]
     assert weekly.feed.title == "Test KB: Weekly"
-    garden = parse(app.outdir, "feeds/series/garden.xml")
+    garden = parse(html.outdir, "feeds/series/garden.xml")
     assert [e.id for e in garden.entries] == [BASE + "reviews/garden/2021.html"]
 
 
-def test_topic_feeds_list_items_and_pages_with_subtopics(app) -> None:
-    science = parse(app.outdir, "feeds/topics/ai-for-science.xml")
+def test_topic_feeds_list_items_and_pages_with_subtopics(html) -> None:
+    science = parse(html.outdir, "feeds/topics/ai-for-science.xml")
     # the review carries the topic; the items carry its subtopic protein-structure
     assert [e.id for e in science.entries] == [
         BASE + "reviews/garden/2021.html", BASE + "reviews/garden/2021.html#alphafold2",
@@ -121,25 +119,25 @@ def test_topic_feeds_list_items_and_pages_with_subtopics(app) -> None:
     assert alphafold.summary.startswith("Application in The Garden: 2021 in review.")
     assert "Predicts protein structures" in alphafold.summary
     assert when(alphafold.published_parsed) == expected_date("2022-01-03")
-    gans = parse(app.outdir, "feeds/topics/gans.xml")
+    gans = parse(html.outdir, "feeds/topics/gans.xml")
     assert {e.title for e in gans.entries} == {"StyleGAN3", "Weekly: Issue 1", "BigGAN notes"}
-    proteins = parse(app.outdir, "feeds/topics/protein-structure.xml")
+    proteins = parse(html.outdir, "feeds/topics/protein-structure.xml")
     assert {e.title for e in proteins.entries} == {"AlphaFold2", "Protein news"}
 
 
-def test_markup_and_quotes_in_title_and_summary_are_text_in_the_feed(app) -> None:
-    raw = (Path(app.outdir) / "feeds/series/weekly.xml").read_text(encoding="utf-8")
+def test_markup_and_quotes_in_title_and_summary_are_text_in_the_feed(html) -> None:
+    raw = (Path(html.outdir) / "feeds/series/weekly.xml").read_text(encoding="utf-8")
     assert "<script>" not in raw and "<b>" not in raw and "<em>" not in raw
-    entry = parse(app.outdir, "feeds/series/weekly.xml").entries[0]
+    entry = parse(html.outdir, "feeds/series/weekly.xml").entries[0]
     data = front_matter("newsletters/weekly/issue-2")
     assert entry.title == data["title"]
     assert entry.summary == data["summary"]
     assert entry.title_detail.type == "text/plain"
 
 
-def test_feed_links_in_each_pages_head(app) -> None:
+def test_feed_links_in_each_pages_head(html) -> None:
     def alternates(name: str) -> list[str]:
-        return [link["href"] for link in page(app, name).select(
+        return [link["href"] for link in page(html, name).select(
             'head link[rel="alternate"][type="application/atom+xml"]')]
 
     site = BASE + "feeds/atom.xml"
@@ -150,28 +148,28 @@ def test_feed_links_in_each_pages_head(app) -> None:
     assert alternates("topics/gans") == [site, BASE + "feeds/topics/gans.xml"]
 
 
-def test_series_and_topic_pages_show_a_subscribe_link(app) -> None:
+def test_series_and_topic_pages_show_a_subscribe_link(html) -> None:
     for name, feed in [("newsletters/weekly/index", "feeds/series/weekly.xml"),
                        ("reviews/garden/index", "feeds/series/garden.xml"),
                        ("topics/protein-structure", "feeds/topics/protein-structure.xml")]:
-        links = page(app, name).select("body p.kb-subscribe a")
+        links = page(html, name).select("body p.kb-subscribe a")
         # relative, so it works wherever the site is served; it resolves to the feed
         assert [urljoin(f"{BASE}{name}.html", a["href"]) for a in links] == [BASE + feed], name
         assert not links[0]["href"].startswith(("http:", "https:", "/")), name
-        assert (Path(app.outdir) / feed).is_file()
-    assert not page(app, "newsletters/weekly/issue-1").select("p.kb-subscribe")
+        assert (Path(html.outdir) / feed).is_file()
+    assert not page(html, "newsletters/weekly/issue-1").select("p.kb-subscribe")
 
 
-def test_the_latex_build_has_no_subscribe_link_and_no_warning(tmp_path: Path) -> None:
-    tex = strict_build("publishing", tmp_path, "latex")
-    assert "Subscribe" not in tex and "atom.xml" not in tex
+def test_the_latex_build_has_no_subscribe_link_and_no_warning(latex) -> None:
+    assert not latex.warnings
+    assert "Subscribe" not in latex.tex and "atom.xml" not in latex.tex
 
 
-def test_the_limit_caps_every_feed(tmp_path: Path) -> None:
-    app = build_copy("publishing", tmp_path, confoverrides={"kb_feed_limit": 1})
-    for path in sorted((Path(app.outdir) / "feeds").rglob("*.xml")):
-        assert len(parse(app.outdir, str(path.relative_to(app.outdir))).entries) == 1, path
-    site = parse(app.outdir, "feeds/atom.xml")
+def test_the_limit_caps_every_feed(copy_root) -> None:
+    built = Build(copy_root("publishing"), confoverrides={"kb_feed_limit": 1})
+    for path in sorted((built.outdir / "feeds").rglob("*.xml")):
+        assert len(parse(built.outdir, str(path.relative_to(built.outdir))).entries) == 1, path
+    site = parse(built.outdir, "feeds/atom.xml")
     assert site.entries[0].id == BASE + "reviews/garden/2021.html"  # the newest is kept
 
 
@@ -214,24 +212,17 @@ def test_a_topic_feed_ranks_its_listing_before_making_entries_and_keeps_their_or
 
 
 def test_a_page_without_summary_warns_with_its_line_and_is_listed_with_its_first_paragraph(
-        tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(ROOT, src)
-    issue = src / "newsletters/weekly/issue-1.md"
-    issue.write_text(issue.read_text(encoding="utf-8").replace(
-        "summary: First issue, dated to the month only.\n", ""), encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=src)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    warnings = app.warning.getvalue()
-    assert "issue-1.md:1:" in warnings and "'summary'" in warnings, warnings
+        copy_root) -> None:
+    src = copy_root("publishing")
+    replace(src / "newsletters/weekly/issue-1.md",
+            "summary: First issue, dated to the month only.\n", "")
+    built = Build(src)
+    assert "issue-1.md:1:" in built.warnings and "'summary'" in built.warnings, built.warnings
     for path in ("feeds/atom.xml", "feeds/series/weekly.xml", "feeds/topics/gans.xml"):
-        entry = next(e for e in parse(app.outdir, path).entries
+        entry = next(e for e in parse(built.outdir, path).entries
                      if e.id == BASE + "newsletters/weekly/issue-1.html")
         assert entry.summary == "Opening words of issue 1."
-    head = page(app, "newsletters/weekly/issue-1").select_one('meta[property="og:description"]')
+    head = built.page("newsletters/weekly/issue-1").select_one('meta[property="og:description"]')
     assert head["content"] == "Opening words of issue 1."
 
 
@@ -257,47 +248,37 @@ def published_files(outdir: Path) -> dict[str, bytes]:
     return found
 
 
-def test_an_incremental_build_after_a_new_issue_equals_a_clean_build(tmp_path: Path) -> None:
-    incremental = build_copy("publishing", tmp_path / "incremental")
-    before = published_files(Path(incremental.outdir))
+def test_an_incremental_build_after_a_new_issue_equals_a_clean_build(copy_root) -> None:
+    src = copy_root("publishing", "incremental")
+    before = published_files(Build(src).outdir)
     # as if a topic had been removed since: its feed must go, as a clean build has none
-    stale = Path(incremental.outdir) / "feeds" / "topics" / "removed-topic.xml"
+    outdir = src / "_build" / "html"
+    stale = outdir / "feeds" / "topics" / "removed-topic.xml"
     stale.write_bytes(before["feeds/topics/gans.xml"])
-    (Path(incremental.srcdir) / "newsletters/weekly/issue-3.md").write_text(NEW_ISSUE, encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=incremental.srcdir)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    after = published_files(Path(app.outdir))
+    touch(src / "newsletters/weekly/issue-3.md", NEW_ISSUE)
+    after = published_files(Build(src).outdir)
 
-    clean_src = tmp_path / "clean" / "src"
-    shutil.copytree(ROOT, clean_src)
-    (clean_src / "newsletters/weekly/issue-3.md").write_text(NEW_ISSUE, encoding="utf-8")
-    clean = SphinxTestApp("html", srcdir=clean_src)
-    try:
-        clean.build()
-    finally:
-        clean.cleanup()
-    assert after == published_files(Path(clean.outdir))
+    clean_src = copy_root("publishing", "clean")
+    touch(clean_src / "newsletters/weekly/issue-3.md", NEW_ISSUE)
+    assert after == published_files(Build(clean_src).outdir)
     assert not stale.exists()
 
     # and the new issue is in every feed that should list it, and the sitemap
     new = BASE + "newsletters/weekly/issue-3.html"
     for path in ("feeds/atom.xml", "feeds/series/weekly.xml", "feeds/topics/protein-structure.xml",
                  "feeds/topics/ai-for-science.xml"):
-        assert new in [e.id for e in parse(app.outdir, path).entries], path
+        assert new in [e.id for e in parse(outdir, path).entries], path
         assert after[path] != before[path]
     for path in ("feeds/series/garden.xml", "feeds/topics/gans.xml"):
-        assert new not in [e.id for e in parse(app.outdir, path).entries], path
+        assert new not in [e.id for e in parse(outdir, path).entries], path
         assert after[path] == before[path]
     assert f"<loc>{new}</loc>".encode() in after["sitemap.xml"]
 
 
-def test_a_parallel_build_writes_the_same_feeds_and_sitemap(tmp_path: Path) -> None:
-    serial = build_copy("publishing", tmp_path / "serial")
-    parallel = build_copy("publishing", tmp_path / "parallel", parallel=2)
-    assert published_files(Path(parallel.outdir)) == published_files(Path(serial.outdir))
+def test_a_parallel_build_writes_the_same_feeds_and_sitemap(copy_root) -> None:
+    serial = Build(copy_root("publishing", "serial"))
+    parallel = Build(copy_root("publishing", "parallel"), parallel=2)
+    assert published_files(parallel.outdir) == published_files(serial.outdir)
 
 
 def test_one_excerpt_describes_a_page_and_an_item_wherever_they_are_described(copy_root) -> None:

@@ -9,15 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, append, line_of, replace
+from conftest import PROJECT, add_duplicate_issue, append, line_of, replace
 from kb.cli import lint
-
-
-def add_duplicate_issue(src: Path) -> None:
-    page = src / "newsletters/n221.md"
-    page.write_text((src / "newsletters/n220.md").read_text(encoding="utf-8")
-                    .replace("# Weekly 220", "# Weekly 220 again"), encoding="utf-8")
-    replace(src / "index.md", "newsletters/n220\n", "newsletters/n220\nnewsletters/n221\n")
 
 
 @dataclass
@@ -55,7 +48,7 @@ MISTAKES = [
             lambda s: replace(s / "newsletters/n220.md", "series: weekly", "series: weekli"),
             "newsletters/n220.md", "series: weekli",
             ("unknown series 'weekli'; did you mean 'weekly'?",)),
-    Mistake("duplicate-issue", add_duplicate_issue, "newsletters/n221.md", "issue: 220",
+    Mistake("duplicate-issue", add_duplicate_issue, "newsletters/n220b.md", "issue: 220",
             ("issue 220 of series 'weekly' is already newsletters/n220; "
              "give this page its own issue number",)),
     Mistake("bad-date",

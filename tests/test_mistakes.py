@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import Build
 from kb.cli import lint
 
 ROOT = Path(__file__).parent / "roots" / "test-mistakes"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 WARNING = re.compile(r"^(?P<path>[^:]+?)(?::(?P<line>\d+))?: (?:WARNING|ERROR): (?P<message>.*)$")
 LARGE_ITEMS = 1500
 
@@ -253,20 +253,13 @@ class Corpus:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Corpus:
-    from sphinx.testing.util import SphinxTestApp
-
     work = tmp_path_factory.mktemp("mistakes")
     src = work / "src"
     shutil.copytree(ROOT, src)
     write_generated_pages(src)
     # the strict build: -W (warnings are errors, and Sphinx 9 always keeps going) -n
-    app = SphinxTestApp("html", srcdir=src, warningiserror=True,
-                        confoverrides={"nitpicky": True})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    output = ANSI.sub("", app.warning.getvalue())
+    built = Build(src, warningiserror=True, confoverrides={"nitpicky": True})
+    app, output = built.app, built.warnings
     warnings = []
     for text in output.splitlines():
         match = WARNING.match(text)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
-from conftest import Build, append, line_of, page, texts
+from conftest import ROOTS, Build, append, line_of, page, texts
 
 pytestmark = pytest.mark.sphinx(testroot="navigation", confoverrides={"nitpicky": True})
 
@@ -94,17 +97,34 @@ def test_latex_carries_archives_series_links_and_backlinks(latex):
     assert r"\section*{Related pages}" in latex
 
 
-@pytest.mark.parametrize(("role", "target", "message"), [
+DANGLING = [
     ("issue", "weekly/9", "unknown issue 'weekly/9': write 'series/number'"),
     ("review", "garden/1999", "unknown review 'garden/1999': write 'series/year'"),
     ("item", "no-such-item", "unknown item 'no-such-item': write 'docname#anchor'"),
     ("topic", "no-such-topic", "unknown topic 'no-such-topic': use a slug or alias"),
-])
-def test_dangling_reference_is_reported_with_its_location(copy_root, role, target, message):
-    src = copy_root("navigation")
+]
+
+
+@pytest.fixture(scope="module")
+def dangling(tmp_path_factory) -> tuple[Path, Build]:
+    """The navigation root with one dangling reference of each kind, each on its own line of
+    newsletters/n2.md, built once (each is reported on its own)."""
+    src = tmp_path_factory.mktemp("dangling") / "src"
+    shutil.copytree(ROOTS / "test-navigation", src)
     path = src / "newsletters/n2.md"
-    append(path, f"\nSee {{kb:{role}}}`{target}`.\n")
-    build = Build(src, confoverrides={"nitpicky": True})
+    append(path, "".join(f"\nSee {{kb:{role}}}`{target}`.\n" for role, target, _ in DANGLING))
+    return path, Build(src, confoverrides={"nitpicky": True})
+
+
+@pytest.mark.parametrize(("role", "target", "message"), DANGLING)
+def test_dangling_reference_is_reported_with_its_location(dangling, role, target, message):
+    path, build = dangling
     line = line_of(path, target)
     assert f"n2.md:{line}: WARNING: {message}" in build.warnings
     assert "Traceback" not in build.warnings
+
+
+def test_each_dangling_reference_is_reported_once(dangling):
+    _, build = dangling
+    assert [sum(target in line for line in build.warning_lines) for _, target, _ in DANGLING] == \
+        [1] * len(DANGLING)

@@ -6,21 +6,10 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_copy
 
 PLAIN = {"bibtex_default_style": "plain", "suppress_warnings": ["kb", "bibtex"]}
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    return build_copy("references", tmp_path_factory.mktemp("labels-html"), confoverrides=PLAIN)
-
-
-@pytest.fixture(scope="module")
-def latex(tmp_path_factory):
-    app = build_copy("references", tmp_path_factory.mktemp("labels-latex"), "latex",
-                     confoverrides=PLAIN)
-    return (app.outdir / "projectnamenotset.tex").read_text(encoding="utf-8")
+# the `html` and `latex` fixtures: this root built once for the session (conftest)
+pytestmark = pytest.mark.sphinx(testroot="references", confoverrides=PLAIN)
 
 
 def test_paper_index_numbers_run_in_display_order(html):
@@ -35,6 +24,7 @@ def test_paper_index_numbers_run_in_display_order(html):
 
 
 def test_book_bibliography_numbers_run_in_order(latex):
-    bibliography = latex[latex.index(r"\begin{sphinxthebibliography}"):]
+    tex = latex.tex
+    bibliography = tex[tex.index(r"\begin{sphinxthebibliography}"):]
     labels = re.findall(r"\\bibitem\[(\d+)\]", bibliography)
     assert labels == [str(n) for n in range(1, len(labels) + 1)] and len(labels) == 5

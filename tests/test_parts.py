@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, ROOTS, Build, append, edited_and_clean, replace, touch
+from conftest import PROJECT, Build, append, edited_and_clean, html_pages, replace, touch
 from kb.build.config import SettingError
 from kb.views.parts import Part, links, part_data, plan, slug
-from test_incremental import html_pages
 
 # the real site's templates: its sidebar (the current branch) and Pagefind's article body
 SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navbar": True},
@@ -31,16 +29,9 @@ SPLIT = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Build:
-    src = tmp_path_factory.mktemp("parts") / "src"
-    shutil.copytree(ROOTS / "test-parts", src)
-    return Build(src, confoverrides=SITE)
-
-
-def soup(build: Build, name: str):
-    from bs4 import BeautifulSoup
-
-    return BeautifulSoup((build.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+def site(shared_build) -> Build:
+    """The parts root, with the real site's templates, built once for the session."""
+    return shared_build("parts", **SITE)
 
 
 def resolve(build: Build, page: str, href: str) -> Path:
@@ -77,7 +68,7 @@ def test_plan_splits_only_past_the_threshold_of_links() -> None:
 
 @pytest.mark.parametrize("parent", sorted(SPLIT))
 def test_entry_point_links_to_every_part_with_its_count(site: Build, parent: str) -> None:
-    page = soup(site, parent)
+    page = site.page(parent)
     links = page.select("article .kb-parts-list a")
     assert [resolve(site, parent, a["href"]) for a in links] == [
         (site.outdir / f"{part}.html").resolve() for part in SPLIT[parent]]
@@ -85,33 +76,33 @@ def test_entry_point_links_to_every_part_with_its_count(site: Build, parent: str
               for li in page.select("article .kb-parts-list li")]
     # each part holds the entries its link counts (list items; the paper index's citations)
     for part, count in zip(SPLIT[parent], counts, strict=True):
-        rows = soup(site, part).select("article .kb-part li, article .kb-part div.citation")
+        rows = site.page(part).select("article .kb-part li, article .kb-part div.citation")
         assert len(rows) == count, part
 
 
 def test_parts_hold_every_entry_once(site: Build) -> None:
     people = [p.strong.get_text() for part in SPLIT["authors"]
-              for p in soup(site, part).select("article p.kb-author")]
+              for p in site.page(part).select("article p.kb-author")]
     assert sorted(people) == sorted(["Evans, Richard", "Jumper, John", "Kolter, J. Zico",
                                      "Trockman, Asher", "Žídek, Augustin"])
     pages = [a.get_text() for part in SPLIT["archive"]
-             for a in soup(site, part).select("article .kb-archive-list a")]
+             for a in site.page(part).select("article .kb-archive-list a")]
     assert pages == ["Weekly 3", "Weekly 2", "Weekly 1"]
     entries = [a.get_text() for part in SPLIT["topics/proteins"]
-               for a in soup(site, part).select("article .kb-listing > li > p > a:first-child")]
+               for a in site.page(part).select("article .kb-listing > li > p > a:first-child")]
     assert entries == ["ConvMixer", "AlphaFold2", "Weekly 1", "AlphaFold-Multimer"]
     # the topic page keeps its introduction, trend and the listing's summary
-    topic = soup(site, "topics/proteins").select_one("article").get_text(" ", strip=True)
+    topic = site.page("topics/proteins").select_one("article").get_text(" ", strip=True)
     assert "Protein structure, written by hand." in topic
     assert "Everything on Proteins" in topic and "4 entries across the knowledge base" in topic
     assert "AlphaFold2" not in topic
 
 
 def test_paper_index_parts_hold_the_entries_and_every_link_goes_to_their_part(site: Build) -> None:
-    index = soup(site, "papers")
+    index = site.page("papers")
     assert not index.select("div.citation")  # the entries are on the parts only
     assert index.select_one(".kb-bib-download a")["href"] == "refs.bib"
-    part = soup(site, "papers-2021")
+    part = site.page("papers-2021")
     entries = part.select("article .kb-paper-index div.citation")
     assert [e["id"] for e in entries] == ["id3", "id2"]  # newest first, then first author
     assert [e.select_one(".label").get_text(strip=True) for e in entries] == ["[EJ21]", "[JZ21]"]
@@ -120,13 +111,13 @@ def test_paper_index_parts_hold_the_entries_and_every_link_goes_to_their_part(si
     assert "doi:10.1038/s41586-021-03819-2" in text
     assert "Discussed in: AlphaFold2 , in Weekly 2 ; ConvMixer , in Weekly 3" in text
     # a cite role, a topic listing's "Cites", the author index and kb.json: to the part
-    cites = [a["href"] for a in soup(site, "n2").select("article .bibtex-citation a")]
+    cites = [a["href"] for a in site.page("n2").select("article .bibtex-citation a")]
     assert cites and set(cites) == {"papers-2021.html#id2"}
-    listing = [a["href"] for a in soup(site, "topics/proteins-2022").select("article .kb-citations a")]
+    listing = [a["href"] for a in site.page("topics/proteins-2022").select("article .kb-citations a")]
     assert listing == ["../papers-2022.html#id4", "../papers-2021.html#id2"]
     for page, href in [("n2", cites[0]), ("topics/proteins-2022", listing[0])]:
         resolve(site, page, href)
-    works = [a["href"] for a in soup(site, "authors-t").select("article a[href*='papers']")]
+    works = [a["href"] for a in site.page("authors-t").select("article a[href*='papers']")]
     assert works == ["papers-2022.html#id4"]
     exported = json.loads((site.outdir / "kb.json").read_text(encoding="utf-8"))
     assert {p["key"]: p["index_url"] for p in exported["papers"]}["trockman2022patches"] == \
@@ -142,7 +133,7 @@ def test_objects_inventory_points_papers_to_their_part(site: Build) -> None:
 
 
 def test_a_part_has_the_sites_chrome_title_canonical_link_and_links_back(site: Build) -> None:
-    page = soup(site, "topics/proteins-2021")
+    page = site.page("topics/proteins-2021")
     assert page.title.get_text().startswith("Proteins: 2021")
     assert page.select_one("article h1").get_text(strip=True) == "Proteins: 2021"
     assert page.select_one('link[rel="canonical"]')["href"] == \
@@ -166,8 +157,8 @@ def test_a_part_has_the_sites_chrome_title_canonical_link_and_links_back(site: B
     parts = {site.outdir / f"{part}.html" for parent in ("papers", "authors") for part in SPLIT[parent]}
     assert parts <= bodies
     assert not {site.outdir / f"{part}.html" for part in SPLIT["archive"]} & bodies
-    assert soup(site, "authors-j").select_one("article[data-pagefind-body]") is not None
-    assert not soup(site, "authors-j").select(".kb-part [data-pagefind-ignore]")
+    assert site.page("authors-j").select_one("article[data-pagefind-body]") is not None
+    assert not site.page("authors-j").select(".kb-part [data-pagefind-ignore]")
 
 
 def test_every_internal_link_on_every_page_resolves(site: Build) -> None:
@@ -175,7 +166,7 @@ def test_every_internal_link_on_every_page_resolves(site: Build) -> None:
     checked = 0
     for path in sorted(site.outdir.rglob("*.html")):
         name = path.relative_to(site.outdir).as_posix().removesuffix(".html")
-        for a in soup(site, name).select("article a[href]"):
+        for a in site.page(name).select("article a[href]"):
             href = a["href"]
             if "://" in href or href.startswith(("mailto:", "#")) or ".html" not in href:
                 continue
@@ -192,9 +183,8 @@ def test_parts_are_in_the_sitemap(site: Build) -> None:
             assert f"https://example.org/kb/{part}.html" in locations
 
 
-def test_latex_keeps_the_whole_lists(tmp_path: Path) -> None:
-    shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
-    tex = Build(tmp_path / "src", "latex").tex
+def test_latex_keeps_the_whole_lists(shared_build) -> None:
+    tex = shared_build("parts", "latex").tex
     assert "kb-parts" not in tex and "each on a page of its own" not in tex
     for name in ["Evans, Richard", "Kolter, J. Zico", r"Žídek, Augustin"]:
         assert name in tex
@@ -207,27 +197,23 @@ def test_latex_keeps_the_whole_lists(tmp_path: Path) -> None:
     assert "Patches are all you need?" in bibliography and "Discussed in" in bibliography
 
 
-def test_a_single_page_build_keeps_the_whole_lists(tmp_path: Path) -> None:
-    shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
-    build = Build(tmp_path / "src", "singlehtml")
+def test_a_single_page_build_keeps_the_whole_lists(copy_root) -> None:
+    build = Build(copy_root("parts"), "singlehtml")
     page = (build.outdir / "index.html").read_text(encoding="utf-8")
     assert "kb-parts" not in page and "Trockman, Asher" in page and 'id="id4"' in page
     assert not list(build.outdir.glob("authors-*.html"))
 
 
-def test_a_bad_threshold_stops_the_build_at_its_line(tmp_path: Path) -> None:
-    shutil.copytree(ROOTS / "test-parts", tmp_path / "src")
-    conf = tmp_path / "src" / "conf.py"
+def test_a_bad_threshold_stops_the_build_at_its_line(copy_root) -> None:
+    src = copy_root("parts")
+    conf = src / "conf.py"
     replace(conf, "kb_split_links = 2", "kb_split_links = -3")
     with pytest.raises(SettingError) as caught:
-        Build(tmp_path / "src")
+        Build(src)
     line = conf.read_text(encoding="utf-8").splitlines().index("kb_split_links = -3") + 1
     assert str(caught.value) == \
         f"{conf}:{line}: kb_split_links = -3: write a whole number of links, 0 to never split"
-    assert not (tmp_path / "src" / "_build" / "html" / "authors.html").exists()
-
-
-# -- incremental builds --------------------------------------------------------------------
+    assert not (src / "_build" / "html" / "authors.html").exists()
 
 
 def test_noop_rebuild_writes_no_part(copy_root) -> None:
@@ -301,7 +287,7 @@ def test_a_part_page_deleted_or_left_by_a_stopped_build_is_written_again(
         Build(src)
     monkeypatch.undo()
     assert "AlphaFold 2" in part.read_text(encoding="utf-8")
-    source.write_text(original, encoding="utf-8")
+    touch(source, original)
     again = Build(src)
     assert "papers-2021" in again.written and part.read_text(encoding="utf-8") == shown
 
@@ -332,11 +318,9 @@ def rename_bib_author(src: Path) -> None:
 @pytest.mark.parametrize("edit", [add_2019_issue, retitle_issue, remove_only_2022_issue,
                                   below_the_threshold, rename_bib_author],
                          ids=lambda edit: edit.__name__)
-def test_incremental_parts_equal_clean_parts(tmp_path: Path, copy_root, edit) -> None:
-    incremental, clean = copy_root("parts", "incremental"), tmp_path / "clean"
-    second, fresh = edited_and_clean(incremental, edit, clean)
-    assert second.warnings.replace(str(incremental), "SRC") == \
-        fresh.warnings.replace(str(clean), "SRC")
+def test_incremental_parts_equal_clean_parts(copy_root, edit) -> None:
+    second, fresh = edited_and_clean(copy_root("parts"), edit)
+    assert second.warnings == fresh.warnings
     got, want = html_pages(second.outdir), html_pages(fresh.outdir)
     if edit is remove_only_2022_issue:
         del got["n3.html"]  # Sphinx leaves a deleted source's page behind
@@ -344,13 +328,13 @@ def test_incremental_parts_equal_clean_parts(tmp_path: Path, copy_root, edit) ->
 
 
 def test_a_paper_index_back_under_the_threshold_is_one_page_again_as_in_a_clean_build(
-        tmp_path: Path, copy_root) -> None:
+        copy_root) -> None:
     """Without n3, the paper index shows 4 links (2 papers, each discussed once), not 7:
     under 5 it is one page again, and every link to a paper must follow, as in a clean build."""
     incremental = copy_root("parts", "incremental")
     replace(incremental / "conf.py", "kb_split_links = 2", "kb_split_links = 5")
     assert (Build(incremental).outdir / "papers-2021.html").exists()
-    second, fresh = edited_and_clean(incremental, remove_only_2022_issue, tmp_path / "clean")
+    second, fresh = edited_and_clean(incremental, remove_only_2022_issue)
     got, want = html_pages(second.outdir), html_pages(fresh.outdir)
     del got["n3.html"]  # Sphinx leaves a deleted source's page behind
     assert got == want

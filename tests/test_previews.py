@@ -4,13 +4,17 @@ incremental correctness, and that they touch nothing but the HTML."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from conftest import ROOTS, build_copy, edited_and_clean, replace, strict_build
+import pytest
+from conftest import Build, edited_and_clean, replace
 from kb.build import excerpts
 from kb.outputs import previews
 from test_incremental import add_issue_to_series
+
+# the `html` and `latex` fixtures: this root built once for the session (conftest);
+# test_site checks that it builds without any warning
+pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})
 
 
 def preview_data(outdir: Path) -> dict[str, object]:
@@ -24,9 +28,8 @@ def preview_data(outdir: Path) -> dict[str, object]:
     return found
 
 
-def test_preview_files_hold_what_each_target_shows(tmp_path):
-    app = strict_build("kb", tmp_path)
-    data = preview_data(app.outdir)
+def test_preview_files_hold_what_each_target_shows(html):
+    data = preview_data(html.outdir)
     review = data["pages/reviews/r2021"]
     assert review[""] == {"title": "Review of 2021", "kind": "Year review of 2021",
                           "date": "3 January 2022", "topics": ["AI for science"],
@@ -60,39 +63,35 @@ def test_first_sentences_are_cut_at_a_sentence_or_a_word():
     assert len(long) <= excerpts.LIMIT and long.endswith("word…")
 
 
-def rebuilt_equals_clean(tmp_path: Path, edit) -> dict[str, object]:
-    incremental = tmp_path / "incremental"
-    shutil.copytree(ROOTS / "test-kb", incremental)
-    second, fresh = edited_and_clean(incremental, edit, tmp_path / "clean")
+def rebuilt_equals_clean(copy_root, edit) -> dict[str, object]:
+    second, fresh = edited_and_clean(copy_root("kb"), edit)
     got, want = preview_data(second.outdir), preview_data(fresh.outdir)
     assert got == want
     return got
 
 
-def test_a_retitled_item_updates_its_previews_as_a_clean_build_does(tmp_path):
+def test_a_retitled_item_updates_its_previews_as_a_clean_build_does(copy_root):
     def retitle(src: Path) -> None:
         replace(src / "newsletters/n220.md", "{kb:item} AlphaFold-Multimer",
                 "{kb:item} AlphaFold-Multimer v2\n:id: alphafold-multimer")
-    data = rebuilt_equals_clean(tmp_path, retitle)
+    data = rebuilt_equals_clean(copy_root, retitle)
     assert data["pages/newsletters/n220"]["alphafold-multimer"]["title"] == "AlphaFold-Multimer v2"
 
 
-def test_an_issue_on_a_charted_topic_updates_previews_as_a_clean_build_does(tmp_path):
-    data = rebuilt_equals_clean(tmp_path, add_issue_to_series)
+def test_an_issue_on_a_charted_topic_updates_previews_as_a_clean_build_does(copy_root):
+    data = rebuilt_equals_clean(copy_root, add_issue_to_series)
     assert data["pages/topics/gans"][""]["count"] == 3
     assert data["pages/newsletters/n221"]["a-new-item"]["topics"] == ["GANs"]
 
 
-def test_previews_change_nothing_in_latex(tmp_path):
-    on = strict_build("kb", tmp_path / "on", "latex")
-    off = build_copy("kb", tmp_path / "off", "latex", confoverrides={"kb_previews": False})
-    tex = (Path(off.outdir) / "projectnamenotset.tex").read_text(encoding="utf-8")
-    assert on == tex
-    assert not list((tmp_path / "on").rglob("kb-previews*"))
+def test_previews_change_nothing_in_latex(latex, copy_root):
+    off = Build(copy_root("kb"), "latex", confoverrides={"kb_previews": False, "nitpicky": True})
+    assert latex.tex == off.tex
+    assert not list(latex.outdir.rglob("kb-previews*"))
 
 
-def test_previews_can_be_switched_off(tmp_path):
-    app = build_copy("kb", tmp_path, confoverrides={"kb_previews": False})
-    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
-    assert "kb-previews" not in html and "tippy" not in html
-    assert not (Path(app.outdir) / "_static" / previews.FOLDER).exists()
+def test_previews_can_be_switched_off(copy_root):
+    built = Build(copy_root("kb"), confoverrides={"kb_previews": False})
+    index = (built.outdir / "index.html").read_text(encoding="utf-8")
+    assert "kb-previews" not in index and "tippy" not in index
+    assert not (built.outdir / "_static" / previews.FOLDER).exists()

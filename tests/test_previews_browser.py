@@ -7,11 +7,8 @@ a phone with touch where asked, recording every request the page makes.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from browser import PHONE, serve
-from conftest import build_copy
 
 pytestmark = pytest.mark.slow
 
@@ -22,12 +19,9 @@ TOOLTIP = "[data-tippy-root] .tippy-box"
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory, chromium_executable):
+def site_url(shared_build, chromium_executable):
     """The `kb` test root, built and served (the browser harness: tests/browser.py)."""
-    app = build_copy("kb", tmp_path_factory.mktemp("previews-site"),
-                     confoverrides={"nitpicky": True})
-    assert not app.warning.getvalue()
-    with serve(Path(app.outdir)) as url:
+    with serve(shared_build("kb", nitpicky=True).outdir) as url:
         yield url
 
 

@@ -5,13 +5,12 @@ on the real site."""
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import build_copy, page, strict_build
+from conftest import Build, page
 from kb.outputs.publishing import check_base_url
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
@@ -21,11 +20,13 @@ ROOT = Path(__file__).parent / "roots" / "test-publishing"
 BASE = "https://example.org/kb/"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 UNLISTED = {"search.html", "genindex.html", "404.html"}
+# the `html` fixture: this root built once for the session (conftest)
+pytestmark = pytest.mark.sphinx(testroot="publishing", confoverrides={"nitpicky": True})
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return strict_build("publishing", tmp_path_factory.mktemp("publishing"))
+def test_the_publishing_root_builds_without_any_warning(html) -> None:
+    # nitpicky: every cross-reference the extension writes resolves
+    assert html.warnings == ""
 
 
 def front_matter(docname: str, root: Path = ROOT) -> dict:
@@ -54,9 +55,8 @@ def test_a_well_formed_base_url_is_accepted(value: str) -> None:
     assert check_base_url(value) == value
 
 
-def test_sphinx_stops_at_a_malformed_base_url_before_writing_anything(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(ROOT, src)
+def test_sphinx_stops_at_a_malformed_base_url_before_writing_anything(copy_root) -> None:
+    src = copy_root("publishing")
     with pytest.raises(ConfigError, match="does not end with '/'"):
         SphinxTestApp("html", srcdir=src, confoverrides={"html_baseurl": "https://example.org/kb"})
     assert not (src / "_build" / "html" / "feeds").exists()
@@ -80,8 +80,8 @@ def test_the_real_site_has_one_documented_address() -> None:
 @pytest.mark.parametrize("docname, kind", [
     ("reviews/garden/2021", "article"), ("newsletters/weekly/issue-1", "article"),
     ("topics/gans", "website")])
-def test_opengraph_tags_of_a_review_an_issue_and_a_topic_page(app, docname: str, kind: str) -> None:
-    soup = page(app, docname)
+def test_opengraph_tags_of_a_review_an_issue_and_a_topic_page(html, docname: str, kind: str) -> None:
+    soup = page(html, docname)
     url = BASE + docname + ".html"
     data = front_matter(docname)
     heading = (ROOT / f"{docname}.md").read_text(encoding="utf-8").split("\n# ", 1)[1].splitlines()[0]
@@ -90,7 +90,7 @@ def test_opengraph_tags_of_a_review_an_issue_and_a_topic_page(app, docname: str,
     assert meta(soup, "og:url") == url
     assert soup.select_one('head link[rel="canonical"]')["href"] == url
     assert meta(soup, "og:image") == BASE + "_static/logo.png"
-    assert meta(soup, "og:site_name")
+    assert meta(soup, "og:site_name") == html.app.config.project
     assert meta(soup, "twitter:card") == "summary"
     if kind == "article":
         assert meta(soup, "og:description") == data["summary"]
@@ -105,9 +105,9 @@ def test_opengraph_tags_of_a_review_an_issue_and_a_topic_page(app, docname: str,
         assert meta(soup, "og:description") == "Adversarial networks."
 
 
-def test_markup_and_quotes_in_metadata_are_escaped(app) -> None:
+def test_markup_and_quotes_in_metadata_are_escaped(html) -> None:
     data = front_matter("newsletters/weekly/issue-2")
-    soup = page(app, "newsletters/weekly/issue-2")
+    soup = page(html, "newsletters/weekly/issue-2")
     # read back as the same text: escaped, not interpreted
     assert meta(soup, "og:title") == data["title"]
     assert meta(soup, "og:description") == data["summary"]
@@ -130,8 +130,8 @@ def sitemap_locs(outdir: Path) -> list[str]:
     return [loc.text for loc in tree.getroot().findall("s:url/s:loc", SITEMAP_NS)]
 
 
-def test_the_sitemap_lists_every_built_page_once(app) -> None:
-    outdir = Path(app.outdir)
+def test_the_sitemap_lists_every_built_page_once(html) -> None:
+    outdir = Path(html.outdir)
     locs = sitemap_locs(outdir)
     assert len(locs) == len(set(locs))
     assert locs == sorted(locs)
@@ -139,13 +139,13 @@ def test_the_sitemap_lists_every_built_page_once(app) -> None:
     assert BASE + "newsletters/weekly/issue-2.html" in locs
 
 
-def test_robots_txt_points_to_the_sitemap(app) -> None:
-    robots = (Path(app.outdir) / "robots.txt").read_text(encoding="utf-8")
+def test_robots_txt_points_to_the_sitemap(html) -> None:
+    robots = (Path(html.outdir) / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
 
 
-def test_the_404_page_links_absolutely(app) -> None:
-    soup = page(app, "404")
+def test_the_404_page_links_absolutely(html) -> None:
+    soup = page(html, "404")
     refs = [tag.get("href") or tag.get("src") for tag in soup.select("link[href], script[src], a[href]")]
     local = [r for r in refs if r and not r.startswith(("http://", "https://", "#", "mailto:"))]
     assert local, "the 404 page links nowhere"
@@ -162,34 +162,29 @@ def no_build_paths(outdir: Path, *paths: Path) -> list[str]:
     return found
 
 
-def test_output_names_no_build_machine_path(app) -> None:
-    outdir = Path(app.outdir)
-    assert not no_build_paths(outdir, Path(app.srcdir), outdir, Path(app.srcdir).parent)
+def test_output_names_no_build_machine_path(html) -> None:
+    outdir = Path(html.outdir)
+    assert not no_build_paths(outdir, Path(html.srcdir), outdir, Path(html.srcdir).parent)
 
 
-def test_publishing_is_off_without_a_base_url(tmp_path: Path) -> None:
+def test_publishing_is_off_without_a_base_url(copy_root) -> None:
     """The other test roots (and a fork that has not set SITE_URL yet) build as before."""
-    app = build_copy("publishing", tmp_path, confoverrides={"html_baseurl": ""})
-    outdir = Path(app.outdir)
+    built = Build(copy_root("publishing"), confoverrides={"html_baseurl": ""})
+    outdir = built.outdir
     assert not (outdir / "feeds").exists() and not (outdir / "robots.txt").exists()
-    assert not page(app, "topics/gans").select('link[type="application/atom+xml"], p.kb-subscribe')
+    assert not built.page("topics/gans").select('link[type="application/atom+xml"], p.kb-subscribe')
 
 
 # -- the real site (slow) ----------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_the_real_site_is_ready_to_upload(tmp_path: Path) -> None:
+def test_the_real_site_is_ready_to_upload(real_site) -> None:
     import feedparser
 
-    builddir = tmp_path / "build"
-    app = SphinxTestApp("html", srcdir=PROJECT, builddir=builddir, confoverrides={"nitpicky": True})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert not app.warning.getvalue()
-    outdir = Path(app.outdir)
+    assert not real_site.warnings
+    outdir = real_site.outdir
+    builddir = outdir.parent
     conf = (PROJECT / "conf.py").read_text(encoding="utf-8")
     base = re.search(r'^SITE_URL = "([^"]+)"', conf, re.M)[1]
 
@@ -208,7 +203,7 @@ def test_the_real_site_is_ready_to_upload(tmp_path: Path) -> None:
     dated = [p for p in [*PROJECT.glob("reviews/*/*.md"), *PROJECT.glob("newsletters/*/*/*.md")]
              if p.name != "index.md"]
     assert len(site_feed.entries) == len(dated)
-    soup = page(app, "newsletters/deep-learning-weekly/2021/issue-220")
+    soup = real_site.page("newsletters/deep-learning-weekly/2021/issue-220")
     data = front_matter("newsletters/deep-learning-weekly/2021/issue-220", PROJECT)
     assert meta(soup, "og:description") == data["summary"]
     assert meta(soup, "article:published_time") == "2021-10-01T00:00:00+00:00"

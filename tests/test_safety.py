@@ -12,7 +12,6 @@ without the attacks does not have, `on*` attributes and script URLs; XML and JSO
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -21,10 +20,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import Build
 from kb.build.safety import first_bad_byte, listing_parents, unsafe_scheme
-from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parent / "roots" / "test-kb"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data",
                   "background", "srcset", "content")
 # fields of XML and JSON outputs whose text is HTML (RSS/Atom descriptions, JSON Feed)
@@ -183,19 +180,13 @@ def attack(src: Path) -> None:
         + SCRIPT + "\n```\n", encoding="utf-8")
 
 
-def build(src: Path) -> SphinxTestApp:
-    return Build(src, confoverrides={"nitpicky": True}).app
-
-
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    work = tmp_path_factory.mktemp("safety")
-    plain = work / "plain"
-    shutil.copytree(ROOT, plain)
-    attacked = work / "attacked"
+def builds(shared_build, tmp_path_factory) -> tuple[Build, Build]:
+    """The `kb` root as it is (the session's build) and with the attacks, both nitpicky."""
+    attacked = tmp_path_factory.mktemp("safety") / "attacked"
     shutil.copytree(ROOT, attacked)
     attack(attacked)
-    return build(plain), build(attacked)
+    return shared_build("kb", nitpicky=True), Build(attacked, confoverrides={"nitpicky": True})
 
 
 def test_nothing_of_the_attacks_runs_in_any_output_file(builds):
@@ -226,8 +217,8 @@ def test_the_attacks_are_shown_as_text(builds):
 
 def test_each_raw_html_and_script_link_is_reported_at_its_line(builds):
     _, attacked = builds
-    warnings = ANSI.sub("", attacked.warning.getvalue())
-    src = Path(attacked.srcdir)
+    warnings = attacked.warnings
+    src = attacked.srcdir
 
     def line(path: str, marker: str) -> int:
         lines = (src / path).read_text(encoding="utf-8").splitlines()

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import PHONE, SEARCH_RESULTS_SHOWN
-from conftest import ROOTS, Build, build_copy, page
+from conftest import ROOTS, Build, append, page, touch
 from kb.build.config import SettingError
 from kb.model.records import ItemRecord, PageRecord, PartialDate
 from kb.outputs.search import (
@@ -69,14 +69,13 @@ def test_facet_values_are_escaped_and_kept_whole():
 # -- the written site (the test root, any theme) ----------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build_copy("kb", tmp_path_factory.mktemp("search"), confoverrides={"nitpicky": True})
+# the `html` fixture: this root built once for the session (conftest); test_site checks
+# that it builds without any warning
+pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})
 
 
-def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(site):
-    out = Path(site.outdir)
-    assert not site.warning.getvalue()
+def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(html):
+    out = html.outdir
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]  # an index was written, with its chunks
     assert list((out / "pagefind" / "fragment").iterdir())
@@ -85,7 +84,7 @@ def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(site):
     assert not [path.name for path in (out / "pagefind").glob("pagefind-*.js")]
     assert not list((out / "pagefind").glob("*.css"))
     assert not (out / "searchindex.js").exists()
-    assert "search: Pagefind indexed the site" in site.status.getvalue()
+    assert "search: Pagefind indexed the site" in html.status
     for html_file in out.rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")
         assert "searchindex.js" not in text and "searchtools.js" not in text, html_file
@@ -112,10 +111,10 @@ def _pagefind_over_the_site(out: Path, bundle: Path) -> dict[str, dict]:
     return _fragments(bundle)
 
 
-def test_the_copy_pagefind_reads_gives_the_index_of_the_site_itself(site, tmp_path):
+def test_the_copy_pagefind_reads_gives_the_index_of_the_site_itself(html, tmp_path):
     # a theme that marks no article (alabaster, here): the pages are copied whole
-    out = Path(site.outdir)
-    copy = Path(site.doctreedir) / SOURCE_COPY
+    out = html.outdir
+    copy = Path(html.app.doctreedir) / SOURCE_COPY
     assert (copy / "newsletters" / "n220.html").read_text(encoding="utf-8") == \
         (out / "newsletters" / "n220.html").read_text(encoding="utf-8")
     from_copy = _fragments(out / BUNDLE)
@@ -181,7 +180,7 @@ def test_the_copy_follows_the_pages_by_their_times(tmp_path):
     assert "<h1>A</h1>" in (copy / "a.html").read_text()
     assert sync(site, copy, BUNDLE) == SyncCount(0, 2, 0, 0)
     # written again with other chrome around the same article: cut, but not changed
-    second.write_text(body.format("B", "two").replace("<main>", "<nav>menu</nav><main>"))
+    touch(second, body.format("B", "two").replace("<main>", "<nav>menu</nav><main>"))
     assert sync(site, copy, BUNDLE) == SyncCount(1, 1, 0, 0)
     assert not SyncCount(1, 1, 0, 0).index_changes
     # a page put back with an older time (a restored backup) is cut again, not trusted
@@ -194,60 +193,40 @@ def test_the_copy_follows_the_pages_by_their_times(tmp_path):
     assert not (copy / "sub" / "b.html").exists()
 
 
-def _rebuild(srcdir: Path) -> str:
-    """Build the project in `srcdir` again, into its output; what Sphinx said."""
-    from sphinx.testing.util import SphinxTestApp
-
-    again = SphinxTestApp("html", srcdir=srcdir)
-    try:
-        again.build()
-    finally:
-        again.cleanup()
-    return again.status.getvalue()
-
-
-def test_pages_rewritten_with_the_same_text_keep_the_index(tmp_path, monkeypatch):
-    import os
-
+def test_pages_rewritten_with_the_same_text_keep_the_index(copy_root, monkeypatch):
     import kb.outputs.search
-    from sphinx.testing.util import SphinxTestApp
 
-    app = build_copy("kb", tmp_path)
-    out = Path(app.outdir)
+    src = copy_root("kb")
+    built = Build(src)
+    out = built.outdir
     fragments = _fragments(out / BUNDLE)
 
     # a page written again as it was (its navigation or generated lists alone changed)
     written = out / "newsletters" / "n220.html"
-    later = written.stat().st_mtime + 5
-    os.utime(written, (later, later))
-    said = _rebuild(app.srcdir)
+    touch(written, written.read_text(encoding="utf-8"))
+    said = Build(src).status
     assert re.search(r"search: \d+ pages written, none with other text or facets", said)
     assert _fragments(out / BUNDLE) == fragments
 
     # a build that stops once the copy took an edit, before Pagefind has run, leaves no
     # claim that the bundle is current: the next build indexes, though the copy is current
-    source = Path(app.srcdir) / "newsletters" / "n220.md"
-    source.write_text(source.read_text() + "\nA new sentence about zebrafish.\n")
+    append(src / "newsletters" / "n220.md", "\nA new sentence about zebrafish.\n")
 
     def stopped(outdir, copy, output, executable=None, unless_unchanged=False):
         sync(outdir, copy, BUNDLE)
         raise KeyboardInterrupt  # as a build stopped by hand
 
     monkeypatch.setattr(kb.outputs.search, "index_site", stopped)
-    interrupted = SphinxTestApp("html", srcdir=app.srcdir)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            interrupted.build()
-    finally:
-        interrupted.cleanup()
+    with pytest.raises(KeyboardInterrupt):
+        Build(src)
     monkeypatch.undo()
     assert not any("zebrafish" in json.dumps(f) for f in _fragments(out / BUNDLE).values())
-    assert "search: Pagefind indexed the site" in _rebuild(app.srcdir)
+    assert "search: Pagefind indexed the site" in Build(src).status
     assert any("zebrafish" in json.dumps(f) for f in _fragments(out / BUNDLE).values())
 
 
-def test_search_page_runs_its_own_interface_with_a_file_url_notice(site):
-    soup = page(site, "search")
+def test_search_page_runs_its_own_interface_with_a_file_url_notice(html):
+    soup = page(html, "search")
     scripts = [tag["src"] for tag in soup.find_all("script", src=True)]
     assert "_static/kb-search.js" in scripts
     # Pagefind's engine is imported by kb-search.js when a search starts; its default UI
@@ -261,8 +240,8 @@ def test_search_page_runs_its_own_interface_with_a_file_url_notice(site):
     assert soup.select_one("#kb-search-status[role=status]")
 
 
-def test_items_are_sub_results_and_pages_carry_their_facets(site):
-    soup = page(site, "newsletters/n220")
+def test_items_are_sub_results_and_pages_carry_their_facets(html):
+    soup = page(html, "newsletters/n220")
     item = soup.select_one("div.kb-item#alphafold-multimer")
     heading = item.select_one(".kb-item-title")
     # a heading with an id: Pagefind makes the item a sub-result of the page
@@ -287,58 +266,55 @@ def test_items_are_sub_results_and_pages_carry_their_facets(site):
     assert tagged(facets[0], "data-pagefind-sort") == {("date", "2021-10")}
 
 
-def test_generated_views_are_kept_out_of_the_index(site):
-    soup = page(site, "topics/protein-structure")
-    listing = soup.select_one(".kb-topic-listing")
-    assert listing.find_parent(attrs={"data-pagefind-ignore": "all"}) is not None
+def test_generated_views_are_kept_out_of_the_index(html):
+    """Every view that repeats other pages' titles, on every page that shows one, is in a
+    region Pagefind ignores (the paper and author indexes stay searchable: test_parts)."""
+    views = ("kb-topic-listing", "kb-topics-overview", "kb-related", "kb-backlinks",
+             "kb-item-backlinks", "kb-page-references")
+    shown: dict[str, list[str]] = {view: [] for view in views}
+    for path in sorted(html.outdir.rglob("*.html")):
+        name = path.relative_to(html.outdir).with_suffix("").as_posix()
+        for view in views:
+            for element in page(html, name).select(f".{view}"):
+                assert element.find_parent(attrs={"data-pagefind-ignore": "all"}) is not None, (
+                    f"{name}: .{view} is indexed")
+                shown[view].append(name)
+    assert all(shown.values()), shown  # the test root shows each view somewhere
 
 
-def test_builtin_search_stays_available_for_comparison(tmp_path):
-    app = build_copy("kb", tmp_path, confoverrides={"kb_search": "sphinx"})
-    out = Path(app.outdir)
+def test_builtin_search_stays_available_for_comparison(copy_root):
+    out = Build(copy_root("kb"), confoverrides={"kb_search": "sphinx"}).outdir
     assert (out / "searchindex.js").exists()
     assert not (out / "pagefind").exists()
     assert "searchtools.js" in (out / "search.html").read_text(encoding="utf-8")
 
 
-def test_preview_indexes_once(tmp_path):
-    app = build_copy("kb", tmp_path, confoverrides={"kb_search": "pagefind-once"})
-    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
+def test_preview_indexes_once(copy_root):
+    src = copy_root("kb")
+    once = {"kb_search": "pagefind-once"}
+    entry = Build(src, confoverrides=once).outdir / "pagefind" / "pagefind-entry.json"
     assert entry.exists()
     before = entry.stat().st_mtime_ns
-    from sphinx.testing.util import SphinxTestApp
-
-    again = SphinxTestApp("html", srcdir=app.srcdir, confoverrides={"kb_search": "pagefind-once"})
-    try:
-        again.build()
-    finally:
-        again.cleanup()
-    assert "kept the Pagefind index" in again.status.getvalue()
+    assert "kept the Pagefind index" in Build(src, confoverrides=once).status
     assert entry.stat().st_mtime_ns == before
 
 
-def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(tmp_path):
-    from sphinx.testing.util import SphinxTestApp
-
-    app = build_copy("kb", tmp_path)
-    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
+def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(copy_root, tmp_path):
+    src = copy_root("kb")
+    out = Build(src).outdir
+    entry = out / "pagefind" / "pagefind-entry.json"
     first = entry.stat().st_mtime_ns
 
-    assert "the Pagefind index is current" in _rebuild(app.srcdir)
+    assert "the Pagefind index is current" in Build(src).status
     assert entry.stat().st_mtime_ns == first
-    page_source = Path(app.srcdir) / "newsletters" / "n220.md"
-    page_source.write_text(page_source.read_text() + "\nA new sentence about zebrafish.\n")
-    assert "search: Pagefind indexed the site" in _rebuild(app.srcdir)
+    append(src / "newsletters" / "n220.md", "\nA new sentence about zebrafish.\n")
+    assert "search: Pagefind indexed the site" in Build(src).status
     assert entry.stat().st_mtime_ns > first
     # and the incremental build tags the pages as a clean build of the edited source does
-    clean = SphinxTestApp("html", srcdir=app.srcdir, builddir=tmp_path / "clean")
-    try:
-        clean.build()
-    finally:
-        clean.cleanup()
-    assert _search_markup(Path(app.outdir)) == _search_markup(Path(clean.outdir))
+    clean = Build(src, builddir=tmp_path / "clean").outdir
+    assert _search_markup(out) == _search_markup(clean)
     # and its index, made from the copy brought up to date, holds what the clean build's does
-    assert _fragments(Path(app.outdir) / BUNDLE) == _fragments(Path(clean.outdir) / BUNDLE)
+    assert _fragments(out / BUNDLE) == _fragments(clean / BUNDLE)
 
 
 def _search_markup(outdir: Path) -> dict[str, list[str]]:
@@ -355,18 +331,19 @@ def _search_markup(outdir: Path) -> dict[str, list[str]]:
     return found
 
 
-def test_parallel_and_serial_builds_tag_pages_alike(tmp_path):
-    serial = build_copy("kb", tmp_path / "j1")
-    parallel = build_copy("kb", tmp_path / "j2", parallel=2)
-    assert _search_markup(Path(serial.outdir)) == _search_markup(Path(parallel.outdir))
-    assert any(_search_markup(Path(serial.outdir)).values())
+def test_parallel_and_serial_builds_tag_pages_alike(copy_root):
+    serial = Build(copy_root("kb", "j1")).outdir
+    parallel = Build(copy_root("kb", "j2"), parallel=2).outdir
+    assert _search_markup(serial) == _search_markup(parallel)
+    assert any(_search_markup(serial).values())
 
 
-def test_an_unknown_mode_stops_the_build(tmp_path):
+def test_an_unknown_mode_stops_the_build(copy_root):
+    src = copy_root("kb")
     with pytest.raises(SettingError, match="kb_search = 'algolia': write 'pagefind', "
                                            "'pagefind-once' or 'sphinx'"):
-        build_copy("kb", tmp_path, confoverrides={"kb_search": "algolia"})
-    assert not (tmp_path / "src" / "_build" / "html" / "pagefind").exists()
+        Build(src, confoverrides={"kb_search": "algolia"})
+    assert not (src / "_build" / "html" / "pagefind").exists()
 
 
 # -- in the browser (the real site) ----------------------------------------------------
@@ -509,11 +486,9 @@ def hostile_site(tmp_path_factory, chromium_executable):
     srcdir = tmp_path_factory.mktemp("hostile") / "src"
     shutil.copytree(ROOTS / "test-kb", srcdir)
     source = srcdir / "newsletters" / "n220.md"
-    source.write_text(source.read_text(encoding="utf-8")
-                      + '\nZebrafinch <img src="x" onerror="window.kbHacked = 1"> and '
-                      "<script>window.kbHacked = 2</script> zebrafinch.\n", encoding="utf-8")
-    app = Build(srcdir).app
-    with serve(Path(app.outdir)) as url:
+    append(source, '\nZebrafinch <img src="x" onerror="window.kbHacked = 1"> and '
+           "<script>window.kbHacked = 2</script> zebrafinch.\n")
+    with serve(Build(srcdir).outdir) as url:
         yield url
 
 

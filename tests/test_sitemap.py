@@ -6,14 +6,14 @@ once, the same from an incremental, a clean and a parallel build, on the `parts`
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, Build, build_copy, edited_and_clean, replace, touch
-from kb.outputs.sitemap import render, robots, site_links, write_if_changed
+from conftest import Build, edited_and_clean, replace, touch
+from kb.outputs.sitemap import render, robots, site_links
+from kb.outputs.writing import write_if_changed
 from sphinx.deprecation import RemovedInSphinx10Warning, RemovedInSphinx11Warning
 
 BASE = "https://example.org/kb/"  # the html_baseurl of both roots
@@ -61,10 +61,10 @@ def test_a_file_is_written_only_when_its_bytes_change(tmp_path: Path) -> None:
 # -- builds --------------------------------------------------------------------------------
 
 
-def test_every_page_written_is_in_the_sitemap_once(tmp_path: Path) -> None:
+def test_every_page_written_is_in_the_sitemap_once(copy_root) -> None:
     """Documents, the parts of split views, the general index and Sphinx's search page (the
     parts root excludes nothing)."""
-    app = build_copy("parts", tmp_path)
+    app = Build(copy_root("parts")).app
     outdir = Path(app.outdir)
     found = locations(outdir)
     assert found == sorted(set(found))
@@ -73,8 +73,8 @@ def test_every_page_written_is_in_the_sitemap_once(tmp_path: Path) -> None:
             BASE + "genindex.html", BASE + "search.html"} <= set(found)
 
 
-def test_the_excludes_leave_pages_out(tmp_path: Path) -> None:
-    outdir = Path(build_copy("publishing", tmp_path).outdir)
+def test_the_excludes_leave_pages_out(copy_root) -> None:
+    outdir = Build(copy_root("publishing")).outdir
     listed = written_pages(outdir) - {"search.html", "genindex.html", "404.html"}
     assert set(locations(outdir)) == {BASE + page for page in listed}
 
@@ -90,11 +90,6 @@ summary: Four.
 
 Opening words.
 """
-
-
-def copy_of_parts(workdir: Path) -> Path:
-    shutil.copytree(ROOTS / "test-parts", workdir)
-    return workdir
 
 
 def add_page(src: Path) -> None:
@@ -113,8 +108,8 @@ def retitle_page(src: Path) -> None:
 
 @pytest.mark.parametrize("edit", [add_page, remove_page, retitle_page])
 def test_an_incremental_build_writes_the_sitemap_a_clean_build_writes(
-        tmp_path: Path, edit: Callable[[Path], None]) -> None:
-    incremental, clean = edited_and_clean(copy_of_parts(tmp_path / "incremental"), edit,
+        copy_root, tmp_path: Path, edit: Callable[[Path], None]) -> None:
+    incremental, clean = edited_and_clean(copy_root("parts", "incremental"), edit,
                                           tmp_path / "clean")
     for name in ("sitemap.xml", "robots.txt"):
         assert (incremental.outdir / name).read_bytes() == (clean.outdir / name).read_bytes()
@@ -131,32 +126,32 @@ def test_a_noop_rebuild_leaves_the_sitemap_alone(copy_root) -> None:
     assert sitemap.stat().st_mtime_ns == stamp
 
 
-def test_a_parallel_build_writes_the_same_sitemap(tmp_path: Path) -> None:
-    serial = Build(copy_of_parts(tmp_path / "serial"))
-    parallel = Build(copy_of_parts(tmp_path / "parallel"), parallel=2)
+def test_a_parallel_build_writes_the_same_sitemap(copy_root) -> None:
+    serial = Build(copy_root("parts", "serial"))
+    parallel = Build(copy_root("parts", "parallel"), parallel=2)
     assert (parallel.outdir / "sitemap.xml").read_bytes() == (
         serial.outdir / "sitemap.xml").read_bytes()
 
 
 @pytest.mark.parametrize("root", ["publishing", "parts"])
-def test_a_build_uses_nothing_sphinx_10_or_11_removes(tmp_path: Path, root: str) -> None:
+def test_a_build_uses_nothing_sphinx_10_or_11_removes(copy_root, root: str) -> None:
     """sphinx-sitemap reached its list through env.app (RemovedInSphinx11Warning, 83 times
     in a build of the site): the extension's sitemap needs nothing of the kind."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        build_copy(root, tmp_path)
+        Build(copy_root(root))
     removed = [f"{w.filename}:{w.lineno}: {w.message}" for w in caught
                if issubclass(w.category, (RemovedInSphinx10Warning, RemovedInSphinx11Warning))]
     assert removed == []
 
 
 @pytest.mark.filterwarnings("ignore::PendingDeprecationWarning:sphinx_sitemap")  # its env.app
-def test_sphinx_sitemap_loaded_as_well_is_reported(tmp_path: Path) -> None:
+def test_sphinx_sitemap_loaded_as_well_is_reported(copy_root) -> None:
     """A conf.py that still loads sphinx-sitemap (before kb: it registers sitemap_excludes
     first) builds, with a warning saying to remove it; the sitemap is the extension's."""
     pytest.importorskip("sphinx_sitemap")
     extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinx_sitemap", "kb"]
-    app = build_copy("parts", tmp_path, confoverrides={"extensions": extensions})
+    app = Build(copy_root("parts"), confoverrides={"extensions": extensions}).app
     assert "remove 'sphinx_sitemap' from extensions" in app.warning.getvalue()
     outdir = Path(app.outdir)
     assert set(locations(outdir)) == {BASE + page for page in written_pages(outdir)}

@@ -22,17 +22,46 @@ SCOPES = {"actions", "attestations", "checks", "contents", "deployments", "id-to
           "discussions", "packages", "pages", "pull-requests", "repository-projects",
           "security-events", "statuses", "models"}
 
+# the scopes an action writes with (actions/deploy-pages: the Pages site and its OIDC token)
+WRITES_NEEDED = {"actions/deploy-pages": {"pages", "id-token"}}
+
 
 def workflow_ids() -> list[str]:
     return [path.name for path in WORKFLOWS]
 
 
-def test_there_are_workflows_to_check():
-    assert WORKFLOWS, "no .github/workflows/*.yml found"
-
-
 def uses_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if USES.match(line)]
+
+
+def declared_actions(workflow: dict) -> list[str]:
+    """Every action and reusable workflow the YAML itself declares: each job's `uses` and
+    each step's."""
+    found = []
+    for job in workflow["jobs"].values():
+        found += [job["uses"]] if "uses" in job else []
+        found += [step["uses"] for step in job.get("steps", []) if "uses" in step]
+    return found
+
+
+def test_the_pin_check_reads_every_action_the_workflows_declare():
+    """The pin check reads `uses:` lines; an action written another way (quoted, in a flow
+    mapping, on a continued line) would escape it, so the lines it reads must be every action
+    the parsed YAML declares."""
+    assert WORKFLOWS, "no .github/workflows/*.yml found: the checks would pass on nothing"
+    for workflow in WORKFLOWS:
+        text = workflow.read_text(encoding="utf-8")
+        declared = declared_actions(yaml.safe_load(text))
+        assert declared, f"{workflow.name} declares no action"
+        assert sorted(USES.match(line)[1] for line in uses_lines(text)) == sorted(declared), (
+            f"{workflow.name}: write each action as one line 'uses: owner/repo@<sha> # vX.Y.Z'")
+
+
+def test_the_pin_check_would_miss_an_action_in_a_flow_mapping():
+    """What the test above guards against, shown: the line check alone passes this workflow."""
+    text = "jobs:\n  build:\n    steps:\n      - {uses: actions/checkout@v4}\n"
+    assert uses_lines(text) == []
+    assert declared_actions(yaml.safe_load(text)) == ["actions/checkout@v4"]
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=workflow_ids())
@@ -63,6 +92,13 @@ def test_every_job_states_least_permissions(workflow):
             f"{workflow.name}: job {name!r}: permissions {granted!r}; list each scope")
         assert set(granted) <= SCOPES, f"{workflow.name}: job {name!r}: unknown scopes {granted}"
         assert set(granted.values()) <= {"read", "write", "none"}
+        # a write only where one of the job's actions needs it
+        writes = {scope for scope, level in granted.items() if level == "write"}
+        needed = set().union(*(WRITES_NEEDED.get(uses.split("@")[0], set())
+                               for uses in declared_actions({"jobs": {name: job}})))
+        assert writes <= needed, (
+            f"{workflow.name}: job {name!r} may write {sorted(writes - needed)}, which none of "
+            "its actions needs: grant read, or name the action in WRITES_NEEDED")
 
 
 def test_the_checker_refuses_a_tag_and_accepts_a_commit():

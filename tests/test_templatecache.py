@@ -1,11 +1,9 @@
-"""Compiled templates kept between builds (_ext/kb/templatecache.py): the next build loads
+"""Compiled templates kept between builds (kb/build/template_cache.py): the next build loads
 them, and a template edited since is compiled again, never served stale."""
 
 from __future__ import annotations
 
-import shutil
-
-from conftest import ROOTS, Build, page
+from conftest import Build, append, touch
 from kb.build.template_cache import CACHE_FOLDER
 
 LAYOUT = '{%- extends "!layout.html" %}\n{% block extrahead %}{{ super() }}' \
@@ -13,24 +11,21 @@ LAYOUT = '{%- extends "!layout.html" %}\n{% block extrahead %}{{ super() }}' \
 
 
 def _mark(build: Build) -> str:
-    return page(build.app, "index").select_one("meta[name=kb-test]")["content"]
+    return build.page("index").select_one("meta[name=kb-test]")["content"]
 
 
-def test_templates_are_compiled_once_and_again_when_edited(tmp_path):
-    srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-kb", srcdir)
-    (srcdir / "_templates").mkdir()
+def test_templates_are_compiled_once_and_again_when_edited(copy_root):
+    srcdir = copy_root("kb")
     layout = srcdir / "_templates" / "layout.html"
-    layout.write_text(LAYOUT.replace("{}", "first"), encoding="utf-8")
-    with (srcdir / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write('templates_path = ["_templates"]\n')
+    touch(layout, LAYOUT.replace("{}", "first"))
+    append(srcdir / "conf.py", 'templates_path = ["_templates"]\n')
     first = Build(srcdir)
     assert _mark(first) == "first"
     cache = first.app.doctreedir / CACHE_FOLDER
     compiled = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
     assert compiled  # the theme's templates and ours
 
-    layout.write_text(LAYOUT.replace("{}", "second"), encoding="utf-8")
+    touch(layout, LAYOUT.replace("{}", "second"))
     second = Build(srcdir)  # Sphinx rewrites every page when a template is newer
     assert "index" in second.written
     assert _mark(second) == "second"
@@ -40,8 +35,6 @@ def test_templates_are_compiled_once_and_again_when_edited(tmp_path):
     assert second.app.builder.templates.environment.bytecode_cache is not None
 
 
-def test_the_latex_builder_is_left_alone(tmp_path):
-    srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-kb", srcdir)
-    build = Build(srcdir, "latex")
+def test_the_latex_builder_is_left_alone(shared_build):
+    build = shared_build("kb", "latex", nitpicky=True)
     assert not (build.app.doctreedir / CACHE_FOLDER).exists()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DATE_FIX, URL_FIX, Build, append, line_of, replace
+from conftest import DATE_FIX, URL_FIX, Build, add_duplicate_issue, append, line_of, replace
 
 WARNING = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+)?: WARNING: (?P<message>.*) \[(?P<type>[\w.]+)\]$")
@@ -32,13 +32,6 @@ ITEM_KINDS = "paper, application, news, article, library, dataset, report, cours
 def replacing(path: str, old: str, new: str) -> Callable[[Path], None]:
     """A mutation that replaces `old` (which must occur once) in one file of the site."""
     return lambda src: replace(src / path, old, new)
-
-
-def add_duplicate_issue(src: Path) -> None:
-    text = (src / "newsletters/n220.md").read_text(encoding="utf-8")
-    (src / "newsletters/n220b.md").write_text(
-        text.replace("# Weekly 220", "# Weekly 220 again"), encoding="utf-8")
-    replace(src / "index.md", "newsletters/n220\n", "newsletters/n220\nnewsletters/n220b\n")
 
 
 def add_second_item_with_the_same_title(src: Path) -> None:

@@ -91,7 +91,6 @@ def _view_fingerprints(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> di
     old, shown = domain.view_fingerprints, domain.related_shown
     views: dict[ViewKey, str] = {}
     related: dict[str, RelatedShown] = {}
-    computed: set[ViewKey] = set()
     for key in sorted({key for keys in domain.views.values() for key in keys}):
         if key in old and not may_have_changed(key, found, now, shown):
             views[key] = old[key]
@@ -99,12 +98,10 @@ def _view_fingerprints(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> di
                 related[key.argument] = shown[key.argument]
             continue
         views[key] = fingerprint(graph, key)
-        computed.add(key)
         if key.kind == "related":
             related[key.argument] = related_shown(view_data(graph, key))
     domain.footprints, domain.basis = now, basis_now
     domain.view_fingerprints, domain.related_shown = views, related
-    domain.views_fingerprinted = frozenset(computed)
     return views
 
 

@@ -296,13 +296,6 @@ def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Series
 # -- BibTeX -----------------------------------------------------------------------------
 
 
-def bibtex_of(entries: Mapping[str, Any], keys: Iterable[str],
-              cache: dict[str, str] | None = None) -> str:
-    """The BibTeX of the given keys (pybtex entries), in order, unknown keys left out:
-    the texts of `bibtex_entries`, one blank line between two."""
-    return "\n".join(bibtex_entries(entries, keys, cache))
-
-
 def bibtex_entries(entries: Mapping[str, Any], keys: Iterable[str],
                    cache: dict[str, str] | None = None) -> list[str]:
     """Each given key's BibTeX (one entry, ending in a newline), in order, unknown keys
