@@ -124,10 +124,9 @@ def test_charts_are_drawn_only_when_their_data_changes(tmp_path, copy_root):
     assert numbers(gans.select_one("table.kb-trend-numbers")) == [["2021", "0", "3"]]
 
 
-def test_a_chart_file_gone_from_the_site_is_drawn_again(tmp_path):
+def test_a_chart_file_gone_from_the_site_is_drawn_again(copy_root):
     """stamps.py vouches for the chart files only while they are all there."""
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-kb", src)
+    src = copy_root("kb")
     first = Build(src)
     drawn = chart_files(first.outdir)
     gone = sorted(drawn)[0]
@@ -137,13 +136,12 @@ def test_a_chart_file_gone_from_the_site_is_drawn_again(tmp_path):
     assert chart_files(first.outdir)[gone] != drawn[gone]
 
 
-def test_a_new_matplotlib_draws_the_books_charts_again(tmp_path, monkeypatch):
+def test_a_new_matplotlib_draws_the_books_charts_again(copy_root, monkeypatch):
     """The file names follow the charts' data; a new matplotlib draws them again under
     the same names (in HTML the same holds: test_stamps.py)."""
     from kb.outputs import versions
 
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-kb", src)
+    src = copy_root("kb")
 
     def pdf_charts(outdir: Path) -> dict[str, int]:
         return {p.name: p.stat().st_mtime_ns for p in outdir.glob("kb-*.pdf")}
