@@ -74,8 +74,8 @@ def test_the_topics_overview_has_a_card_per_top_level_topic_with_its_subtopics()
 def test_the_home_page_has_a_card_per_series() -> None:
     from kb.build.config import load_series
 
-    series, problems = load_series(PROJECT)
-    assert series and problems == []
+    series = load_series(PROJECT)  # a bad entry stops it (SettingError)
+    assert series
     source = (PROJECT / "index.md").read_text(encoding="utf-8")
     linked = set(re.findall(r"^:::\{grid-item-card\} \[[^\]]+\]\(([^)]+)/index\.md\)", source, re.M))
     folders = {"review": "reviews", "newsletter": "newsletters"}

@@ -108,9 +108,8 @@ def retitle_page(src: Path) -> None:
 
 @pytest.mark.parametrize("edit", [add_page, remove_page, retitle_page])
 def test_an_incremental_build_writes_the_sitemap_a_clean_build_writes(
-        copy_root, tmp_path: Path, edit: Callable[[Path], None]) -> None:
-    incremental, clean = edited_and_clean(copy_root("parts", "incremental"), edit,
-                                          tmp_path / "clean")
+        copy_root, edit: Callable[[Path], None]) -> None:
+    incremental, clean = edited_and_clean(copy_root("parts"), edit)
     for name in ("sitemap.xml", "robots.txt"):
         assert (incremental.outdir / name).read_bytes() == (clean.outdir / name).read_bytes()
     assert set(locations(incremental.outdir)) == {
