@@ -121,6 +121,13 @@ def _theme_file_gone(mp, app):
         None if path.endswith("sbt-sidebar-nav.html") else real(name, path, block)))
 
 
+def _config_read_takes_more(mp, app):
+    import sphinx.config
+
+    mp.setattr(sphinx.config.Config, "read", classmethod(
+        lambda cls, confdir, *, overrides, tags, strict: None))
+
+
 def _no_pagefind_binary(mp, app):
     import pagefind_bin
 
@@ -140,6 +147,7 @@ BROKEN = {
     "Sphinx: build_info removed": ("Sphinx", _without_build_info),
     "Sphinx: clear_doc's signature": ("Sphinx", _clear_doc_takes_more),
     "Sphinx: toctree_includes removed": ("Sphinx", _no_toctree_includes),
+    "Sphinx: Config.read's signature": ("Sphinx", _config_read_takes_more),
     "docutils: visit_citation changed": ("docutils", _citations_written_otherwise),
     "docutils: previous_sibling removed": ("docutils", _no_previous_sibling),
     "sphinxcontrib-bibtex: get_filtered_entries removed": ("sphinxcontrib-bibtex",

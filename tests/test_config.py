@@ -201,7 +201,8 @@ def test_every_bad_setting_is_an_error_at_its_line_before_sphinx_s_crash_report(
     value is first logged as `conf.py:LINE: ERROR: ...`, the form lint reads."""
     conf = _project(tmp_path, "kb_split_links = -3", "kb_feed_limit = 0")
     lines = conf.read_text(encoding="utf-8").splitlines()
-    code = build_main(["-b", "html", "-q", str(conf.parent), str(tmp_path / "out")])
+    # -N: CI may force colour on, which would wrap each line in escape codes
+    code = build_main(["-b", "html", "-q", "-N", str(conf.parent), str(tmp_path / "out")])
     err = capsys.readouterr().err
     first = [line for line in err.splitlines() if line.strip()][:2]
     assert code == 2

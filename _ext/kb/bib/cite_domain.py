@@ -246,31 +246,6 @@ class IndexedBibtexDomain(BibtexDomain):
         fresh[key] = found
         return found
 
-    # -- the knowledge graph's papers -----------------------------------------------
-    def papers(self) -> dict[str, Paper]:
-        """Every cited work, from the citations formatted for this build."""
-        found: dict[str, Paper] = {}
-        for citation in self.citations:
-            entry = citation.entry
-            authors = tuple(
-                Author(author_key(" ".join(p.first_names + p.middle_names),
-                                  " ".join(p.prelast_names + p.last_names)), _plain(str(p)))
-                for p in entry.persons.get("author", ())
-            )
-            found[citation.key] = Paper(
-                key=citation.key,
-                title=_plain(entry.fields.get("title", citation.key)),
-                text=citation.formatted_entry.text.render(PLAINTEXT),
-                year=_year(entry),
-                authors=authors,
-                doi=entry.fields.get("doi"),
-                eprint=entry.fields.get("eprint"),
-                url=entry.fields.get("url"),
-                docname=citation.bibliography_key.docname,
-                anchor=citation.citation_id,
-            )
-        return found
-
 
 def _on_page(text: BaseText, builder: Any, fromdocname: str) -> BaseText:
     """A copy of a formatted reference whose links are made on `fromdocname` by `builder`
@@ -307,3 +282,29 @@ def _plain(latex: str) -> str:
 def cite_domain(env: BuildEnvironment) -> IndexedBibtexDomain:
     """sphinxcontrib-bibtex's `cite` domain of a build (this subclass), typed."""
     return cast(IndexedBibtexDomain, env.get_domain("cite"))
+
+
+def papers_of(domain: IndexedBibtexDomain) -> dict[str, Paper]:
+    """Every cited work, from the citations the domain formatted for this build (the
+    knowledge graph's Paper records)."""
+    found: dict[str, Paper] = {}
+    for citation in domain.citations:
+        entry = citation.entry
+        authors = tuple(
+            Author(author_key(" ".join(p.first_names + p.middle_names),
+                              " ".join(p.prelast_names + p.last_names)), _plain(str(p)))
+            for p in entry.persons.get("author", ())
+        )
+        found[citation.key] = Paper(
+            key=citation.key,
+            title=_plain(entry.fields.get("title", citation.key)),
+            text=citation.formatted_entry.text.render(PLAINTEXT),
+            year=_year(entry),
+            authors=authors,
+            doi=entry.fields.get("doi"),
+            eprint=entry.fields.get("eprint"),
+            url=entry.fields.get("url"),
+            docname=citation.bibliography_key.docname,
+            anchor=citation.citation_id,
+        )
+    return found

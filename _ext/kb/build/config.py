@@ -32,8 +32,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util import logging
-from sphinx.util.tags import Tags
 
+from ..compat.sphinx import read_configuration
 from ..model.records import Series
 
 PREFIX = "kb_"
@@ -317,7 +317,7 @@ def check_config(app: Sphinx, config: Config) -> None:
 def load_series(root: Path) -> dict[str, Series]:
     """`kb_series` of the project at `root`, read as Sphinx reads it (runs conf.py) and
     checked as the build checks it (SettingError)."""
-    config = Config.read(root, overrides={}, tags=Tags())
+    config = read_configuration(root)
     series = FIELDS[PREFIX + "series"]
     config.add(PREFIX + "series", {}, series.metadata["rebuild"], series.metadata["types"])
     return _read_setting(config, root / "conf.py", PREFIX + "series")

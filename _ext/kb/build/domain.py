@@ -25,7 +25,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
-from ..bib.cite_domain import cite_domain
+from ..bib.cite_domain import cite_domain, papers_of
 from ..model.graph import KnowledgeGraph
 from ..views.data import ViewKey
 from .config import kb_config
@@ -102,7 +102,7 @@ class KnowledgeBaseDomain(DomainData, Domain):
         """The whole knowledge base, indexed; built at most once per build."""
         # the papers are asked for only when a view shows them
         return KnowledgeGraph(self.pages, self.items, self.references, self.citations,
-                              cite_domain(self.env).papers)
+                              lambda: papers_of(cite_domain(self.env)))
 
     # -- what describes a page or an item -------------------------------------------
     @cached_property

@@ -17,7 +17,9 @@ Used only through this module:
 - `env.all_docs`, `env.clear_doc` and removing a page from `env.found_docs`: how
   safety.py leaves out a page it cannot read;
 - `env.config_status` and `CONFIG_OK` (stamps.py), `sphinx.util.osutil.relative_uri`,
-  and `patch_docutils` / `docutils_namespace`, which cli/lint.py runs Sphinx inside.
+  and `patch_docutils` / `docutils_namespace`, which cli/lint.py runs Sphinx inside;
+- `Config.read` and `sphinx.util.tags.Tags`: conf.py run as sphinx-build runs it, for the
+  scaffold, which reads `kb_series` without a build.
 """
 
 from __future__ import annotations
@@ -127,6 +129,13 @@ def leave_out_document(app: Sphinx, env: BuildEnvironment, docname: str) -> None
     env.found_docs.discard(docname)
 
 
+def read_configuration(root: Path) -> Any:
+    """The configuration of the project at `root` (its conf.py run), with no overrides or tags."""
+    config_class = lookup("sphinx.config", "Config")
+    tags = lookup("sphinx.util.tags", "Tags")
+    return config_class.read(root, overrides={}, tags=tags())
+
+
 @contextlib.contextmanager
 def sphinx_in_process(confdir: Path) -> Iterator[None]:
     """What sphinx-build sets up around a build, for a build run in this process."""
@@ -195,4 +204,10 @@ def check(app: Sphinx) -> list[Mismatch]:
            or signature_problem(lookup("sphinx.util.docutils", "docutils_namespace")),
            "sphinx.util.docutils.patch_docutils or docutils_namespace",
            "`nox -s lint` stops before it runs the build")
+    config_class = lookup("sphinx.config", "Config")
+    expect(signature_problem(getattr(config_class, "read", None), "confdir", "*", "overrides",
+                             "tags")
+           or ("is gone" if lookup("sphinx.util.tags", "Tags") is None else None),
+           "sphinx.config.Config.read or sphinx.util.tags.Tags",
+           "`nox -s new` stops before it writes a page")
     return found
