@@ -27,7 +27,7 @@ PARTS = {
     "navigation": ("kb.build.navigation",),
     "references": ("kb.bib.cite_domain", "kb.bib.paper_index", "kb.bib.bibfile", "kb.bib.labels",
                    "sphinxcontrib.bibtex"),
-    "feeds": ("kb.outputs.publishing", "kb.outputs.atom", "sphinx_sitemap", "sphinxext.opengraph"),
+    "feeds": ("kb.outputs.publishing", "kb.outputs.atom", "kb.outputs.sitemap", "sphinxext.opengraph"),
     "search": ("kb.outputs.search",),
     "charts": ("kb.outputs.charts",),
     "export": ("kb.outputs.structured_data",),

@@ -83,16 +83,11 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
                   probe.get("parts", {}), largest)
 
 
-def publishing(src: Path, feeds: bool, sitemap: bool) -> None:
-    """Switch the Atom feeds (kb_feeds) or the sitemap (sphinx-sitemap) off in a corpus."""
-    lines = []
+def publishing(src: Path, feeds: bool) -> None:
+    """Switch the Atom feeds (kb_feeds) off in a corpus."""
     if not feeds:
-        lines.append("kb_feeds = False")
-    if not sitemap:
-        lines.append('extensions = [e for e in extensions if e != "sphinx_sitemap"]')
-    if lines:
         with (src / "conf.py").open("a", encoding="utf-8") as conf:
-            conf.write("\n".join(lines) + "\n")
+            conf.write("kb_feeds = False\n")
 
 
 def edit_text(corpus: Corpus, src: Path) -> None:
@@ -144,7 +139,7 @@ OFF = "extension off: "
 
 
 def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
-        feeds: bool = True, sitemap: bool = True, with_parts_off: bool = False) -> list[Result]:
+        feeds: bool = True, with_parts_off: bool = False) -> list[Result]:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     log = workdir / "build.log"
@@ -152,7 +147,7 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
     kb, plain = workdir / "kb", workdir / "plain"
     corpus.write(kb, "kb")
     shutil.copy(Path(__file__).parent / "probe.py", kb / "probe.py")
-    publishing(kb, feeds, sitemap)
+    publishing(kb, feeds)
     results = [
         build("clean build -j 1", kb, workdir / "out-j1", 1, log),
         build("clean build -j 2", kb, workdir / "out-j2", 2, log),
@@ -326,7 +321,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=PROJECT / "_build" / "bench")
     parser.add_argument("--no-plain", action="store_true", help="skip the extension-off builds")
     parser.add_argument("--no-feeds", action="store_true", help="no Atom feeds (kb_feeds = False)")
-    parser.add_argument("--no-sitemap", action="store_true", help="no sitemap (without sphinx-sitemap)")
     parser.add_argument("--no-search", action="store_true",
                         help="skip the search payload (Pagefind against the built-in search)")
     parser.add_argument("--search-at-largest", action="store_true",
@@ -338,8 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     for pages in args.pages:
         workdir = args.workdir / f"{pages}-{args.refs}"
         results = run(pages, args.refs, workdir, with_plain=not args.no_plain,
-                      feeds=not args.no_feeds, sitemap=not args.no_sitemap,
-                      with_parts_off=args.parts_off)
+                      feeds=not args.no_feeds, with_parts_off=args.parts_off)
         runs[pages] = results
         print(report(results, pages, args.refs), flush=True)
         if not args.no_search and (not args.search_at_largest or pages == max(args.pages)):

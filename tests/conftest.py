@@ -18,7 +18,12 @@ Building a site in a test
   afresh: an incremental build must give what the clean one does.
 
 Editing sources: `touch`, `replace` and `append` write a file with its modification time
-"now", as an editor would, never in the future (see `touch`).
+"now", as an editor would, never in the future (see `touch`). `add_issue_to_series` adds a
+newsletter issue to the `kb` root, an edit the incremental, chart and preview tests share.
+
+The tests are grouped like the code (`model/`, `views/`, `build/`, `bib/`, `outputs/`,
+`compat/`, `cli/`), with `site/` for the real site, its PDF, the browser and the repository's
+own files; `roots/` holds the small Sphinx projects they build.
 """
 
 from __future__ import annotations
@@ -44,23 +49,13 @@ from kb.model.records import Series  # noqa: E402  (importable once _ext is on t
 pytest_plugins = ("sphinx.testing.fixtures", "browser")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # sphinx-sitemap starts a multiprocessing.Manager server for every build. Forked,
-    # it would inherit the pipes of the Playwright driver the browser tests started,
-    # which then never sees them close and never exits: the session would hang when
-    # it stops the browser. Spawned, a server inherits nothing. (Sphinx's own -j N
-    # workers ask for fork explicitly, and are not affected.)
-    import multiprocessing
-
-    multiprocessing.set_start_method("spawn", force=True)
-
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # the fixes the extension's messages end with
 DATE_FIX = "write YYYY-MM-DD, or YYYY-MM when the day is not known"
 URL_FIX = "write an absolute http:// or https:// address"
 
-# `kb_series` as the test roots declare it, as the extension reads it (kb.config)
+# `kb_series` as the test roots declare it, as the extension reads it (build/config.py)
 SERIES = {
     "garden": Series("garden", "The Garden", "https://example.org/", "review"),
     "weekly": Series("weekly", "Weekly", "https://example.org/weekly", "newsletter"),
@@ -267,3 +262,33 @@ def only(problems: list):
     """The one problem of a list that must hold exactly one."""
     assert len(problems) == 1, problems
     return problems[0]
+
+
+# Edits of the `kb` test root shared by the incremental, chart and preview tests
+
+def add_to_index(src: Path, entry: str) -> None:
+    replace(src / "index.md", "references\n```", f"{entry}\nreferences\n```")
+
+
+NEW_ISSUE = """---
+kind: newsletter
+date: 2021-11-02
+series: weekly
+issue: 221
+topics: [{topic}]
+summary: Issue 221.
+---
+# Weekly 221
+
+```{{kb:item}} A new item
+:kind: news
+:topics: {topic}
+
+Text.
+```
+"""
+
+
+def add_issue_to_series(src: Path) -> None:
+    touch(src / "newsletters/n221.md", NEW_ISSUE.format(topic="gans"))
+    add_to_index(src, "newsletters/n221")

@@ -20,7 +20,7 @@ from .build.checking import setup_check
 from .build.config import setup_config
 from .build.directives import setup_directives
 from .build.domain import KnowledgeBaseDomain
-from .build.gc_thresholds import setup_collector
+from .build.gc_thresholds import setup_gc_thresholds
 from .build.navigation import setup_navigation
 from .build.reading import setup_collect
 from .build.safety import setup_safety
@@ -44,10 +44,10 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
-    # the same domain, with lookups indexed and formatted entries kept (fastbib.py)
+    # the same domain, with lookups indexed and formatted entries kept (bib/cite_domain.py)
     app.add_domain(IndexedBibtexDomain, override=True)
     app.add_domain(KnowledgeBaseDomain)
-    setup_collector(app)
+    setup_gc_thresholds(app)
     setup_config(app)
     setup_directives(app)
     setup_indices(app)

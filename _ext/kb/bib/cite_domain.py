@@ -2,18 +2,18 @@
 
 After every read (also when nothing was read), sphinxcontrib-bibtex decides each
 bibliography's entries and formats every cited entry again. Four parts of that
-grow with the site, or cost time on every build (measured on 200 pages citing a
-2,000-entry refs.bib, the filtered per-page bibliographies alone took most of a
-107 s build):
+grow with the site, or cost time on every build (on the benchmark's corpus, 200 pages
+citing a 2,000-entry refs.bib, the filtered per-page bibliographies alone took most of
+the build):
 
 - the filter scans every citation reference for every entry (entries x references),
   and the citation order looks each reference's page up in a list (references x pages);
-- formatting an entry through pybtex's templates costs about 12 ms, for every cited
-  entry, on every build, a no-op rebuild included;
+- it formats every cited entry through pybtex's templates, on every build, a no-op
+  rebuild included;
 - resolving each citation looks up pybtex's plain-text backend by scanning the
-  installed packages' entry points (about 14 ms a citation), and scans every citation;
-- it formats each reference through the reference style's template again (about
-  1.4 ms), for every page that cites the work.
+  installed packages' entry points, and scans every citation;
+- it formats each reference through the reference style's template again, for every
+  page that cites the work.
 
 This subclass indexes the references and citations once per build, looks the
 backend up once, keeps each entry's formatted text between builds, keyed by
@@ -22,7 +22,7 @@ sphinxcontrib-bibtex), and each reference's formatted text for
 one build, for every page (sphinxcontrib-bibtex's templates read the citing page only
 for the link they make, which each page's copy gets). Its output is
 sphinxcontrib-bibtex's own: the same entries, order, text and links
-(tests/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper`
+(tests/bib/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper`
 records (`papers`).
 
 It overrides methods of sphinxcontrib-bibtex's domain whose calls to one another are
@@ -79,7 +79,7 @@ class IndexedBibtexDomain(BibtexDomain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self.bibtex_texts: dict[str, str] = {}  # each entry's BibTeX, kept for one build
-        # each entry's BibTeX highlighted (dataout.highlighted_bibtex), by its text, for
+        # each entry's BibTeX highlighted (structured_data.highlighted_bibtex), by its text, for
         # one build; in a parallel build each writing process fills its own
         self.bibtex_html: dict[str, str | None] = {}
         # each reference's formatted text (_reference), for one build: the citations it
@@ -157,9 +157,9 @@ class IndexedBibtexDomain(BibtexDomain):
         reference from `fromdocname` (a link to the citation on `todocname`).
 
         The template reads the reference's page only to put it in the link it makes
-        (pybtex's formatting costs about 1.4 ms a reference, and a work is cited from
-        many pages): the text is formatted once a build for everything else it is made
-        of, and each page gets a copy whose links carry its own page and builder.
+        (pybtex's templates are slow, and a work is cited from many pages): the text is
+        formatted once a build for everything else it is made of, and each page gets a
+        copy whose links carry its own page and builder.
         """
         key = (typ, citation.bibliography_key, citation.key, citation.citation_id, todocname,
                target.pre, target.post)
@@ -275,7 +275,7 @@ def _year(entry: Any) -> int | None:
 
 
 def _plain(latex: str) -> str:
-    # braces only protect capitals; pybtex's full LaTeX parser costs ~20 ms a call
+    # braces only protect capitals; pybtex's full LaTeX parser is far slower
     return " ".join(latex.replace("{", "").replace("}", "").split())
 
 

@@ -22,7 +22,7 @@ from ..build.domain import kb_domain
 from ..compat.bibtex import hold_pybtex_errors, release_pybtex_errors
 from ..model.records import Citation
 from ..views.nodes import view
-from . import bibfile as bibcheck
+from . import bibfile
 from .cite_domain import cite_domain
 from .labels import PAPER_INDEX_STYLE
 
@@ -68,7 +68,7 @@ def _checked(checked: dict[str, Any], path: Path) -> tuple[dict[str, int], list[
     mtime = path.stat().st_mtime_ns
     found = checked.get(str(path))
     if found is None or found[0] != mtime:
-        entries, problems = bibcheck.read(path)
+        entries, problems = bibfile.read(path)
         found = checked[str(path)] = (mtime, {k: e.line for k, e in entries.items()}, problems)
     return found[1], found[2]
 
@@ -86,12 +86,12 @@ def check_citations(env: BuildEnvironment, citations: dict[str, list[Citation]])
         for citation in citations[docname]:
             cited.add(citation.key)
             if citation.key not in known:
-                logger.warning(bibcheck.unknown_key(citation.key, known),
+                logger.warning(bibfile.unknown_key(citation.key, known),
                                location=(docname, citation.line), type="kb", subtype="citation")
     bibfiles = cite.bibdata.bibfiles
     checked = kb_domain(env).bibcheck
-    for path, bibfile in bibfiles.items():
-        uncited = [key for key in bibfile.keys if key not in cited]
+    for path, loaded in bibfiles.items():
+        uncited = [key for key in loaded.keys if key not in cited]
         if not uncited or not Path(path).exists():
             continue
         lines, _ = _checked(checked, Path(path))
@@ -118,7 +118,7 @@ class PaperIndexDirective(BibliographyDirective):
     option_spec: dict[str, Any] = {}
 
     def run(self) -> list[nodes.Node]:
-        # numbered in the order the paper index shows them (paperlabels.py)
+        # numbered in the order the paper index shows them (bib/labels.py)
         self.options.setdefault("style", PAPER_INDEX_STYLE)
         box = nodes.container(classes=["kb-paper-index"])
         box.extend(super().run())

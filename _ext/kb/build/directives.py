@@ -13,8 +13,7 @@ from sphinx.util.docutils import SphinxDirective
 
 # the cite roles' target syntax ("{pre}key{post},key2"), parsed their way
 from ..compat.bibtex import parse_citation_targets
-from ..model import contract
-from ..model import records as model
+from ..model import contract, records
 from ..views.data import ViewKey
 from ..views.nodes import joined, kb_item, kb_view
 from .config import kb_config
@@ -35,10 +34,10 @@ def comma_list(argument: str | None) -> list[str]:
 
 def item_kind(argument: str | None) -> str:
     value = (argument or "").strip()
-    if value not in model.ITEM_KINDS:
+    if value not in records.ITEM_KINDS:
         raise ValueError(
-            f"unknown item kind {value!r}{model.suggest(value, model.ITEM_KINDS)} "
-            f"(kinds: {', '.join(model.ITEM_KINDS)})"
+            f"unknown item kind {value!r}{records.suggest(value, records.ITEM_KINDS)} "
+            f"(kinds: {', '.join(records.ITEM_KINDS)})"
         )
     return value
 
@@ -46,14 +45,14 @@ def item_kind(argument: str | None) -> str:
 def http_url(argument: str | None) -> str:
     try:
         return contract.check_url(argument or "")
-    except model.FrontMatterError as err:
+    except records.FrontMatterError as err:
         raise ValueError(str(err)) from None
 
 
 def anchor_id(argument: str | None) -> str:
     value = (argument or "").strip()
-    if not value or model.slugify(value) != value:
-        raise ValueError(f"write the id in lower case with hyphens, e.g. {model.slugify(value)!r}")
+    if not value or records.slugify(value) != value:
+        raise ValueError(f"write the id in lower case with hyphens, e.g. {records.slugify(value)!r}")
     return value
 
 
@@ -83,7 +82,7 @@ class ItemDirective(SphinxDirective):
 
     It renders the item as a `kb_item` container and records it as an
     `ItemRecord` in the page's read-time data (`env.current_document[ITEMS]`), which
-    `collect.collect_page` hands to the domain once the page is read.
+    `reading.collect_page` hands to the domain once the page is read.
     """
 
     required_arguments = 1
@@ -104,7 +103,7 @@ class ItemDirective(SphinxDirective):
         if "kind" not in self.options and "kind" not in option_lines:
             logger.warning(
                 "item %r has no :kind:; add one of: %s",
-                title, ", ".join(model.ITEM_KINDS),
+                title, ", ".join(records.ITEM_KINDS),
                 location=self.get_location(), type="kb", subtype="item",
             )
         kind = self.options.get("kind", "article")
@@ -112,7 +111,7 @@ class ItemDirective(SphinxDirective):
         url = self.options.get("url")
         item = kb_item(classes=["kb-item", f"kb-kind-{kind}"])
         self.set_source_info(item)
-        anchor = self._unique_anchor(self.options.get("id") or model.slugify(title), item.line)
+        anchor = self._unique_anchor(self.options.get("id") or records.slugify(title), item.line)
         item["kb_anchor"] = anchor
         item["ids"].append(anchor)
 
@@ -142,9 +141,9 @@ class ItemDirective(SphinxDirective):
             item += line
 
         topics_line = option_lines.get("topics", item.line)
-        self.env.current_document.setdefault(ITEMS, []).append(model.ItemRecord(
+        self.env.current_document.setdefault(ITEMS, []).append(records.ItemRecord(
             docname=self.env.docname, anchor=anchor, title=title, kind=kind,
-            topics=tuple(model.TopicRef(name, topics_line) for name in topics),
+            topics=tuple(records.TopicRef(name, topics_line) for name in topics),
             cites=tuple(dict.fromkeys(cited_keys(item))), url=url, line=item.line))
         return [item]
 
@@ -238,7 +237,7 @@ class ArchiveDirective(ViewDirective):
         known = kb_config(self.config).series
         if series not in known:
             logger.warning("unknown series %r%s; define it in kb_series in conf.py", series,
-                           model.suggest(series, known),
+                           records.suggest(series, known),
                            location=self.get_location(), type="kb", subtype="series")
         return ViewKey("series", series)
 

@@ -27,7 +27,6 @@ from sphinx.util.nodes import make_refnode
 
 from ..bib.cite_domain import cite_domain, papers_of
 from ..model.graph import KnowledgeGraph
-from ..views.data import ViewKey
 from .config import kb_config
 from .domain_data import INITIAL_DATA, PER_DOCUMENT, DomainData, PageData
 from .excerpts import excerpt_text
@@ -38,9 +37,6 @@ class KnowledgeBaseDomain(DomainData, Domain):
     name = "kb"
     label = "Knowledge base"
     data_version = 9
-    # the views this build's schedule fingerprinted again (the rest kept theirs):
-    # what an edit costs there, for the tests and the benchmark
-    views_fingerprinted: frozenset[ViewKey] = frozenset()
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),

@@ -41,7 +41,7 @@ INITIAL_DATA: dict[str, Any] = {
     # rewrite; not per-document, so neither cleared nor merged.
     "fingerprints": {},  # docname -> digest of the generated content last written
     "state": "",  # digest of every page's records and of refs.bib, when last written
-    # what the schedule compares the next build's records with (viewdeps.py):
+    # what the schedule compares the next build's records with (views/deps.py):
     "footprints": {},  # docname -> Footprint: what other pages' views show of it
     "basis": "",  # digest of the topic vocabulary and the cited works
     "view_fingerprints": {},  # ViewKey -> digest of what the view showed

@@ -2,8 +2,8 @@
 
 sphinx-book-theme asks Sphinx for the whole site's toctree on every page and then
 collapses it, so each page costs time in proportion to the site, and a site of N
-pages costs N x N (on a generated site, 400 pages took 75 s and 1,000 did not
-finish in 8 minutes; pydata-sphinx-theme#364 reports the same). This renders what the collapsed tree
+pages costs N x N (on a generated site the build time grew with the square of its
+pages; pydata-sphinx-theme#364 reports the same). This renders what the collapsed tree
 shows, in the theme's markup, straight from the toctree structure: the top-level
 entries, and the entries of each page on the path from the root to this page. A
 page's cost is the length of that path times the entries at each level.

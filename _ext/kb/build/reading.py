@@ -20,8 +20,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..model import contract, frontmatter
-from ..model import records as model
+from ..model import contract, frontmatter, records
 from ..views.nodes import joined, kb_item, kb_view, view
 from .config import kb_config
 from .directives import ITEMS, cited_keys, topic_reference
@@ -68,7 +67,7 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
             warn("the page has no heading for its title to replace; add a '# Heading'",
                  docname, fm.lines.get("title"), "front_matter")
 
-    items: list[model.ItemRecord] = env.current_document.pop(ITEMS, [])
+    items: list[records.ItemRecord] = env.current_document.pop(ITEMS, [])
     # a page whose front matter is broken or names a misspelt kind was reported
     # already; don't also tell its items they are on the wrong kind of page
     kind_unknown = page is None and (fm.error is not None or "kind" in fm.data)
@@ -80,23 +79,23 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     if page is not None and title_node is not None:
         position = title_node.parent.index(title_node) + 1
         title_node.parent.insert(position, page_details(page, series, docname))
-        title_node.parent.insert(position, nodes.target("", "", ids=[model.PAGE_ANCHOR]))
+        title_node.parent.insert(position, nodes.target("", "", ids=[records.PAGE_ANCHOR]))
     _place_views(doctree, docname, page, kb_config(app.config).charts)
 
     xrefs = list(doctree.findall(addnodes.pending_xref))
     references = [
-        model.Reference(docname, _enclosing_item(node), node["reftype"], node["reftarget"],
+        records.Reference(docname, _enclosing_item(node), node["reftype"], node["reftarget"],
                         node.line, bool(node.get("kb_generated")))
         for node in xrefs if node.get("refdomain") == "kb"
     ]
     citations = [
-        model.Citation(docname, _enclosing_item(node), key, node.line)
+        records.Citation(docname, _enclosing_item(node), key, node.line)
         for node in xrefs if node.get("refdomain") == "cite"
         for key in cited_keys(node)
     ]
     views = [node["key"] for node in doctree.findall(kb_view)]
     # ordinary pages are recorded too (kind None), so a backlink from one shows its title
-    record = page or model.PageRecord(docname, None, title)
+    record = page or records.PageRecord(docname, None, title)
     kb_domain(env).note_page(docname, PageData(record, items, references, views, citations,
                                                collect_excerpts(doctree)))
 
@@ -130,7 +129,7 @@ def _set_item_heading_levels(doctree: nodes.document) -> None:
         item[0]["heading-level"] = min(6, max(depth, 1) + 1)
 
 
-def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord | None,
+def _place_views(doctree: nodes.document, docname: str, page: records.PageRecord | None,
                  charts: bool) -> None:
     """The views every page of a kind shows: listings (after a trend chart), series links,
     related pages, backlinks."""
@@ -149,7 +148,7 @@ def _place_views(doctree: nodes.document, docname: str, page: model.PageRecord |
         body += view(kind, docname, docname)
 
 
-def page_details(page: model.PageRecord, series: Mapping[str, model.Series],
+def page_details(page: records.PageRecord, series: Mapping[str, records.Series],
                  docname: str) -> nodes.Element:
     """The line under a page's title: kind, series, date, authors, source; then topics."""
     parts: list[list[nodes.Node]] = []

@@ -179,7 +179,7 @@ def _check_encodings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
 def _check_title(app: Sphinx, doctree: nodes.document) -> None:
     """A page without a heading has no title in the navigation: say so on the page
     (Sphinx only warns at each toctree that lists it). A front-matter title without
-    a heading is reported by collect.collect_page."""
+    a heading is reported by reading.collect_page."""
     if any(isinstance(node, nodes.title) for node in doctree.findall(nodes.title)):
         return
     fm = app.env.current_document.get("kb_front_matter")
@@ -194,7 +194,7 @@ def _check_title(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup_safety(app: Sphinx) -> None:
     app.add_transform(NeutraliseRawContent)
-    # before collect.collect_page (400), which consumes the front matter
+    # before reading.collect_page (400), which consumes the front matter
     app.connect("doctree-read", _check_title, priority=300)
     app.connect("env-get-outdated", _parents_of_gone)
     app.connect("env-before-read-docs", _check_encodings)

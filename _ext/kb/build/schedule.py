@@ -7,7 +7,7 @@ here, and a page whose fingerprint changed since the last build is returned to
 Sphinx to be rewritten, so an incremental build writes what a clean build would.
 
 A view's fingerprint is worked out again only when the records that changed can
-reach it (viewdeps.py); the others keep last build's, so an edit of one page costs
+reach it (views/deps.py); the others keep last build's, so an edit of one page costs
 the views it touches, not every view of the site.
 """
 
@@ -50,7 +50,7 @@ def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, li
     cite = cite_domain(env)
     shown: dict[str, Any] = {}
     keys_by_doc: dict[str, list[str]] = {}
-    # in HTML, the part of a split paper index that holds the entry (partpages.py)
+    # in HTML, the part of a split paper index that holds the entry (outputs/part_pages.py)
     parts = kb_domain(env).graph.papers.part_pages(kb_config(env.config).split_links)
     for citation in cite.citations:
         entry = citation.entry
@@ -82,7 +82,7 @@ def _fingerprint(domain: KnowledgeBaseDomain, docname: str, views: Mapping[ViewK
 
 def _view_fingerprints(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> dict[ViewKey, str]:
     """The fingerprint of every view a page shows: worked out again for the views the
-    records that changed since the last build can reach (viewdeps.py), kept for the rest."""
+    records that changed since the last build can reach (views/deps.py), kept for the rest."""
     graph = domain.graph
     now = footprints(graph, domain.digests)
     basis_now = basis(graph, _bib_state(env))

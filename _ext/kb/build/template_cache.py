@@ -1,9 +1,9 @@
 """Compiled page templates, kept between builds.
 
-Sphinx's template bridge compiles the theme's Jinja templates again in every build process.
-In a no-op rebuild at 200 pages that was 0.25 s of 2.7 s (cProfile: Jinja's `compile`,
-37 templates). Jinja's own bytecode cache keeps the compiled templates beside the doctrees,
-so the next build loads them instead. It cannot serve a stale template: Jinja stores each
+Sphinx's template bridge compiles the theme's Jinja templates (some forty) again in every
+build process, rebuilds included. Jinja's own bytecode cache keeps the compiled templates
+beside the doctrees, so the next build loads them instead: the benchmark measures a small
+gain on rebuilds and none on a clean build (docs/benchmark.md). It cannot serve a stale template: Jinja stores each
 template's compiled code with a checksum of its source, and its own and Python's versions,
 and compiles again when any of them differs. Its files are written to a temporary name and
 renamed, so the processes of a parallel build can share it.

@@ -60,7 +60,7 @@ def render_page(
     guide = (f"{intro} Retell every entry of the {what} in your own words, one `kb:item` "
              "each: facts, titles, names and figures carry over from the source, its sentences "
              "do not. Cite a paper with the `cite:p` role and its key in `refs.bib` (add the "
-             "entry there first). The README's \"Contributing\" section shows every option; "
+             "entry there first). CONTRIBUTING.md shows every option; "
              "`nox -s html` checks the page.")
     item_body = (f"Replace this item with the {what}'s first entry: its title as the argument "
                  "above, a `:kind:` (" + ", ".join(ITEM_KINDS) + "), its `:topics:`, a "

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..build import config
-from ..model import contract, frontmatter
-from ..model import records as model
+from ..model import contract, frontmatter, records
 from ..model.records import Series
 from .pagetext import render_page, series_index, year_index
 from .toctrees import add_toctree_entry, entry_target
@@ -85,7 +84,7 @@ def pick_series(slug: str | None, kind: str, series: Mapping[str, Series]) -> st
                             "say which with --series SLUG")
     if slug not in series:
         raise ScaffoldError(
-            f"unknown series {slug!r}{model.suggest(slug, series)} (series: {_series_list(series)}); "
+            f"unknown series {slug!r}{records.suggest(slug, series)} (series: {_series_list(series)}); "
             "pass one of these with --series, or define the new series in kb_series in conf.py")
     actual = series[slug].kind
     if actual != kind:
@@ -245,10 +244,10 @@ def plan_review(root: Path, args: argparse.Namespace,
     return plan
 
 
-def _date(value: str | None) -> model.PartialDate:
+def _date(value: str | None) -> records.PartialDate:
     try:
-        return model.PartialDate.parse(value if value is not None else dt.date.today())
-    except model.FrontMatterError as err:
+        return records.PartialDate.parse(value if value is not None else dt.date.today())
+    except records.FrontMatterError as err:
         raise ScaffoldError(f"--date: {err}") from None
 
 

@@ -19,5 +19,5 @@ Each module checks, when the builder is set up (checks.setup_compat), that what 
 relies on is there in the expected shape; a mismatch is one `kb.compat` warning per
 package, naming its installed version and what the site loses (shape.py). Nothing
 falls back silently: where an accessor degrades, its module's warning says how.
-tests/test_compat.py breaks each upstream in turn and expects that warning.
+tests/compat/test_compat.py breaks each upstream in turn and expects that warning.
 """

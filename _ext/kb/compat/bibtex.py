@@ -7,7 +7,7 @@ sphinxcontrib-bibtex (bib/cite_domain.py subclasses its `cite` domain):
   which calls which, and when, is its own business: the subclass re-does four of them on
   indexes and `format_references` with each reference formatted once a build. So the
   sha256 of each upstream function it re-does is recorded here; a release that changes
-  one is reported, and tests/test_fastbib.py shows whether the output still agrees.
+  one is reported, and tests/bib/test_fastbib.py shows whether the output still agrees.
 - `_FilterVisitor` (private) evaluates a bibliography's `:filter:`; without it the
   subclass filters with upstream's own `get_filtered_entries`.
 - `SphinxReferenceInfo` and `SphinxReferenceText` (style/template.py, not in its docs):

@@ -2,11 +2,11 @@
 (called from conf.py).
 
 sphinxext-opengraph imports its social-card module when it loads, and that module
-imports matplotlib and pyplot at its top: 0.4 to 0.6 s, a quarter of a no-op rebuild of
-the site, on every build. The site's link previews use the logo (`ogp_image`), so no
+imports matplotlib and pyplot at its top, on every build: a large share of a no-op
+rebuild (docs/benchmark.md measures the build with and without the stand-in). The site's link previews use the logo (`ogp_image`), so no
 card is ever drawn (sphinxext-opengraph draws one only for a page without an image).
 `defer_social_cards` puts a stand-in for that module in `sys.modules` before the
-extension loads: the same `DEFAULT_SOCIAL_CONFIG` (tests/test_deferred.py compares it
+extension loads: the same `DEFAULT_SOCIAL_CONFIG` (tests/outputs/test_deferred.py compares it
 with the real one), and a `create_social_card` that imports the real module when a card
 is drawn. Upstream, sphinxext-opengraph#145 proposes making that module optional.
 
@@ -115,7 +115,7 @@ def stand_in_mismatches(package_dir: Path | None = None) -> list[Mismatch]:
 
 
 NO_STAND_IN = ("no stand-in is put in for its social cards, so every build imports "
-               "matplotlib (0.4 to 0.6 s)")
+               "matplotlib, which slows every rebuild")
 
 
 def check(app: Any) -> list[Mismatch]:

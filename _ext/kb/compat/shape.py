@@ -56,7 +56,7 @@ def report(mismatches: Iterable[Mismatch]) -> None:
         logger.warning(
             "%s %s is not what the kb extension was written against. %s. Install the version "
             "requirements/lock.txt pins, or bring _ext/kb/compat/ up to date with it "
-            "(tests/test_compat.py shows what changed)",
+            "(tests/compat/test_compat.py shows what changed)",
             package, installed_version(package), details, type="kb", subtype="compat")
 
 

@@ -47,7 +47,7 @@ class KnowledgeGraph:
         self.papers = PaperIndex(dict(citations or {}), self.items, papers)
         self.problems: list[tuple[str, Problem]] = [
             *self.taxonomy.problems, *self.listings.problems, *self.catalogue.problems]
-        # what each generated view shows (viewdata.view_data), worked out once per graph:
+        # what each generated view shows (views.data.view_data), worked out once per graph:
         # the schedule's fingerprints, the split lists' parts and the writer all ask
         self.view_memo: dict[Any, Any] = {}
 

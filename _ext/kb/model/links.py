@@ -125,7 +125,7 @@ class Links:
         Every page is ranked against every other (on a busy topic most pages share
         something), so counting is done by Counter and only the pages that can reach
         the top RELATED_LIMIT are sorted. Not kept here: its one caller, the related
-        view, is kept per graph (viewdata.view_data), for the schedule and the writer.
+        view, is kept per graph (views.data.view_data), for the schedule and the writer.
         """
         mine = self.topics_of_page(docname)
         shared = Counter(chain.from_iterable(self._pages_by_topic.get(s, ()) for s in mine))

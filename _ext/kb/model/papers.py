@@ -1,7 +1,7 @@
 """Cited works and their authors, and where each work is discussed.
 
 Pure Python. The `Paper` records come from sphinxcontrib-bibtex's formatted
-citations (fastbib.py turns them into records); they are asked for only when a
+citations (bib/cite_domain.py turns them into records); they are asked for only when a
 view needs them, since formatting is the costly part.
 """
 
@@ -21,7 +21,7 @@ PaperSource = Callable[[], Mapping[str, Paper]]
 def paper_order(year: int | None, first_author: str, title: str, key: str) -> tuple:
     """The paper index's order: newest year first, then first author, title, key.
 
-    The bibliography's numbers follow it too (paperlabels.py), so they read in order."""
+    The bibliography's numbers follow it too (bib/labels.py), so they read in order."""
     return (-(year or 0), first_author.casefold(), title.casefold(), key)
 
 
@@ -68,7 +68,7 @@ class PaperIndex:
         """Entry id -> the page of the paper index's part holding it ({} while it is one
         page): what every link to an entry points to (computed once per build)."""
         if threshold not in self._part_pages:
-            # each paper with the places discussing it, as viewdata.paper_index counts them
+            # each paper with the places discussing it, as views.data.paper_index counts them
             groups = [(str(year or "Undated"), [(p, len(self.cited_by(p.key))) for p in papers])
                       for year, papers in self.by_year()]
             self._part_pages[threshold] = paper_pages(groups, threshold)

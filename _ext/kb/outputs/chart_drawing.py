@@ -1,7 +1,7 @@
 """Topic trend charts drawn with matplotlib: SVG for the HTML, PDF for the book.
 
-Pure Python (no Sphinx). The input is a view's data (viewdata.topic_trend,
-viewdata.topic_trends); the output is bytes, the same bytes for the same data on
+Pure Python (no Sphinx). The input is a view's data (views.data.topic_trend,
+views.data.topic_trends); the output is bytes, the same bytes for the same data on
 every run (no dates, fixed ids, text kept as text in the SVG), so a chart's file
 name can be the digest of its data and a chart is drawn only when that changes.
 matplotlib is imported only when a chart is drawn: a build that draws nothing

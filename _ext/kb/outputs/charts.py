@@ -1,6 +1,6 @@
-"""Topic trend charts in the site and the book (the Sphinx glue of chartdraw.py).
+"""Topic trend charts in the site and the book (the Sphinx glue of chart_drawing.py).
 
-Two views (viewdata.topic_trend on every topic page, viewdata.topic_trends from
+Two views (views.data.topic_trend on every topic page, views.data.topic_trends from
 the `kb:topic-trends` directive on the topics overview) render, in render.py, as
 a `kb_chart` node holding the chart's data, followed by the same numbers as a
 table. The translators here turn the node into a file and a reference to it:
@@ -48,7 +48,7 @@ from .writing import write_if_changed
 
 
 class kb_chart(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
-    """A chart: `kind` ('trend' or 'trends', see chartdraw.DRAW) and its `data`."""
+    """A chart: `kind` ('trend' or 'trends', see chart_drawing.DRAW) and its `data`."""
 
 
 def chart_file(kind: str, data: Any, fmt: str) -> str:

@@ -3,7 +3,7 @@
 Pure Python with no Sphinx or docutils import: every function here takes the
 knowledge graph (`model.KnowledgeGraph`) or records and returns plain data or text,
 so the same model feeds the views, the export and the structured data. The Sphinx
-glue that writes the results into the site is `dataout.py`.
+glue that writes the results into the site is `structured_data.py`.
 
 Everything written comes from contributor text, so it is only ever serialised with
 `json.dumps` (never formatted by hand), and `script_json` escapes what could end a

@@ -2,9 +2,8 @@
 
 Pagefind writes its whole bundle on every run (some 2,200 files at 2,000 pages), and
 most files are the same as last time: their names are digests of their content.
-Deleting the old bundle and writing the new one in its place cost about 6 s at
-2,000 pages on this project's machine, most of it in unlinking files already on
-disk. Written to a fresh folder first, then moved over file by file, an edit
+Deleting the old bundle and writing the new one in its place cost seconds at
+thousands of pages, most of it in unlinking files already on disk. Written to a fresh folder first, then moved over file by file, an edit
 changes only the few files that differ; the fresh copies of unchanged files were
 never flushed to disk, and deleting them is cheap.
 """

@@ -1,6 +1,6 @@
 """Publishing: the canonical address, feeds, link previews (sitemap.py: sitemap, robots.txt).
 
-The Sphinx glue around `feeds.py`:
+The Sphinx glue around `atom.py`:
 - `html_baseurl` is checked when the configuration is read: a malformed address is a
   configuration error naming what to write, never a broken feed. Left empty, the site
   builds without feeds, robots.txt or absolute links (the test roots of other features).
@@ -32,8 +32,7 @@ from sphinx.errors import ConfigError
 from ..build.config import conf_file, kb_config, where_set
 from ..build.domain import kb_domain
 from ..compat.sphinx import relative_uri
-from . import atom as feeds
-from . import stamps, versions
+from . import atom, stamps, versions
 from .writing import write_if_changed
 
 SUBSCRIBE_CLASS = "kb-subscribe"
@@ -58,7 +57,7 @@ def check_base_url(value: Any) -> str:
         raise ConfigError(
             f"html_baseurl {text!r} is malformed: {problem}. Write the published site's "
             "address, e.g. 'https://example.org/' or 'https://user.github.io/project/' "
-            "(conf.py, SITE_URL; README, 'Publishing')")
+            "(conf.py, SITE_URL; docs/publishing.md)")
     return text
 
 
@@ -81,7 +80,7 @@ def publishing_html(app: Sphinx) -> bool:
 # -- the one place the knowledge base is read ------------------------------------------
 
 
-def gather_site(app: Sphinx) -> feeds.Site:
+def gather_site(app: Sphinx) -> atom.Site:
     """Everything the feeds and the page metadata need, from the kb domain and config."""
     env = app.env
     domain = kb_domain(env)
@@ -94,7 +93,7 @@ def gather_site(app: Sphinx) -> feeds.Site:
             if key.kind == "series" and key.argument in series:
                 series_pages.setdefault(key.argument, docname)
     topics = {slug: node.title for slug, node in graph.taxonomy.topics.items()}
-    return feeds.Site(
+    return atom.Site(
         base_url=base_url(app),
         title=app.config.html_title or app.config.project,
         author=app.config.author,
@@ -139,19 +138,19 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
         if page.kind in ("review", "newsletter"):
             fields["og:type"] = "article"
             if page.date is not None:
-                tags.append(_meta("article:published_time", feeds.published(page.date).isoformat()))
+                tags.append(_meta("article:published_time", atom.published(page.date).isoformat()))
             for name in page.authors:
                 tags.append(_meta("article:author", name))
         context["meta"] = fields
     if doctree is not None:
         tags.append(_meta("twitter:card", "summary", "name"))
-    for title, url in feeds.feeds_of_page(site, pagename) if kb_config(app.config).feeds else ():
-        tags.append(f'<link rel="alternate" type="{feeds.FEED_TYPE}" '
+    for title, url in atom.feeds_of_page(site, pagename) if kb_config(app.config).feeds else ():
+        tags.append(f'<link rel="alternate" type="{atom.FEED_TYPE}" '
                     f'title="{html.escape(title)}" href="{html.escape(url)}" />')
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
 
 
-def _site(app: Sphinx) -> feeds.Site:
+def _site(app: Sphinx) -> atom.Site:
     """One gathered Site per build (the graph does not change while pages are written)."""
     cached = getattr(app.builder, "_kb_feed_site", None)
     graph = kb_domain(app.env).graph
@@ -168,7 +167,7 @@ def subscribe_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     site = _site(app)
     if docname not in site.series_pages.values() and _topic_of(site, docname) not in site.topics:
         return
-    links = feeds.feeds_of_page(site, docname)[1:]  # the series' or the topic's, not the site's
+    links = atom.feeds_of_page(site, docname)[1:]  # the series' or the topic's, not the site's
     if not links:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
@@ -180,7 +179,7 @@ def subscribe_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for title, url in links:
         href = relative_uri(here, url[len(site.base_url):])
         parts.append(f'<a class="reference internal" href="{html.escape(href)}" '
-                     f'type="{feeds.FEED_TYPE}">{html.escape(title.split(": ", 1)[-1])} '
+                     f'type="{atom.FEED_TYPE}">{html.escape(title.split(": ", 1)[-1])} '
                      '(Atom feed)</a>')
     raw = nodes.raw("", f'<p class="{SUBSCRIBE_CLASS}">Subscribe: {", ".join(parts)}</p>\n',
                     format="html")
@@ -190,7 +189,7 @@ def subscribe_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     section.insert(position, raw)
 
 
-def _topic_of(site: feeds.Site, docname: str) -> str | None:
+def _topic_of(site: atom.Site, docname: str) -> str | None:
     page = site.pages.get(docname)
     return page.slug if page is not None and page.kind == "topic" else None
 
@@ -203,16 +202,16 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     digest = stamps.inputs_digest(app, versions.FEEDS)
-    if stamps.unchanged(app, "feeds", digest, [outdir / feeds.FEEDS_DIR]):
+    if stamps.unchanged(app, "feeds", digest, [outdir / atom.FEEDS_DIR]):
         return
     stamps.withdraw(app, "feeds")
     site = _site(app)
-    planned = feeds.plan(site, kb_config(app.config).feed_limit)
+    planned = atom.plan(site, kb_config(app.config).feed_limit)
     for feed in planned:
-        write_if_changed(outdir / feed.path, feeds.render(feed, site.author))
+        write_if_changed(outdir / feed.path, atom.render(feed, site.author))
     # the feed of a topic or series that no longer exists goes, as in a clean build
     keep = {outdir / feed.path for feed in planned}
-    for stale in sorted((outdir / feeds.FEEDS_DIR).rglob("*.xml")):
+    for stale in sorted((outdir / atom.FEEDS_DIR).rglob("*.xml")):
         if stale not in keep:
             stale.unlink()
     stamps.stamp(app, "feeds", digest)

@@ -25,7 +25,7 @@ What this module does:
   every page that lists it. The paper and author indexes stay searchable.
 - `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel, unless no page
   was written since the last index (a no-op rebuild keeps it). Pagefind reads a copy of
-  the output cut down to what it indexes, kept beside the doctrees (searchsource.py: half
+  the output cut down to what it indexes, kept beside the doctrees (search_copy.py: half
   of Pagefind's time at 2,000 pages), and writes a fresh bundle there; only the files
   that differ are moved over (filesync.py), so an edit replaces a few chunks, not the
   whole bundle.
@@ -59,14 +59,13 @@ from ..compat.sphinx import output_path, switch_off_builtin_search
 from ..model.records import ITEM_KINDS, ItemRecord, PageRecord
 from ..views.nodes import kb_item, kb_view
 from ..views.translate import depart_view, visit_view
-from . import search_copy as searchsource
-from . import stamps, versions
+from . import search_copy, stamps, versions
 from .filesync import sync_folder
 
 logger = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # the bundle's folder in the output
-SOURCE_COPY = "kb-search-pages"  # in the doctree folder: what Pagefind reads (searchsource.py)
+SOURCE_COPY = "kb-search-pages"  # in the doctree folder: what Pagefind reads (search_copy.py)
 CLAIM = "search"  # the stamp (stamps.py) saying the bundle was made from the copy as it is
 TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
 # views whose text is other pages' titles or links: kept out of the index
@@ -234,12 +233,12 @@ def pagefind_command(site: Path, executable: str | None = None,
 
 
 def index_site(outdir: Path, copy: Path, output: Path, executable: str | None = None,
-               unless_unchanged: bool = False) -> tuple[searchsource.SyncCount,
+               unless_unchanged: bool = False) -> tuple[search_copy.SyncCount,
                                                         subprocess.CompletedProcess | None]:
     """Bring the cut-down copy of `outdir` up to date and run Pagefind over it, writing the
     bundle into `output` (not run, None, when `unless_unchanged` and no page's copy
     changed): what a build does, and what the benchmark times."""
-    count = searchsource.sync(outdir, copy, BUNDLE)
+    count = search_copy.sync(outdir, copy, BUNDLE)
     if unless_unchanged and not count.index_changes:
         return count, None
     result = subprocess.run(pagefind_command(copy, executable, output),

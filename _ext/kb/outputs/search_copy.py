@@ -6,14 +6,13 @@ article (`data-pagefind-body`) less the regions marked `data-pagefind-ignore="al
 generated lists of other pages' titles and the BibTeX blocks. The rest (the theme's
 navigation, sidebars, scripts; the ignored regions) is parsed and thrown away. So the
 extension hands Pagefind a copy of the site cut down to what it indexes (42 MB at 2,000
-pages), and Pagefind's run takes less than half the time (12.8 s to 5.3 to 5.7 s at 2,000
-pages on the benchmark's machine), on every build that writes a page; cutting costs
-reading the pages written.
+pages), and Pagefind's run takes less than half the time (docs/benchmark.md), on every
+build that writes a page; cutting costs reading the pages written.
 
 The copy gives Pagefind's own result: for each page, the same `<html lang>`, the first
 `<h1>` of the page (Pagefind's title: the theme's print-only heading, before the
 article), and the article without its ignored regions; every fragment of the bundle is
-the same as from the site itself (tests/test_search.py compares them).
+the same as from the site itself (tests/outputs/test_search.py compares them).
 
 A page that Pagefind reads whole (a theme that marks no `data-pagefind-body`, as in the
 test projects) is copied whole. A page that the site's layout leaves out of the index
@@ -45,7 +44,7 @@ PRINT_HEADING = re.compile(
     r'<div id="jb-print-docs-body" class="onlyprint">\s*(<h1>.*?</h1>)', re.S)
 HTML_TAG = re.compile(r"<html\b[^>]*>")
 # a start tag Pagefind ignores with all its content; the attribute is only ever written
-# by the extension (search.visit_view_html, dataout.visit_bibtex)
+# by the extension (search.visit_view_html, structured_data.visit_bibtex)
 IGNORED_START = re.compile(r'<(\w+)\b[^>]*\sdata-pagefind-ignore="all"[^>]*>')
 # written by _templates/layout.html on the pages it leaves out of the index
 SKIP_MARK = "<!-- kb-search: not indexed -->"

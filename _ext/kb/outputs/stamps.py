@@ -6,8 +6,8 @@ the charts and the search bundle are functions of the kb domain's records, refs.
 navigation, the configuration, the templates, the extension's own code and the
 packages that draw them (versions.py). A no-op rebuild or an edit of a page's text
 changes none of those, yet gathering and rendering the files costs seconds at
-thousands of pages (the feeds 2.8 s and kb.json 2.4 s of a no-op at 2,000 pages,
-profiled). So each file set is stamped with a digest of its inputs once written, and
+thousands of pages (the feeds and kb.json were the largest parts of a no-op rebuild;
+docs/benchmark.md has the benchmark's figures with and without the stamps). So each file set is stamped with a digest of its inputs once written, and
 skipped while the digest and its files are there.
 
 The stamps live in the doctree folder (Sphinx's cache, never published), one JSON

@@ -1,6 +1,6 @@
 """Which generated views an edit can have changed: the schedule fingerprints only those.
 
-Pure Python. A view's data (viewdata.py) is a function of the graph, and the graph of
+Pure Python. A view's data (views/data.py) is a function of the graph, and the graph of
 the page records and the cited works. When the works and the topic vocabulary are
 as they were, an edit changes some pages' records; what each view shows of them is
 known by kind: a topic's listing shows the entries tagged with it or a subtopic, a
@@ -12,7 +12,7 @@ every other view shows what it showed, and keeps its fingerprint.
 When in doubt a view is recomputed: the whole-site views (archive, indexes, overview)
 after any change, every view when the vocabulary or the works changed, and any kind
 not named here. Recomputing a view too many costs time; keeping one too many would
-leave a page stale, which tests/test_edit_sequences.py looks for.
+leave a page stale, which tests/build/test_edit_sequences.py looks for.
 """
 
 from __future__ import annotations
@@ -167,6 +167,6 @@ def _related_may_have_changed(docname: str, found: Changes, new: Mapping[str, Fo
 
 
 def related_shown(data: tuple) -> RelatedShown:
-    """The summary of a related view's data (viewdata.related): ((page line, shared topics), ...)."""
+    """The summary of a related view's data (views.data.related): ((page line, shared topics), ...)."""
     return RelatedShown(tuple(line.link.docname for line, _ in data),
                         min((len(shared) for _, shared in data), default=0))

@@ -42,7 +42,7 @@ def _author_links(row: tuple) -> int:  # (name, ((work, year, (page, ...)), ...)
     return 1 + sum(1 + len(pages) for _work, _year, pages in row[1])
 
 
-def _listing_links(row: Any) -> int:  # viewdata.EntryRow
+def _listing_links(row: Any) -> int:  # views.data.EntryRow
     return 1 + (row.page is not None) + len(row.cites)
 
 

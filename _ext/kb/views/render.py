@@ -326,7 +326,7 @@ RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
 }
 
 
-# -- a split view's entry point (parts.py; its parts are written by partpages.py) ----------
+# -- a split view's entry point (parts.py; its parts are written by outputs/part_pages.py) ----------
 
 
 def render_entry_point(kind: str, data: Any, parts: tuple[Part, ...],

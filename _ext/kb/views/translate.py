@@ -68,7 +68,7 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
         for entry in entries.values():
             entry.parent.remove(entry)
         box.children = []  # the (now empty) list sphinxcontrib-bibtex made
-        if parts:  # each year on a page of its own (partpages.py), linked from here
+        if parts:  # each year on a page of its own (outputs/part_pages.py), linked from here
             box += render_entry_point("paper-index", groups, parts, make)
             continue
         for year, papers in groups:

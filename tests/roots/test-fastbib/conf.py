@@ -1,7 +1,7 @@
 import sys
 from pathlib import Path
 
-# indexed.py: the kb extension's cite domain on its own (see tests/test_fastbib.py)
+# indexed.py: the kb extension's cite domain on its own (see tests/bib/test_fastbib.py)
 sys.path.insert(0, str(Path(__file__).parent))
 
 extensions = ["sphinxcontrib.bibtex"]

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Build, replace
-from kb.outputs import atom as feeds
-from kb.outputs import export, stamps
+from kb.outputs import atom, export, stamps
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def site(copy_root) -> Path:
 
 def outputs(src: Path) -> dict[str, bytes]:
     out = src / "_build" / "html"
-    files = [out / export.EXPORT_FILE, *sorted((out / feeds.FEEDS_DIR).rglob("*.xml"))]
+    files = [out / export.EXPORT_FILE, *sorted((out / atom.FEEDS_DIR).rglob("*.xml"))]
     return {str(path.relative_to(out)): path.read_bytes() for path in files}
 
 
@@ -32,10 +31,10 @@ def outputs(src: Path) -> dict[str, bytes]:
 def counted(monkeypatch) -> list[str]:
     """The names of the whole-site files made during a build."""
     made: list[str] = []
-    build_export, plan = export.build_export, feeds.plan
+    build_export, plan = export.build_export, atom.plan
     monkeypatch.setattr(export, "build_export",
                         lambda *a, **k: made.append("kb.json") or build_export(*a, **k))
-    monkeypatch.setattr(feeds, "plan", lambda *a, **k: made.append("feeds") or plan(*a, **k))
+    monkeypatch.setattr(atom, "plan", lambda *a, **k: made.append("feeds") or plan(*a, **k))
     return made
 
 
@@ -68,7 +67,7 @@ def test_an_edit_of_the_records_makes_both_again_as_a_clean_build(site: Path, co
 def test_a_deleted_file_is_made_again(site: Path, counted) -> None:
     before = outputs(site)
     (site / "_build" / "html" / export.EXPORT_FILE).unlink()
-    shutil.rmtree(site / "_build" / "html" / feeds.FEEDS_DIR)
+    shutil.rmtree(site / "_build" / "html" / atom.FEEDS_DIR)
     Build(site)
     assert sorted(counted) == ["feeds", "kb.json"]
     assert outputs(site) == before
@@ -147,7 +146,7 @@ def test_a_new_version_of_a_package_makes_what_it_shapes_again(
 
     made: list[str] = []
     count_calls(monkeypatch, made, export, "build_export", "kb.json")
-    count_calls(monkeypatch, made, feeds, "plan", "feeds")
+    count_calls(monkeypatch, made, atom, "plan", "feeds")
     count_calls(monkeypatch, made, part_pages, "planned_parts", "parts")
     count_calls(monkeypatch, made, previews, "preview_files", "previews")
     count_calls(monkeypatch, made, pybtex.style.formatting.BaseStyle, "format_entry",
@@ -171,7 +170,7 @@ def test_a_new_version_of_a_package_makes_what_it_shapes_again(
 def test_a_build_stopped_while_writing_leaves_no_claim(whole: Build, monkeypatch) -> None:
     """The feeds' stamp is taken back before they are written: a build that stops there
     leaves the next build to write them, though nothing read changed since."""
-    feed = whole.outdir / feeds.FEEDS_DIR / "atom.xml"
+    feed = whole.outdir / atom.FEEDS_DIR / "atom.xml"
     before = feed.read_bytes()
     replace(whole.srcdir / "newsletters" / "weekly" / "issue-2.md", "title: 'Issue 2:",
             "title: 'Issue 2 (retitled):")
@@ -179,7 +178,7 @@ def test_a_build_stopped_while_writing_leaves_no_claim(whole: Build, monkeypatch
     def stopped(*args, **kwargs):
         raise KeyboardInterrupt  # as a build stopped by hand
 
-    monkeypatch.setattr(feeds, "render", stopped)
+    monkeypatch.setattr(atom, "render", stopped)
     with pytest.raises(KeyboardInterrupt):
         Build(whole.srcdir, confoverrides=SPLIT)
     monkeypatch.undo()

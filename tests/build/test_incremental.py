@@ -11,12 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Build, append, edited_and_clean, html_pages, replace, touch
-
-
-def add_to_index(src: Path, entry: str) -> None:
-    replace(src / "index.md", "references\n```", f"{entry}\nreferences\n```")
-
+from conftest import (
+    NEW_ISSUE,
+    Build,
+    add_issue_to_series,
+    add_to_index,
+    append,
+    edited_and_clean,
+    html_pages,
+    replace,
+    touch,
+)
 
 NEW_ITEM = """
 ```{kb:item} IC-GAN
@@ -26,25 +31,6 @@ NEW_ITEM = """
 Generates unseen combinations {cite:p}`jumper2021alphafold`.
 ```
 """
-
-NEW_ISSUE = """---
-kind: newsletter
-date: 2021-11-02
-series: weekly
-issue: 221
-topics: [{topic}]
-summary: Issue 221.
----
-# Weekly 221
-
-```{{kb:item}} A new item
-:kind: news
-:topics: {topic}
-
-Text.
-```
-"""
-
 
 def change_item_topics(src: Path) -> None:
     replace(src / "reviews/r2021.md", ":topics: protein-structure", ":topics: gans")
@@ -63,11 +49,6 @@ def delete_item(src: Path) -> None:
 def add_page_with_new_topic(src: Path) -> None:
     touch(src / "topics/diffusion.md", "---\nkind: topic\n---\n# Diffusion models\n\nNoise.\n")
     touch(src / "newsletters/n221.md", NEW_ISSUE.format(topic="diffusion"))
-    add_to_index(src, "newsletters/n221")
-
-
-def add_issue_to_series(src: Path) -> None:
-    touch(src / "newsletters/n221.md", NEW_ISSUE.format(topic="gans"))
     add_to_index(src, "newsletters/n221")
 
 

@@ -1,7 +1,7 @@
 """export.py, the pure part of data out: kb.json's data, JSON-LD, BibTeX, escaping.
 
 Built from a small graph of records (no Sphinx), so each rule is shown on its own;
-tests/test_dataout.py shows the same in built sites.
+tests/outputs/test_dataout.py shows the same in built sites.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""dataout.py, data out in a built site: kb.json and its schema, JSON-LD in the pages,
+"""structured_data.py, data out in a built site: kb.json and its schema, JSON-LD in the pages,
 BibTeX per item, the whole refs.bib, and intersphinx from a second project (offline).
 
 The test root (tests/roots/test-data) has titles with '</script>' and '<!--' in them,
@@ -16,13 +16,12 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import Build, html_pages, page, touch
 from kb.bib.cite_domain import cite_domain
-from kb.outputs import export
-from kb.outputs import structured_data as dataout
+from kb.outputs import export, structured_data
 from pybtex.database import parse_string
 from sphinx.util.inventory import InventoryFile
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_ROOT = Path(__file__).parent / "roots" / "test-data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA_ROOT = Path(__file__).parents[1] / "roots" / "test-data"
 SCHEMA = json.loads((ROOT / "_ext" / "kb" / "outputs" / "kb.schema.json").read_text(encoding="utf-8"))
 KIND = re.compile(r"^kind:\s*(\S+)", re.M)
 
@@ -224,20 +223,20 @@ def test_bibtex_blocks_of_kept_entries_are_what_pygments_gives_the_whole_text(si
     highlighter = CountingHighlighter(site.app.builder.highlighter)
     cache: dict[str, str | None] = {}
     # the first block is highlighted whole, and teaches the cache its entries' lines
-    first = dataout.highlighted_bibtex(highlighter, "\n".join(texts), texts, cache)
+    first = structured_data.highlighted_bibtex(highlighter, "\n".join(texts), texts, cache)
     assert first == site.app.builder.highlighter.highlight_block("\n".join(texts), "bibtex",
                                                              linenos=False)
     assert highlighter.calls == 1 and all(cache[text] for text in texts)
     # every other block of them is assembled, byte for byte what Pygments gives the whole
     for block in ([texts[2], texts[0], texts[1]], [texts[1]], [texts[2], texts[0]]):
         whole = "\n".join(block)
-        assert dataout.highlighted_bibtex(highlighter, whole, block, cache) == \
+        assert structured_data.highlighted_bibtex(highlighter, whole, block, cache) == \
             site.app.builder.highlighter.highlight_block(whole, "bibtex", linenos=False)
     assert highlighter.calls == 1
     # an entry whose lines cannot be joined is never assembled: its blocks are highlighted whole
     odd = '@misc{odd,\n    title = "an {unclosed brace"\n}\n'
     block = [texts[0], odd]
-    assert dataout.highlighted_bibtex(highlighter, "\n".join(block), block, cache) == \
+    assert structured_data.highlighted_bibtex(highlighter, "\n".join(block), block, cache) == \
         site.app.builder.highlighter.highlight_block("\n".join(block), "bibtex", linenos=False)
     assert cache[odd] is None and highlighter.calls == 2
 

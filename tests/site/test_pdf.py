@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 def book(tmp_path_factory):
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
-        message = f"the PDF test needs {', '.join(missing)} (see README, 'The PDF')"
+        message = f"the PDF test needs {', '.join(missing)} (see docs/pdf.md)"
         if os.environ.get("CI"):
             pytest.fail(message)  # CI installs TeX: a missing tool there is a failure
         pytest.skip(message)

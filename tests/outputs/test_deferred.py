@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kb.compat.opengraph import SOCIAL_CARD_DEFAULTS
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _run(code: str, cwd: Path = PROJECT) -> str:

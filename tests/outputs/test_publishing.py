@@ -15,8 +15,8 @@ from kb.outputs.publishing import check_base_url
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
-PROJECT = Path(__file__).resolve().parents[1]
-ROOT = Path(__file__).parent / "roots" / "test-publishing"
+PROJECT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).parents[1] / "roots" / "test-publishing"
 BASE = "https://example.org/kb/"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 UNLISTED = {"search.html", "genindex.html", "404.html"}

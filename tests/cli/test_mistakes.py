@@ -25,7 +25,7 @@ import pytest
 from conftest import Build
 from kb.cli import lint
 
-ROOT = Path(__file__).parent / "roots" / "test-mistakes"
+ROOT = Path(__file__).parents[1] / "roots" / "test-mistakes"
 WARNING = re.compile(r"^(?P<path>[^:]+?)(?::(?P<line>\d+))?: (?:WARNING|ERROR): (?P<message>.*)$")
 LARGE_ITEMS = 1500
 

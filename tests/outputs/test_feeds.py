@@ -16,9 +16,9 @@ import pytest
 import yaml
 from conftest import Build, page, replace, touch
 from kb.model.records import PageRecord, PartialDate
-from kb.outputs import atom as feeds
+from kb.outputs import atom
 
-ROOT = Path(__file__).parent / "roots" / "test-publishing"
+ROOT = Path(__file__).parents[1] / "roots" / "test-publishing"
 BASE = "https://example.org/kb/"
 # the `html` and `latex` fixtures: this root built once for the session (conftest);
 # test_publishing checks that it builds without any warning
@@ -96,7 +96,7 @@ def test_site_feed_lists_every_review_and_issue_from_their_front_matter(html) ->
 def test_a_month_only_date_is_the_first_of_the_month_at_midnight_utc(html) -> None:
     entry = next(e for e in parse(html.outdir, "feeds/atom.xml").entries if e.id.endswith("issue-1.html"))
     assert entry.published == "2021-10-01T00:00:00+00:00"
-    assert feeds.published(PartialDate(2021, 10)) == dt.datetime(2021, 10, 1, tzinfo=dt.timezone.utc)
+    assert atom.published(PartialDate(2021, 10)) == dt.datetime(2021, 10, 1, tzinfo=dt.timezone.utc)
 
 
 def test_series_feeds_list_their_own_pages(html) -> None:
@@ -176,12 +176,12 @@ def test_the_limit_caps_every_feed(copy_root) -> None:
 def test_plan_keeps_the_newest_entries_up_to_the_limit() -> None:
     pages = {f"p{n}": PageRecord(f"p{n}", "newsletter", f"Issue {n}", date=PartialDate(2020, n),
                                  series="s", issue=n, summary=f"Summary {n}") for n in range(1, 6)}
-    site = feeds.Site(base_url=BASE, title="T", author="A", uri=lambda d: f"{d}.html",
+    site = atom.Site(base_url=BASE, title="T", author="A", uri=lambda d: f"{d}.html",
                       pages=pages, excerpt=lambda docname, anchor: "", series={"s": "S"},
                       series_pages={},
                       series_docs={"s": sorted(pages)}, topics={}, topic_pages={},
                       listing=lambda slug: [])
-    planned = {feed.path: feed for feed in feeds.plan(site, 2)}
+    planned = {feed.path: feed for feed in atom.plan(site, 2)}
     assert [e.title for e in planned["feeds/atom.xml"].entries] == ["Issue 5", "Issue 4"]
     assert [e.title for e in planned["feeds/series/s.xml"].entries] == ["Issue 5", "Issue 4"]
     assert planned["feeds/atom.xml"].updated == dt.datetime(2020, 5, 1, tzinfo=dt.timezone.utc)
@@ -199,12 +199,12 @@ def test_a_topic_feed_ranks_its_listing_before_making_entries_and_keeps_their_or
     listing = [Entry(f"p{n}", f"i{k}" if k >= 0 else "", f"Item {n}.{k}", "paper", f"Issue {n}",
                      dates[n], (), k)
                for n in (4, 1, 3, 0, 2) for k in (2, -1, 0, 1)]
-    site = feeds.Site(base_url=BASE, title="T", author="A", uri=lambda d: f"{d}.html",
+    site = atom.Site(base_url=BASE, title="T", author="A", uri=lambda d: f"{d}.html",
                       pages=pages, excerpt=lambda docname, anchor: "", series={},
                       series_pages={},
                       series_docs={}, topics={"t": "T"}, topic_pages={}, listing=lambda slug: listing)
-    every = feeds._newest([feeds.listing_entry(site, entry) for entry in listing], 5)
-    planned = {feed.path: feed for feed in feeds.plan(site, 5)}
+    every = atom._newest([atom.listing_entry(site, entry) for entry in listing], 5)
+    planned = {feed.path: feed for feed in atom.plan(site, 5)}
     assert planned["feeds/topics/t.xml"].entries == every
     # the day known (p4) is newer than the month alone (p0, p1); a page before its items
     assert [e.id for e in every] == [BASE + "p4.html", BASE + "p4.html#i0", BASE + "p4.html#i1",

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from conftest import Build
 from kb.build.safety import first_bad_byte, listing_parents, unsafe_scheme
 
-ROOT = Path(__file__).parent / "roots" / "test-kb"
+ROOT = Path(__file__).parents[1] / "roots" / "test-kb"
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data",
                   "background", "srcset", "content")
 # fields of XML and JSON outputs whose text is HTML (RSS/Atom descriptions, JSON Feed)

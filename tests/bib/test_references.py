@@ -104,21 +104,21 @@ def test_latex_bibliography_carries_discussed_in(latex):
 
 
 def test_an_entry_without_author_or_title_is_reported_and_does_not_stop_the_build(tmp_path):
-    from kb.bib import bibfile as bibcheck
+    from kb.bib import bibfile
 
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{ok, title={T}, doi={10.1000/ok}}\n\n"
                    "@misc{bare, year={2020}, eprint={2001.00001}}\n", encoding="utf-8")
-    _, problems = bibcheck.read(bib)
+    _, problems = bibfile.read(bib)
     assert [(p.line, p.subtype, p.message) for p in problems] == [
         (3, "bib_fields", "entry 'bare' has no author, editor or title: add at least the title")]
 
 
 def test_a_url_is_not_an_identifier(tmp_path):
-    from kb.bib import bibfile as bibcheck
+    from kb.bib import bibfile
 
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{web, title={T}, url={https://example.org}}\n", encoding="utf-8")
-    _, problems = bibcheck.read(bib)
+    _, problems = bibfile.read(bib)
     assert [(p.line, p.subtype) for p in problems] == [(1, "bib_identifier")]
     assert problems[0].message.startswith("entry 'web' has no doi or eprint: add its DOI")

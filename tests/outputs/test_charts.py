@@ -11,9 +11,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import Build, page, replace
-from kb.outputs import chart_drawing as chartdraw
-from test_incremental import add_issue_to_series
+from conftest import Build, add_issue_to_series, page, replace
+from kb.outputs import chart_drawing
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -85,11 +84,11 @@ def test_chart_is_an_svg_image_with_a_text_alternative(html):
 
 def test_drawing_is_deterministic():
     data = ("Topic <x>", ((2020, 1, 2), (2021, 0, 3)))
-    first, second = chartdraw.draw_trend(data, "svg"), chartdraw.draw_trend(data, "svg")
+    first, second = chart_drawing.draw_trend(data, "svg"), chart_drawing.draw_trend(data, "svg")
     assert first == second
     assert b"Topic &lt;x&gt;" in first and b"<dc:date>" not in first
-    pdf = chartdraw.draw_trend(data, "pdf")
-    assert pdf.startswith(b"%PDF") and pdf == chartdraw.draw_trend(data, "pdf")
+    pdf = chart_drawing.draw_trend(data, "pdf")
+    assert pdf.startswith(b"%PDF") and pdf == chart_drawing.draw_trend(data, "pdf")
 
 
 def chart_files(outdir: Path) -> dict[str, int]:

@@ -122,7 +122,7 @@ class Site:
         return f"{edit} {doc}"
 
     def graph(self) -> KnowledgeGraph:
-        # the topic tags, as collect.py writes them: generated references
+        # the topic tags, as build/reading.py writes them: generated references
         refs = {doc: [*self.refs.get(doc, []),
                       *(Reference(doc, "", "topic", t.name, generated=True) for t in page.topics)]
                 for doc, page in self.pages.items()}
@@ -205,7 +205,7 @@ def test_an_edit_of_one_page_fingerprints_the_views_it_reaches_and_writes_what_a
 
     from conftest import Build, html_pages
 
-    bench = Path(__file__).resolve().parents[1] / "bench"
+    bench = Path(__file__).resolve().parents[2] / "bench"
     sys.path.insert(0, str(bench))
     import corpus as bench_corpus
     import run as bench_run

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
 CI_RUN = ROOT / ".ci" / "run"
@@ -154,7 +154,7 @@ def test_workflow_triggers_permissions_and_concurrency() -> None:
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert "pull_request" in triggers
     assert triggers["push"]["branches"] == ["main"]
-    # nothing by default; the job reads the repository (tests/test_supply_chain.py
+    # nothing by default; the job reads the repository (tests/site/test_supply_chain.py
     # checks every workflow's permissions and pins)
     assert workflow["permissions"] == {}
     assert workflow["concurrency"]["cancel-in-progress"] is True
@@ -443,3 +443,15 @@ def test_pages_workflow_pins_every_action_to_a_commit_with_its_version() -> None
     for ref, comment in uses:
         assert re.fullmatch(r"actions/[a-z-]+@[0-9a-f]{40}", ref), ref
         assert re.fullmatch(r"\s*# v\d+\.\d+\.\d+", comment), (ref, comment)
+
+
+def test_every_test_file_is_collected() -> None:
+    """`pytest` with no arguments collects every test module under tests/: a folder pytest
+    skips by default (it skips any named "build") would leave its tests unrun, silently."""
+    found = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                            "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout
+    collected = {line.split("::")[0] for line in found.splitlines() if "::" in line}
+    on_disk = {str(path.relative_to(ROOT)) for path in (ROOT / "tests").rglob("test_*.py")
+               if "roots" not in path.parts}
+    assert collected == on_disk

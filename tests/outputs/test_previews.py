@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Build, edited_and_clean, replace
+from conftest import Build, add_issue_to_series, edited_and_clean, replace
 from kb.build import excerpts
 from kb.outputs import previews
-from test_incremental import add_issue_to_series
 
 # the `html` and `latex` fixtures: this root built once for the session (conftest);
 # test_site checks that it builds without any warning

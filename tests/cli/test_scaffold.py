@@ -12,8 +12,7 @@ import pytest
 from conftest import PROJECT, Build
 from kb.cli.scaffold import main
 from kb.cli.toctrees import add_toctree_entry, entry_target, find_toctree
-from kb.model import contract, frontmatter
-from kb.model import records as model
+from kb.model import contract, frontmatter, records
 
 CONTENT = ("conf.py", "index.md", "references.md", "authors.md", "archive.md", "book.md",
            "refs.bib", "reviews", "newsletters", "topics", "_static")
@@ -53,11 +52,11 @@ def one_error_line(capsys) -> str:
     return err
 
 
-def check_contract(root: Path, relpath: str) -> model.PageRecord:
+def check_contract(root: Path, relpath: str) -> records.PageRecord:
     """The written page passes the build's own front-matter validation."""
     fm = frontmatter.load((root / relpath).read_text(encoding="utf-8"))
     assert fm.error is None
-    series = {slug: model.Series(slug, slug, None, kind) for slug, kind in (
+    series = {slug: records.Series(slug, slug, None, kind) for slug, kind in (
         ("hippocampus-garden", "review"), ("deep-learning-weekly", "newsletter"))}
     record, problems = contract.read_front_matter(relpath[:-3], "t", fm.data, fm.lines, series)
     assert problems == []
@@ -78,7 +77,7 @@ def test_issue_in_an_existing_year(site: Path, capsys) -> None:
     text = (site / DLW / "2021/issue-219.md").read_text()
     record = check_contract(site, f"{DLW}/2021/issue-219.md")
     assert (record.kind, record.series, record.issue) == ("newsletter", "deep-learning-weekly", 219)
-    assert record.date == model.PartialDate(2021, 10, 5)
+    assert record.date == records.PartialDate(2021, 10, 5)
     assert record.topics == ()
     assert "Replace this sentence" in record.summary
     assert "\n# source: https://" in text and "\n# authors: [" in text
@@ -102,7 +101,7 @@ def test_issue_in_a_new_year(site: Path, capsys) -> None:
     year_index = (site / DLW / "2023/index.md").read_text()
     assert year_index.startswith("# Deep Learning Weekly in 2023\n")
     assert toctree_entries(site / DLW / "2023/index.md") == ["issue-300"]
-    assert check_contract(site, f"{DLW}/2023/issue-300.md").date == model.PartialDate(2023, 2)
+    assert check_contract(site, f"{DLW}/2023/issue-300.md").date == records.PartialDate(2023, 2)
     # newest first, and still hidden
     assert toctree_entries(site / DLW / "index.md") == ["2023/index", "2021/index"]
     assert ":hidden:" in (site / DLW / "index.md").read_text()
@@ -119,7 +118,7 @@ def test_new_review(site: Path, capsys) -> None:
     out = capsys.readouterr().out.splitlines()
     assert out == [f"{GARDEN}/2023.md", f"changed {GARDEN}/index.md"]
     record = check_contract(site, f"{GARDEN}/2023.md")
-    assert (record.kind, record.year, record.date) == ("review", 2023, model.PartialDate(2024, 1, 10))
+    assert (record.kind, record.year, record.date) == ("review", 2023, records.PartialDate(2024, 1, 10))
     text = (site / GARDEN / "2023.md").read_text()
     assert "\n# Hippocampus's Garden year reviews: 2023 in review\n" in text
     assert toctree_entries(site / GARDEN / "index.md") == ["2023", "2022", "2021-applications"]
@@ -212,8 +211,8 @@ def test_malformed_date(site: Path, capsys, date: str) -> None:
     assert run(site, "newsletter", "--series", "deep-learning-weekly", "--issue", "221",
                "--date", date) == 2
     err = one_error_line(capsys)
-    with pytest.raises(model.FrontMatterError) as expected:
-        model.PartialDate.parse(date)
+    with pytest.raises(records.FrontMatterError) as expected:
+        records.PartialDate.parse(date)
     assert str(expected.value) in err
     assert not list((site / DLW).rglob("issue-221.md"))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 LOCK = ROOT / "requirements" / "lock.txt"
 # `uses: owner/repo[/path]@<40 hex> # vX[.Y[.Z]]`
