@@ -11,10 +11,12 @@ without the attacks does not have, `on*` attributes and script URLs; XML and JSO
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -235,3 +237,28 @@ def test_each_raw_html_and_script_link_is_reported_at_its_line(builds):
         prefix = f"{src / path}:{line(path, marker)}: WARNING: {message}"
         assert prefix in warnings, f"{prefix}\n{warnings}"
     assert "Traceback" not in warnings
+
+
+# the theme's own inline scripts and handlers; anything else would have come from a page
+THEME_INLINE_SCRIPTS = ("DOCUMENTATION_OPTIONS.", "document.documentElement.dataset.mode",
+                        "// Activate the search field")
+THEME_HANDLERS = {"<button onclick='toggleFullScreen()'>"}
+
+
+@pytest.mark.slow
+def test_no_page_of_the_real_site_carries_code_from_contributor_text(real_site):
+    unexpected = []
+    for path, live in scan_output(Path(real_site.outdir)).items():
+        for item in live:
+            if item.startswith("script src=None text="):
+                text = ast.literal_eval(item.split(" text=", 1)[1])  # scan_output wrote a repr
+                if text.strip().startswith(THEME_INLINE_SCRIPTS):
+                    continue
+            elif item.startswith("script src="):
+                src = ast.literal_eval(item.split(" text=", 1)[0][len("script src="):])
+                if not urlsplit(src).scheme and not urlsplit(src).netloc:
+                    continue  # the site's own files (no asset from outside the site)
+            elif item in THEME_HANDLERS:
+                continue
+            unexpected.append(f"{path}: {item}")
+    assert unexpected == []

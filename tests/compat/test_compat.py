@@ -240,20 +240,6 @@ def test_the_stand_in_is_left_out_when_sphinxext_opengraph_imports_more(tmp_path
     assert "render_card" in found.found and "matplotlib" in found.degrades
 
 
-def test_without_the_private_names_the_cite_domain_falls_back_to_upstreams_methods(
-        copy_root, monkeypatch) -> None:
-    """As if sphinxcontrib-bibtex had dropped `_FilterVisitor` and the reference classes:
-    the subclass filters and resolves with upstream's own methods, and the pages are
-    upstream's (test_fastbib's project, built both ways)."""
-    from test_fastbib import build
-
-    upstream = build(copy_root("fastbib", "upstream"), indexed=False)
-    for name in ("FilterVisitor", "SphinxReferenceInfo", "SphinxReferenceText"):
-        monkeypatch.setattr(bibtex, name, None)
-    assert not bibtex.filters_indexed() and not bibtex.resolves_indexed()
-    assert build(copy_root("fastbib", "indexed"), indexed=True)[0] == upstream[0]
-
-
 def test_pybtex_is_checked_by_running_its_parser(monkeypatch) -> None:
     """A parser that no longer hands a syntax error to `handle_error` (it raises it)."""
     assert bibtex.check(None) == []

@@ -450,32 +450,3 @@ def test_the_link_walk_finds_a_broken_link(tmp_path):
     checked, broken = internal_links(tmp_path, "/site/")
     assert checked == 7
     assert len(broken) == 5, broken
-
-
-# the theme's own inline scripts and handlers; anything else would have come from a page
-THEME_INLINE_SCRIPTS = ("DOCUMENTATION_OPTIONS.", "document.documentElement.dataset.mode",
-                        "// Activate the search field")
-THEME_HANDLERS = {"<button onclick='toggleFullScreen()'>"}
-
-
-@pytest.mark.slow
-def test_no_page_of_the_real_site_carries_code_from_contributor_text(site):
-    import ast
-
-    from test_safety import scan_output
-
-    unexpected = []
-    for path, live in scan_output(Path(site.outdir)).items():
-        for item in live:
-            if item.startswith("script src=None text="):
-                text = ast.literal_eval(item.split(" text=", 1)[1])  # scan_output wrote a repr
-                if text.strip().startswith(THEME_INLINE_SCRIPTS):
-                    continue
-            elif item.startswith("script src="):
-                src = ast.literal_eval(item.split(" text=", 1)[0][len("script src="):])
-                if not urlsplit(src).scheme and not urlsplit(src).netloc:
-                    continue  # the site's own files (no asset from outside the site)
-            elif item in THEME_HANDLERS:
-                continue
-            unexpected.append(f"{path}: {item}")
-    assert unexpected == []

@@ -1,7 +1,7 @@
 """sphinxcontrib-bibtex's domain, made linear for a knowledge base of thousands of pages.
 
 After every read (also when nothing was read), sphinxcontrib-bibtex decides each
-bibliography's entries and formats every cited entry again. Four parts of that
+bibliography's entries and formats every cited entry again. Three parts of that
 grow with the site, or cost time on every build (on the benchmark's corpus, 200 pages
 citing a 2,000-entry refs.bib, the filtered per-page bibliographies alone took most of
 the build):
@@ -11,24 +11,21 @@ the build):
 - it formats every cited entry through pybtex's templates, on every build, a no-op
   rebuild included;
 - resolving each citation looks up pybtex's plain-text backend by scanning the
-  installed packages' entry points, and scans every citation;
-- it formats each reference through the reference style's template again, for every
-  page that cites the work.
+  installed packages' entry points, and scans every citation.
 
 This subclass indexes the references and citations once per build, looks the
 backend up once, keeps each entry's formatted text between builds, keyed by
 what it is made from (style, entry, label, the versions of pybtex and
-sphinxcontrib-bibtex), and each reference's formatted text for
-one build, for every page (sphinxcontrib-bibtex's templates read the citing page only
-for the link they make, which each page's copy gets). Its output is
+sphinxcontrib-bibtex). Each reference is formatted for its page as upstream does it:
+keeping its text for the other pages that cite the work paid nothing in the benchmark
+(docs/benchmark.md), so it is not done. Its output is
 sphinxcontrib-bibtex's own: the same entries, order, text and links
 (tests/bib/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper`
 records (`papers`).
 
 It overrides methods of sphinxcontrib-bibtex's domain whose calls to one another are
 not an API (`env_updated`, `resolve_xref`, `get_all_cited_keys`, `get_filtered_entries`,
-`get_formatted_entries`), uses its private `_FilterVisitor`, and does what
-`format_references` does, with the inner templates' results kept. Every name of
+`get_formatted_entries`), and uses its private `_FilterVisitor`. Every name of
 sphinxcontrib-bibtex it relies on comes from compat/bibtex.py, which checks them at
 start-up (with the digest of each upstream method re-done here); where a private name is
 gone, the method falls back to upstream's own. The test pins the behaviour they rely
@@ -37,7 +34,6 @@ on, so an upgrade that changes it fails there too.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -45,7 +41,7 @@ from typing import Any, cast
 
 import docutils.nodes
 import pybtex.plugin
-from pybtex.richtext import BaseMultipartText, BaseText, Tag
+from pybtex.richtext import Tag
 from pybtex.style import FormattedEntry
 from pybtex.style.template import FieldIsMissing
 from sphinx.environment import BuildEnvironment
@@ -82,9 +78,6 @@ class IndexedBibtexDomain(BibtexDomain):
         # each entry's BibTeX highlighted (structured_data.highlighted_bibtex), by its text, for
         # one build; in a parallel build each writing process fills its own
         self.bibtex_html: dict[str, str | None] = {}
-        # each reference's formatted text (_reference), for one build: the citations it
-        # is made from are recomputed in env_updated
-        self.formatted_references: dict[tuple, BaseText] = {}
 
     def env_updated(self) -> Iterable[str]:
         index: dict[str, set[str]] = defaultdict(set)
@@ -101,7 +94,6 @@ class IndexedBibtexDomain(BibtexDomain):
             self._positions = None
             self.bibtex_texts = {}  # refs.bib may have changed
             self.bibtex_html = {}  # and the highlighter with the builder
-            self.formatted_references = {}
 
     def _order(self, citation: Any) -> int:
         """The citation's place in the citation list (citations are tuples: by identity)."""
@@ -139,43 +131,27 @@ class IndexedBibtexDomain(BibtexDomain):
                 logger.warning('could not find bibtex key "%s"' % key, location=node,
                                type="bibtex", subtype="key_not_found")
         parts = _paper_parts(env, builder)
-        # format_references(self.reference_style, typ, references), with each reference
-        # formatted once a build
-        children = [self._reference(typ, citation, keys[citation.key], fromdocname, builder,
-                                    parts.get(citation.citation_id,
-                                              citation.bibliography_key.docname))
-                    for citation in citations.values()]
-        formatted = self.reference_style.outer(typ, children).format()
+        references = [self._reference(citation, keys[citation.key], fromdocname, builder,
+                                      parts.get(citation.citation_id,
+                                                citation.bibliography_key.docname))
+                      for citation in citations.values()]
+        formatted = upstream.format_references(self.reference_style, typ, references)
         result = docutils.nodes.inline(rawsource=target)
         result["classes"].append("bibtex-citation")
         result += formatted.render(self.backend)
         return result
 
-    def _reference(self, typ: str, citation: Any, target: Any, fromdocname: str, builder: Any,
-                   todocname: str) -> BaseText:
-        """One citation as the reference style's inner template formats it for a
-        reference from `fromdocname` (a link to the citation on `todocname`).
-
-        The template reads the reference's page only to put it in the link it makes
-        (pybtex's templates are slow, and a work is cited from many pages): the text is
-        formatted once a build for everything else it is made of, and each page gets a
-        copy whose links carry its own page and builder.
-        """
-        key = (typ, citation.bibliography_key, citation.key, citation.citation_id, todocname,
-               target.pre, target.post)
-        formatted = self.formatted_references.get(key)
-        if formatted is None:
-            info = upstream.SphinxReferenceInfo(
-                builder=builder, fromdocname=fromdocname, todocname=todocname,
-                citation_id=citation.citation_id,
-                title=(citation.tooltip_entry.text.render(PLAINTEXT).replace("\\url ", "")
-                       if citation.tooltip_entry else None),
-                pre_text=target.pre, post_text=target.post)
-            formatted = self.reference_style.inner(typ).format_data(data={
-                "entry": citation.entry, "formatted_entry": citation.formatted_entry,
-                "reference_info": info, "style": self.reference_style})
-            self.formatted_references[key] = formatted
-        return _on_page(formatted, builder, fromdocname)
+    def _reference(self, citation: Any, target: Any, fromdocname: str, builder: Any,
+                   todocname: str) -> tuple[Any, Any, Any]:
+        """What format_references takes for one citation: a reference from `fromdocname`,
+        linking to the citation on `todocname` (the part of a split paper index holding it)."""
+        info = upstream.SphinxReferenceInfo(
+            builder=builder, fromdocname=fromdocname, todocname=todocname,
+            citation_id=citation.citation_id,
+            title=(citation.tooltip_entry.text.render(PLAINTEXT).replace("\\url ", "")
+                   if citation.tooltip_entry else None),
+            pre_text=target.pre, post_text=target.post)
+        return citation.entry, citation.formatted_entry, info
 
     def get_all_cited_keys(self, docnames):
         position = {docname: n for n, docname in enumerate(docnames)}
@@ -245,18 +221,6 @@ class IndexedBibtexDomain(BibtexDomain):
             found = style.format_entry(label, entry)
         fresh[key] = found
         return found
-
-
-def _on_page(text: BaseText, builder: Any, fromdocname: str) -> BaseText:
-    """A copy of a formatted reference whose links are made on `fromdocname` by `builder`
-    (pybtex's rich text is not changed in place: strings and symbols are shared)."""
-    if not isinstance(text, BaseMultipartText):
-        return text
-    copied = copy.copy(text)
-    copied.parts = [_on_page(part, builder, fromdocname) for part in text.parts]
-    if isinstance(text, upstream.SphinxReferenceText):
-        copied.info = (text.info[0]._replace(builder=builder, fromdocname=fromdocname),)
-    return copied
 
 
 def _paper_parts(env: BuildEnvironment, builder: Any) -> dict[str, str]:

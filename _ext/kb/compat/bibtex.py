@@ -5,14 +5,13 @@ sphinxcontrib-bibtex (bib/cite_domain.py subclasses its `cite` domain):
   `get_filtered_entries` and `get_formatted_entries` are overridden, and
   `get_sorted_entries` and `get_entries` called. Its API page lists them (autodoc), but
   which calls which, and when, is its own business: the subclass re-does four of them on
-  indexes and `format_references` with each reference formatted once a build. So the
+  indexes, and calls `format_references` as upstream's `resolve_xref` does. So the
   sha256 of each upstream function it re-does is recorded here; a release that changes
   one is reported, and tests/bib/test_fastbib.py shows whether the output still agrees.
 - `_FilterVisitor` (private) evaluates a bibliography's `:filter:`; without it the
   subclass filters with upstream's own `get_filtered_entries`.
-- `SphinxReferenceInfo` and `SphinxReferenceText` (style/template.py, not in its docs):
-  a formatted reference's link, which the subclass copies for each citing page; and
-  `parse_citation_targets` (citation_target.py, not in its docs), the cite roles' target
+- `SphinxReferenceInfo` (style/template.py, not in its docs): what a formatted
+  reference's link is made of; and `parse_citation_targets` (citation_target.py, not in its docs), the cite roles' target
   syntax. Without them citations are resolved by upstream's own `resolve_xref`.
 - `node_text_transform` (transforms.py, not in its docs): the paper index's part pages
   (outputs/part_pages.py) format their entries as the bibliography does.
@@ -39,8 +38,8 @@ PYBTEX = "pybtex"
 
 FilterVisitor = lookup("sphinxcontrib.bibtex.domain", "_FilterVisitor")
 SphinxReferenceInfo = lookup("sphinxcontrib.bibtex.style.template", "SphinxReferenceInfo")
-SphinxReferenceText = lookup("sphinxcontrib.bibtex.style.template", "SphinxReferenceText")
 parse_citation_targets = lookup("sphinxcontrib.bibtex.citation_target", "parse_citation_targets")
+format_references = referencing.format_references
 node_text_transform = lookup("sphinxcontrib.bibtex.transforms", "node_text_transform")
 LowLevelParser = lookup("pybtex.database.input.bibtex", "LowLevelParser")
 split_name_list = lookup("pybtex.database.input.bibtex", "split_name_list")
@@ -55,7 +54,6 @@ REDONE = {
     "get_filtered_entries": "de2f97ce001c6397cc3a8322eff2d7c24930469a442741f97e25a5992fb6d8a0",
     "get_formatted_entries": "e632d93dedbe85744dd165210d0cbf24251ad1122f65df6a08a1b51026ffb041",
 }
-FORMAT_REFERENCES = "19a0067ddc0846114ec0e4b20c8e6333497f76c286d673ed377c4b7510c99135"
 # the parameters each overridden or called method is called with
 SIGNATURES = {
     "env_updated": ("self",),
@@ -79,7 +77,7 @@ def filters_indexed() -> bool:
 
 def resolves_indexed() -> bool:
     """Whether the subclass can resolve citations itself (else upstream's method)."""
-    return None not in (SphinxReferenceInfo, SphinxReferenceText, parse_citation_targets)
+    return None not in (SphinxReferenceInfo, parse_citation_targets)
 
 
 def hold_pybtex_errors() -> None:
@@ -108,8 +106,9 @@ def check(app: Sphinx) -> list[Mismatch]:
     for name, digest in REDONE.items():
         if source_digest(getattr(BibtexDomain, name, None)) != digest:
             found.append(Mismatch(PACKAGE, f"BibtexDomain.{name} has changed", DIFFERENT))
-    if source_digest(getattr(referencing, "format_references", None)) != FORMAT_REFERENCES:
-        found.append(Mismatch(PACKAGE, "format_references has changed", DIFFERENT))
+    if signature_problem(getattr(referencing, "format_references", None),
+                         "style", "role_name", "references"):
+        found.append(Mismatch(PACKAGE, "format_references takes other parameters", DIFFERENT))
     visitor = lookup("sphinxcontrib.bibtex.domain", "_FilterVisitor")
     problem = ("is gone" if visitor is None else
                signature_problem(visitor, "*", "entry", "docname", "cited_docnames"))
@@ -118,11 +117,10 @@ def check(app: Sphinx) -> list[Mismatch]:
                               SLOWER.format("filtering a bibliography")))
     info = lookup("sphinxcontrib.bibtex.style.template", "SphinxReferenceInfo")
     fields = getattr(info, "_fields", ())
-    if tuple(fields) != REFERENCE_INFO_FIELDS or None in (
-            lookup("sphinxcontrib.bibtex.style.template", "SphinxReferenceText"),
-            lookup("sphinxcontrib.bibtex.citation_target", "parse_citation_targets")):
-        found.append(Mismatch(PACKAGE, "SphinxReferenceInfo, SphinxReferenceText or "
-                              "parse_citation_targets is gone or has other fields",
+    if tuple(fields) != REFERENCE_INFO_FIELDS or lookup(
+            "sphinxcontrib.bibtex.citation_target", "parse_citation_targets") is None:
+        found.append(Mismatch(PACKAGE, "SphinxReferenceInfo or parse_citation_targets is "
+                              "gone or has other fields",
                               SLOWER.format("resolving a citation")))
     if lookup("sphinxcontrib.bibtex.transforms", "node_text_transform") is None:
         found.append(Mismatch(PACKAGE, "node_text_transform is gone",
