@@ -80,6 +80,21 @@ def test_backlinks_on_pages_items_and_topics(html):
         "No other page references this one yet."]
 
 
+def test_a_navigation_page_s_links_are_not_backlinks(copy_root):
+    """A page without a kind (the home page, a topics overview) links to topics and pages
+    as a menu does: the links work, but the targets do not list it under "Referenced
+    from"; a review that mentions the topic still counts."""
+    src = copy_root("navigation")
+    append(src / "index.md", "\nOverview: {kb:topic}`gans`, {kb:issue}`weekly/1`.\n")
+    built = Build(src)
+    home = built.page("index")
+    assert {a["href"] for a in home.select("a.reference")} >= {"topics/gans.html",
+                                                               "newsletters/n1.html"}
+    assert texts(built.page("topics/gans"), ".kb-backlinks li") == ["Review of 2022"]
+    assert "Navigation test" not in " ".join(texts(built.page("newsletters/n1"),
+                                                     ".kb-backlinks li"))
+
+
 def test_home_page_shows_newest_pages_and_busiest_topics(html):
     home = page(html, "index")
     assert texts(home, ".kb-newest li") == [

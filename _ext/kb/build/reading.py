@@ -83,9 +83,12 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     _place_views(doctree, docname, page, kb_config(app.config).charts)
 
     xrefs = list(doctree.findall(addnodes.pending_xref))
+    # a page without a kind (the home page, the topics overview) is navigation: its links
+    # to topics and pages are not mentions, so they are kept out of the backlinks
+    navigation = page is None or page.kind is None
     references = [
         records.Reference(docname, _enclosing_item(node), node["reftype"], node["reftarget"],
-                        node.line, bool(node.get("kb_generated")))
+                          node.line, navigation or bool(node.get("kb_generated")))
         for node in xrefs if node.get("refdomain") == "kb"
     ]
     citations = [

@@ -174,8 +174,9 @@ class Reference:
     reftype: str  # topic, item, issue or review
     target: str
     line: int | None = None
-    # written by the extension (an item's or a page's topic tags), not by a person:
-    # shown and kept current, but not a backlink
+    # written by the extension (an item's or a page's topic tags), or on a navigation page
+    # (one without a kind: the home page, the topics overview), not a mention: shown and
+    # kept current, but not a backlink
     generated: bool = False
 
 
