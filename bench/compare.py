@@ -10,7 +10,9 @@ A, B...) so that a slower minute of a shared machine falls on both alike:
   clean -j 1 (--repeat times, each from an empty output folder), then on one output folder a
   no-op rebuild and a rebuild after editing one page's text, each --repeat times.
 
-Prints, for each kind of build, every run's wall seconds, the medians and B's median over A's.
+Prints, for each kind of build, every run's wall seconds, the medians and B's median over A's;
+then the same for CPU seconds (user + system, the build's and its child processes'), which
+vary less than wall seconds when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -43,10 +45,12 @@ def compare(a: Path, b: Path, pages: int, refs: int, repeat: int, workdir: Path)
     corpora = {name: write_corpus(checkout, pages, refs, workdir / name)
                for name, checkout in sides.items()}
     seconds: dict[str, dict[str, list[float]]] = {}
+    cpu: dict[str, dict[str, list[float]]] = {}
 
     def timed(step: str, name: str, out: str) -> None:
         result = build(f"{name}: {step}", workdir / name, workdir / out, 1, log)
         seconds.setdefault(step, {}).setdefault(name, []).append(result.seconds)
+        cpu.setdefault(step, {}).setdefault(name, []).append(result.cpu_seconds)
 
     for n in range(repeat):
         for name in sides:
@@ -59,14 +63,15 @@ def compare(a: Path, b: Path, pages: int, refs: int, repeat: int, workdir: Path)
                 if edit is not None:
                     edit(corpora[name], workdir / name)
                 timed(step, name, f"{name}-clean")
-    lines = [f"A: {a}", f"B: {b}", f"{pages:,} pages, {refs:,} references, {repeat} runs each",
-             "", "| build | A runs (s) | B runs (s) | A median | B median | B / A |",
-             "| --- | --- | --- | ---: | ---: | ---: |"]
-    for step, runs in seconds.items():
-        ma, mb = statistics.median(runs["A"]), statistics.median(runs["B"])
-        lines.append(f"| {step} | {', '.join(f'{s:.2f}' for s in runs['A'])} "
-                     f"| {', '.join(f'{s:.2f}' for s in runs['B'])} "
-                     f"| {ma:.2f} | {mb:.2f} | {mb / ma:.2f} |")
+    lines = [f"A: {a}", f"B: {b}", f"{pages:,} pages, {refs:,} references, {repeat} runs each"]
+    for title, table in (("wall seconds", seconds), ("CPU seconds", cpu)):
+        lines += ["", f"| build ({title}) | A runs | B runs | A median | B median | B / A |",
+                  "| --- | --- | --- | ---: | ---: | ---: |"]
+        for step, runs in table.items():
+            ma, mb = statistics.median(runs["A"]), statistics.median(runs["B"])
+            lines.append(f"| {step} | {', '.join(f'{s:.2f}' for s in runs['A'])} "
+                         f"| {', '.join(f'{s:.2f}' for s in runs['B'])} "
+                         f"| {ma:.2f} | {mb:.2f} | {mb / ma:.2f} |")
     return "\n".join(lines)
 
 

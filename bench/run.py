@@ -48,6 +48,9 @@ class Result:
     builtin_search_seconds: float = 0.0
     parts: dict[str, float] = field(default_factory=dict)  # part -> seconds in its own code
     largest: tuple[str, int] = ("", 0)  # the largest HTML page after the build, and its bytes
+    # user + system CPU seconds of the build and the processes it waited for (Pagefind, -j N
+    # workers): steadier than wall seconds when other work shares the machine
+    cpu_seconds: float = 0.0
 
 
 def html_mtimes(outdir: Path) -> dict[Path, int]:
@@ -80,7 +83,7 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
     # ru_maxrss is in KiB on Linux
     return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
                   probe.get("finish_seconds", 0.0), probe.get("builtin_search_seconds", 0.0),
-                  probe.get("parts", {}), largest)
+                  probe.get("parts", {}), largest, usage.ru_utime + usage.ru_stime)
 
 
 def publishing(src: Path, feeds: bool) -> None:

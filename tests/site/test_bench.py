@@ -215,3 +215,24 @@ def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path,
     bundle = workdir / "out-j2" / "pagefind"
     assert sorted(paths(filters)) == sorted(
         "/pagefind/" + path.relative_to(bundle).as_posix() for path in (bundle / "filter").iterdir())
+
+
+@pytest.mark.slow
+def test_compare_prints_wall_and_cpu_seconds_of_both_checkouts(tmp_path):
+    """bench/compare.py against this same checkout: both tables (wall, CPU), each with the
+    three kinds of build, every run's figure on both sides, and a ratio near 1."""
+    import compare
+
+    table = compare.compare(compare.HERE.parent, compare.HERE.parent, pages=6, refs=20,
+                            repeat=2, workdir=tmp_path / "compare")
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| build (wall seconds)", "| clean -j 1", "| no-op", "| text edit",
+        "| build (CPU seconds)", "| clean -j 1", "| no-op", "| text edit"]
+    for row in rows:
+        if "build (" in row:
+            continue
+        cells = [cell.strip() for cell in row.strip("| ").split(" | ")]
+        runs_a, runs_b = (list(map(float, cells[n].split(", "))) for n in (1, 2))
+        assert len(runs_a) == len(runs_b) == 2 and min(runs_a + runs_b) > 0
+        assert 0.2 < float(cells[5]) < 5  # the same code on both sides
