@@ -119,12 +119,19 @@ def indexed_part(page: str) -> str:
 def sync(site: Path, copy: Path, skip: str) -> SyncCount:
     """Bring `copy` in step with the HTML pages of `site` (all but the folder `skip`, the
     search bundle): cut the pages whose copy is missing or of another time, delete copies
-    without a page."""
+    without a page.
+
+    The copy sits in the doctree folder, which is inside the site when Sphinx is given no
+    `-d` (`OUT/.doctrees`): the folder holding the copy is never walked, or each build
+    would copy the copy into itself."""
     cut = kept = changed = 0
     pages: set[Path] = set()
+    copy = copy.resolve()
     for folder, subfolders, files in os.walk(site):
         if Path(folder) == site:
             subfolders[:] = [name for name in subfolders if name != skip]
+        subfolders[:] = [name for name in subfolders
+                         if not copy.is_relative_to(Path(folder, name).resolve())]
         for name in files:
             if not name.endswith(".html"):
                 continue
