@@ -15,29 +15,28 @@ from sphinx.application import Sphinx
 
 from .bib.cite_domain import IndexedBibtexDomain
 from .bib.labels import setup_paper_labels
-from .bib.paper_index import setup_bibliography
-from .build.checking import setup_check
+from .bib.paper_index import setup_paper_index
+from .build.checking import setup_checking
 from .build.config import setup_config
 from .build.directives import setup_directives
 from .build.domain import KnowledgeBaseDomain
 from .build.gc_thresholds import setup_gc_thresholds
 from .build.navigation import setup_navigation
-from .build.reading import setup_collect
+from .build.reading import setup_reading
 from .build.safety import setup_safety
 from .build.schedule import setup_schedule
-from .build.template_cache import setup_templatecache
-from .build.topic_index import setup_indices
+from .build.template_cache import setup_template_cache
+from .build.topic_index import setup_topic_index
 from .compat.checks import setup_compat
 from .outputs.accessibility import setup_accessibility
 from .outputs.charts import setup_charts
-from .outputs.part_pages import setup_partpages
+from .outputs.part_pages import setup_part_pages
 from .outputs.previews import setup_previews
 from .outputs.publishing import setup_publishing
 from .outputs.search import setup_search
 from .outputs.sitemap import setup_sitemap
-from .outputs.structured_data import setup_dataout
-from .views.nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
-from .views.translate import decorate_paper_index, depart_view, visit_view
+from .outputs.structured_data import setup_structured_data
+from .views.translate import setup_views
 
 __version__ = "0.1.0"
 
@@ -50,27 +49,24 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_gc_thresholds(app)
     setup_config(app)
     setup_directives(app)
-    setup_indices(app)
-    setup_bibliography(app)
+    setup_topic_index(app)
+    setup_paper_index(app)
     setup_paper_labels(app)
-    setup_collect(app)
-    setup_check(app)
+    setup_reading(app)
+    setup_checking(app)
     setup_schedule(app)
     setup_charts(app)
     setup_previews(app)
-    app.add_node(kb_view, **{fmt: (visit_view, depart_view)
-                             for fmt in ("html", "latex", "text", "man", "texinfo")})
-    app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
-    app.connect("doctree-resolved", decorate_paper_index)
+    setup_views(app)
     setup_navigation(app)
-    setup_partpages(app)
+    setup_part_pages(app)
     setup_publishing(app)
     setup_sitemap(app)
-    setup_dataout(app)
+    setup_structured_data(app)
     setup_safety(app)
     setup_search(app)
     setup_accessibility(app)
-    setup_templatecache(app)
+    setup_template_cache(app)
     setup_compat(app)
     return {
         "version": __version__,

@@ -125,7 +125,7 @@ class PaperIndexDirective(BibliographyDirective):
         return [box, view("paper-index", "", self.env.docname)]
 
 
-def setup_bibliography(app: Sphinx) -> None:
+def setup_paper_index(app: Sphinx) -> None:
     app.add_directive_to_domain("kb", "paper-index", PaperIndexDirective)
     # around sphinxcontrib-bibtex's loading of the bib files (priority 500)
     app.connect("builder-inited", hold_bib_errors, priority=400)

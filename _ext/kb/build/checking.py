@@ -32,7 +32,7 @@ def quiet_generated_references(app: Sphinx, domain: Any, node: addnodes.pending_
     return True if node.get("kb_generated") else None
 
 
-def setup_check(app: Sphinx) -> None:
+def setup_checking(app: Sphinx) -> None:
     # after sphinxcontrib-bibtex's own env-updated handler (priority 500), which
     # decides the citations the graph's papers come from
     app.connect("env-updated", check_whole, priority=600)

@@ -188,7 +188,7 @@ def page_details(page: records.PageRecord, series: Mapping[str, records.Series],
     return box
 
 
-def setup_collect(app: Sphinx) -> None:
+def setup_reading(app: Sphinx) -> None:
     app.connect("source-read", stash_front_matter)
     # before Sphinx's title collector (priority 500), so a front-matter title counts
     app.connect("doctree-read", collect_page, priority=400)

@@ -30,5 +30,5 @@ def keep_compiled_templates(app: Sphinx) -> None:
     environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
-def setup_templatecache(app: Sphinx) -> None:
+def setup_template_cache(app: Sphinx) -> None:
     app.connect("builder-inited", keep_compiled_templates)

@@ -88,7 +88,7 @@ def html_topic_index(app: Sphinx, pagename: str, templatename: str,
     context["collapse_index"] = False
 
 
-def setup_indices(app: Sphinx) -> None:
+def setup_topic_index(app: Sphinx) -> None:
     app.add_index_to_domain("kb", TopicIndex)
     # early, so later handlers (search facets, JSON-LD) see the page as it is written
     app.connect("html-page-context", html_topic_index, priority=100)

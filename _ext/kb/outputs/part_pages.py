@@ -238,5 +238,5 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         logger.info("split views: %d parts, %d written", len(shown), len(shown) - len(current))
 
 
-def setup_partpages(app: Sphinx) -> None:
+def setup_part_pages(app: Sphinx) -> None:
     app.connect("html-collect-pages", collect_parts)

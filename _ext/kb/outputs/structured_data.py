@@ -231,7 +231,7 @@ def _whole_bib(app: Sphinx, docname: str) -> nodes.Element:
     return para
 
 
-def setup_dataout(app: Sphinx) -> None:
+def setup_structured_data(app: Sphinx) -> None:
     app.connect("html-collect-pages", write_data_files)
     app.connect("html-page-context", add_jsonld)
     app.add_node(kb_bibtex, html=(visit_bibtex, None),

@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from ..build.domain import kb_domain
 from .data import ViewKey, view_data
 from .linking import link_maker
-from .nodes import kb_view
+from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .parts import plan, split_threshold
 from .render import RENDERERS, discussed_in, heading, render_entry_point
 
@@ -74,3 +74,11 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
         for year, papers in groups:
             box += heading(year, 2, ["kb-paper-year"])
             box += [entries[anchor] for anchor, _ in papers if anchor in entries]
+
+
+def setup_views(app: Sphinx) -> None:
+    """The placeholder node, expanded as each builder writes it, and the item node in LaTeX."""
+    app.add_node(kb_view, **{fmt: (visit_view, depart_view)
+                             for fmt in ("html", "latex", "text", "man", "texinfo")})
+    app.add_node(kb_item, latex=(visit_item_latex, depart_item_latex))
+    app.connect("doctree-resolved", decorate_paper_index)
