@@ -15,8 +15,6 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Build, html_pages, page, touch
-from kb.bib.cite_domain import cite_domain
-from kb.outputs import export, structured_data
 from pybtex.database import parse_string
 from sphinx.util.inventory import InventoryFile
 
@@ -203,50 +201,6 @@ def test_each_citing_item_offers_its_bibtex_which_parses_back(site):
     # collapsed until asked for, and kept out of the search index (Pagefind's ignore mark)
     assert blocks["cql"].name == "details" and "BibTeX" in blocks["cql"].summary.get_text()
     assert blocks["cql"]["data-pagefind-ignore"] == "all"
-
-
-class CountingHighlighter:
-    """A highlighter that counts the blocks it highlights, for the kept path to show."""
-
-    def __init__(self, highlighter) -> None:
-        self.highlighter, self.calls = highlighter, 0
-
-    def highlight_block(self, source: str, lang: str, **options) -> str:
-        self.calls += 1
-        return self.highlighter.highlight_block(source, lang, **options)
-
-
-def test_bibtex_blocks_of_kept_entries_are_what_pygments_gives_the_whole_text(site):
-    entries = parse_string((DATA_ROOT / "refs.bib").read_text(encoding="utf-8"), "bibtex").entries
-    texts = export.bibtex_entries(entries, list(entries))
-    assert len(texts) == 3
-    highlighter = CountingHighlighter(site.app.builder.highlighter)
-    cache: dict[str, str | None] = {}
-    # the first block is highlighted whole, and teaches the cache its entries' lines
-    first = structured_data.highlighted_bibtex(highlighter, "\n".join(texts), texts, cache)
-    assert first == site.app.builder.highlighter.highlight_block("\n".join(texts), "bibtex",
-                                                             linenos=False)
-    assert highlighter.calls == 1 and all(cache[text] for text in texts)
-    # every other block of them is assembled, byte for byte what Pygments gives the whole
-    for block in ([texts[2], texts[0], texts[1]], [texts[1]], [texts[2], texts[0]]):
-        whole = "\n".join(block)
-        assert structured_data.highlighted_bibtex(highlighter, whole, block, cache) == \
-            site.app.builder.highlighter.highlight_block(whole, "bibtex", linenos=False)
-    assert highlighter.calls == 1
-    # an entry whose lines cannot be joined is never assembled: its blocks are highlighted whole
-    odd = '@misc{odd,\n    title = "an {unclosed brace"\n}\n'
-    block = [texts[0], odd]
-    assert structured_data.highlighted_bibtex(highlighter, "\n".join(block), block, cache) == \
-        site.app.builder.highlighter.highlight_block("\n".join(block), "bibtex", linenos=False)
-    assert cache[odd] is None and highlighter.calls == 2
-
-
-def test_highlighted_bibtex_entries_are_kept_for_one_build(copy_root):
-    app = Build(copy_root("data")).app
-    kept = cite_domain(app.env).bibtex_html
-    assert kept and all(kept.values())  # every cited entry's lines, from the blocks written
-    app.build()  # nothing changed: env_updated starts the build's caches afresh
-    assert cite_domain(app.env).bibtex_html == {}
 
 
 def test_paper_index_links_the_whole_bib_file_published_beside_it(site):

@@ -75,9 +75,6 @@ class IndexedBibtexDomain(BibtexDomain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self.bibtex_texts: dict[str, str] = {}  # each entry's BibTeX, kept for one build
-        # each entry's BibTeX highlighted (structured_data.highlighted_bibtex), by its text, for
-        # one build; in a parallel build each writing process fills its own
-        self.bibtex_html: dict[str, str | None] = {}
 
     def env_updated(self) -> Iterable[str]:
         index: dict[str, set[str]] = defaultdict(set)
@@ -93,7 +90,6 @@ class IndexedBibtexDomain(BibtexDomain):
             self._by_key = None  # the citations were just recomputed
             self._positions = None
             self.bibtex_texts = {}  # refs.bib may have changed
-            self.bibtex_html = {}  # and the highlighter with the builder
 
     def _order(self, citation: Any) -> int:
         """The citation's place in the citation list (citations are tuples: by identity)."""

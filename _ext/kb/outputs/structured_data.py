@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -101,8 +101,7 @@ def add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str,
 
 
 class kb_bibtex(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
-    """An item's references as BibTeX (`bibtex`; its entries' texts: `entries`), shown as
-    a collapsed, copyable block."""
+    """An item's references as BibTeX (`bibtex`), shown as a collapsed, copyable block."""
 
 
 def visit_bibtex(self: Any, node: kb_bibtex) -> None:
@@ -111,75 +110,9 @@ def visit_bibtex(self: Any, node: kb_bibtex) -> None:
                      '<summary>Cite the works (BibTeX)</summary>'
                      '<div class="kb-bibtex-code highlight-bibtex notranslate">')
     # Pygments escapes the text as it highlights it
-    self.body.append(highlighted_bibtex(self.highlighter, node["bibtex"],
-                                        node.get("entries", []),
-                                        cite_domain(self.builder.env).bibtex_html))
+    self.body.append(self.highlighter.highlight_block(node["bibtex"], "bibtex", linenos=False))
     self.body.append("</div></details>\n")
     raise nodes.SkipNode
-
-
-# How Pygments' HtmlFormatter wraps a block, with Sphinx's options and no line numbers
-BLOCK_START = '<div class="highlight"><pre><span></span>'
-BLOCK_END = "</pre></div>\n"
-# The first and last lines of an entry's highlighted lines (_entry_lines)
-ENTRY_START = '<span class="nc">@'
-ENTRY_END = '\n<span class="p">}</span>\n'
-
-
-def highlighted_bibtex(highlighter: Any, text: str, entries: list[str],
-                       cache: dict[str, str | None]) -> str:
-    """`highlighter.highlight_block(text, "bibtex")`, where `text` is `entries` joined by
-    newlines, assembled from each entry's highlighted lines where `cache` has them all.
-
-    The same works are cited by thousands of items, and Pygments' lexing is the dearest step
-    of writing an item's BibTeX.
-    A block highlighted whole teaches `cache` the lines of its entries, so no entry is
-    highlighted twice and no entry alone.
-    """
-    pieces = [cache.get(entry) for entry in entries]
-    if pieces and None not in pieces and "\n".join(entries) == text:
-        return BLOCK_START + "\n".join(cast(list[str], pieces)) + BLOCK_END
-    block = str(highlighter.highlight_block(text, "bibtex", linenos=False))
-    if "\n".join(entries) == text:
-        for entry, lines in _entry_lines(block, entries).items():
-            # lines found are right in any block; None only keeps an unknown entry out
-            if lines is not None or entry not in cache:
-                cache[entry] = lines
-    return block
-
-
-def _entry_lines(block: str, entries: list[str]) -> dict[str, str | None]:
-    """Each entry's highlighted lines (ending in a newline) in `block`, the highlighted
-    text of `entries` joined by newlines; None for an entry whose lines are not what it
-    would give in any other block.
-
-    They are, where the entry starts at the lexer's root state and ends there, on a line
-    of its own: Pygments' formatter closes its spans at every line end, so the lines of
-    a block are the lines of its entries, and the newline between two entries is the
-    blank line between their lines. The entry's lines show it: its "@type" is a class
-    name, which only the root state gives, and its last line is its closing brace as
-    punctuation, which only closes what the root state opened. Pygments strips leading
-    and trailing newlines and adds one: an entry must begin with its "@" and end with
-    one newline, as pybtex's writer gives it. A lexing error (which Sphinx warns about
-    for each block it highlights) keeps the entry out.
-    """
-    found: dict[str, str | None] = dict.fromkeys(entries)
-    if not (block.startswith(BLOCK_START) and block.endswith(BLOCK_END)):
-        return found
-    lines = block[len(BLOCK_START):-len(BLOCK_END)].split("\n")
-    # one line for each newline of the text; the last split is the empty end
-    if len(lines) != sum(entry.count("\n") for entry in entries) + len(entries):
-        return found
-    start = 0
-    for entry in entries:
-        end = start + entry.count("\n")
-        piece = "\n".join(lines[start:end]) + "\n"
-        if (entry.startswith("@") and entry.endswith("}\n") and not entry.endswith("\n\n")
-                and lines[end] == "" and piece.startswith(ENTRY_START)
-                and piece.endswith(ENTRY_END) and 'class="err"' not in piece):
-            found[entry] = piece
-        start = end + 1  # past the blank line between two entries
-    return found
 
 
 def skip_bibtex(self: Any, node: kb_bibtex) -> None:
@@ -211,7 +144,7 @@ def add_bibtex(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             # rendered by the translator (visit_bibtex), so it stays out of the
             # search index, which indexes the tree's text before writing; the
             # entries, for the translator to highlight each once a build
-            node += kb_bibtex(bibtex="\n".join(texts), entries=texts)
+            node += kb_bibtex(bibtex="\n".join(texts))
 
 
 def _whole_bib(app: Sphinx, docname: str) -> nodes.Element:
