@@ -139,9 +139,10 @@ def test_the_sitemap_lists_every_built_page_once(html) -> None:
     assert BASE + "newsletters/weekly/issue-2.html" in locs
 
 
-def test_robots_txt_points_to_the_sitemap(html) -> None:
-    robots = (Path(html.outdir) / "robots.txt").read_text(encoding="utf-8")
-    assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
+def test_no_robots_txt_below_the_root_of_a_host(html) -> None:
+    """The root is published at /kb/, where no crawler reads a robots.txt (test_sitemap.py
+    builds one at the root of its host)."""
+    assert not (Path(html.outdir) / "robots.txt").exists()
 
 
 def test_the_404_page_links_absolutely(html) -> None:
