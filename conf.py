@@ -27,9 +27,10 @@ copyright = "2026, The Deep Learning Knowledge Base contributors"
 # The repository: the theme's repository, edit and issue buttons point here.
 REPOSITORY_URL = "https://github.com/dl-knowledge-base/dl-knowledge-base"
 # The one canonical address of the published site, with its trailing slash. Every
-# absolute URL is made from it: the canonical links, the sitemap and robots.txt, the
-# feeds, the link previews and the 404 page's links. The extension checks it when
-# the configuration is read (an http(s) URL ending in "/", nothing after the path).
+# absolute URL is made from it: the canonical links, the sitemap (and robots.txt, written
+# only at the root of a host), the feeds, the link previews, the JSON-LD and the 404
+# page's links. The extension checks it when the configuration is read (an http(s) URL
+# ending in "/", nothing after the path).
 SITE_URL = "https://dl-knowledge-base.github.io/dl-knowledge-base/"
 
 extensions = [
@@ -123,8 +124,9 @@ html_context = {"default_mode": "auto"}
 # -- Publishing: canonical address, sitemap, link previews, 404 page, feeds ----------
 html_baseurl = SITE_URL
 # sitemap.xml (written by the kb extension) lists every page once at html_baseurl + page,
-# less these (fnmatch patterns of the page's address below html_baseurl); robots.txt
-# points to it.
+# less these (fnmatch patterns of the page's address below html_baseurl). robots.txt,
+# pointing to it, is written only where the site sits at the root of its host (not this
+# address: docs/publishing.md says what to do instead).
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # Link previews: the page's title, its front-matter summary (kb extension), the
 # canonical URL and the logo as a PNG (no social cards: they need matplotlib).

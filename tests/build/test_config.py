@@ -20,6 +20,7 @@ from kb.build.config import (
     kb_config,
     line_in_conf,
     load_series,
+    read_people,
     read_series,
 )
 from kb.cli import scaffold
@@ -61,6 +62,53 @@ def test_a_bad_entry_names_its_key_and_the_fix(spec, keys, value, fix):
 def test_series_not_a_dict():
     with pytest.raises(BadValue, match="write a dict mapping each series' slug"):
         read_series(["weekly"])
+
+
+# -- reading kb_people -------------------------------------------------------------------
+
+ORCID = "0000-0002-1825-0097"  # ORCID's own example iD, of a fictitious person
+
+
+def test_people_with_one_orcid_share_one_id():
+    people = read_people({"Laskin, Misha": {"orcid": ORCID},
+                          "Laskin, Michael": {"orcid": f"https://orcid.org/{ORCID}"},
+                          "Tramèr, Florian": {"orcid": "0000-0002-1694-233X"}})
+    assert set(people) == {"laskin--misha", "laskin--michael", "tramer--florian"}
+    assert people["laskin--misha"] == people["laskin--michael"]
+    assert people["laskin--misha"].orcid == ORCID
+    assert people["tramer--florian"].key == "tramer--florian"
+
+
+@pytest.mark.parametrize(("people", "keys", "fix"), [
+    ({"Lee, K.": {"orcid": ORCID}}, ["Lee, K."],
+     "give the person's full name: initials alone can stand for several people"),
+    ({"Lee, Kimin": ORCID}, ["Lee, Kimin"], "write a dict: {'orcid': '0000-0002-1825-0097'}"),
+    ({"Lee, Kimin": {"orcid": "0000-0002-1825-0098"}}, ["Lee, Kimin", "orcid"],
+     "its check digit does not match"),
+    ({"Lee, Kimin": {"orcid": 18250097}}, ["Lee, Kimin", "orcid"],
+     "write the person's ORCID iD as text"),
+    ({"Lee, Kimin": {"orcid": ORCID, "url": "x"}}, ["Lee, Kimin", "url"],
+     "the keys are 'orcid'; rename or remove this one"),
+    ({"Lee, Kimin": {"orcid": ORCID}, "lee, kimin": {"orcid": "0000-0002-1694-233X"}},
+     ["lee, kimin"], "this name is given two ORCID iDs"),
+    ({"": {"orcid": ORCID}}, [""], "write the name as refs.bib spells it"),
+])
+def test_a_bad_person_names_its_key_and_the_fix(people, keys, fix):
+    with pytest.raises(BadValue) as caught:
+        read_people(people)
+    assert caught.value.keys == tuple(keys)
+    assert caught.value.fix.startswith(fix)
+
+
+def test_a_bad_orcid_stops_the_build_at_its_line(tmp_path):
+    conf = _project(tmp_path, "kb_people = {", '    "Lee, Kimin": {', '        "orcid": "0000-0002-1825-0098",',
+                    "    },", "}")
+    line = conf.read_text(encoding="utf-8").splitlines().index('        "orcid": "0000-0002-1825-0098",') + 1
+    with pytest.raises(SettingError) as caught:
+        _config_of(conf)
+    assert str(caught.value).startswith(
+        f"{conf}:{line}: kb_people['Lee, Kimin']['orcid'] = '0000-0002-1825-0098': "
+        "its check digit does not match")
 
 
 # -- the line of conf.py that sets a value -----------------------------------------------
@@ -138,6 +186,8 @@ BAD = {
     "kb_search": ('"algolia"', "write 'pagefind', 'pagefind-once' or 'sphinx'"),
     "kb_previews": ("1", "write True, or False to leave the link previews out"),
     "kb_charts": ("None", "write True, or False to leave the charts out"),
+    "kb_people": ('["Lee, Kimin"]', "write a dict mapping a name as refs.bib spells it "
+                                   "('Surname, Given names') to {'orcid': '0000-0002-1825-0097'}"),
 }
 
 

@@ -120,3 +120,25 @@ def test_the_real_site_lints_clean(capsys):
     status = lint.main([str(PROJECT)])
     out, _ = capsys.readouterr()
     assert status == 0, out
+
+
+def test_initials_that_clash_with_full_names_are_reported_at_their_refs_bib_line(copy_root, capsys):
+    """The `people` root's Work E is by "Yang, M.", "Lee, K." and "Chen, L.", one name a
+    line; other works name a Mengjiao Yang, three Lees and two Chens in full."""
+    src = copy_root("people")
+    status = lint.main([str(src), "--no-style"])
+    out, err = capsys.readouterr()
+    assert status == 1 and "Traceback" not in out + err
+    bib = src / "refs.bib"
+    reported = {line.split(": ", 1)[0]: line for line in out.splitlines()}
+    assert set(reported) == {f"refs.bib:{line_of(bib, name)}"
+                             for name in ("Yang, M. and", "Lee, K. and", "Chen, L.}")}
+    lee = reported[f"refs.bib:{line_of(bib, 'Lee, K. and')}"]
+    assert ("'Lee, K.' in 'e2020' has the surname and initials of 'Lee, Katherine' (a2021), "
+            "'Lee, Kimin' (b2021), 'Lee, Kuang-Huei' (c2022): give the full name if it is the "
+            "same person") in lee
+    assert lee.endswith("[kb.bib_initials]")
+    # an entry that says no primary listing names its authors in full is not reported
+    replace(bib, "  doi = {10.1000/e},\n", "  doi = {10.1000/e},\n  unverified = {author},\n")
+    assert lint.main([str(src), "--no-style"]) == 0
+    assert capsys.readouterr().out == ""

@@ -243,8 +243,7 @@ Opening words of issue 3.
 
 def published_files(outdir: Path) -> dict[str, bytes]:
     found = {str(p.relative_to(outdir)): p.read_bytes() for p in (outdir / "feeds").rglob("*.xml")}
-    for name in ("sitemap.xml", "robots.txt"):
-        found[name] = (outdir / name).read_bytes()
+    found["sitemap.xml"] = (outdir / "sitemap.xml").read_bytes()
     return found
 
 
@@ -284,8 +283,8 @@ def test_a_parallel_build_writes_the_same_feeds_and_sitemap(copy_root) -> None:
 def test_one_excerpt_describes_a_page_and_an_item_wherever_they_are_described(copy_root) -> None:
     """build/excerpts.py: the feed entry, the link preview, the meta and OpenGraph
     descriptions and the JSON-LD say the same of a page, and the feed entry and the link
-    preview the same of an item: its first sentences, references by their targets'
-    titles, citations left out, quotes as on the page."""
+    preview the same of an item: its first sentences as the page shows them, references by
+    their targets' titles, citations as the page renders them, quotes as on the page."""
     import json
 
     from conftest import Build, replace
@@ -302,15 +301,18 @@ def test_one_excerpt_describes_a_page_and_an_item_wherever_they_are_described(co
     issue.write_text(issue.read_text(encoding="utf-8") + "\n```{kb:item} Bare\n:kind: paper\n"
                      ":topics: gans\n:cites: doe2021\n```\n", encoding="utf-8")
     build = Build(src)
-    page_text = "Opening words on GANs. It\u2019s short."
-    item_text = "Notes on large GANs models, \u201cquoted\u201d. Two."
+    soup = page(build.app, "newsletters/weekly/issue-1")
+    # the citation as the page renders it (this root's reference style: a label)
+    [cited] = {span.get_text() for span in soup.select("span.bibtex-citation")}
+    assert cited.startswith("[") and "doe2021" not in cited
+    page_text = f"Opening words on GANs {cited}. It\u2019s short."
+    item_text = f"Notes on large GANs models {cited}, \u201cquoted\u201d. Two."
 
     def entry(path: str, anchor: str = "") -> str:
         url = BASE + "newsletters/weekly/issue-1.html" + (f"#{anchor}" if anchor else "")
         return next(e.summary for e in parse(build.outdir, path).entries if e.id == url)
 
     previews = preview_data(build.outdir)["pages/newsletters/weekly/issue-1"]
-    soup = page(build.app, "newsletters/weekly/issue-1")
     jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
     assert entry("feeds/atom.xml") == page_text
     assert previews[""]["text"] == page_text
@@ -322,3 +324,53 @@ def test_one_excerpt_describes_a_page_and_an_item_wherever_they_are_described(co
     assert previews["biggan-notes"]["text"] == item_text
     assert entry("feeds/topics/gans.xml", "bare") == "Paper in Weekly: Issue 1."
     assert previews["bare"]["text"] == ""
+
+
+def test_no_feed_entry_shows_a_cite_key_or_a_document_name(copy_root) -> None:
+    """A feed reader shows an entry's text as it is: what the page shows a reader, never
+    the source's keys, docnames, labels or targets. Every kind of reference a contributor
+    writes, in an item's first sentences and a page's."""
+    src = copy_root("publishing")
+    issue = src / "newsletters" / "weekly" / "issue-1.md"
+    replace(issue, "summary: First issue, dated to the month only.\n", "")
+    replace(issue, "# Weekly: Issue 1\n", "(weekly-one)=\n# Weekly: Issue 1\n")
+    replace(issue, "Opening words of issue 1.",
+            "Opening words {cite:p}`doe2021`, after {cite:t}`doe2021`; see {kb:issue}`weekly/2`.")
+    replace(issue, "Notes on large GANs.",
+            "Notes {cite:p}`doe2021` on {kb:review}`garden/2021` and {doc}`issue-2`, "
+            "{doc}`/reviews/garden/2021`, {ref}`weekly-one`, {kb:topic}`gans`, "
+            "{kb:item}`reviews/garden/2021#alphafold2` and [the home page](../../index.md).")
+    build = Build(src)
+    # every reference resolves (the page's own text stands in for its summary, with a warning)
+    assert [w for w in build.warning_lines if "WARNING" in w and "needs 'summary'" not in w] == []
+    keys = {"doe2021"}
+    names = set(build.env.found_docs) | {"weekly/2", "garden/2021", "issue-2", "weekly-one",
+                                         "reviews/garden/2021#alphafold2", "alphafold2"}
+    entries = [entry for path in sorted((build.outdir / "feeds").rglob("*.xml"))
+               for entry in parse(build.outdir, str(path.relative_to(build.outdir))).entries]
+    assert len(entries) > 10
+    for entry in entries:
+        text = f"{entry.title} {entry.summary}"
+        words = set(text.replace(",", " ").replace(";", " ").split())
+        assert not {w.strip(".") for w in words} & (keys | names), (entry.id, text)
+        assert not [key for key in keys if key in text], (entry.id, text)
+    soup = page(build.app, "newsletters/weekly/issue-1")
+    [cited] = {span.get_text() for span in soup.select("span.bibtex-citation")
+               if span.get_text().startswith("[")}
+
+    def summary(path: str, anchor: str = "") -> str:
+        url = BASE + "newsletters/weekly/issue-1.html" + (f"#{anchor}" if anchor else "")
+        return next(e.summary for e in parse(build.outdir, path).entries if e.id == url)
+
+    # each reference as the page shows it: titles, the citation's rendering, a link's text
+    issue_2 = 'Issue 2: <b>bold</b> & "quoted" <script>alert(1)</script>'  # its title, as text
+    assert summary("feeds/atom.xml") == f"Opening words {cited}, after Doe {cited}; see {issue_2}."
+    assert summary("feeds/topics/gans.xml", "biggan-notes") == (
+        f"Article in Weekly: Issue 1. Notes {cited} on The Garden: 2021 in review and "
+        f"{issue_2}, The Garden: 2021 in review, Weekly: Issue 1, GANs, AlphaFold2 and the "
+        "home page.")
+    # and that is the text of the item's paragraph on the page, word for word
+    [para] = [p for p in soup.select("#biggan-notes p") if not any(
+        c.startswith("kb-") for c in p.get("class", []))]
+    shown = " ".join(para.get_text().split())
+    assert summary("feeds/topics/gans.xml", "biggan-notes") == f"Article in Weekly: Issue 1. {shown}"

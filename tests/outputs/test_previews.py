@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Build, add_issue_to_series, edited_and_clean, replace
+from conftest import Build, add_issue_to_series, edited_and_clean, page, replace
 from kb.build import excerpts
 from kb.outputs import previews
 
@@ -33,11 +33,14 @@ def test_preview_files_hold_what_each_target_shows(html):
     assert review[""] == {"title": "Review of 2021", "kind": "Year review of 2021",
                           "date": "3 January 2022", "topics": ["AI for science"],
                           "text": "A review of 2021."}
-    # the item's first sentences, its citation left out; its topics by title
+    # the item's first sentences as the page shows them, its citation as rendered there;
+    # its topics by title
     assert review["alphafold2"] == {
         "title": "AlphaFold2", "kind": "Application", "page": "Review of 2021",
         "date": "3 January 2022", "topics": ["Protein structure prediction"],
-        "text": "Predicts structures."}
+        "text": "Predicts structures [Jumper and Žídek, 2021]."}
+    shown = page(html, "reviews/r2021").select_one("#alphafold2 span.bibtex-citation")
+    assert shown.get_text() == "[Jumper and Žídek, 2021]"
     assert data["pages/topics/gans"][""] == {"title": "GANs", "kind": "Topic", "count": 1,
                                               "text": "Adversarial."}
     papers = {anchor: paper for name, found in data.items() if name.startswith("papers/")

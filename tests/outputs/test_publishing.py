@@ -139,9 +139,10 @@ def test_the_sitemap_lists_every_built_page_once(html) -> None:
     assert BASE + "newsletters/weekly/issue-2.html" in locs
 
 
-def test_robots_txt_points_to_the_sitemap(html) -> None:
-    robots = (Path(html.outdir) / "robots.txt").read_text(encoding="utf-8")
-    assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
+def test_no_robots_txt_below_the_root_of_a_host(html) -> None:
+    """The root is published at /kb/, where no crawler reads a robots.txt (test_sitemap.py
+    builds one at the root of its host)."""
+    assert not (Path(html.outdir) / "robots.txt").exists()
 
 
 def test_the_404_page_links_absolutely(html) -> None:
@@ -193,12 +194,18 @@ def test_the_real_site_is_ready_to_upload(real_site) -> None:
     feeds = sorted((outdir / "feeds").rglob("*.xml"))
     topics = {p.stem for p in (PROJECT / "topics").glob("*.md")} - {"index"}
     assert {p.stem for p in (outdir / "feeds" / "topics").glob("*.xml")} == topics
+    # no entry shows a cite key or a document's name (docs/publishing.md, "Feeds")
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", (PROJECT / "refs.bib").read_text("utf-8"), re.M))
+    names = {doc for doc in real_site.env.found_docs if "/" in doc}
     for path in feeds:
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, path
         for entry in parsed.entries:
             assert entry.link.startswith(base) and entry.id.startswith(base)
             assert (outdir / entry.link[len(base):].split("#")[0]).is_file(), entry.link
+            words = {w.strip(".,;:") for w in re.findall(r"[\w/#.-]+", f"{entry.title} {entry.summary}")}
+            assert not words & keys and not {w.split("#")[0] for w in words} & names, entry.id
+    assert not (outdir / "robots.txt").exists()  # the site is below a path of its host
     site_feed = feedparser.parse((outdir / "feeds" / "atom.xml").read_bytes())
     dated = [p for p in [*PROJECT.glob("reviews/*/*.md"), *PROJECT.glob("newsletters/*/*/*.md")]
              if p.name != "index.md"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Build, edited_and_clean, replace, touch
-from kb.outputs.sitemap import render, robots, site_links
+from kb.outputs.sitemap import at_host_root, render, robots, site_links
 from kb.outputs.writing import write_if_changed
 from sphinx.deprecation import RemovedInSphinx10Warning, RemovedInSphinx11Warning
 
@@ -46,8 +46,13 @@ def test_the_sitemap_is_the_xml_sphinx_sitemap_wrote_with_urls_escaped() -> None
         b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         b"<url><loc>https://example.org/kb/a.html</loc></url>"
         b"<url><loc>https://example.org/kb/q&amp;a.html</loc></url></urlset>")
-    assert robots(BASE) == (
-        b"User-agent: *\nAllow: /\n\nSitemap: https://example.org/kb/sitemap.xml\n")
+    assert robots("https://example.org/") == (
+        b"User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n")
+
+
+def test_robots_txt_belongs_at_the_root_of_a_host_only() -> None:
+    assert at_host_root("https://example.org/") and at_host_root("http://localhost:8000/")
+    assert not at_host_root(BASE) and not at_host_root("https://user.github.io/project/")
 
 
 def test_a_file_is_written_only_when_its_bytes_change(tmp_path: Path) -> None:
@@ -112,10 +117,27 @@ def retitle_page(src: Path) -> None:
 def test_an_incremental_build_writes_the_sitemap_a_clean_build_writes(
         copy_root, edit: Callable[[Path], None]) -> None:
     incremental, clean = edited_and_clean(copy_root("parts"), edit)
-    for name in ("sitemap.xml", "robots.txt"):
-        assert (incremental.outdir / name).read_bytes() == (clean.outdir / name).read_bytes()
+    assert (incremental.outdir / "sitemap.xml").read_bytes() == \
+        (clean.outdir / "sitemap.xml").read_bytes()
     assert set(locations(incremental.outdir)) == {
         BASE + page for page in written_pages(clean.outdir)}
+
+
+def test_robots_txt_is_written_only_at_the_root_of_a_host(copy_root) -> None:
+    """Crawlers read robots.txt at the root of a host alone: below a path it would mislead
+    (docs/publishing.md says what to do there). Moved from the root to a path, the site's
+    old robots.txt goes; a file of the project's own is left alone."""
+    src = copy_root("parts")
+    at_root = Build(src, confoverrides={"html_baseurl": "https://example.org/"})
+    robots_txt = at_root.outdir / "robots.txt"
+    assert robots_txt.read_text(encoding="utf-8").splitlines() == [
+        "User-agent: *", "Allow: /", "", "Sitemap: https://example.org/sitemap.xml"]
+    below = Build(src)  # at https://example.org/kb/
+    assert not robots_txt.exists()
+    assert (below.outdir / "sitemap.xml").exists()
+    robots_txt.write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
+    Build(src)
+    assert robots_txt.read_text(encoding="utf-8") == "User-agent: *\nDisallow: /private/\n"
 
 
 def test_a_noop_rebuild_leaves_the_sitemap_alone(copy_root) -> None:

@@ -287,10 +287,20 @@ def test_author_index_lists_every_author_and_shows_overlaps(site):
     missing = [name for name in last_names if name not in shown]
     assert not missing
     # the authors shared by the two scaling papers
-    for name in ("Abnar", "Dehghani"):
-        row = next(text for person, text in people.items() if person.startswith(name))
+    for name in ("Abnar, Samira", "Dehghani, Mostafa"):
+        row = people[name]
         assert "Exploring the Limits of Large Scale Pre-training" in row
         assert "Scaling Laws vs Model Architectures" in row
+    # people who share a surname and an initial are apart (issue 25), each with their works
+    works = {person: text.split(": ", 1)[1] for person, text in people.items()}
+    assert "Multi-Game Decision Transformers" in works["Lee, Kuang-Huei"]
+    assert "Extracting Training Data" in works["Lee, Katherine"]
+    assert "Decision Transformer: Reinforcement Learning" in works["Lee, Kimin"]
+    assert "Decision Transformer: Reinforcement Learning" in works["Chen, Lili"]
+    assert "Multi-Game Decision Transformers" in works["Yang, Mengjiao"]
+    assert people["Chen, Liang-Chieh"].startswith("Chen, Liang-Chieh (1 work): Searching for MobileNetV3")
+    anchors = [entry["id"] for entry in site.page("authors").select(".kb-author")]
+    assert len(anchors) == len(set(anchors)) == len(people)
 
 
 @pytest.mark.slow
@@ -345,25 +355,37 @@ def test_kb_json_validates_and_counts_the_sources(site):
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "kind"), [
     ("reviews/hippocampus-garden/2022", "Article"),
-    ("newsletters/deep-learning-weekly/2021/issue-220", ["Article", "PublicationIssue"]),
+    ("newsletters/deep-learning-weekly/2021/issue-220", "Article"),
     ("topics/diffusion-models", "DefinedTerm"),
 ])
 def test_pages_describe_themselves_in_json_ld(site, name, kind):
     import json
 
+    from linked_data import expand, references
+
     [script] = site.page(name).select('script[type="application/ld+json"]')
     data = json.loads(script.string)
     assert data["@type"] == kind
+    base = "https://dl-knowledge-base.github.io/dl-knowledge-base/"
+    assert data["@id"] == f"{base}{name}.html"
+    # every reference absolute, as a JSON-LD processor reads them (offline)
+    assert all(iri.startswith(("http://", "https://")) for iri in references(expand(data)))
     if kind == "DefinedTerm":
         assert data["termCode"] == "diffusion-models"
         return
     assert data["headline"] == SOURCES[name]["title"]
     ids = {i["value"] for work in data["citation"] for i in work.get("identifier", [])}
     assert len(ids) >= len(data["citation"])  # every cited work with its DOI or arXiv id
+    # the page is the knowledge base's retelling; the original is what it is based on
+    assert data["author"]["name"] == data["publisher"]["name"] == \
+        "The Deep Learning Knowledge Base contributors"
     if name.endswith("2022"):
         assert {"2006.04779", "2301.00704", "10.1038/s41586-021-04357-7"} <= ids
-        assert data["datePublished"] == "2023-01-17"
-        assert data["author"] == [{"@type": "Person", "name": "Shion Honda"}]
+        original = data["isBasedOn"]
+        assert original["url"] == "https://hippocampus-garden.com/deep_learning_2022"
+        assert original["datePublished"] == "2023-01-17"
+        assert original["author"] == [{"@type": "Person", "name": "Shion Honda"}]
+        assert original["publisher"]["name"] == "Hippocampus's Garden year reviews"
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, Build, append, edited_and_clean, html_pages, replace, touch
 from kb.build.config import SettingError
-from kb.views.parts import Part, links, part_data, plan, slug
+from kb.views.parts import Part, author_pages, links, part_data, plan, slug
 
 # the real site's templates: its sidebar (the current branch) and Pagefind's article body
 SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navbar": True},
@@ -56,10 +56,13 @@ def test_plan_splits_only_past_the_threshold_of_links() -> None:
         Part("archive-2021", "2021", 2), Part("archive-2020", "2020", 1))
     assert part_data("archive-year", data, "2020") == (("2020", ("z",)),)
     # an author counts with their works and the pages discussing them: 1 + (1 + 2) + (1 + 0)
-    people = (("A", (("Ada", (("work", 2021, ("p1", "p2")), ("other", 2020, ()))),)),)
+    people = (("A", (("person-ada", "Ada", (("work", 2021, ("p1", "p2")), ("other", 2020, ()))),)),)
     assert links("authors", people) == 5
     assert plan("authors", people, "authors", 5) == ()
     assert plan("authors", people, "authors", 4) == (Part("authors-a", "A", 1),)
+    # a person's entry is on their letter's part, or on the index while it is one page
+    assert author_pages(people, "authors", 4) == {"person-ada": "authors-a"}
+    assert author_pages(people, "authors", 5) == {"person-ada": "authors"}
     assert [slug(label) for label in ("2021", "Undated", "Z", "Ž")] == ["2021", "undated", "z", "u017d"]
 
 
@@ -85,6 +88,14 @@ def test_parts_hold_every_entry_once(site: Build) -> None:
               for p in site.page(part).select("article p.kb-author")]
     assert sorted(people) == sorted(["Evans, Richard", "Jumper, John", "Kolter, J. Zico",
                                      "Trockman, Asher", "Žídek, Augustin"])
+    # kb.json's address of each person is their entry on their letter's part
+    authors = json.loads((site.outdir / "kb.json").read_text(encoding="utf-8"))["authors"]
+    assert sorted(a["url"] for a in authors) == sorted([
+        "authors-e.html#person-evans--richard", "authors-j.html#person-jumper--john",
+        "authors-k.html#person-kolter--j-zico", "authors-t.html#person-trockman--asher",
+        "authors-u017d.html#person-zidek--augustin"])
+    for person in authors:
+        resolve(site, "index", person["url"])
     pages = [a.get_text() for part in SPLIT["archive"]
              for a in site.page(part).select("article .kb-archive-list a")]
     assert pages == ["Weekly 3", "Weekly 2", "Weekly 1"]

@@ -8,13 +8,16 @@ comes from compat/bibtex.py, which checks it at start-up.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pybtex.database import Person
 
 from ..compat.bibtex import LowLevelParser, PybtexError, PybtexSyntaxError, split_name_list
-from ..model.records import Problem, suggest
+from ..model.people import Name, Spelling, initials_clashes
+from ..model.records import Problem, suggest, unverified_fields
 
 # the persistent identifiers every entry must have one of (a url alone is not enough)
 IDENTIFIER_FIELDS = ("doi", "eprint")
@@ -27,11 +30,13 @@ class BibEntry:
     line: int
     fields: dict[str, str] = field(default_factory=dict)
     persons: dict[str, list[str]] = field(default_factory=dict)
+    # the line each name of `persons` is written on, in the same order
+    person_lines: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def unverified(self) -> set[str]:
         """Fields the entry declares it leaves out because they could not be verified."""
-        return {f.strip().lower() for f in self.fields.get("unverified", "").split(",") if f.strip()}
+        return set(unverified_fields(self.fields.get("unverified", "")))
 
 
 def read(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:
@@ -80,6 +85,8 @@ def read(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:
                     continue
                 if name in Person.valid_roles:
                     entry.persons[name] = split_name_list(value)
+                    entry.person_lines[name] = _name_lines(
+                        text, parser.command_start, entry.persons[name], line_at)
                 else:
                     entry.fields[name] = value
             entries[key] = entry
@@ -104,6 +111,47 @@ def read(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:
                 "eprint with archiveprefix = {arXiv}, so readers can find the work",
                 entry.line, "bib_identifier"))
     return entries, problems
+
+
+def _name_lines(text: str, start: int, names: list[str],
+                line_at: Callable[[int], int]) -> list[int]:
+    """The line of each name, found in order from the entry's start (a name's spaces may
+    be any white space there, a line break included)."""
+    lines, position = [], start
+    for name in names:
+        found = re.compile(r"\s+".join(map(re.escape, name.split()))).search(text, position)
+        if found is None:  # not written as it reads (cannot be, but never fail a check)
+            lines.append(line_at(start))
+            continue
+        lines.append(line_at(found.start()))
+        position = found.end()
+    return lines
+
+
+def initials_problems(entries: dict[str, BibEntry]) -> list[tuple[str, Problem]]:
+    """Each initials-only author name that has the surname and initials of a full name of
+    another entry's or its own ("Lee, K." and "Lee, Kimin"), at the line of the name, with
+    the key of its entry.
+
+    An entry that lists `author` in `unverified` says no primary listing names its authors
+    in full: its initials stay, and are not reported."""
+    spellings = []
+    for entry in entries.values():
+        for text, line in zip(entry.persons.get("author", ()), entry.person_lines.get("author", ())):
+            try:
+                person = Person(text)
+            except PybtexError:
+                continue  # pybtex reports a malformed name when it loads the file
+            name = Name.of(" ".join(person.first_names + person.middle_names),
+                           " ".join(person.prelast_names + person.last_names
+                                    + person.lineage_names))
+            spellings.append(Spelling(name, text, entry.key, line))
+    return [(clash.initials.work,
+             Problem(f"{clash.message}; where no primary listing names the authors in full, "
+                     "list author in the entry's `unverified` field", clash.initials.line,
+                     "bib_initials"))
+            for clash in initials_clashes(spellings)
+            if "author" not in entries[clash.initials.work].unverified]
 
 
 def unknown_key(key: str, known: dict[str, BibEntry] | set[str]) -> str:

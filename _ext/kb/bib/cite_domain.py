@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 import docutils.nodes
 import pybtex.plugin
-from pybtex.richtext import Tag
+from pybtex.richtext import BaseMultipartText, BaseText, Tag
 from pybtex.style import FormattedEntry
 from pybtex.style.template import FieldIsMissing
 from sphinx.environment import BuildEnvironment
@@ -50,7 +50,8 @@ from sphinx.util import logging
 
 from ..compat import bibtex as upstream
 from ..compat.bibtex import BibtexDomain
-from ..model.records import Author, Paper, author_key
+from ..model.people import KnownPerson, Name
+from ..model.records import Author, Paper, unverified_fields
 from ..outputs.versions import REFERENCES, versions
 from ..views.parts import split_threshold
 
@@ -137,6 +138,23 @@ class IndexedBibtexDomain(BibtexDomain):
         result += formatted.render(self.backend)
         return result
 
+    def citation_text(self, typ: str, target: str) -> str | None:
+        """A cite role's text as its page shows it, plain ("[Jumper et al., 2021]"): the
+        reference style's own formatting, as `resolve_xref` does it, without the links;
+        None where none of its keys is known (the build warned) or upstream's internals
+        this relies on are not there (compat/bibtex.py reported that at start-up)."""
+        if not upstream.resolves_indexed():
+            return None
+        keys = {t.key: t for t in upstream.parse_citation_targets(target)}
+        # each key's first citation in the list, as resolve_xref takes one from another page
+        found = {key: self._citations_of(key)[0] for key in keys if self._citations_of(key)}
+        if not found:
+            return None
+        references = [self._reference(citation, keys[key], "", None,
+                                      citation.bibliography_key.docname)
+                      for key, citation in sorted(found.items(), key=lambda kv: self._order(kv[1]))]
+        return _plain_text(upstream.format_references(self.reference_style, typ, references))
+
     def _reference(self, citation: Any, target: Any, fromdocname: str, builder: Any,
                    todocname: str) -> tuple[Any, Any, Any]:
         """What format_references takes for one citation: a reference from `fromdocname`,
@@ -219,6 +237,14 @@ class IndexedBibtexDomain(BibtexDomain):
         return found
 
 
+def _plain_text(text: BaseText) -> str:
+    """Formatted text without its links: a reference (which renders only as docutils
+    nodes, with a link made for a builder) is the text of its parts."""
+    if isinstance(text, BaseMultipartText):
+        return "".join(_plain_text(part) for part in text.parts)
+    return text.render(PLAINTEXT)
+
+
 def _paper_parts(env: BuildEnvironment, builder: Any) -> dict[str, str]:
     """In HTML, entry id -> the part of the paper index split by year that holds it (kb's
     graph; {} where the index is one page, or this domain is used without kb)."""
@@ -244,17 +270,26 @@ def cite_domain(env: BuildEnvironment) -> IndexedBibtexDomain:
     return cast(IndexedBibtexDomain, env.get_domain("cite"))
 
 
-def papers_of(domain: IndexedBibtexDomain) -> dict[str, Paper]:
+def author_of(person: Any, people: Mapping[str, KnownPerson]) -> Author:
+    """A pybtex person as the knowledge base names them: their id by the name rule
+    (model/people.py), or the id their ORCID iD in `people` (kb_people) gives them."""
+    name = Name.of(" ".join(person.first_names + person.middle_names),
+                   " ".join(person.prelast_names + person.last_names + person.lineage_names))
+    known = people.get(name.key)
+    if known is None:
+        return Author(name.key, _plain(str(person)))
+    return Author(known.key, _plain(str(person)), known.orcid)
+
+
+def papers_of(domain: IndexedBibtexDomain,
+              people: Mapping[str, KnownPerson] | None = None) -> dict[str, Paper]:
     """Every cited work, from the citations the domain formatted for this build (the
-    knowledge graph's Paper records)."""
+    knowledge graph's Paper records); `people`: kb_people, read."""
+    people = people or {}
     found: dict[str, Paper] = {}
     for citation in domain.citations:
         entry = citation.entry
-        authors = tuple(
-            Author(author_key(" ".join(p.first_names + p.middle_names),
-                              " ".join(p.prelast_names + p.last_names)), _plain(str(p)))
-            for p in entry.persons.get("author", ())
-        )
+        authors = tuple(author_of(p, people) for p in entry.persons.get("author", ()))
         found[citation.key] = Paper(
             key=citation.key,
             title=_plain(entry.fields.get("title", citation.key)),
@@ -266,5 +301,6 @@ def papers_of(domain: IndexedBibtexDomain) -> dict[str, Paper]:
             url=entry.fields.get("url"),
             docname=citation.bibliography_key.docname,
             anchor=citation.citation_id,
+            unverified=unverified_fields(entry.fields.get("unverified", "")),
         )
     return found

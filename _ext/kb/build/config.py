@@ -34,11 +34,14 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from ..compat.sphinx import read_configuration
+from ..model.people import KnownPerson, Name, known_people, orcid_problem
 from ..model.records import Series
 
 PREFIX = "kb_"
 SERIES_KINDS = ("review", "newsletter")
 SERIES_KEYS = ("name", "url", "kind")
+PEOPLE_KEYS = ("orcid",)
+ORCID_PREFIX = "https://orcid.org/"
 SEARCH_MODES = ("pagefind", "pagefind-once", "sphinx")
 DEFAULT_GC_THRESHOLD = (50_000, 20, 20)
 DEFAULT_SPLIT_LINKS = 2000
@@ -91,6 +94,52 @@ def read_series(value: Any) -> dict[str, Series]:
                                  "holds", [slug, "kind"])
         series[str(slug)] = Series(str(slug), name, url, kind)
     return series
+
+
+def read_people(value: Any) -> dict[str, KnownPerson]:
+    """`kb_people` as each spelling's person id -> its ORCID iD and shared id
+    (model/people.py): names joined by an identifier, the one way to join two spellings
+    that the name rule keeps apart."""
+    from pybtex.database import Person  # as sphinxcontrib-bibtex splits a name
+    from pybtex.exceptions import PybtexError
+
+    if not isinstance(value, Mapping):
+        raise BadValue(value, "write a dict mapping a name as refs.bib spells it "
+                              "('Surname, Given names') to {'orcid': '0000-0002-1825-0097'}")
+    orcids: dict[Name, str] = {}
+    for spelled, spec in value.items():
+        try:
+            person = Person(spelled) if isinstance(spelled, str) else None
+        except PybtexError:
+            person = None
+        if person is None or not person.last_names:
+            raise BadValue(spelled, "write the name as refs.bib spells it, "
+                                    "'Surname, Given names'", [spelled])
+        name = Name.of(" ".join(person.first_names + person.middle_names),
+                       " ".join(person.prelast_names + person.last_names + person.lineage_names))
+        if not name.given or name.initials_only:
+            raise BadValue(spelled, "give the person's full name: initials alone can stand for "
+                                    "several people (write the full name in refs.bib too)",
+                           [spelled])
+        if not isinstance(spec, Mapping):
+            raise BadValue(spec, "write a dict: {'orcid': '0000-0002-1825-0097'}", [spelled])
+        for key in spec:
+            if key not in PEOPLE_KEYS:
+                raise BadValue(spec[key], f"the keys are {', '.join(map(repr, PEOPLE_KEYS))}; "
+                                          "rename or remove this one", [spelled, key])
+        orcid = spec.get("orcid")
+        if not isinstance(orcid, str):
+            raise BadValue(orcid, "write the person's ORCID iD as text, e.g. "
+                                  "'0000-0002-1825-0097'", [spelled, "orcid"])
+        orcid = orcid.strip().removeprefix(ORCID_PREFIX)
+        problem = orcid_problem(orcid)
+        if problem:
+            raise BadValue(spec["orcid"], problem, [spelled, "orcid"])
+        if orcids.get(name, orcid) != orcid:
+            raise BadValue(spelled, f"this name is given two ORCID iDs ({orcids[name]} and "
+                                    f"{orcid}): keep the right one", [spelled])
+        orcids[name] = orcid
+    return known_people(orcids)
 
 
 def _whole(value: Any) -> bool:
@@ -159,6 +208,11 @@ class KbConfig:
             "", {tuple, list, type(None)}, read_gc_threshold,
             "Python's garbage-collector thresholds during the build (gc_thresholds.py); None "
             "leaves Python's own"))
+    # "html": who is one person shows in the author index, kb.json and the JSON-LD
+    people: Mapping[str, KnownPerson] = field(default_factory=dict, hash=False, metadata=setting(
+        "html", {dict}, read_people,
+        "a person's name as refs.bib spells it -> {'orcid': their ORCID iD}: spellings with "
+        "one iD are one person (model/people.py)"))
     # "html": the PDF never splits
     split_links: int = field(default=DEFAULT_SPLIT_LINKS, metadata=setting(
         "html", {int}, whole_number(0, "write a whole number of links, 0 to never split"),

@@ -29,7 +29,7 @@ from ..bib.cite_domain import cite_domain, papers_of
 from ..model.graph import KnowledgeGraph
 from .config import kb_config
 from .domain_data import INITIAL_DATA, PER_DOCUMENT, DomainData, PageData
-from .excerpts import excerpt_text
+from .excerpts import CITE, excerpt_text
 from .navigation import Navigation
 
 
@@ -98,7 +98,8 @@ class KnowledgeBaseDomain(DomainData, Domain):
         """The whole knowledge base, indexed; built at most once per build."""
         # the papers are asked for only when a view shows them
         return KnowledgeGraph(self.pages, self.items, self.references, self.citations,
-                              lambda: papers_of(cite_domain(self.env)))
+                              lambda: papers_of(cite_domain(self.env),
+                                                kb_config(self.env.config).people))
 
     # -- what describes a page or an item -------------------------------------------
     @cached_property
@@ -119,9 +120,20 @@ class KnowledgeBaseDomain(DomainData, Domain):
             texts[docname, anchor] = excerpt_text(parts, self._reference_title) if parts else ""
         return texts[docname, anchor]
 
-    def _reference_title(self, reftype: str, target: str) -> str | None:
+    def _reference_title(self, kind: str, target: str) -> str | None:
+        """The text a page shows for a reference (excerpts.py): a citation as the reference
+        style renders it, a page by its title, a label by its section's title, a kb
+        target by its title; None for what is not there (the build warned about it)."""
+        if kind.startswith(CITE):
+            return cite_domain(self.env).citation_text(kind.removeprefix(CITE), target)
+        if kind == "doc":
+            title = self.env.titles.get(target)
+            return title.astext() if title is not None else None
+        if kind == "ref":
+            label = self.env.get_domain("std").labels.get(target)  # type: ignore[attr-defined]
+            return label[2] if label and label[2] else None
         links = self.graph.links
-        return links.title(reftype, links.resolve(reftype, target))
+        return links.title(kind, links.resolve(kind, target))
 
     # -- references ----------------------------------------------------------------
     def _target(self, typ: str, target: str) -> tuple[str, str | None, str] | None:

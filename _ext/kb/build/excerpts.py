@@ -13,12 +13,17 @@ docname, and turned into text at write time (`excerpt_text`, through
   item (but the item itself), a generated view, an admonition, a topic or sidebar box, a
   list, a table, a field list, the front matter or another container (the line under
   the title among them), nor a line the extension wrote (classes 'kb-...');
-- in it, a kb reference written without a title shows its target's current title, as on
-  the page; a citation is left out (its label means nothing out of the page).
+- in it, what the page shows a reader, as text: a kb reference or a `{doc}`/`{ref}` link
+  written without a title shows its target's current title, a citation its label as the
+  page renders it ("[Jumper et al., 2021]", by sphinxcontrib-bibtex's reference style),
+  a link its text; never a cite key, a docname or a label. Those are known only once
+  every page is read, so the excerpt keeps [kind, target] for each (`REFERENCE_KINDS`)
+  and `excerpt_text` asks for its text at write time.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 
@@ -27,9 +32,12 @@ from sphinx import addnodes
 
 from ..views.nodes import kb_item, kb_view
 
-# a paragraph's text, with [reftype, target] for each kb reference shown by its target's
-# title (known only once every page is read): JSON and pickle keep it as it is
+# a paragraph's text, with [kind, target] for each reference whose text is known only once
+# every page is read: JSON and pickle keep it as it is
 Excerpt = list
+# the kinds of those references: a kb role's type (topic, item, issue, review), "doc",
+# "ref", or "cite:" and the cite role's type ("cite:p", "cite:t")
+CITE = "cite:"
 LIMIT = 280  # characters of an excerpt taken from a paragraph
 SENTENCES = 2
 # where a paragraph is not the element's own prose
@@ -82,10 +90,9 @@ def _parts(element: nodes.Element) -> Excerpt:
         if isinstance(node, kb_view):
             return
         if isinstance(node, addnodes.pending_xref):
-            if node.get("refdomain") == "kb" and not node.get("refexplicit"):
-                parts.append([node["reftype"], node["reftarget"]])
-                return
-            if node.get("refdomain") == "cite":
+            found = _reference(node)
+            if found is not None:
+                parts.append(found)
                 return
         if isinstance(node, nodes.Text):
             parts.append(node.astext())
@@ -97,14 +104,45 @@ def _parts(element: nodes.Element) -> Excerpt:
     return parts
 
 
+def _reference(node: addnodes.pending_xref) -> list[str] | None:
+    """[kind, target] of a reference whose text the page shows only once resolved; None
+    for one whose text is already there (a title written with it)."""
+    domain, reftype = node.get("refdomain"), node.get("reftype")
+    if domain == "cite":  # its text is always the reference style's
+        return [CITE + reftype, node["reftarget"]]
+    if node.get("refexplicit"):
+        return None
+    if domain == "kb":
+        return [reftype, node["reftarget"]]
+    if domain == "std" and reftype == "doc":
+        # as Sphinx resolves it: relative to the page, unless it starts with "/"
+        return ["doc", _doc_target(node.get("refdoc", ""), node["reftarget"])]
+    if domain == "std" and reftype == "ref":
+        return ["ref", node["reftarget"]]
+    return None
+
+
+def _doc_target(page: str, target: str) -> str:
+    """A `{doc}` target as a docname: relative to the page's folder, or to the root when it
+    starts with "/" (as Sphinx's standard domain reads it)."""
+    return posixpath.normpath(posixpath.join("/" + page, "..", target))[1:]
+
+
 # -- write time -----------------------------------------------------------------------
 
 
 def excerpt_text(excerpt: Excerpt, title: Callable[[str, str], str | None]) -> str:
-    """The excerpt's first sentences, each reference shown by `title(reftype, target)`
-    (its target as written where that is None)."""
-    text = "".join(part if isinstance(part, str) else title(part[0], part[1]) or part[1]
-                   for part in excerpt)
+    """The excerpt's first sentences, each reference shown by `title(kind, target)`, the
+    text its page shows. Where that is None (a reference the build warned about), a kb
+    reference shows its target as written, as the page does; a citation, a `{doc}` or a
+    `{ref}` link is left out rather than show a key, docname or label."""
+    def shown(part: list[str]) -> str:
+        found = title(part[0], part[1])
+        if found is not None:
+            return found
+        return "" if part[0] in ("doc", "ref") or part[0].startswith(CITE) else part[1]
+
+    text = "".join(part if isinstance(part, str) else shown(part) for part in excerpt)
     # where a citation was left out: "text ( )." or "text ."
     text = re.sub(r"\s+([.,;:])", r"\1", re.sub(r"\(\s*\)", "", text))
     return first_sentences(text)

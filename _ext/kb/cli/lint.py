@@ -3,7 +3,10 @@
 1. The strict build: a fresh, nitpicky Sphinx run (every page is read, so every
    read-time warning is seen), collecting the warnings instead of stopping at the
    first: front matter, items, topics, cross-references, citations and refs.bib.
-2. Markdown style, by pymarkdown, on the pages the site is built from.
+2. People in refs.bib: an initials-only name with the surname and initials of a full name
+   ("Lee, K." and "Lee, Kimin"), which the build keeps apart as two people; lint asks
+   for the full name (model/people.py).
+3. Markdown style, by pymarkdown, on the pages the site is built from.
 
 Prints one line a problem, sorted by file and line, and exits 1 if there is any.
 A crash of a tool is reported as one line too, never as a traceback.
@@ -49,8 +52,9 @@ def relative(path: str, root: Path) -> str:
         return path
 
 
-def build_problems(root: Path, workdir: Path) -> tuple[list[Problem], list[str]]:
-    """Run Sphinx once, from scratch; return its warnings and the pages it built from."""
+def build_problems(root: Path, workdir: Path) -> tuple[list[Problem], list[str], list[Path]]:
+    """Run Sphinx once, from scratch; return its warnings, the pages it built from and
+    its bib files."""
     from sphinx.application import Sphinx
 
     from ..compat.sphinx import sphinx_in_process
@@ -65,11 +69,12 @@ def build_problems(root: Path, workdir: Path) -> tuple[list[Problem], list[str]]
             )
             app.build()
             sources = sorted(str(app.env.doc2path(doc)) for doc in app.env.found_docs)
+            bibs = [root / name for name in app.config.bibtex_bibfiles or ()]
     except Exception as error:  # noqa: BLE001 - reported as one line, not a traceback
         # a configuration error's message quotes its traceback: keep its last line
         lines = [line for line in str(error).splitlines() if line.strip()]
         detail = lines[-1].strip() if lines else type(error).__name__
-        return [Problem("", None, f"the build stopped: {detail}")], []
+        return [Problem("", None, f"the build stopped: {detail}")], [], []
     problems = []
     for text in warnings.getvalue().splitlines():
         match = SPHINX_LINE.match(ANSI.sub("", text).strip())
@@ -78,7 +83,24 @@ def build_problems(root: Path, workdir: Path) -> tuple[list[Problem], list[str]]
         path = relative(match["path"], root) if match["path"] else ""
         line = int(match["line"]) if match["line"] else None
         problems.append(Problem(path, line, match["message"]))
-    return problems, sources
+    return problems, sources, bibs
+
+
+def people_problems(root: Path, bibs: list[Path]) -> list[Problem]:
+    """Initials-only names that share a surname and initials with a full name
+    (bib/bibfile.py), across all the bib files. Lint only: the build keeps the two
+    people apart, so this asks a person to check, and a strict build does not stop."""
+    from ..bib import bibfile
+
+    entries = {}
+    where = {}
+    for path in bibs:
+        if path.is_file():
+            found, _ = bibfile.read(path)  # its other problems: the build's warnings
+            entries.update(found)
+            where.update(dict.fromkeys(found, relative(str(path), root)))
+    return [Problem(where[key], problem.line, f"{problem.message} [kb.{problem.subtype}]")
+            for key, problem in bibfile.initials_problems(entries)]
 
 
 def style_problems(root: Path, sources: list[str]) -> list[Problem]:
@@ -117,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {root} has no conf.py; run from the project or pass its path", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="kb-lint-") as workdir:
-        problems, sources = build_problems(root, Path(workdir))
+        problems, sources, bibs = build_problems(root, Path(workdir))
+    problems += people_problems(root, bibs)
     if not args.no_style:
         problems += style_problems(root, sources)
     # Sphinx repeats some warnings (a toctree entry without a title, once per page

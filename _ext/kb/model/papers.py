@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from itertools import groupby
+from typing import NamedTuple
 
 from ..views.parts import paper_pages
 from .records import Author, Citation, ItemRecord, Paper
@@ -74,15 +75,35 @@ class PaperIndex:
             self._part_pages[threshold] = paper_pages(groups, threshold)
         return self._part_pages[threshold]
 
-    def authors(self) -> list[tuple[Author, list[Paper]]]:
-        """Every author of a cited paper, A to Z, with their papers (newest first)."""
-        names: dict[str, str] = {}
-        works: dict[str, list[Paper]] = defaultdict(list)
+    def authors(self) -> list[Person]:
+        """Every author of a cited paper, A to Z: one entry per person (model/people.py),
+        shown in one of their spellings, with their papers (newest first)."""
+        spellings: dict[str, list[Author]] = defaultdict(list)
+        works: dict[str, dict[str, Paper]] = defaultdict(dict)
         for paper in self.papers.values():
             for author in paper.authors:
-                if len(author.name) > len(names.get(author.key, "")):
-                    names[author.key] = author.name
-                works[author.key].append(paper)
-        people = sorted(names, key=lambda k: (names[k].casefold(), k))
-        return [(Author(k, names[k]), sorted(works[k], key=lambda p: (-(p.year or 0), p.key)))
-                for k in people]
+                spellings[author.key].append(author)
+                works[author.key][paper.key] = paper
+        people = {key: shown(found) for key, found in spellings.items()}
+        ranked = sorted(people, key=lambda k: (people[k].name.casefold(), k))
+        return [Person(people[k], tuple(sorted({a.name for a in spellings[k]})),
+                       tuple(sorted(works[k].values(), key=lambda p: (-(p.year or 0), p.key))))
+                for k in ranked]
+
+
+class Person(NamedTuple):
+    """One entry of the author index: the person, every spelling of them, their works."""
+
+    author: Author  # as shown
+    names: tuple[str, ...]  # every spelling, A to Z
+    works: tuple[Paper, ...]  # newest first
+
+
+def shown(spellings: list[Author]) -> Author:
+    """The spelling a person is shown by: the one with most accents ("Tramèr" over
+    "Tramer"), then the longest, then the first A to Z, so the choice does not depend on
+    the order works are read in."""
+    def rank(author: Author) -> tuple:
+        return (-sum(not c.isascii() for c in author.name), -author.name.count("-"),
+                -len(author.name), author.name)
+    return min(spellings, key=rank)

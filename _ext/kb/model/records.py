@@ -182,17 +182,20 @@ class Reference:
 
 @dataclass(frozen=True)
 class Author:
-    """A person, as the author index names them."""
+    """A person, as the author index names them (model/people.py says who is one person)."""
 
-    key: str  # "zidek|a": last name and first initial, so "Žídek, A." is "Augustin Žídek"
-    name: str  # "Žídek, Augustin": the fullest form seen
+    key: str  # their id: "lee--kuang-huei" (people.Name.key), the anchor of their entry
+    name: str  # "Lee, Kuang-Huei": as the work spells it (the index shows one spelling)
+    orcid: str | None = None  # from kb_people
+
+    @property
+    def anchor(self) -> str:
+        """Their entry's id in the author index ("person-lee--kimin"): from their own id,
+        so it is unique and stays when other people are added."""
+        return PERSON_ANCHOR_PREFIX + self.key
 
 
-def author_key(first: str, last: str) -> str:
-    def fold(text: str) -> str:
-        text = unicodedata.normalize("NFKD", text)
-        return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip(" .{}")
-    return f"{fold(last)}|{fold(first)[:1]}"
+PERSON_ANCHOR_PREFIX = "person-"
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,9 @@ class Paper:
     url: str | None = None
     docname: str = ""  # the page holding its bibliography entry
     anchor: str = ""
+    # the fields its entry could not verify (refs.bib's `unverified`): kept in kb.json,
+    # not in the BibTeX readers copy, where `unverified` is no standard field
+    unverified: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -227,6 +233,12 @@ class Paper:
         if self.url:
             return self.url, self.url
         return None
+
+
+def unverified_fields(text: str) -> tuple[str, ...]:
+    """refs.bib's `unverified = {doi, pages}` as ("doi", "pages"): the fields an entry
+    leaves out, or gives as far as known, because no primary source confirmed them."""
+    return tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
 
 
 @dataclass(frozen=True)

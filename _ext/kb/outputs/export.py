@@ -1,4 +1,4 @@
-"""The knowledge base as data: the `kb.json` export, JSON-LD, and BibTeX per item.
+"""The knowledge base as data: the `kb.json` export and BibTeX per item (JSON-LD: jsonld.py).
 
 Pure Python with no Sphinx or docutils import: every function here takes the
 knowledge graph (`model.KnowledgeGraph`) or records and returns plain data or text,
@@ -6,9 +6,8 @@ so the same model feeds the views, the export and the structured data. The Sphin
 glue that writes the results into the site is `structured_data.py`.
 
 Everything written comes from contributor text, so it is only ever serialised with
-`json.dumps` (never formatted by hand), and `script_json` escapes what could end a
-`<script>` element. URLs are relative to the site's root (or to the page, for
-JSON-LD); no path of the build machine is ever read into the data.
+`json.dumps` (never formatted by hand). kb.json's URLs are relative to the site's root;
+no path of the build machine is ever read into the data.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from ..model.records import PageRecord, Paper, Series
 # The version of kb.json's format (see docs/data-export.md, "Versioning"): MAJOR.MINOR.
 # MINOR goes up when a field or an object type is added (old readers still work);
 # MAJOR when a field is removed, renamed, or changes its type or meaning.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 SCHEMA_FILE = "kb.schema.json"
 EXPORT_FILE = "kb.json"
 
@@ -127,6 +126,8 @@ def _paper_record(graph: KnowledgeGraph, paper: Paper, uri: Uri,
         "title": paper.title,
         "year": paper.year,
         "authors": [author.name for author in paper.authors],
+        "author_keys": [author.key for author in paper.authors],
+        "unverified": list(paper.unverified),
         "doi": paper.doi,
         "arxiv": paper.eprint,
         "url": paper.url,
@@ -140,10 +141,24 @@ def _paper_record(graph: KnowledgeGraph, paper: Paper, uri: Uri,
     }
 
 
+def _people(graph: KnowledgeGraph, uri: Uri, pages: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [{
+        "key": person.author.key,
+        "name": person.author.name,
+        "names": list(person.names),
+        "orcid": person.author.orcid,
+        "papers": sorted(p.key for p in person.works),
+        "url": (f"{uri(pages[person.author.anchor])}#{person.author.anchor}"
+                if person.author.anchor in pages else None),
+    } for person in graph.papers.authors()]
+
+
 def build_export(graph: KnowledgeGraph, series: Mapping[str, Series], uri: Uri,
-                 project: str, paper_parts: Mapping[str, str] | None = None) -> dict[str, Any]:
+                 project: str, paper_parts: Mapping[str, str] | None = None,
+                 person_pages: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The whole knowledge base as one JSON-ready dict, every list in a fixed order.
-    `paper_parts`: entry id -> the page holding it, where the paper index is split."""
+    `paper_parts`: entry id -> the page holding it, where the paper index is split;
+    `person_pages`: a person's anchor -> the page of the author index holding them."""
     paper_parts = paper_parts or {}
     pages = [_page(graph, graph.pages[doc], uri) for doc in sorted(graph.pages)]
     return {
@@ -165,10 +180,7 @@ def build_export(graph: KnowledgeGraph, series: Mapping[str, Series], uri: Uri,
         ],
         "papers": [_paper_record(graph, graph.papers.papers[key], uri, paper_parts)
                    for key in sorted(graph.papers.papers)],
-        "authors": [
-            {"key": author.key, "name": author.name, "papers": sorted(p.key for p in works)}
-            for author, works in graph.papers.authors()
-        ],
+        "authors": _people(graph, uri, person_pages or {}),
     }
 
 
@@ -177,129 +189,36 @@ def dump_export(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-# -- JSON-LD (schema.org) --------------------------------------------------------------
-
-
-def script_json(data: Any) -> str:
-    """JSON to put inside <script>: '<', '>' and '&' escaped, so no text can end the
-    element ('</script>') or open a comment ('<!--') there."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def paper_identifiers(paper: Paper) -> list[dict[str, str]]:
-    found = []
-    if paper.doi:
-        found.append({"@type": "PropertyValue", "propertyID": "DOI", "value": paper.doi})
-    if paper.eprint:
-        found.append({"@type": "PropertyValue", "propertyID": "arXiv", "value": paper.eprint})
-    return found
-
-
-def _cited_work(paper: Paper) -> dict[str, Any]:
-    work: dict[str, Any] = {"@type": "ScholarlyArticle", "name": paper.title}
-    if paper.authors:
-        work["author"] = [{"@type": "Person", "name": a.name} for a in paper.authors]
-    if paper.year:
-        work["datePublished"] = str(paper.year)
-    identifiers = paper_identifiers(paper)
-    if identifiers:
-        work["identifier"] = identifiers
-    link = paper.link
-    if link:
-        work["sameAs"] = link[1]
-    return work
-
-
-def _topic_term(graph: KnowledgeGraph, slug: str, uri: Uri, set_name: str) -> dict[str, Any]:
-    """A topic as other pages name it: what their own views show of it (its title, slug
-    and page), so an edit elsewhere (an alias, say) never leaves this data stale."""
-    node = graph.taxonomy.topics[slug]
-    return {
-        "@type": "DefinedTerm", "@id": uri(node.docname), "url": uri(node.docname),
-        "name": node.title, "termCode": slug,
-        "inDefinedTermSet": {"@type": "DefinedTermSet", "name": set_name},
-    }
-
-
-def page_jsonld(graph: KnowledgeGraph, docname: str, series: Mapping[str, Series],
-                uri: Uri, project: str, description: str = "") -> dict[str, Any] | None:
-    """schema.org data for a review or issue (an Article) or a topic (a DefinedTerm).
-
-    `uri` gives URLs relative to the page itself, which JSON-LD resolves against
-    the page's address; `description`, what describes the page (its excerpt: the
-    summary, else its first sentences). None for other pages.
-    """
-    page = graph.pages.get(docname)
-    set_name = f"{project}: topics"
-    if page is None:
-        return None
-    if page.kind == "topic":
-        if page.slug not in graph.taxonomy.topics or graph.taxonomy.topics[page.slug].docname != docname:
-            return None
-        node = graph.taxonomy.topics[page.slug]
-        term = _topic_term(graph, page.slug, uri, set_name)
-        if node.aliases:
-            term["alternateName"] = list(node.aliases)
-        if node.parent is not None:
-            # schema.org has no "broader": name the parent by what this page's own front
-            # matter gives (its slug, so its page), not by the parent's other fields
-            parent = graph.taxonomy.topics[node.parent].docname
-            term["isPartOf"] = {"@type": "DefinedTerm", "@id": uri(parent), "termCode": node.parent}
-        if description:
-            term["description"] = description
-        return {"@context": "https://schema.org", **term}
-    if page.kind not in ("review", "newsletter"):
-        return None
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": ["Article", "PublicationIssue"] if page.kind == "newsletter" else "Article",
-        "@id": uri(docname),
-        "url": uri(docname),
-        "headline": page.title,
-        "name": page.title,
-        "inLanguage": "en",
-    }
-    if page.date:
-        data["datePublished"] = page.date.iso()
-    if description:
-        data["description"] = description
-    if page.authors:
-        data["author"] = [{"@type": "Person", "name": name} for name in page.authors]
-    if page.source:
-        data["isBasedOn"] = page.source
-    if page.kind == "newsletter" and page.issue is not None:
-        data["issueNumber"] = str(page.issue)
-    info = series.get(page.series or "")
-    if info is not None:
-        name = info.name
-        home = info.url
-        organisation: dict[str, Any] = {"@type": "Organization", "name": name}
-        whole: dict[str, Any] = {
-            "@type": "Periodical" if page.kind == "newsletter" else "CreativeWorkSeries",
-            "name": name,
-        }
-        if home:
-            organisation["url"] = whole["url"] = str(home)
-        data["publisher"] = organisation
-        data["isPartOf"] = whole
-    topics = graph.links.topics_of_page(docname)
-    if topics:
-        data["about"] = [_topic_term(graph, slug, uri, set_name) for slug in topics]
-    cited = known_citations(graph, graph.papers.cited_on(docname))
-    if cited:
-        data["citation"] = [_cited_work(graph.papers.papers[key]) for key in cited]
-    return data
-
-
 # -- BibTeX -----------------------------------------------------------------------------
+
+
+# The fields of BibTeX's standard styles, with the identifiers and links biblatex made
+# standard: what a reader's own bibliography software knows. refs.bib's own bookkeeping
+# (`unverified`) stays out of what readers copy; kb.json keeps it.
+STANDARD_FIELDS = frozenset({
+    "address", "annote", "booktitle", "chapter", "crossref", "edition", "howpublished",
+    "institution", "journal", "key", "month", "note", "number", "organization", "pages",
+    "publisher", "school", "series", "title", "type", "volume", "year",
+    "doi", "eprint", "archiveprefix", "primaryclass", "eprintclass", "eprinttype", "url",
+    "urldate", "isbn", "issn",
+})
+
+
+def standard_entry(entry: Any) -> Any:
+    """The pybtex entry with its standard fields only (its people all kept)."""
+    from pybtex.database import Entry
+
+    fields = [(name, value) for name, value in entry.fields.items()
+              if name.lower() in STANDARD_FIELDS]
+    if len(fields) == len(entry.fields):
+        return entry
+    return Entry(entry.type, fields=fields, persons=entry.persons)
 
 
 def bibtex_entries(entries: Mapping[str, Any], keys: Iterable[str],
                    cache: dict[str, str] | None = None) -> list[str]:
     """Each given key's BibTeX (one entry, ending in a newline), in order, unknown keys
-    left out.
+    left out, standard fields only (`STANDARD_FIELDS`).
 
     `cache` keeps each entry's text for the rest of a build: pybtex's writer costs
     about a millisecond an entry, and a work is cited by many items.
@@ -313,6 +232,7 @@ def bibtex_entries(entries: Mapping[str, Any], keys: Iterable[str],
         if key not in entries:
             continue
         if key not in cache:
-            cache[key] = Writer().to_string(BibliographyData(entries={key: entries[key]}))
+            cache[key] = Writer().to_string(BibliographyData(
+                entries={key: standard_entry(entries[key])}))
         texts.append(cache[key])
     return texts

@@ -1,5 +1,10 @@
 """sitemap.xml, and robots.txt pointing to it: every page of the site, once.
 
+robots.txt is written only when the site sits at the root of its host (`html_baseurl`'s
+path is "/"): crawlers read it there and nowhere else. A site below a path
+(`https://user.github.io/project/`) gets none; docs/publishing.md says how to point
+crawlers to its sitemap from the host's own robots.txt.
+
 sphinx-sitemap listed the pages it heard of as they were written, so an incremental
 build knew only the pages it wrote again, and it reached its list through `env.app`,
 which Sphinx 11 removes. The extension knows the site's pages itself:
@@ -23,9 +28,11 @@ then renamed), so a reader never sees half a sitemap.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from sphinx.application import Sphinx
@@ -39,6 +46,9 @@ from .writing import write_if_changed
 logger = logging.getLogger(__name__)
 
 FILENAME = "sitemap.xml"
+ROBOTS = "robots.txt"
+# what `robots` writes, for any address
+OURS = re.compile(r"User-agent: \*\nAllow: /\n\nSitemap: \S+/sitemap\.xml\n")
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # the pages other than documents heard of in this build, kept on its builder
 HEARD = "kb_sitemap_pages"
@@ -59,6 +69,12 @@ def render(base: str, links: Iterable[str]) -> bytes:
     urls = "".join(f"<url><loc>{escape(base + link)}</loc></url>" for link in links)
     return (f"<?xml version='1.0' encoding='utf-8'?>\n"
             f'<urlset xmlns="{NAMESPACE}">{urls}</urlset>').encode("utf-8")
+
+
+def at_host_root(base: str) -> bool:
+    """Whether the site's address is the root of its host ("https://example.org/"), the
+    one place crawlers look for robots.txt."""
+    return urlsplit(base).path == "/"
 
 
 def robots(base: str) -> bytes:
@@ -98,8 +114,14 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
                        app.config.sitemap_excludes)
     outdir, base = Path(app.outdir), base_url(app)
     write_if_changed(outdir / FILENAME, render(base, links))
-    # next to the sitemap: crawlers read robots.txt at the root of a host
-    write_if_changed(outdir / "robots.txt", robots(base))
+    robots_file = outdir / ROBOTS
+    if at_host_root(base):
+        write_if_changed(robots_file, robots(base))
+    elif robots_file.is_file() and OURS.fullmatch(robots_file.read_text("utf-8", "replace")):
+        # a crawler reads robots.txt only at the root of a host: below it, the file would
+        # only mislead (docs/publishing.md says what to do instead); one an earlier build
+        # wrote, when the site sat at the root, goes (a file of the project's own stays)
+        robots_file.unlink()
 
 
 def no_second_sitemap(app: Sphinx, config: Config) -> None:

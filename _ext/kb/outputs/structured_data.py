@@ -5,8 +5,8 @@ The data itself comes from `export.py` (no Sphinx there). This module:
 - writes `kb.json`, `kb.schema.json` and a copy of every bib file into the HTML
   output at the end of every HTML build (`html-collect-pages`, which Sphinx emits
   on every build, incremental and no-op included), each atomically (writing.py);
-- adds a JSON-LD block to the head of every review, issue and topic page
-  (`html-page-context`);
+- adds a JSON-LD block (jsonld.py) to the head of every review, issue and topic page
+  of a site with an address (`html-page-context`);
 - gives each item that cites papers its references as BibTeX (HTML only), and the
   paper index a link to the whole bib file (a post-transform).
 """
@@ -25,10 +25,11 @@ from ..build.config import kb_config
 from ..build.domain import kb_domain
 from ..compat.sphinx import relative_uri
 from ..model.graph import KnowledgeGraph
-from ..model.records import Series
-from ..views.linking import paper_part_pages
+from ..model.records import Author, Series
+from ..views.linking import paper_part_pages, people_pages
 from ..views.nodes import kb_item
-from . import export, stamps, versions
+from . import export, jsonld, stamps, versions
+from .publishing import base_url
 from .writing import write_if_changed
 
 SCHEMA_SOURCE = Path(__file__).with_name(export.SCHEMA_FILE)
@@ -66,7 +67,7 @@ def write_data_files(app: Sphinx) -> list[Any]:
     stamps.withdraw(app, "data")
     graph, series, _ = knowledge(app)
     data = export.build_export(graph, series, builder.get_target_uri, str(app.config.project),
-                               paper_part_pages(builder))
+                               paper_part_pages(builder), people_pages(builder))
     write_if_changed(outdir / export.EXPORT_FILE, export.dump_export(data))
     write_if_changed(outdir / export.SCHEMA_FILE, SCHEMA_SOURCE.read_bytes())
     for name, source in zip(bib_names(app), app.config.bibtex_bibfiles or ()):
@@ -79,25 +80,40 @@ def write_data_files(app: Sphinx) -> list[Any]:
 
 def add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                doctree: Any) -> None:
-    """The page's schema.org description, in its head (html-page-context)."""
-    if doctree is None:
+    """The page's schema.org description, in its head (html-page-context), for a site with
+    an address (`html_baseurl`): every `@id` and `url` in it is absolute."""
+    base = base_url(app)
+    if doctree is None or not base:
         return
     graph, series, _ = knowledge(app)
     builder = app.builder
-    here = builder.get_target_uri(pagename)
 
     def uri(docname: str) -> str:
-        # relative to this page; the page itself by its own file name, never ""
-        there = builder.get_target_uri(docname)
-        return (relative_uri(here, there) if docname != pagename else "") or \
-            (there.rsplit("/", 1)[-1] or "./")
+        return base + builder.get_target_uri(docname)
 
-    data = export.page_jsonld(graph, pagename, series, uri, str(app.config.project),
-                              kb_domain(app.env).excerpt(pagename))
+    people = _people_pages(app)
+
+    def person_uri(author: Author) -> str | None:
+        page = people.get(author.anchor)
+        return f"{uri(page)}#{author.anchor}" if page else None
+
+    site = jsonld.KnowledgeBase(str(app.config.project), str(app.config.author), base)
+    data = jsonld.page_jsonld(graph, pagename, series, uri, site,
+                              kb_domain(app.env).excerpt(pagename), person_uri)
     if data is None:
         return
-    block = f'<script type="application/ld+json">{export.script_json(data)}</script>\n'
+    block = f'<script type="application/ld+json">{jsonld.script_json(data)}</script>\n'
     context["metatags"] = context.get("metatags", "") + block
+
+
+def _people_pages(app: Sphinx) -> dict[str, str]:
+    """people_pages, once per build (the graph does not change while pages are written)."""
+    graph = kb_domain(app.env).graph
+    kept = getattr(app.builder, "_kb_people_pages", None)
+    if kept is None or kept[0] is not graph:
+        kept = (graph, people_pages(app.builder))
+        app.builder._kb_people_pages = kept  # type: ignore[attr-defined]
+    return kept[1]
 
 
 class kb_bibtex(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)

@@ -256,16 +256,17 @@ def paper_index(graph: KnowledgeGraph, _: str) -> tuple:
 
 
 def authors(graph: KnowledgeGraph, _: str) -> tuple:
-    """((letter, ((name, ((work, year, (page, ...)), ...)), ...)), ...)."""
+    """((letter, ((anchor, name, ((work, year, (page, ...)), ...)), ...)), ...): one entry
+    per person (model/people.py), with the anchor their id gives them."""
     def work(paper: Paper) -> tuple:
         pages = dict.fromkeys(doc for doc, _anchor in graph.papers.cited_by(paper.key))
         return (Link(paper.docname, PAPER + paper.anchor, paper.title), paper.year,
                 tuple(Link(doc, "", graph.page_title(doc)) for doc in pages))
 
     people = graph.papers.authors()
-    return tuple((letter, tuple((author.name, tuple(work(p) for p in papers))
-                                for author, papers in group))
-                 for letter, group in groupby(people, key=lambda person: person[0].name[:1].upper()))
+    return tuple((letter, tuple((person.author.anchor, person.author.name,
+                                 tuple(work(p) for p in person.works)) for person in group))
+                 for letter, group in groupby(people, key=lambda p: p.author.name[:1].upper()))
 
 
 VIEWS: dict[str, Callable[[KnowledgeGraph, str], Any]] = {

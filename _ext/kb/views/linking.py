@@ -16,8 +16,8 @@ from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.nodes import raw_latex
 
 from ..build.domain import kb_domain
-from .data import PAPER, Link
-from .parts import split_threshold
+from .data import PAPER, Link, ViewKey, view_data
+from .parts import author_pages, split_threshold
 
 # make_link(link, child nodes) -> a reference node (or the children, where no link is possible)
 LinkMaker = Callable[[Link, list[nodes.Node]], nodes.Node]
@@ -26,6 +26,18 @@ LinkMaker = Callable[[Link, list[nodes.Node]], nodes.Node]
 def paper_part_pages(builder: Any) -> dict[str, str]:
     """Entry id -> the page of the paper index's part that holds it ({}: one page)."""
     return kb_domain(builder.env).graph.papers.part_pages(split_threshold(builder))
+
+
+def people_pages(builder: Any) -> dict[str, str]:
+    """Person anchor (`Author.anchor`) -> the page holding their entry in the author index
+    (its part, where the index is split); {} where no page shows the author index."""
+    domain = kb_domain(builder.env)
+    shown = sorted(doc for doc, keys in domain.views.items()
+                   if any(key.kind == "authors" for key in keys))
+    if not shown:
+        return {}
+    graph = domain.graph
+    return author_pages(view_data(graph, ViewKey("authors")), shown[0], split_threshold(builder))
 
 
 def link_maker(builder: Any, docname: str) -> LinkMaker:

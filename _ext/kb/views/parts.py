@@ -38,8 +38,8 @@ def _groups_only(data: tuple, groups: tuple) -> tuple:
     return groups
 
 
-def _author_links(row: tuple) -> int:  # (name, ((work, year, (page, ...)), ...))
-    return 1 + sum(1 + len(pages) for _work, _year, pages in row[1])
+def _author_links(row: tuple) -> int:  # (anchor, name, ((work, year, (page, ...)), ...))
+    return 1 + sum(1 + len(pages) for _work, _year, pages in row[2])
 
 
 def _listing_links(row: Any) -> int:  # views.data.EntryRow
@@ -110,3 +110,10 @@ def paper_pages(groups: list[tuple[str, list[Any]]], threshold: int) -> dict[str
         return {}
     return {paper.anchor: f"{paper.docname}-{slug(label)}"
             for label, papers in groups for paper, _ in papers if paper.docname}
+
+
+def author_pages(data: tuple, docname: str, threshold: int) -> dict[str, str]:
+    """Person anchor -> the page holding their entry, for the author index on `docname`
+    (its data, views.data.authors): the index itself, or the part of their letter."""
+    parts = {part.label: part.pagename for part in plan("authors", data, docname, threshold)}
+    return {row[0]: parts.get(letter, docname) for letter, rows in data for row in rows}

@@ -286,6 +286,13 @@ def render_page_references(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     return [box]
 
 
+def _person(anchor: str, children: list[nodes.Node]) -> nodes.paragraph:
+    """A person's entry, with the id a link to them ends in (`Author.anchor`)."""
+    para = _paragraph(children, ["kb-author"])
+    para["ids"].append(anchor)
+    return para
+
+
 def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     def work(link: Link, year: int | None, pages: tuple[Link, ...]) -> list[nodes.Node]:
         out = _emphasised(link, make)
@@ -298,10 +305,10 @@ def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-author-index"])
     for letter, people in data:
         box += heading(letter, 2, ["kb-author-letter"])
-        box += _bullets((_paragraph(
-            [nodes.strong("", name),
-             nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
-             *joined((work(*w) for w in works), "; ")], ["kb-author"]) for name, works in people),
+        box += _bullets((_person(anchor, [
+            nodes.strong("", name),
+            nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
+            *joined((work(*w) for w in works), "; ")]) for anchor, name, works in people),
             ["kb-author-list"])
     return [box]
 

@@ -1,4 +1,7 @@
 project = "Data test"
+author = "The data test contributors"
+# JSON-LD needs the site's address: every @id and url in it is absolute
+html_baseurl = "https://example.org/kb/"
 extensions = ["myst_parser", "sphinxcontrib.bibtex", "kb"]
 root_doc = "index"
 exclude_patterns = ["_build"]
