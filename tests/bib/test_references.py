@@ -191,3 +191,23 @@ def test_a_cite_id_without_the_key_is_reported(copy_root):
     warnings = Build(copy_root("references"),
                      confoverrides={"bibtex_cite_id": "cite-{bibliography_count}"}).warnings
     assert "bibtex_cite_id = 'cite-{bibliography_count}' has no '{key}'" in warnings
+
+
+@pytest.mark.parametrize(("name", "title", "labels"), [
+    ("authors", "Jump to a letter:", ["E", "J", "K", "P", "T", "Ž"]),
+    ("papers", "Jump to a year:", ["2023", "2022", "2021", "2019"]),
+])
+def test_an_index_jumps_to_each_of_its_headings(html, name, title, labels):
+    article = page(html, name).select_one("div.body, article, [role=main]")
+    bar = article.select_one(".kb-jump-bar")
+    assert bar.select_one(".kb-jump-title").get_text(strip=True) == title
+    links = bar.select("a")
+    assert [a.get_text() for a in links] == labels
+    headings = article.select("h2.kb-author-letter, h2.kb-paper-year")
+    assert [h.get_text(strip=True) for h in headings] == labels
+    assert [a["href"] for a in links] == [f"#{h['id']}" for h in headings]
+    assert headings[-1]["id"] == ("letter-u017d" if name == "authors" else "year-2019")
+
+
+def test_the_book_has_no_jump_bar(latex):
+    assert "Jump to a" not in latex.tex

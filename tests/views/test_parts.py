@@ -77,7 +77,33 @@ def test_entry_point_links_to_every_part_with_its_count(site: Build, parent: str
     # each part holds the entries its link counts (list items; the paper index's citations)
     for part, count in zip(SPLIT[parent], counts, strict=True):
         rows = site.page(part).select("article .kb-part li, article .kb-part div.citation")
+        rows = [row for row in rows if not row.find_parent(class_="kb-jump-bar")]
         assert len(rows) == count, part
+
+
+JUMPS = {"authors": ("letter", ["E", "J", "K", "T", "Ž"]),
+         "papers": ("year", ["2022", "2021"])}
+
+
+@pytest.mark.parametrize("parent", sorted(JUMPS))
+def test_a_split_index_jumps_to_each_group_on_its_part_page(site: Build, parent: str) -> None:
+    """The index's page and each of its parts carry the jump bar: every letter (or year),
+    linked to its heading on the part page that holds it; a part names its own group."""
+    kind, labels = JUMPS[parent]
+    targets = [f"{part}.html#{kind}-{part.rsplit('-', 1)[1]}" for part in SPLIT[parent]]
+    bar = site.page(parent).select_one("article .kb-jump-bar")
+    assert [a.get_text() for a in bar.select("a")] == labels
+    assert [a["href"] for a in bar.select("a")] == targets
+    for href in targets:
+        resolve(site, parent, href)
+    for n, part in enumerate(SPLIT[parent]):
+        bar = site.page(part).select_one("article .kb-jump-bar")
+        assert bar.select_one(".kb-jump-current").get_text(strip=True) == labels[n]
+        assert [a["href"] for a in bar.select("a")] == targets[:n] + targets[n + 1:]
+        for href in targets:
+            resolve(site, part, href)
+        heading = site.page(part).select_one(f"article #{kind}-{part.rsplit('-', 1)[1]}")
+        assert heading.name == "h2" and heading.get_text(strip=True) == labels[n]
 
 
 def test_parts_hold_every_entry_once(site: Build) -> None:

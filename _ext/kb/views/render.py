@@ -16,7 +16,7 @@ from ..outputs.charts import kb_chart
 from .data import EntryRow, Link, PageLine, Source
 from .linking import LinkMaker
 from .nodes import joined
-from .parts import Part
+from .parts import Part, slug
 
 # -- building blocks ------------------------------------------------------------------
 
@@ -29,8 +29,8 @@ def _emphasised(link: Link, make: LinkMaker) -> list[nodes.Node]:
     return [make(link, [nodes.emphasis("", link.text)])]
 
 
-def heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
-    heading = nodes.rubric(text, text, classes=classes)
+def heading(text: str, level: int, classes: list[str], ids: list[str] | None = None) -> nodes.rubric:
+    heading = nodes.rubric(text, text, classes=classes, ids=ids or [])
     heading["heading-level"] = level
     return heading
 
@@ -297,7 +297,7 @@ def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
     box = nodes.container(classes=["kb-author-index"])
     for letter, people in data:
-        box += heading(letter, 2, ["kb-author-letter"])
+        box += group_heading("authors", letter, ["kb-author-letter"])
         box += _bullets((_paragraph(
             [nodes.strong("", name),
              nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
@@ -324,6 +324,40 @@ RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
     "references": render_page_references,
     "authors": render_authors,
 }
+
+
+# -- the indexes' jump bars: a letter or year heading, on this page or on its part's ----------
+
+# the indexes whose groups get a heading id and a jump bar: letters and years
+JUMPS = {"authors": ("letter", "Jump to a letter"), "paper-index": ("year", "Jump to a year")}
+
+
+def group_id(kind: str, label: str) -> str:
+    """The id of a group's heading: 'letter-a', 'letter-u017d' (Ž), 'year-2021'."""
+    return f"{JUMPS[kind][0]}-{slug(label)}"
+
+
+def group_heading(kind: str, label: str, classes: list[str]) -> nodes.rubric:
+    return heading(label, 2, classes, [group_id(kind, label)])
+
+
+def render_jump_bar(kind: str, labels: Iterable[str], docname: str, parts: tuple[Part, ...],
+                    make: LinkMaker, current: str | None = None) -> list[nodes.Node]:
+    """'Jump to a letter: A B C ...', each linked to its group's heading: on `docname`, or,
+    when the view is split, on the part page holding the group. `current`, the group a part
+    page shows, is named, not linked."""
+    pages = {part.label: part.pagename for part in parts}
+    box = nodes.container(classes=["kb-jump-bar", f"kb-jump-{kind}"])
+    box += _paragraph([nodes.Text(JUMPS[kind][1] + ":")], ["kb-jump-title"])
+    items = []
+    for label in labels:
+        if label == current:
+            items.append(_paragraph([nodes.strong("", label)], ["kb-jump-current"]))
+        else:
+            target = Link(pages.get(label, docname), group_id(kind, label), label)
+            items.append(_paragraph(_text(target, make)))
+    box += _bullets(items, ["kb-jump-list"])
+    return [box]
 
 
 # -- a split view's entry point (parts.py; its parts are written by outputs/part_pages.py) ----------
