@@ -208,6 +208,9 @@ class Paper:
     url: str | None = None
     docname: str = ""  # the page holding its bibliography entry
     anchor: str = ""
+    # the formatted reference after its authors and title: 'Nature, 596(7873):583–589, 2021.
+    # doi:10.1038/...' (what a link preview shows below the title and the authors, cut)
+    venue: str = ""
 
     @property
     def label(self) -> str:
