@@ -11,7 +11,7 @@ from typing import Any
 
 from docutils import nodes
 
-from ..outputs.chart_drawing import has_chart
+from ..outputs.chart_drawing import has_chart, trend_summary, trends_summary
 from ..outputs.charts import kb_chart
 from .data import EntryRow, Link, PageLine, Source
 from .linking import LinkMaker
@@ -166,10 +166,13 @@ def _table(caption: str, header: list[str], rows: list[list[str]], name: str) ->
 
 
 def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
-    """A topic's entries per year: the chart (charts.py draws it), and its numbers."""
-    if not has_chart("trend", data):
+    """A topic's entries per year: the chart (charts.py draws it), and its numbers; entries
+    of a single year, a sentence that says so."""
+    if not data or not data[1]:
         return []
     title, years = data
+    if not has_chart("trend", data):
+        return [_paragraph([nodes.Text(trend_summary(data)[1])], ["kb-trend-single"])]
     box = nodes.container(classes=["kb-chart-box", "kb-trend"])
     box += kb_chart(kind="trend", data=data)
     box += _table(f"Entries on {title} per year", ["Year", "Year reviews", "Newsletter issues"],
@@ -178,12 +181,16 @@ def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
 
 def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
-    """The busiest topics' entries per year: the chart, and its numbers."""
-    if not has_chart("trends", data):
+    """The busiest topics' entries per year: the chart, and its numbers (entries of a single
+    year: a sentence that says so, and the numbers)."""
+    if not data or not data[0] or not data[1]:
         return []
     years, topics = data
     box = nodes.container(classes=["kb-chart-box", "kb-trends"])
-    box += kb_chart(kind="trends", data=data)
+    if has_chart("trends", data):
+        box += kb_chart(kind="trends", data=data)
+    else:
+        box += _paragraph([nodes.Text(trends_summary(data)[1])], ["kb-trends-single"])
     box += _table("Entries per year on the busiest topics", ["Topic", *map(str, years)],
                   [[title, *map(str, counts)] for title, counts in topics], "kb-trends-numbers")
     return [box]
