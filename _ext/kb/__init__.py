@@ -70,7 +70,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_compat(app)
     return {
         "version": __version__,
-        "env_version": 10,
+        "env_version": 11,  # 11: paper anchors made from cite keys
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -124,3 +124,92 @@ def test_a_url_is_not_an_identifier(tmp_path):
     _, problems = bibfile.read(bib)
     assert [(p.line, p.subtype) for p in problems] == [(1, "bib_identifier")]
     assert problems[0].message.startswith("entry 'web' has no doi or eprint: add its DOI")
+
+
+# -- paper anchors: made from cite keys, so shared links keep working ------------------------
+
+
+def test_each_paper_is_anchored_by_its_cite_key_and_every_citation_links_there(html):
+    index = page(html, "papers")
+    ids = [entry["id"] for entry in index.select(".kb-paper-index div.citation")]
+    assert "paper-jumper2021alphafold" in ids and "paper-trockman2022patches" in ids
+    assert all(i.startswith("paper-") for i in ids), ids
+    links = [a["href"] for a in page(html, "n2").select("span.bibtex-citation a")]
+    assert links == ["papers.html#paper-trockman2022patches",
+                     "papers.html#paper-jumper2021alphafold"]
+    works = [a["href"] for a in page(html, "authors").select(".kb-author a[href^='papers']")]
+    assert "papers.html#paper-jumper2021alphafold" in works
+
+
+def _anchors(build) -> dict[str, str]:
+    """Each cited work's reference (its text before "Discussed in") -> its anchor."""
+    return {entry.select_one("p").get_text(" ", strip=True): entry["id"]
+            for entry in build.page("papers").select(".kb-paper-index div.citation")}
+
+
+def test_an_entry_added_before_another_leaves_the_others_anchor_unchanged(copy_root):
+    """docutils' own ids (#id7) number the entries in file order: a new entry at the top of
+    refs.bib would move every anchor after it, and the links readers shared with them."""
+    from conftest import Build, replace
+
+    src = copy_root("references")
+    first = Build(src)
+    before = _anchors(first)
+    link = first.page("n2").select_one("span.bibtex-citation a")["href"]
+    bib = src / "refs.bib"
+    bib.write_text("@misc{aaa2021first,\n  title = {A first entry},\n  author = {Aa, A.},\n"
+                   "  year = {2021},\n  doi = {10.1000/aaa},\n}\n\n"
+                   + bib.read_text(encoding="utf-8"), encoding="utf-8")
+    replace(src / "n2.md", "{cite:p}`trockman2022patches`",
+            "{cite:p}`trockman2022patches` {cite:p}`aaa2021first`")
+    again = Build(src)
+    after = _anchors(again)
+    added = [text for text in after if "A first entry" in text]
+    assert [after.pop(text) for text in added] == ["paper-aaa2021first"]
+    assert after == before and len(before) == 5
+    links = [a["href"] for a in again.page("n2").select("span.bibtex-citation a")]
+    assert links[0] == link and "papers.html#paper-aaa2021first" in links
+
+
+def test_two_keys_that_make_one_anchor_are_reported_at_the_second(copy_root):
+    from conftest import Build
+
+    src = copy_root("references")
+    bib = src / "refs.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text + "\n@misc{Trockman2022Patches,\n  title = {Another},\n"
+                   "  author = {Else, S.},\n  year = {2022},\n  doi = {10.1000/x},\n}\n",
+                   encoding="utf-8")
+    line = text.count("\n") + 2
+    warnings = Build(src).warnings
+    assert re.search(rf"/src/refs.bib:{line}: WARNING: entry 'Trockman2022Patches' gets the "
+                     r"anchor 'paper-trockman2022patches' of entry 'trockman2022patches' "
+                     r"\(line \d+\): rename one of the keys", warnings), warnings
+
+
+def test_a_cite_id_without_the_key_is_reported(copy_root):
+    from conftest import Build
+
+    warnings = Build(copy_root("references"),
+                     confoverrides={"bibtex_cite_id": "cite-{bibliography_count}"}).warnings
+    assert "bibtex_cite_id = 'cite-{bibliography_count}' has no '{key}'" in warnings
+
+
+@pytest.mark.parametrize(("name", "title", "labels"), [
+    ("authors", "Jump to a letter:", ["E", "J", "K", "P", "T", "Ž"]),
+    ("papers", "Jump to a year:", ["2023", "2022", "2021", "2019"]),
+])
+def test_an_index_jumps_to_each_of_its_headings(html, name, title, labels):
+    article = page(html, name).select_one("div.body, article, [role=main]")
+    bar = article.select_one(".kb-jump-bar")
+    assert bar.select_one(".kb-jump-title").get_text(strip=True) == title
+    links = bar.select("a")
+    assert [a.get_text() for a in links] == labels
+    headings = article.select("h2.kb-author-letter, h2.kb-paper-year")
+    assert [h.get_text(strip=True) for h in headings] == labels
+    assert [a["href"] for a in links] == [f"#{h['id']}" for h in headings]
+    assert headings[-1]["id"] == ("letter-u017d" if name == "authors" else "year-2019")
+
+
+def test_the_book_has_no_jump_bar(latex):
+    assert "Jump to a" not in latex.tex

@@ -46,10 +46,24 @@ def test_preview_files_hold_what_each_target_shows(html):
     papers = {anchor: paper for name, found in data.items() if name.startswith("papers/")
               for anchor, paper in found.items()}
     jumper = next(p for p in papers.values() if p["title"].startswith("Highly accurate"))
-    assert jumper["reference"].startswith("John Jumper and Augustin Žídek. Highly accurate")
+    assert jumper["authors"] == "John Jumper and Augustin Žídek"
+    assert jumper["venue"] == "Nature, 2021. doi:10.1038/s41586-021-03819-2."
     assert jumper["count"] == 2 and jumper["page"] == "references"
     for anchor in papers:  # each in the bucket the script looks in
         assert anchor in data[f"papers/{previews.paper_bucket(anchor)}"]
+
+
+def test_a_long_author_list_is_cut_and_names_read_first_name_first():
+    names = [f"Author{n}, First{n}" for n in range(58)]  # Codex's 58 authors
+    assert previews.author_line([previews.reading_name(n) for n in names]) == \
+        "First0 Author0, First1 Author1, First2 Author2 and 55 others"
+    assert previews.author_line(["A", "B", "C", "D"]) == "A, B, C and D"  # 4: no "1 other"
+    assert previews.author_line(["A", "B", "C", "D", "E"]) == "A, B, C and 2 others"
+    assert previews.author_line(["A", "B"]) == "A and B"
+    assert previews.author_line(["A"]) == "A" and previews.author_line([]) == ""
+    assert previews.reading_name("Žídek, Augustin") == "Augustin Žídek"
+    assert previews.reading_name("King, Jr., Martin") == "Martin King, Jr."
+    assert previews.reading_name("OpenAI") == "OpenAI"
 
 
 def test_contributor_text_is_data_never_markup():

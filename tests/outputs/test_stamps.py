@@ -84,11 +84,37 @@ def test_a_changed_configuration_makes_both_again(site: Path, counted) -> None:
 SPLIT = {"kb_split_links": 2}  # the paper index and the listings split into part pages
 
 
+ISSUE_OF_2022 = """---
+kind: newsletter
+date: 2022-02-01
+series: weekly
+issue: 3
+summary: Third issue.
+---
+# Weekly: Issue 3
+
+```{kb:item} GAN news
+:kind: news
+:topics: gans, protein-structure
+
+More.
+```
+"""
+
+
 @pytest.fixture
 def whole(copy_root) -> Build:
     """The publishing root built with every output the extension writes: feeds, kb.json,
-    previews, charts, part pages and the search bundle."""
-    return Build(copy_root("publishing"), confoverrides=SPLIT)
+    previews, charts (an issue of 2022 gives its topics a second year), part pages and the
+    search bundle."""
+    src = copy_root("publishing")
+    (src / "newsletters" / "weekly" / "issue-3.md").write_text(ISSUE_OF_2022, encoding="utf-8")
+    return Build(src, confoverrides=SPLIT)
+
+
+def kept_charts(build: Build) -> list[Path]:
+    """The drawn charts, kept beside the doctrees (the pages hold them)."""
+    return sorted((Path(build.app.doctreedir) / "kb-charts").glob("kb-trend*.svg"))
 
 
 def test_nothing_the_stamps_write_is_in_the_published_site(whole: Build) -> None:
@@ -96,7 +122,8 @@ def test_nothing_the_stamps_write_is_in_the_published_site(whole: Build) -> None
                        for path in whole.outdir.rglob("*") if path.is_file())
     # every output is there, and stamped beside the doctrees
     assert "topics/gans-2021.html" in published  # a part of a split listing
-    assert any(name.startswith("_images/kb-trend-") for name in published)
+    assert 'class="kb-chart-svg kb-chart-wide"' in (whole.outdir / "topics/gans.html").read_text()
+    assert kept_charts(whole) and not [name for name in published if "kb-trend" in name]
     assert "pagefind/pagefind.js" in published and "kb.json" in published
     stamped = json.loads((Path(whole.app.doctreedir) / stamps.STAMP_FILE).read_text())
     parts = {key.rsplit(":", 1)[1] for key in stamped}
@@ -154,7 +181,7 @@ def test_a_new_version_of_a_package_makes_what_it_shapes_again(
     draw, summary = chart_drawing.DRAW["trend"]
     monkeypatch.setitem(chart_drawing.DRAW, "trend",
                         (lambda *a: made.append("charts") or draw(*a), summary))
-    charts = sorted(whole.outdir.glob("_images/kb-trend-*.svg"))
+    charts = kept_charts(whole)
     installed = versions.package_version
     monkeypatch.setattr(versions, "package_version",
                         lambda name: "99.0" if name == package else installed(name))
@@ -162,7 +189,7 @@ def test_a_new_version_of_a_package_makes_what_it_shapes_again(
     again = Build(whole.srcdir, confoverrides=SPLIT)
     search = "search: Pagefind indexed the site" in again.status
     assert sorted(set(made) | ({"search"} if search else set())) == remade
-    assert sorted(whole.outdir.glob("_images/kb-trend-*.svg")) == charts  # under their names
+    assert kept_charts(whole) == charts  # under their names
     Build(whole.srcdir, confoverrides=SPLIT)  # and stamped: the next build makes nothing
     assert sorted(set(made)) == sorted(set(remade) - {"search"})
 

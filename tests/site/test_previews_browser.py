@@ -68,7 +68,8 @@ LINKS = [
                  id="review"),
     pytest.param("reviews/r2021.html", "#alphafold2 span.bibtex-citation a",
                  ["Cited work · 2021", "Highly accurate protein structure prediction with AlphaFold",
-                  "John Jumper and Augustin Žídek. Highly accurate", "Discussed in 2 items."],
+                  "John Jumper and Augustin Žídek", "Nature, 2021. doi:10.1038/s41586-021-03819-2.",
+                  "Discussed in 2 items."],
                  id="citation"),
 ]
 
@@ -111,6 +112,31 @@ def test_focus_shows_and_escape_dismisses(open_page, path, selector, expected):
     page.keyboard.press("Escape")
     page.locator(TOOLTIP).wait_for(state="detached")
     assert link.get_attribute("aria-describedby") is None
+
+
+def overlap(a: dict, b: dict) -> bool:
+    """Whether two bounding boxes (Playwright's x, y, width, height) intersect."""
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+@pytest.mark.parametrize("where", ["top", "bottom"])
+def test_a_card_never_covers_its_link(open_page, phone, where):
+    """Below the link, or above it when the link is at the bottom of the window."""
+    page = open_page("reviews/r2021.html", phone=phone)
+    link = page.locator("#alphafold2 span.bibtex-citation a").first
+    if where == "bottom":  # the window ends just below the link (the page is too short to scroll)
+        bottom = link.bounding_box()["y"] + link.bounding_box()["height"]
+        page.set_viewport_size({"width": page.viewport_size["width"], "height": int(bottom) + 30})
+    link.focus()
+    box = page.locator(TOOLTIP)
+    box.wait_for(state="visible")
+    page.wait_for_function("() => !document.querySelector('[data-tippy-root] .tippy-box')"
+                           ".getAnimations().length")  # positioned, not moving
+    card, target = box.bounding_box(), link.bounding_box()
+    assert not overlap(card, target), (card, target)
+    assert (card["y"] >= target["y"] + target["height"]) == (where == "top"), (card, target)
 
 
 def test_a_link_to_an_ordinary_page_shows_nothing_and_fails_nothing(open_page):

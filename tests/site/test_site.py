@@ -150,8 +150,10 @@ def test_topic_listing_files_a_review_under_the_year_it_reviews(site):
     year = alphafold.find_parent("ul").find_previous_sibling("h3")
     assert year.get_text(strip=True) == "2021"
     assert "3 January 2022" in alphafold.find_parent("li").get_text()  # the publication date
-    chart = site.page("topics/protein-structure").select_one("table.kb-trend-numbers")
-    assert [td.get_text(strip=True) for td in chart.select("tbody td")] == ["2021", "2", "2"]
+    # every entry of 2021: said in a sentence, not drawn as a chart from 2021 to 2021
+    single = site.page("topics/protein-structure").select_one("p.kb-trend-single")
+    assert single.get_text() == ("All 4 entries on Protein structure prediction are from 2021: "
+                                 "2 from year reviews and 2 from newsletter issues.")
 
 
 @pytest.mark.slow

@@ -80,7 +80,33 @@ def test_entry_point_links_to_every_part_with_its_count(site: Build, parent: str
     # each part holds the entries its link counts (list items; the paper index's citations)
     for part, count in zip(SPLIT[parent], counts, strict=True):
         rows = site.page(part).select("article .kb-part li, article .kb-part div.citation")
+        rows = [row for row in rows if not row.find_parent(class_="kb-jump-bar")]
         assert len(rows) == count, part
+
+
+JUMPS = {"authors": ("letter", ["E", "J", "K", "T", "Ž"]),
+         "papers": ("year", ["2022", "2021"])}
+
+
+@pytest.mark.parametrize("parent", sorted(JUMPS))
+def test_a_split_index_jumps_to_each_group_on_its_part_page(site: Build, parent: str) -> None:
+    """The index's page and each of its parts carry the jump bar: every letter (or year),
+    linked to its heading on the part page that holds it; a part names its own group."""
+    kind, labels = JUMPS[parent]
+    targets = [f"{part}.html#{kind}-{part.rsplit('-', 1)[1]}" for part in SPLIT[parent]]
+    bar = site.page(parent).select_one("article .kb-jump-bar")
+    assert [a.get_text() for a in bar.select("a")] == labels
+    assert [a["href"] for a in bar.select("a")] == targets
+    for href in targets:
+        resolve(site, parent, href)
+    for n, part in enumerate(SPLIT[parent]):
+        bar = site.page(part).select_one("article .kb-jump-bar")
+        assert bar.select_one(".kb-jump-current").get_text(strip=True) == labels[n]
+        assert [a["href"] for a in bar.select("a")] == targets[:n] + targets[n + 1:]
+        for href in targets:
+            resolve(site, part, href)
+        heading = site.page(part).select_one(f"article #{kind}-{part.rsplit('-', 1)[1]}")
+        assert heading.name == "h2" and heading.get_text(strip=True) == labels[n]
 
 
 def test_parts_hold_every_entry_once(site: Build) -> None:
@@ -115,7 +141,8 @@ def test_paper_index_parts_hold_the_entries_and_every_link_goes_to_their_part(si
     assert index.select_one(".kb-bib-download a")["href"] == "refs.bib"
     part = site.page("papers-2021")
     entries = part.select("article .kb-paper-index div.citation")
-    assert [e["id"] for e in entries] == ["id3", "id2"]  # newest first, then first author
+    # newest first, then first author; each anchor made from its cite key
+    assert [e["id"] for e in entries] == ["paper-evans2021multimer", "paper-jumper2021alphafold"]
     assert [e.select_one(".label").get_text(strip=True) for e in entries] == ["[EJ21]", "[JZ21]"]
     text = entries[1].get_text(" ", strip=True)
     assert "Highly accurate protein structure prediction with AlphaFold" in text
@@ -123,16 +150,17 @@ def test_paper_index_parts_hold_the_entries_and_every_link_goes_to_their_part(si
     assert "Discussed in: AlphaFold2 , in Weekly 2 ; ConvMixer , in Weekly 3" in text
     # a cite role, a topic listing's "Cites", the author index and kb.json: to the part
     cites = [a["href"] for a in site.page("n2").select("article .bibtex-citation a")]
-    assert cites and set(cites) == {"papers-2021.html#id2"}
+    assert cites and set(cites) == {"papers-2021.html#paper-jumper2021alphafold"}
     listing = [a["href"] for a in site.page("topics/proteins-2022").select("article .kb-citations a")]
-    assert listing == ["../papers-2022.html#id4", "../papers-2021.html#id2"]
+    assert listing == ["../papers-2022.html#paper-trockman2022patches",
+                       "../papers-2021.html#paper-jumper2021alphafold"]
     for page, href in [("n2", cites[0]), ("topics/proteins-2022", listing[0])]:
         resolve(site, page, href)
     works = [a["href"] for a in site.page("authors-t").select("article a[href*='papers']")]
-    assert works == ["papers-2022.html#id4"]
+    assert works == ["papers-2022.html#paper-trockman2022patches"]
     exported = json.loads((site.outdir / "kb.json").read_text(encoding="utf-8"))
     assert {p["key"]: p["index_url"] for p in exported["papers"]}["trockman2022patches"] == \
-        "papers-2022.html#id4"
+        "papers-2022.html#paper-trockman2022patches"
 
 
 def test_objects_inventory_points_papers_to_their_part(site: Build) -> None:
@@ -140,7 +168,7 @@ def test_objects_inventory_points_papers_to_their_part(site: Build) -> None:
 
     inventory = InventoryFile.loads((site.outdir / "objects.inv").read_bytes(), uri="")
     papers = getattr(inventory, "data", inventory)["kb:paper"]
-    assert papers["jumper2021alphafold"].uri == "papers-2021.html#id2"
+    assert papers["jumper2021alphafold"].uri == "papers-2021.html#paper-jumper2021alphafold"
 
 
 def test_a_part_has_the_sites_chrome_title_canonical_link_and_links_back(site: Build) -> None:
@@ -211,7 +239,7 @@ def test_latex_keeps_the_whole_lists(shared_build) -> None:
 def test_a_single_page_build_keeps_the_whole_lists(copy_root) -> None:
     build = Build(copy_root("parts"), "singlehtml")
     page = (build.outdir / "index.html").read_text(encoding="utf-8")
-    assert "kb-parts" not in page and "Trockman, Asher" in page and 'id="id4"' in page
+    assert "kb-parts" not in page and "Trockman, Asher" in page and 'id="paper-trockman2022patches"' in page
     assert not list(build.outdir.glob("authors-*.html"))
 
 
@@ -349,7 +377,7 @@ def test_a_paper_index_back_under_the_threshold_is_one_page_again_as_in_a_clean_
     got, want = html_pages(second.outdir), html_pages(fresh.outdir)
     del got["n3.html"]  # Sphinx leaves a deleted source's page behind
     assert got == want
-    assert "papers-2021.html" not in want and 'href="papers.html#id2"' in want["n2.html"]
+    assert "papers-2021.html" not in want and 'href="papers.html#paper-jumper2021alphafold"' in want["n2.html"]
 
 
 def test_parallel_parts_equal_serial_parts(copy_root) -> None:

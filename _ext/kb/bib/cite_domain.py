@@ -41,7 +41,7 @@ from typing import Any, cast
 
 import docutils.nodes
 import pybtex.plugin
-from pybtex.richtext import BaseMultipartText, BaseText, Tag
+from pybtex.richtext import BaseMultipartText, BaseText, Symbol, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.template import FieldIsMissing
 from sphinx.environment import BuildEnvironment
@@ -265,6 +265,22 @@ def _plain(latex: str) -> str:
     return " ".join(latex.replace("{", "").replace("}", "").split())
 
 
+def _venue(entry: Any, text: BaseText) -> str:
+    """The reference after its authors and title, as plain text.
+
+    pybtex's styles join a reference's blocks (the authors, the title, where it appeared,
+    its identifiers) with the `newblock` symbol; an entry without authors starts with its
+    title."""
+    blocks: list[list[Any]] = [[]]
+    for part in getattr(text, "parts", [text]):
+        if isinstance(part, Symbol) and part.name == "newblock":
+            blocks.append([])
+        else:
+            blocks[-1].append(part)
+    skip = 2 if entry.persons.get("author") else 1
+    return " ".join(Text(*block).render(PLAINTEXT).strip() for block in blocks[skip:] if block)
+
+
 def cite_domain(env: BuildEnvironment) -> IndexedBibtexDomain:
     """sphinxcontrib-bibtex's `cite` domain of a build (this subclass), typed."""
     return cast(IndexedBibtexDomain, env.get_domain("cite"))
@@ -302,5 +318,6 @@ def papers_of(domain: IndexedBibtexDomain,
             docname=citation.bibliography_key.docname,
             anchor=citation.citation_id,
             unverified=unverified_fields(entry.fields.get("unverified", "")),
+            venue=_venue(entry, citation.formatted_entry.text),
         )
     return found

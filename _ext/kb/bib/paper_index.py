@@ -14,6 +14,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinxcontrib.bibtex.directives import BibliographyDirective
@@ -27,6 +28,51 @@ from .cite_domain import cite_domain
 from .labels import PAPER_INDEX_STYLE
 
 logger = logging.getLogger(__name__)
+
+# Each entry's anchor is made from its cite key (sphinxcontrib-bibtex's `bibtex_cite_id`,
+# which docutils' make_id turns into an id: `references.html#paper-jumper2021alphafold`).
+# Left empty, as its default is, docutils numbers the entries (`#id7`), and every anchor
+# after an entry added to refs.bib shifts, breaking the links readers shared.
+PAPER_ID = "paper-{key}"
+
+
+def name_entries_by_key(app: Sphinx, config: Config) -> None:
+    """`bibtex_cite_id` defaults to PAPER_ID; a value of the project's own is kept, but
+    one without `{key}` would number the anchors again, so it is reported."""
+    if not config.bibtex_cite_id:
+        config.bibtex_cite_id = PAPER_ID
+    elif "{key}" not in config.bibtex_cite_id:
+        logger.warning(f"bibtex_cite_id = {config.bibtex_cite_id!r} has no '{{key}}': the paper "
+                       "index's anchors change whenever refs.bib does; leave it unset (the kb "
+                       f"extension uses {PAPER_ID!r}) or include '{{key}}'",
+                       type="kb", subtype="config")
+
+
+def paper_anchor(config: Config, key: str) -> str | None:
+    """The id the entry of `key` gets (None: the configured template does not say)."""
+    try:
+        return nodes.make_id(config.bibtex_cite_id.format(bibliography_count=1, key=key))
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def check_anchors(config: Config, path: Path, lines: dict[str, int]) -> None:
+    """Two keys that make one id ('Jumper2021' and 'jumper2021'): the second entry would get
+    no anchor of its own, so each such key is reported at its line."""
+    if "{key}" not in config.bibtex_cite_id:
+        return  # reported once, by name_entries_by_key
+    first: dict[str, str] = {}
+    for key, line in sorted(lines.items(), key=lambda kv: (kv[1], kv[0])):
+        anchor = paper_anchor(config, key)
+        if not anchor:
+            continue
+        if anchor in first:
+            logger.warning(f"entry {key!r} gets the anchor {anchor!r} of entry {first[anchor]!r} "
+                           f"(line {lines[first[anchor]]}): rename one of the keys, which make "
+                           "the same id once lowercased and with punctuation as hyphens",
+                           location=f"{path}:{line}", type="kb", subtype="bib_anchor")
+        else:
+            first[anchor] = key
 
 
 def bib_paths(app: Sphinx) -> list[Path]:
@@ -57,10 +103,11 @@ def check_bibfiles(app: Sphinx) -> None:
     for path in bib_paths(app):
         if not path.exists():
             continue  # sphinxcontrib-bibtex reports a missing file itself
-        problems = _checked(checked, path)[1]
+        lines, problems = _checked(checked, path)
         for problem in problems:
             logger.warning(problem.message, location=f"{path}:{problem.line}",
                            type="kb", subtype=problem.subtype)
+        check_anchors(app.config, path, lines)
 
 
 def _checked(checked: dict[str, Any], path: Path) -> tuple[dict[str, int], list[Any]]:
@@ -127,6 +174,7 @@ class PaperIndexDirective(BibliographyDirective):
 
 def setup_paper_index(app: Sphinx) -> None:
     app.add_directive_to_domain("kb", "paper-index", PaperIndexDirective)
+    app.connect("config-inited", name_entries_by_key)
     # around sphinxcontrib-bibtex's loading of the bib files (priority 500)
     app.connect("builder-inited", hold_bib_errors, priority=400)
     app.connect("builder-inited", check_bibfiles, priority=600)

@@ -10,8 +10,8 @@ Used only through this module:
   whole-site files (stamps.py) and the part pages are keyed on;
 - `builder.templates`, where the template bridge is kept, and the bridge's Jinja
   `environment` (template_cache.py gives it a bytecode cache);
-- the HTML builder's `get_outfilename`, `out_suffix`, `render_partial`, `imagedir`,
-  `imgpath` and `search` (the part pages, the charts, the search);
+- the HTML builder's `get_outfilename`, `out_suffix`, `render_partial`, `imagedir` and
+  `search` (the part pages, the chart files earlier versions published, the search);
 - `env.toctree_includes` and `env.collect_relations()`, the toctree structure
   (navigation.py, schedule.py, safety.py);
 - `env.all_docs`, `env.clear_doc` and removing a page from `env.found_docs`: how
@@ -86,11 +86,6 @@ def image_folder(builder: Any) -> str:
     return builder.imagedir
 
 
-def image_uri(builder: Any) -> str:
-    """The images' folder relative to the page being written."""
-    return builder.imgpath
-
-
 def switch_off_builtin_search(builder: Any) -> None:
     """No search index written and no page indexed as it is written."""
     builder.search = False
@@ -153,7 +148,7 @@ TEMPLATES = "templates are compiled again in every build (no bytecode cache)"
 NO_PARTS = "the parts of split views are not written: their parent pages link to no page"
 PARTS = "the build stops where it writes the parts of split views or runs Pagefind"
 SEARCH = "Sphinx's own search index is written beside Pagefind's"
-CHARTS = "the build stops where it draws a trend chart"
+CHARTS = "the build stops where it removes the chart files earlier versions published"
 TOCTREE = "the build stops where it renders the sidebar or schedules what an edit rewrites"
 UNREADABLE = "the build stops where it leaves out a page that is not UTF-8"
 
@@ -181,7 +176,7 @@ def check(app: Sphinx) -> list[Mismatch]:
         expect(signature_problem(getattr(builder, "render_partial", None), "node"),
                "StandaloneHTMLBuilder.render_partial", NO_PARTS)
         for name, degrades in (("out_suffix", PARTS), ("imagedir", CHARTS),
-                               ("imgpath", CHARTS), ("search", SEARCH)):
+                               ("search", SEARCH)):
             expect("is gone" if missing(builder, name) else None,
                    f"StandaloneHTMLBuilder.{name}", degrades)
     expect("is gone" if not isinstance(getattr(env, "toctree_includes", None), dict) else None,

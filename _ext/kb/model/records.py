@@ -215,6 +215,9 @@ class Paper:
     # the fields its entry could not verify (refs.bib's `unverified`): kept in kb.json,
     # not in the BibTeX readers copy, where `unverified` is no standard field
     unverified: tuple[str, ...] = ()
+    # the formatted reference after its authors and title: 'Nature, 596(7873):583–589, 2021.
+    # doi:10.1038/...' (what a link preview shows below the title and the authors, cut)
+    venue: str = ""
 
     @property
     def label(self) -> str:

@@ -1,7 +1,8 @@
 """Accessibility fixes in the HTML that Sphinx and docutils write (issue 13).
 
 The theme's own violations are fixed in the project's `_templates/`; this module fixes the
-markup that comes from the HTML writer itself, and adds `static/kb-a11y.css` to every page:
+markup that comes from the HTML writer itself, and adds `static/kb-a11y.css` to every page
+(and `static/kb-views.css`, the generated views' jump bars and charts):
 
 - Focus is always visible: a focus ring on whatever Tab reaches, which some of the theme's
   buttons do not show.
@@ -49,3 +50,4 @@ def setup_accessibility(app: Sphinx) -> None:
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
     app.connect("config-inited", add_static)
     app.add_css_file("kb-a11y.css")
+    app.add_css_file("kb-views.css")

@@ -46,7 +46,7 @@ from ..compat.bibtex import node_text_transform
 from ..views.data import Link, ViewKey, view_data
 from ..views.linking import link_maker
 from ..views.parts import SPLITTABLE, Part, part_data, plan, split_threshold
-from ..views.render import PART_RENDERERS, discussed_in, heading
+from ..views.render import JUMPS, PART_RENDERERS, discussed_in, group_heading, render_jump_bar
 from . import sitemap, stamps, versions
 from .search import INDEXED_VIEWS
 
@@ -66,8 +66,10 @@ class PlannedPart:
     """A part with what its page shows: its view, its parent page, its neighbours."""
 
     def __init__(self, docname: str, title: str, key: ViewKey, data: Any, part: Part,
-                 previous: Part | None, following: Part | None) -> None:
+                 previous: Part | None, following: Part | None,
+                 parts: tuple[Part, ...] = ()) -> None:
         self.docname, self.title, self.key, self.part = docname, title, key, part
+        self.parts = parts  # all the view's parts: an index's jump bar links to each
         self.data = part_data(key.kind, data, part.label)
         self.previous, self.following = previous, following
         self.entries: list[Any] = []  # the paper index's formatted entries (their sources)
@@ -99,7 +101,8 @@ def planned_parts(app: Sphinx) -> Iterator[PlannedPart]:
                     continue
                 planned = PlannedPart(docname, graph.page_title(docname), key, data, part,
                                       parts[n - 1] if n else None,
-                                      parts[n + 1] if n + 1 < len(parts) else None)
+                                      parts[n + 1] if n + 1 < len(parts) else None,
+                                      parts if key.kind in JUMPS else ())
                 if key.kind == PAPER_INDEX:
                     planned.entries = _citations(app, planned.data)
                 yield planned
@@ -118,7 +121,7 @@ def _paper_entries(planned: PlannedPart, make: Any) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-paper-index"])
     by_id = {c.citation_id: c for c in planned.entries}
     for year, papers in planned.data:
-        box += heading(year, 2, ["kb-paper-year"])
+        box += group_heading(PAPER_INDEX, year, ["kb-paper-year"])
         for anchor, sources in papers:
             citation = by_id.get(anchor)
             if citation is None:
@@ -145,6 +148,9 @@ def _body(app: Sphinx, planned: PlannedPart) -> str:
             back += nodes.Text(".")
     box = nodes.container(classes=["kb-part", f"kb-part-{planned.key.kind}"])
     box += back
+    if planned.parts:
+        box.extend(render_jump_bar(planned.key.kind, (part.label for part in planned.parts),
+                                   planned.docname, planned.parts, make, planned.part.label))
     box.extend(_paper_entries(planned, make) if planned.key.kind == PAPER_INDEX
                else PART_RENDERERS[planned.key.kind](planned.data, make))
     fragment = sphinx_compat.render_fragment(app.builder, box)
@@ -162,7 +168,8 @@ def _digest(app: Sphinx, planned: PlannedPart, rendered_by: str) -> str:
         name, lambda doc: app.builder.get_relative_uri(name, doc), 4, branch=planned.docname)
     config_hash, tags_hash = sphinx_compat.build_hashes(app.builder) or ("", "")
     shown = repr((rendered_by, name, planned.docname, planned.title, planned.part.label,
-                  planned.previous, planned.following, planned.data, sidebar, app.builder.name,
+                  planned.previous, planned.following, planned.parts, planned.data, sidebar,
+                  app.builder.name,
                   # what a paper index entry shows is made from its fields and authors
                   [(c.formatted_entry.label, sorted(c.entry.fields.items()),
                     sorted((role, [str(p) for p in people]) for role, people in c.entry.persons.items()))

@@ -95,11 +95,35 @@ def page_previews(graph: KnowledgeGraph, docname: str, describe: Describe) -> di
     return found
 
 
+# a longer author list is cut after this many names: a card stays a card (Codex has 58)
+SHOWN_AUTHORS = 3
+
+
+def reading_name(name: str) -> str:
+    """'Chen, Mark' as it is read: 'Mark Chen' ('King, Jr., Martin': 'Martin King, Jr.')."""
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) == 2 and parts[1]:
+        return f"{parts[1]} {parts[0]}"
+    if len(parts) == 3 and parts[2]:
+        return f"{parts[2]} {parts[0]}, {parts[1]}"
+    return name
+
+
+def author_line(names: list[str]) -> str:
+    """'A and B', 'A, B, C and D'; past SHOWN_AUTHORS + 1 names, 'A, B, C and 55 others'."""
+    if len(names) > SHOWN_AUTHORS + 1:
+        return f"{', '.join(names[:SHOWN_AUTHORS])} and {len(names) - SHOWN_AUTHORS} others"
+    return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+
 def paper_preview(graph: KnowledgeGraph, paper: Paper) -> dict[str, Any]:
+    """A cited work's card: its title, its authors (cut), where it appeared, how many items
+    discuss it. The full reference, every author with it, is in the paper index."""
     sources = graph.papers.cited_by(paper.key)
     items = sum(1 for _doc, anchor in sources if anchor)
     return {"title": paper.title, "kind": "Cited work", "date": str(paper.year or ""),
-            "reference": paper.text, "count": items}
+            "authors": author_line([reading_name(a.name) for a in paper.authors]),
+            "venue": paper.venue, "count": items}
 
 
 def preview_files(graph: KnowledgeGraph, describe: Describe, docnames: Set[str] = frozenset(),

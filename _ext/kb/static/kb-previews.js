@@ -75,8 +75,9 @@
     var kind = preview.kind + (preview.date ? " · " + preview.date : "");
     box.appendChild(element("p", "kb-preview-kind", kind));
     box.appendChild(element("p", "kb-preview-title", preview.title));
-    if (preview.reference) {
-      box.appendChild(element("p", "kb-preview-reference", preview.reference));
+    if (preview.venue !== undefined) {  // a cited work: its authors (cut), where it appeared
+      if (preview.authors) { box.appendChild(element("p", "kb-preview-authors", preview.authors)); }
+      if (preview.venue) { box.appendChild(element("p", "kb-preview-venue", preview.venue)); }
       box.appendChild(element("p", "kb-preview-count", preview.count === 1
         ? "Discussed in 1 item." : "Discussed in " + preview.count + " items."));
       return box;
@@ -102,7 +103,11 @@
       trigger: "mouseenter focus",
       touch: true,
       hideOnClick: false,
+      // below the link, or above it where it does not fit below: never over it. The card's
+      // height is bounded (kb-previews.css), so on a phone it fits above or below any link
+      // on screen; it may be pushed sideways, never across the link (no altAxis)
       placement: "bottom-start",
+      offset: [0, 6],
       maxWidth: "min(22rem, calc(100vw - 16px))",
       theme: "kb",
       duration: [120, 80],
@@ -111,8 +116,9 @@
       appendTo: function () { return link.closest("main, [role=main]") || document.body; },
       popperOptions: {
         strategy: "fixed",
-        modifiers: [{ name: "preventOverflow", options: { padding: 8, altAxis: true } },
-                    { name: "flip", options: { padding: 8 } }]
+        modifiers: [{ name: "preventOverflow", options: { padding: 8, altAxis: false } },
+                    { name: "flip", options: { padding: 8,
+                                               fallbackPlacements: ["top-start", "bottom-start"] } }]
       },
       onShow: function (tip) {
         var preview = lookup(found);
@@ -153,6 +159,7 @@
     var article = document.querySelector("article, [role=main], .body") || document.body;
     var links = article.querySelectorAll("a.reference.internal[href]");
     for (var i = 0; i < links.length; i++) {
+      if (links[i].closest(".kb-jump-bar")) { continue; }  // a letter or year of this index
       var found = target(links[i]);
       if (found) { links[i].classList.add("kb-previewable"); attach(links[i], found); }
     }

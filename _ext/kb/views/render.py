@@ -11,12 +11,12 @@ from typing import Any
 
 from docutils import nodes
 
-from ..outputs.chart_drawing import has_chart
+from ..outputs.chart_drawing import has_chart, trend_summary, trends_summary
 from ..outputs.charts import kb_chart
 from .data import EntryRow, Link, PageLine, Source
 from .linking import LinkMaker
 from .nodes import joined
-from .parts import Part
+from .parts import Part, slug
 
 # -- building blocks ------------------------------------------------------------------
 
@@ -29,8 +29,8 @@ def _emphasised(link: Link, make: LinkMaker) -> list[nodes.Node]:
     return [make(link, [nodes.emphasis("", link.text)])]
 
 
-def heading(text: str, level: int, classes: list[str]) -> nodes.rubric:
-    heading = nodes.rubric(text, text, classes=classes)
+def heading(text: str, level: int, classes: list[str], ids: list[str] | None = None) -> nodes.rubric:
+    heading = nodes.rubric(text, text, classes=classes, ids=ids or [])
     heading["heading-level"] = level
     return heading
 
@@ -166,10 +166,13 @@ def _table(caption: str, header: list[str], rows: list[list[str]], name: str) ->
 
 
 def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
-    """A topic's entries per year: the chart (charts.py draws it), and its numbers."""
-    if not has_chart("trend", data):
+    """A topic's entries per year: the chart (charts.py draws it), and its numbers; entries
+    of a single year, a sentence that says so."""
+    if not data or not data[1]:
         return []
     title, years = data
+    if not has_chart("trend", data):
+        return [_paragraph([nodes.Text(trend_summary(data)[1])], ["kb-trend-single"])]
     box = nodes.container(classes=["kb-chart-box", "kb-trend"])
     box += kb_chart(kind="trend", data=data)
     box += _table(f"Entries on {title} per year", ["Year", "Year reviews", "Newsletter issues"],
@@ -178,12 +181,16 @@ def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
 
 def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
-    """The busiest topics' entries per year: the chart, and its numbers."""
-    if not has_chart("trends", data):
+    """The busiest topics' entries per year: the chart, and its numbers (entries of a single
+    year: a sentence that says so, and the numbers)."""
+    if not data or not data[0] or not data[1]:
         return []
     years, topics = data
     box = nodes.container(classes=["kb-chart-box", "kb-trends"])
-    box += kb_chart(kind="trends", data=data)
+    if has_chart("trends", data):
+        box += kb_chart(kind="trends", data=data)
+    else:
+        box += _paragraph([nodes.Text(trends_summary(data)[1])], ["kb-trends-single"])
     box += _table("Entries per year on the busiest topics", ["Topic", *map(str, years)],
                   [[title, *map(str, counts)] for title, counts in topics], "kb-trends-numbers")
     return [box]
@@ -304,7 +311,7 @@ def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
     box = nodes.container(classes=["kb-author-index"])
     for letter, people in data:
-        box += heading(letter, 2, ["kb-author-letter"])
+        box += group_heading("authors", letter, ["kb-author-letter"])
         box += _bullets((_person(anchor, [
             nodes.strong("", name),
             nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
@@ -331,6 +338,40 @@ RENDERERS: dict[str, Callable[[Any, LinkMaker], list[nodes.Node]]] = {
     "references": render_page_references,
     "authors": render_authors,
 }
+
+
+# -- the indexes' jump bars: a letter or year heading, on this page or on its part's ----------
+
+# the indexes whose groups get a heading id and a jump bar: letters and years
+JUMPS = {"authors": ("letter", "Jump to a letter"), "paper-index": ("year", "Jump to a year")}
+
+
+def group_id(kind: str, label: str) -> str:
+    """The id of a group's heading: 'letter-a', 'letter-u017d' (Ž), 'year-2021'."""
+    return f"{JUMPS[kind][0]}-{slug(label)}"
+
+
+def group_heading(kind: str, label: str, classes: list[str]) -> nodes.rubric:
+    return heading(label, 2, classes, [group_id(kind, label)])
+
+
+def render_jump_bar(kind: str, labels: Iterable[str], docname: str, parts: tuple[Part, ...],
+                    make: LinkMaker, current: str | None = None) -> list[nodes.Node]:
+    """'Jump to a letter: A B C ...', each linked to its group's heading: on `docname`, or,
+    when the view is split, on the part page holding the group. `current`, the group a part
+    page shows, is named, not linked."""
+    pages = {part.label: part.pagename for part in parts}
+    box = nodes.container(classes=["kb-jump-bar", f"kb-jump-{kind}"])
+    box += _paragraph([nodes.Text(JUMPS[kind][1] + ":")], ["kb-jump-title"])
+    items = []
+    for label in labels:
+        if label == current:
+            items.append(_paragraph([nodes.strong("", label)], ["kb-jump-current"]))
+        else:
+            target = Link(pages.get(label, docname), group_id(kind, label), label)
+            items.append(_paragraph(_text(target, make)))
+    box += _bullets(items, ["kb-jump-list"])
+    return [box]
 
 
 # -- a split view's entry point (parts.py; its parts are written by outputs/part_pages.py) ----------

@@ -22,7 +22,14 @@ from .data import ViewKey, view_data
 from .linking import link_maker
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .parts import plan, split_threshold
-from .render import RENDERERS, discussed_in, heading, render_entry_point
+from .render import (
+    JUMPS,
+    RENDERERS,
+    discussed_in,
+    group_heading,
+    render_entry_point,
+    render_jump_bar,
+)
 
 
 def visit_view(self: Any, node: kb_view) -> None:
@@ -34,6 +41,9 @@ def visit_view(self: Any, node: kb_view) -> None:
     make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
     data = view_data(graph, key)
     parts = plan(key.kind, data, node["docname"], split_threshold(self.builder))
+    if key.kind in JUMPS and data and self.builder.format == "html":  # the book has page numbers
+        node.extend(render_jump_bar(key.kind, (label for label, _ in data), node["docname"],
+                                    parts, make))
     node.extend(render_entry_point(key.kind, data, parts, make) if parts
                 else RENDERERS[key.kind](data, make))
 
@@ -68,11 +78,14 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
         for entry in entries.values():
             entry.parent.remove(entry)
         box.children = []  # the (now empty) list sphinxcontrib-bibtex made
+        if groups:
+            box += render_jump_bar("paper-index", (year for year, _ in groups), docname, parts,
+                                   make)
         if parts:  # each year on a page of its own (outputs/part_pages.py), linked from here
             box += render_entry_point("paper-index", groups, parts, make)
             continue
         for year, papers in groups:
-            box += heading(year, 2, ["kb-paper-year"])
+            box += group_heading("paper-index", year, ["kb-paper-year"])
             box += [entries[anchor] for anchor, _ in papers if anchor in entries]
 
 
