@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from markupsafe import Markup, escape
 from docutils.transforms import Transform
+from markupsafe import Markup, escape
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
