@@ -242,7 +242,7 @@ def test_search_page_runs_its_own_interface_with_a_file_url_notice(html):
 
 def test_items_are_sub_results_and_pages_carry_their_facets(html):
     soup = page(html, "newsletters/n220")
-    item = soup.select_one("div.kb-item#alphafold-multimer")
+    item = soup.select_one("div.kb-item-card#alphafold-multimer")
     heading = item.select_one(".kb-item-title")
     # a heading with an id: Pagefind makes the item a sub-result of the page
     assert re.fullmatch(r"h\d", heading.name) and heading["id"] == "alphafold-multimer" + TITLE_SUFFIX
