@@ -97,6 +97,9 @@ html_css_files = ["kb.css"]
 html_favicon = "_static/favicon.svg"
 html_logo = "_static/logo.svg"
 html_last_updated_fmt = None
+# No general index: no page has index entries, so genindex.html was an empty "Index" page
+# every page linked to (rel=index). The site's index is the topic index (kb-topicindex).
+html_use_index = False
 html_theme_options = {
     "repository_url": REPOSITORY_URL,
     "repository_branch": "main",
