@@ -30,6 +30,7 @@ from .build.topic_index import setup_indices
 from .compat.checks import setup_compat
 from .outputs.accessibility import setup_accessibility
 from .outputs.charts import setup_charts
+from .outputs.notfound import setup_notfound
 from .outputs.part_pages import setup_partpages
 from .outputs.previews import setup_previews
 from .outputs.publishing import setup_publishing
@@ -66,6 +67,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_partpages(app)
     setup_publishing(app)
     setup_sitemap(app)
+    setup_notfound(app)
     setup_dataout(app)
     setup_safety(app)
     setup_search(app)
