@@ -150,7 +150,11 @@
   function start() {
     if (!window.tippy) { return; }
     root = new URL(document.documentElement.dataset.content_root || "./", document.baseURI);
-    var article = document.querySelector("article, [role=main], .body") || document.body;
+    // the article itself, not the first of these in the page: the book theme's <main
+    // role=main> comes first and holds the page's contents list too, whose links (moved into
+    // the phone's "Contents" dialog) have no card to show and must follow on the first tap
+    var article = document.querySelector("article") || document.querySelector("[role=main]")
+      || document.querySelector(".body") || document.body;
     var links = article.querySelectorAll("a.reference.internal[href]");
     for (var i = 0; i < links.length; i++) {
       var found = target(links[i]);
