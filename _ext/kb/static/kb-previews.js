@@ -96,6 +96,7 @@
   function attach(link, found) {
     var touched = false;   // this tap started on the link while its preview was hidden
     var pending = false;   // asked to show while its data was loading
+    var tapped = false;    // the first tap was held back to show a card
     var instance = window.tippy(link, {
       content: "",
       allowHTML: false,
@@ -125,7 +126,10 @@
             if (left) { return; }
             var loaded = lookup(found);
             if (loaded && pending) { tip.setContent(card(loaded)); tip.show(); }
+            // a page without a card (an ordinary page): the held-back tap follows the link
+            else if (!loaded && tapped) { window.location.assign(link.href); }
             pending = false;
+            tapped = false;
           });
         });
         pending = true;
@@ -140,6 +144,7 @@
     link.addEventListener("click", function (event) {
       if (touched) {  // first tap: preview; the next tap follows the link
         touched = false;
+        tapped = true;
         event.preventDefault();
         instance.show();
       }
