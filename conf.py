@@ -98,6 +98,9 @@ html_css_files = ["kb.css"]
 html_favicon = "_static/favicon.svg"
 html_logo = "_static/logo.svg"
 html_last_updated_fmt = None
+# No general index: no page has index entries, so genindex.html was an empty "Index" page
+# every page linked to (rel=index). The site's index is the topic index (kb-topicindex).
+html_use_index = False
 html_theme_options = {
     "repository_url": REPOSITORY_URL,
     "repository_branch": "main",
@@ -113,6 +116,15 @@ html_theme_options = {
     "show_navbar_depth": 1,
     "max_navbar_depth": 4,
     "collapse_navbar": True,
+    # No top navbar: the book theme's own theme.conf leaves every navbar_* slot empty, but
+    # pydata-sphinx-theme (0.17 and later) fills navbar_persistent when html_theme_options
+    # does not name it, and the navbar it then renders holds a second, hidden pair of
+    # sidebar toggles ahead of the article header's; the theme scripts bind the first of
+    # each, so the visible menu and "Contents" buttons did nothing (upstream:
+    # pydata/pydata-sphinx-theme#2451, executablebooks/sphinx-book-theme#917) and the empty
+    # navbar was a 16 px strip on phones. The search stays in the article header and the
+    # sidebar (kb/compat/themes.py checks the markup this relies on).
+    "navbar_persistent": [],
     "extra_footer": (
         "<p>Written content: <a href='https://creativecommons.org/licenses/by/4.0/'>"
         "CC BY 4.0</a>. Code (the Sphinx extension, build and tests): "

@@ -92,14 +92,23 @@ def site_url(site_build: Path, real_site: Any,
     """The real site served under its published path (html_baseurl's, such as
     /dl-knowledge-base/), so the 404 page's links from the server root resolve as they
     do on the hosted site."""
+    with serve_under(site_build, real_site.app.config.html_baseurl,
+                     tmp_path_factory.mktemp("served")) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_under(site: Path, html_baseurl: str, scratch: Path) -> Iterator[str]:
+    """Serve the built `site` under html_baseurl's path (such as /dl-knowledge-base/), as the
+    host does, through a link in the empty folder `scratch`; yields the site's URL."""
     from urllib.parse import urlsplit
 
-    base_path = urlsplit(real_site.app.config.html_baseurl).path.strip("/")
-    root = site_build
+    base_path = urlsplit(html_baseurl).path.strip("/")
+    root = Path(site)
     if base_path:
-        root = tmp_path_factory.mktemp("served")
+        root = scratch
         (root / base_path).parent.mkdir(parents=True, exist_ok=True)
-        (root / base_path).symlink_to(site_build, target_is_directory=True)
+        (root / base_path).symlink_to(Path(site), target_is_directory=True)
     with serve(root) as url:
         yield url + (f"{base_path}/" if base_path else "")
 

@@ -181,6 +181,30 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
                  confoverrides={"nitpicky": True})
 
 
+# The settings of the real site's conf.py that make its pages look and work as a reader
+# meets them: the extensions, the book theme and its options, the project's templates and
+# static files, the address (so the feeds, OpenGraph, the sitemap and the 404 page are
+# written too). Not the sources, the series or the bibliography: those stay the root's.
+SITE_LOOK = ("extensions", "html_theme", "html_theme_options", "html_context", "html_title",
+             "templates_path", "html_static_path", "html_css_files", "html_favicon",
+             "html_logo", "html_baseurl", "myst_enable_extensions", "myst_heading_anchors",
+             "ogp_site_url", "ogp_image", "ogp_image_alt", "ogp_social_cards",
+             "ogp_enable_meta_description", "ogp_type", "notfound_urls_prefix",
+             "sitemap_excludes")
+
+
+def with_site_look(srcdir: Path) -> dict:
+    """conf overrides that give the test root copied to `srcdir` the real site's look, read
+    from conf.py; the site's `_templates/` and `_static/` are copied beside its sources."""
+    from sphinx.config import eval_config_file
+    from sphinx.util.tags import Tags
+
+    namespace = eval_config_file(PROJECT / "conf.py", Tags())
+    for folder in (*namespace["templates_path"], *namespace["html_static_path"]):
+        shutil.copytree(PROJECT / folder, Path(srcdir) / folder, dirs_exist_ok=True)
+    return {key: namespace[key] for key in SITE_LOOK if key in namespace}
+
+
 # -- reading the output -------------------------------------------------------------------
 
 

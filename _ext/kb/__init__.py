@@ -30,6 +30,7 @@ from .build.topic_index import setup_topic_index
 from .compat.checks import setup_compat
 from .outputs.accessibility import setup_accessibility
 from .outputs.charts import setup_charts
+from .outputs.notfound import setup_notfound
 from .outputs.part_pages import setup_part_pages
 from .outputs.previews import setup_previews
 from .outputs.publishing import setup_publishing
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_part_pages(app)
     setup_publishing(app)
     setup_sitemap(app)
+    setup_notfound(app)
     setup_structured_data(app)
     setup_safety(app)
     setup_search(app)

@@ -2,11 +2,17 @@
 
 The policy: raw HTML in a page is shown as text, with a located warning (so the strict
 build fails); links and images to javascript:, vbscript: or data: URLs become text.
-A site with script in every place contributor text reaches (titles, headings, item
-titles and bodies, summaries, author names, topic names and aliases, links) is built,
-and every file it writes is parsed: HTML pages for script elements the same site
-without the attacks does not have, `on*` attributes and script URLs; XML and JSON files
-(feeds, exports, sitemaps) for the same in their HTML-bearing fields and URLs.
+A site with script in every place contributor text reaches (titles, the home page's
+title, headings, item titles and bodies, summaries, author names, topic names and aliases,
+links) is built with the real site's look: the book theme, the project's `_templates/`
+and `_static/`, its extensions and its address (conftest.with_site_look), so the theme's
+own templates, the feeds, OpenGraph and the 404 page are attacked too. Then:
+
+- every file it writes is parsed: HTML pages for script elements the same site without
+  the attacks does not have, `on*` attributes and script URLs; XML and JSON files (feeds,
+  exports, sitemaps) for the same in their HTML-bearing fields and URLs;
+- every page is opened in Chromium (test_safety_browser.py), with a sentinel each attack
+  calls installed before the page's scripts, and dialogs watched.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Build
+from conftest import Build, with_site_look
 from kb.build.safety import first_bad_byte, listing_parents, unsafe_scheme
 
 ROOT = Path(__file__).parents[1] / "roots" / "test-kb"
@@ -29,6 +35,7 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster",
 # fields of XML and JSON outputs whose text is HTML (RSS/Atom descriptions, JSON Feed)
 HTML_FIELDS = {"description", "content", "summary", "encoded", "content_html", "html",
                "summary_html"}
+ATOM = "{http://www.w3.org/2005/Atom}"
 # <script> types a browser does not run
 DATA_BLOCKS = {"application/ld+json", "application/json"}
 # JSON files whose strings are all plain text, never HTML (kb.json: see its schema)
@@ -112,8 +119,12 @@ def scan_output(outdir: Path) -> dict[str, set[str]]:
                 for name, value in element.attrib.items():
                     if unsafe_scheme(value):
                         live.add(f"<{tag} {name}={value!r}>")
-                if element.text and (tag in HTML_FIELDS or tag in ("link", "loc", "id")):
-                    if tag in HTML_FIELDS:
+                # an Atom text construct is plain text unless its type says HTML (RFC 4287 3.1)
+                html_field = tag in HTML_FIELDS and (
+                    not element.tag.startswith(ATOM)
+                    or element.get("type", "text") in ("html", "xhtml"))
+                if element.text and (html_field or tag in ("link", "loc", "id")):
+                    if html_field:
                         scripts, handlers, urls = live_code(element.text)
                         live |= {f"{tag}: script {s}" for s in scripts} | set(handlers) | set(urls)
                     elif unsafe_scheme(element.text):
@@ -139,18 +150,26 @@ def test_the_scan_finds_each_kind_of_live_code(tmp_path):
     (tmp_path / "feed.xml").write_text(
         '<rss><channel><item><link>javascript:alert(4)</link>'
         '<description>&lt;img src=x onerror=alert(5)&gt;</description></item></channel></rss>')
+    (tmp_path / "atom.xml").write_text(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+        '<summary type="html">&lt;img src=x onerror=alert(8)&gt;</summary>'
+        '<content>&lt;img src=x onerror=alert(9)&gt; is text here</content></entry></feed>')
     (tmp_path / "feed.json").write_text(json.dumps(
         {"items": [{"url": "javascript:alert(6)", "content_html": "<script>alert(7)</script>"}]}))
     found = scan_output(tmp_path)
     assert len(found["a.html"]) == 4, found
     assert len(found["feed.xml"]) == 2, found
+    assert found["atom.xml"] == {"<img onerror='alert(8)'>"}, found
     assert len(found["feed.json"]) == 2, found
 
 
 # -- a site with script in every place contributor text reaches --------------------------------
 
-SCRIPT = "<script>alert(1)</script>"
-IMG = '<img src=x onerror="alert(2)">'
+# Every attack calls the sentinel (the browser test defines it before any page script runs,
+# and records each call), or opens a dialog: either is script that ran.
+SENTINEL = "kbRan"
+SCRIPT = f"<script>{SENTINEL}(1)</script>"
+IMG = f'<img src=x onerror="{SENTINEL}(2)">'
 
 
 def attack(src: Path) -> None:
@@ -160,6 +179,8 @@ def attack(src: Path) -> None:
         assert old in text, (path, old)
         file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
+    # the home page's title (the sidebar's home link on every page)
+    edit("index.md", "# Test knowledge base", f"# Test knowledge base {SCRIPT}")
     # review: heading, summary, authors, an item's title and body, links
     edit("reviews/r2021.md", "# Review of 2021", f"# Review of 2021 {SCRIPT}")
     edit("reviews/r2021.md", "summary: A review of 2021.", f"summary: 'A review {IMG}'")
@@ -167,28 +188,45 @@ def attack(src: Path) -> None:
          f"authors: ['Ana {SCRIPT}', '{IMG}']")
     edit("reviews/r2021.md", "```{kb:item} AlphaFold2", f"```{{kb:item}} AlphaFold2 {IMG}")
     edit("reviews/r2021.md", "Predicts structures",
-         f"Predicts {SCRIPT} [a link](javascript:alert(3)) <javascript:alert(4)> "
-         "<a href='javascript:alert(5)'>x</a> structures")
+         f"Predicts {SCRIPT} [a link](javascript:{SENTINEL}(3)) <javascript:{SENTINEL}(4)> "
+         f"<a href='javascript:{SENTINEL}(5)'>x</a> structures")
     # newsletter: a front-matter title (shown in the sidebar and prev/next of others)
     edit("newsletters/n220.md", "kind: newsletter\n", f"kind: newsletter\ntitle: 'Weekly {SCRIPT}'\n")
-    edit("newsletters/n220.md", "Complexes", "<div onclick=\"alert(6)\">Complexes</div>\n\nComplexes")
+    edit("newsletters/n220.md", "Complexes",
+         f"<div onclick=\"{SENTINEL}(6)\">Complexes</div>\n\nComplexes")
     # topics: a name (heading) and aliases
     edit("topics/gans.md", "# GANs", f"# GANs {IMG}")
     edit("topics/gans.md", "kind: topic\n", f"kind: topic\naliases: ['{SCRIPT}', 'gan {IMG}']\n")
     # eval-rst links
     (src / "topics/protein-structure.md").write_text(
         (src / "topics/protein-structure.md").read_text(encoding="utf-8")
-        + "\n```{eval-rst}\n`click <javascript:alert(7)>`_\n\n.. raw:: html\n\n   "
+        + f"\n```{{eval-rst}}\n`click <javascript:{SENTINEL}(7)>`_\n\n.. raw:: html\n\n   "
         + SCRIPT + "\n```\n", encoding="utf-8")
 
 
+def site_look_build(src: Path) -> Build:
+    """The root at `src` built (nitpicky) with the real site's theme, templates, static
+    files, extensions and address (conftest.with_site_look), as a reader meets the site."""
+    return Build(src, confoverrides={**with_site_look(src), "nitpicky": True})
+
+
 @pytest.fixture(scope="module")
-def builds(shared_build, tmp_path_factory) -> tuple[Build, Build]:
-    """The `kb` root as it is (the session's build) and with the attacks, both nitpicky."""
-    attacked = tmp_path_factory.mktemp("safety") / "attacked"
+def builds(tmp_path_factory) -> tuple[Build, Build]:
+    """The `kb` root as it is and with the attacks, both with the site's look."""
+    plain, attacked = (tmp_path_factory.mktemp("safety") / name for name in ("plain", "attacked"))
+    shutil.copytree(ROOT, plain)
     shutil.copytree(ROOT, attacked)
     attack(attacked)
-    return shared_build("kb", nitpicky=True), Build(attacked, confoverrides={"nitpicky": True})
+    return site_look_build(plain), site_look_build(attacked)
+
+
+def test_the_attacks_are_built_with_the_sites_theme_and_templates(builds):
+    _, attacked = builds
+    assert attacked.app.config.html_theme == "sphinx_book_theme"
+    page = attacked.page("reviews/r2021")
+    # the project's layout.html (the article is Pagefind's body) and the book theme's markup
+    assert page.select_one("article.bd-article[data-pagefind-body]") is not None
+    assert page.select_one("#jb-print-docs-body h1") is not None
 
 
 def test_nothing_of_the_attacks_runs_in_any_output_file(builds):
@@ -200,21 +238,41 @@ def test_nothing_of_the_attacks_runs_in_any_output_file(builds):
     new = {path: live for path, live in new.items() if live}
     assert new == {}
     # the only scripts are the ones of the site without attacks
-    assert not any("alert" in item for live in found.values() for item in live)
+    assert not any(SENTINEL in item for live in found.values() for item in live)
 
 
 def test_the_attacks_are_shown_as_text(builds):
     _, attacked = builds
-    page = BeautifulSoup((Path(attacked.outdir) / "reviews/r2021.html").read_text(encoding="utf-8"),
-                         "html.parser")
+    page = attacked.page("reviews/r2021")
     text = page.get_text()
     assert f"Review of 2021 {SCRIPT}" in text  # the heading, as text
-    assert "Ana <script>alert(1)</script>" in text  # an author, as text
+    assert f"Ana {SCRIPT}" in text  # an author, as text
     assert "AlphaFold2 <img" in text  # the item's title
-    weekly = BeautifulSoup((Path(attacked.outdir) / "index.html").read_text(encoding="utf-8"),
-                           "html.parser")
+    weekly = attacked.page("index")
     # another page's navigation shows the titles as text
-    assert "Weekly <script>alert(1)</script>" in weekly.get_text()
+    assert f"Weekly {SCRIPT}" in weekly.get_text()
+
+
+def test_a_title_is_text_in_every_place_the_theme_prints_it(builds):
+    """The title in each place the theme's templates put it: <title>, the OpenGraph title,
+    the print-only header, the sidebar (the home page's title on every page), the
+    previous/next links of the pages around it."""
+    _, attacked = builds
+    title = f"Review of 2021 {SCRIPT}"
+    page = attacked.page("reviews/r2021")
+    assert title in page.title.get_text()
+    assert page.select_one("meta[property='og:title']")["content"] == title
+    assert page.select_one("#jb-print-docs-body h1").get_text() == title
+    home = f"Test knowledge base {SCRIPT}"
+    assert home in page.select_one(".bd-sidenav__home-link").get_text()
+    # the pages before and after the review in the toctree link to it, by its title
+    neighbours = [attacked.page(name) for name in ("topics/protein-structure", "newsletters/n220")]
+    titles = [link.get_text(" ", strip=True) for other in neighbours
+              for link in other.select(".prev-next-area a")]
+    assert any(title in text for text in titles), titles
+    assert any(f"Weekly {SCRIPT}" in text
+               for text in [link.get_text(" ", strip=True)
+                            for link in attacked.page("reviews/r2021").select(".prev-next-area a")])
 
 
 def test_each_raw_html_and_script_link_is_reported_at_its_line(builds):

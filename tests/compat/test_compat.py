@@ -121,6 +121,13 @@ def _theme_file_gone(mp, app):
         None if path.endswith("sbt-sidebar-nav.html") else real(name, path, block)))
 
 
+def _relied_on_header_changed(mp, app):
+    real = themes.upstream_text
+    mp.setattr(themes, "upstream_text", lambda name, path, block: (
+        real(name, path, block) + ("<button class='primary-toggle'></button>"
+                                   if path.endswith("sections/header.html") else "")))
+
+
 def _config_read_takes_more(mp, app):
     import sphinx.config
 
@@ -163,6 +170,8 @@ BROKEN = {
     "pydata-sphinx-theme: a copied block changed": ("pydata-sphinx-theme",
                                                     _theme_changed("pydata-sphinx-theme")),
     "sphinx-book-theme: a copied file gone": ("sphinx-book-theme", _theme_file_gone),
+    "pydata-sphinx-theme: a template relied on changed": ("pydata-sphinx-theme",
+                                                          _relied_on_header_changed),
     "pagefind: no binary": ("pagefind", _no_pagefind_binary),
     "pagefind: an option gone": ("pagefind", _pagefind_without_an_option),
 }

@@ -140,7 +140,7 @@ def test_incremental_builds_write_what_a_clean_build_writes(copy_root):
 
 def test_each_citing_item_offers_its_bibtex_which_parses_back(site):
     soup = page(site, "reviews/r2022")
-    blocks = {b.find_parent(class_="kb-item")["id"]: b for b in soup.select(".kb-bibtex")}
+    blocks = {b.find_parent(class_="kb-item-card")["id"]: b for b in soup.select(".kb-bibtex")}
     assert set(blocks) == {"muse-script", "cql"}  # 'A product' cites nothing
     muse = parse_string(blocks["muse-script"].select_one("pre").get_text(), "bibtex")
     assert list(muse.entries) == ["chang2023muse"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Build, edited_and_clean, replace, touch
-from kb.outputs.sitemap import at_host_root, render, robots, site_links
+from kb.outputs.sitemap import at_host_root, pdf_only_pages, render, robots, site_links
 from kb.outputs.writing import write_if_changed
 from sphinx.deprecation import RemovedInSphinx10Warning, RemovedInSphinx11Warning
 
@@ -38,6 +38,13 @@ def test_links_are_sorted_once_each_less_the_excluded() -> None:
     assert site_links(uris, ["search.html", "genindex.html"]) == [
         "a.html", "b.html", "x/genindex.html"]
     assert site_links(uris, ["*genindex.html"]) == ["a.html", "b.html", "search.html"]
+
+
+def test_a_pdfs_own_root_is_a_pdf_only_page_the_home_page_is_not() -> None:
+    book = ("book", "kb.tex", "KB", "The authors", "manual")
+    assert pdf_only_pages([book], "index") == {"book"}
+    assert pdf_only_pages([("index", "kb.tex", "KB", "The authors", "manual")], "index") == set()
+    assert pdf_only_pages([], "index") == set()
 
 
 def test_the_sitemap_is_the_xml_sphinx_sitemap_wrote_with_urls_escaped() -> None:

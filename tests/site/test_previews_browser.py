@@ -165,6 +165,18 @@ def test_first_tap_previews_second_follows_inside_a_phone_viewport(open_page, si
     assert page.url == site_url + "reviews/r2021.html#alphafold2"
 
 
+def test_a_tap_on_a_link_to_a_page_without_a_card_follows_it(open_page, site_url):
+    """On a touch screen the first tap is held back to show a card; a page without one (an
+    ordinary page, such as the paper index) is opened by that tap, not never."""
+    page = open_page("index.html", phone=True)
+    link = page.locator("a.kb-previewable[href='references.html']").first
+    link.scroll_into_view_if_needed()
+    with page.expect_navigation():
+        link.tap()
+    assert page.url == site_url + "references.html"
+    assert page.locator(TOOLTIP).count() == 0
+
+
 def test_a_shown_preview_passes_axe(open_page):
     from axe_playwright_python.sync_playwright import Axe
 

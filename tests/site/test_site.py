@@ -89,9 +89,9 @@ def test_source_page_shows_title_date_sections_and_every_item(site, name):
     sections = [h.get_text(strip=True).rstrip("#") for h in article.select("section > h2")]
     for section in expected["sections"]:
         assert section in sections
-    titles = [h.get_text(strip=True) for h in article.select("div.kb-item .kb-item-title")]
+    titles = [h.get_text(strip=True) for h in article.select("div.kb-item-card .kb-item-title")]
     assert titles == expected["items"]
-    for item in article.select("div.kb-item"):
+    for item in article.select("div.kb-item-card"):
         assert item.get("id"), "every item has an anchor"
         assert item.select_one(".kb-item-meta a"), f"{item['id']} links to its topics"
         body = item.get_text(" ", strip=True)

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.sphinx(testroot="kb", confoverrides={"nitpicky": True})
 
 def test_item_is_an_addressable_entry(html):
     soup = page(html, "reviews/r2021")
-    item = soup.select_one("div.kb-item#alphafold2")
+    item = soup.select_one("div.kb-item-card#alphafold2")
     assert item is not None
     heading = item.select_one("h3.kb-item-title")  # under an h2 section, so h3
     assert heading.get_text(strip=True) == "AlphaFold2"

@@ -109,7 +109,9 @@ class ItemDirective(SphinxDirective):
         kind = self.options.get("kind", "article")
         topics = self.options.get("topics", [])
         url = self.options.get("url")
-        item = kb_item(classes=["kb-item", f"kb-kind-{kind}"])
+        # not "kb-item": Sphinx gives that class to every {kb:item} reference (its
+        # `domain-role` class), and the card's border and padding would follow it inline
+        item = kb_item(classes=["kb-item-card", f"kb-kind-{kind}"])
         self.set_source_info(item)
         anchor = self._unique_anchor(self.options.get("id") or records.slugify(title), item.line)
         item["kb_anchor"] = anchor

@@ -84,8 +84,11 @@ def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict,
     maxdepth = int(context.get("theme_max_navbar_depth", 4) or 4)
 
     def kb_navigation() -> str:
-        return navigation.html(pagename, lambda doc: builder.get_relative_uri(pagename, doc), maxdepth,
-                               branch=context.get("kb_part_of"))
+        # the page's own `pathto`, as the template has it when it renders: relative links
+        # (builder.get_relative_uri), but absolute ones from the site's root on the 404 page,
+        # which sphinx-notfound-page gives its own pathto since the host serves it at any depth
+        pathto = context.get("pathto") or (lambda doc: builder.get_relative_uri(pagename, doc))
+        return navigation.html(pagename, pathto, maxdepth, branch=context.get("kb_part_of"))
 
     context["kb_navigation"] = kb_navigation
 

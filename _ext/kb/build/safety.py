@@ -11,6 +11,9 @@
 - A page removed (or renamed, or unreadable) re-reads the pages whose toctrees list
   it, so an incremental build warns about the dangling entry and renders the
   navigation as a clean build does.
+- The page titles the book theme gives its templates as plain text (`pagetitle`, the
+  print-only header's; `root_title`, the sidebar's home link) are given as HTML, escaped,
+  since the templates print them as they are: a heading `# A <script>` is text there too.
 
 The checks on text (`unsafe_scheme`, `first_bad_byte`, `listing_parents`) are pure Python.
 """
@@ -24,6 +27,7 @@ from typing import Any
 
 from docutils import nodes
 from docutils.transforms import Transform
+from markupsafe import Markup, escape
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -192,9 +196,27 @@ def _check_title(app: Sphinx, doctree: nodes.document) -> None:
     logger.warning(message, location=(app.env.docname, 1), type="kb", subtype="no_title")
 
 
+# the template variables sphinx-book-theme sets to a title's plain text (`.astext()`)
+PLAIN_TEXT_TITLES = ("pagetitle", "root_title")
+
+
+def escape_plain_titles(app: Sphinx, pagename: str, templatename: str,
+                        context: dict[str, Any], doctree: nodes.document | None) -> None:
+    """Each plain-text title, escaped. Sphinx's own `title` is already HTML (its text
+    escaped), but sphinx-book-theme sets these from the title's text, and its layout
+    (`<h1>{{ pagetitle }}</h1>`) and sidebar (`{{ root_title }}`) print them unescaped.
+    `Markup`: a template that escapes them itself (`| e`) does not escape them twice."""
+    for name in PLAIN_TEXT_TITLES:
+        value = context.get(name)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            context[name] = escape(value)
+
+
 def setup_safety(app: Sphinx) -> None:
     app.add_transform(NeutraliseRawContent)
     # before reading.collect_page (400), which consumes the front matter
     app.connect("doctree-read", _check_title, priority=300)
     app.connect("env-get-outdated", _parents_of_gone)
     app.connect("env-before-read-docs", _check_encodings)
+    # after sphinx-book-theme's add_metadata_to_page (500), which sets them
+    app.connect("html-page-context", escape_plain_titles, priority=900)

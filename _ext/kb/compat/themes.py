@@ -12,6 +12,9 @@ copy names what it was copied from, with the sha256 of that text, in a Jinja com
 `sphinx_book_theme/theme/sphinx_book_theme/layout.html`; `block` when the copy is of
 one `{% block %}` of it, from its start tag to its end tag). At start-up each such
 record is compared with the installed file; a difference is reported, naming the copy.
+
+Some theme templates are not copied but relied on as they are, by the configuration
+(`RELIED_ON`): they are recorded here the same way, and checked the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from sphinx.application import Sphinx
 
@@ -73,8 +77,39 @@ def copy_mismatches(copy: Path, label: str) -> list[Mismatch]:
     return found
 
 
-def check(app: Sphinx) -> list[Mismatch]:
+class ReliedOn(NamedTuple):
+    """A theme template the site's configuration relies on, as it was when checked."""
+
+    package: str
+    path: str  # as the distribution installs it
+    digest: str  # sha256 of the text
+    because: str  # what the site relies on in it, and what it loses when that changes
+
+
+RELIED_ON = (
+    ReliedOn("pydata-sphinx-theme",
+             "pydata_sphinx_theme/theme/pydata_sphinx_theme/sections/header.html",
+             "5e68a0b5d9c0f40434c45a33a2a5439f18a10ded012ad08845e5680d558741d7",
+             "with every navbar_* slot empty (conf.py: navbar_persistent []) it renders no "
+             "second pair of sidebar toggles; were it to, the theme scripts would bind those "
+             "and the visible menu and Contents buttons would do nothing"),
+)
+
+
+def relied_on_mismatches(relied_on: tuple[ReliedOn, ...] = RELIED_ON) -> list[Mismatch]:
     found = []
+    for template in relied_on:
+        text = upstream_text(template.package, template.path, None)
+        if text is None or text_digest(text) != template.digest:
+            state = "is gone" if text is None else "has changed"
+            found.append(Mismatch(template.package, f"{template.path} {state}",
+                                  f"check it again (kb/compat/themes.py, RELIED_ON): "
+                                  f"{template.because}"))
+    return found
+
+
+def check(app: Sphinx) -> list[Mismatch]:
+    found = relied_on_mismatches()
     for folder in app.config.templates_path:
         root = Path(app.confdir, folder)
         for copy in sorted(root.rglob("*.html")) if root.is_dir() else ():

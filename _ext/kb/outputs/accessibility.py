@@ -12,6 +12,10 @@ markup that comes from the HTML writer itself, and adds `static/kb-a11y.css` to 
   deprecated `doc-biblioentry` because it is not a list item (w3c/dpub-aria#22), so axe-core
   reports a list without list items (`aria-required-children`, critical; see
   dequelabs/axe-core#2759). Each entry is written as a `listitem` instead.
+
+- One viewport: Sphinx's layout writes `<meta name="viewport">` itself, and docutils' HTML5
+  writer adds one more to every page's meta tags; that second one is left out (the
+  project's layout.html leaves out pydata-sphinx-theme's third).
 """
 
 from __future__ import annotations
@@ -37,6 +41,17 @@ def depart_citation(self: Any, node: nodes.citation) -> None:
     docutils_compat.depart_citation(self, node)
 
 
+# what docutils' HTML5 writer adds to the meta tags of every page (html5_polyglot.HTMLTranslator)
+DOCUTILS_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
+
+
+def one_viewport(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                 doctree: Any) -> None:
+    metatags = context.get("metatags")
+    if isinstance(metatags, str) and DOCUTILS_VIEWPORT in metatags:
+        context["metatags"] = metatags.replace(DOCUTILS_VIEWPORT, "", 1)
+
+
 STATIC = str(Path(__file__).parent.parent / "static")
 
 
@@ -51,3 +66,4 @@ def setup_accessibility(app: Sphinx) -> None:
     app.connect("config-inited", add_static)
     app.add_css_file("kb-a11y.css")
     app.add_css_file("kb-views.css")
+    app.connect("html-page-context", one_viewport)

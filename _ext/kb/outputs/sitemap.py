@@ -19,7 +19,10 @@ which Sphinx 11 removes. The extension knows the site's pages itself:
 
 At the end of an HTML build of a site with an address (publishing.publishing_html),
 their URLs (`html_baseurl` + the builder's URI of the page), less those matching a
-pattern of `sitemap_excludes` (fnmatch, on the URI), sorted, make sitemap.xml. So an
+pattern of `sitemap_excludes` (fnmatch, on the URI) and the pages that are only the root
+of a PDF (`pdf_only_pages`: book.md, which `latex_documents` starts from; HTML builds it,
+but no page links to it and its title is the home page's, so it is neither in the sitemap
+nor in the search), sorted, make sitemap.xml. So an
 incremental build writes what a clean one does, and a file whose bytes are unchanged
 is not written again; a changed one replaces the old one at once (written beside it,
 then renamed), so a reader never sees half a sitemap.
@@ -82,6 +85,12 @@ def robots(base: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base}{FILENAME}\n".encode()
 
 
+def pdf_only_pages(latex_documents: Iterable[tuple], root_doc: str) -> set[str]:
+    """The documents a PDF starts from (each `latex_documents` entry's first field) that
+    are not the site's home page: the root of the book, which only the PDF reads."""
+    return {entry[0] for entry in latex_documents} - {root_doc}
+
+
 # -- the pages of this build ------------------------------------------------------------
 
 
@@ -102,6 +111,8 @@ def hear_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
               doctree: Any) -> None:
     if pagename not in app.env.found_docs:
         _heard(app).add(pagename)
+    elif pagename in pdf_only_pages(app.config.latex_documents, app.config.root_doc):
+        context["kb_unindexed"] = True  # out of the search too (_templates/layout.html)
 
 
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
@@ -110,8 +121,9 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not publishing_html(app):
         return
     uri = app.builder.get_target_uri
-    links = site_links([*(uri(doc) for doc in app.env.found_docs), *map(uri, heard)],
-                       app.config.sitemap_excludes)
+    book = pdf_only_pages(app.config.latex_documents, app.config.root_doc)
+    links = site_links([*(uri(doc) for doc in app.env.found_docs if doc not in book),
+                        *map(uri, heard)], app.config.sitemap_excludes)
     outdir, base = Path(app.outdir), base_url(app)
     write_if_changed(outdir / FILENAME, render(base, links))
     robots_file = outdir / ROBOTS

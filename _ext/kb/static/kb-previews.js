@@ -97,6 +97,7 @@
   function attach(link, found) {
     var touched = false;   // this tap started on the link while its preview was hidden
     var pending = false;   // asked to show while its data was loading
+    var tapped = false;    // the first tap was held back to show a card
     var instance = window.tippy(link, {
       content: "",
       allowHTML: false,
@@ -131,7 +132,10 @@
             if (left) { return; }
             var loaded = lookup(found);
             if (loaded && pending) { tip.setContent(card(loaded)); tip.show(); }
+            // a page without a card (an ordinary page): the held-back tap follows the link
+            else if (!loaded && tapped) { window.location.assign(link.href); }
             pending = false;
+            tapped = false;
           });
         });
         pending = true;
@@ -146,6 +150,7 @@
     link.addEventListener("click", function (event) {
       if (touched) {  // first tap: preview; the next tap follows the link
         touched = false;
+        tapped = true;
         event.preventDefault();
         instance.show();
       }
@@ -156,7 +161,11 @@
   function start() {
     if (!window.tippy) { return; }
     root = new URL(document.documentElement.dataset.content_root || "./", document.baseURI);
-    var article = document.querySelector("article, [role=main], .body") || document.body;
+    // the article itself, not the first of these in the page: the book theme's <main
+    // role=main> comes first and holds the page's contents list too, whose links (moved into
+    // the phone's "Contents" dialog) have no card to show and must follow on the first tap
+    var article = document.querySelector("article") || document.querySelector("[role=main]")
+      || document.querySelector(".body") || document.body;
     var links = article.querySelectorAll("a.reference.internal[href]");
     for (var i = 0; i < links.length; i++) {
       if (links[i].closest(".kb-jump-bar")) { continue; }  // a letter or year of this index
