@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import corpus  # noqa: E402
+import page_weight  # noqa: E402
 import run  # noqa: E402
 
 
@@ -116,6 +118,25 @@ def test_the_search_report_shows_the_measured_payloads():
     assert "Sphinx built-in: of the first query's 100.0 KB (gzip), 10.0 KB is the user interface's code" in text
     assert "Pagefind: opening the filters then fetched 3.0 KB (1.5 KB), 4 req" in text
     assert text.endswith("Pagefind indexing / clean build -j 1: 25.0%")
+
+
+def test_a_body_counts_as_a_compressing_host_sends_it():
+    text = b"<p>the same words again</p>\n" * 200
+    assert page_weight.served_size(text) < len(text) / 10  # html, css, js: gzipped
+    noise = os.urandom(4000)  # a font or an image: stored compressed, sent as stored
+    assert page_weight.served_size(noise) == len(noise)
+
+
+def test_the_page_weight_report_prints_the_first_visit_and_the_next_page():
+    first = page_weight.Transfer({"/r.html": 20 * 1024, "/_static/theme.css": 60 * 1024}, 400 * 1024)
+    following = page_weight.Transfer({"/i.html": 19 * 1024}, 100 * 1024)
+    text = page_weight.report([page_weight.Weight("r.html", first, "i.html", following),
+                               page_weight.Weight("search.html?q=x", first)])
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:4]]
+            for line in text.splitlines() if line.startswith("| ") and "---" not in line}
+    assert rows["r.html"] == ["80.0 KB (400.0 KB), 2 files", "19.0 KB (100.0 KB), 1 files: i.html"]
+    assert rows["search.html?q=x"] == ["80.0 KB (400.0 KB), 2 files", ""]
+    assert "r.html, largest files of the first visit: theme.css 60.0 KB, r.html 20.0 KB" in text
 
 
 @pytest.mark.slow

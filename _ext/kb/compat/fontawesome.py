@@ -177,10 +177,13 @@ def stylesheet(script: str, style: str, licence: str) -> str:
     # each icon by its name and its aliases ("pencil-alt"), as Font Awesome's CSS names it;
     # an icon not drawn here keeps Font Awesome's font (its CSS is still the theme's)
     named = {", ".join(f".fa-{alias}" for alias in (name, *icons.get(prefix, {}).get(
-        name, Icon(0, 0, (), "", "")).aliases)): icon(prefix, name)
+        name, Icon(0, 0, (), "", "")).aliases)): (icon(prefix, name), used[prefix, name])
         for prefix, names in MARKUP_ICONS.items() for name in names}
     drawn = ":is(" + ", ".join(named) + ")"
-    classes = [f"{selector} {{ --kb-icon: var({variable}); }}" for selector, variable in named.items()]
+    # the width the SVG kept when a row was short of room: its own, at 1em tall
+    classes = [f"{selector} {{ --kb-icon: var({variable}); "
+               f"--kb-icon-width: {round(found.width / found.height, 4)}em; }}"
+               for selector, (variable, found) in named.items()]
     admonitions = [f"{ADMONITION.format(kind)} {{ {_mask(icon('fas', name, variable))} }}"
                    for kind, (variable, name) in ADMONITIONS.items()]
     glyphs = [f"{selector} {{ {_mask(icon(prefix, name, variable))} }}"
@@ -202,6 +205,7 @@ def stylesheet(script: str, style: str, licence: str) -> str:
         f"{drawn} {{",
         "  font-family: inherit; font-size: inherit; width: var(--fa-width, 1.25em); height: 1em;",
         "  line-height: 1; vertical-align: -0.125em; box-sizing: content-box;",
+        "  min-width: var(--kb-icon-width);",
         "}",
         f"{drawn}.fa-lg {{ font-size: 1.25em; vertical-align: -0.2em; }}",
         "/* the theme's rules for Font Awesome's SVG (its `svg` selectors), for the icon here */",
