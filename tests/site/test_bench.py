@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -236,3 +237,16 @@ def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path,
     bundle = workdir / "out-j2" / "pagefind"
     assert sorted(paths(filters)) == sorted(
         "/pagefind/" + path.relative_to(bundle).as_posix() for path in (bundle / "filter").iterdir())
+
+
+@pytest.mark.slow
+def test_the_benchmark_prints_this_sites_first_visit_and_next_page(tmp_path, capsys):
+    assert run.main(["--weight-only", "--workdir", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:4]]
+            for line in printed.splitlines() if line.startswith("| ") and "---" not in line}
+    review, search = rows[page_weight.REVIEW], rows[page_weight.SEARCH]
+    assert re.fullmatch(r"[\d,.]+ KB \([\d,.]+ KB\), \d+ files", review[0]), review
+    assert review[1].endswith(f"files: {page_weight.NEXT_PAGE}"), review
+    assert re.fullmatch(r"[\d,.]+ KB \([\d,.]+ KB\), \d+ files", search[0]), search
+    assert (tmp_path / "site" / "html" / page_weight.REVIEW).is_file()  # built for it
