@@ -239,10 +239,19 @@ def test_benchmark_compares_the_search_payload_with_the_builtin_search(tmp_path,
         "/pagefind/" + path.relative_to(bundle).as_posix() for path in (bundle / "filter").iterdir())
 
 
-@pytest.mark.slow
-def test_the_benchmark_prints_this_sites_first_visit_and_next_page(tmp_path, capsys):
+def test_weight_only_prints_the_sites_page_weight_alone(tmp_path, capsys, monkeypatch):
+    asked = []
+    monkeypatch.setattr(run, "site_weight", lambda workdir, browser=None: asked.append(workdir)
+                        or "the page weight table")
+    monkeypatch.setattr(run, "run", lambda *args, **kwargs: pytest.fail("no corpus is built"))
     assert run.main(["--weight-only", "--workdir", str(tmp_path)]) == 0
-    printed = capsys.readouterr().out
+    assert asked == [tmp_path] and capsys.readouterr().out == "the page weight table\n"
+
+
+@pytest.mark.slow
+def test_the_benchmark_builds_this_site_and_prints_its_first_visit_and_next_page(tmp_path,
+                                                                                 browser):
+    printed = run.site_weight(tmp_path, browser)  # the tests' Chromium (browser.py)
     rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:4]]
             for line in printed.splitlines() if line.startswith("| ") and "---" not in line}
     review, search = rows[page_weight.REVIEW], rows[page_weight.SEARCH]

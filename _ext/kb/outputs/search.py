@@ -22,7 +22,9 @@ What this module does:
   search page maps back to the item's anchor).
 - Generated views that repeat other pages' titles (listings, related pages, backlinks,
   archive) are marked `data-pagefind-ignore`, so a search for an item finds the item, not
-  every page that lists it. The paper and author indexes stay searchable.
+  every page that lists it. The paper and author indexes stay searchable, weighed down
+  (INDEX_WEIGHT) so that the page with an item comes before the indexes that name it;
+  Sphinx's heading permalinks are left out of the text (EXCLUDED_FROM_TEXT).
 - `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel, unless no page
   was written since the last index (a no-op rebuild keeps it). Pagefind reads a copy of
   the output cut down to what it indexes, kept beside the doctrees (search_copy.py: half
