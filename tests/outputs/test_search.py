@@ -285,6 +285,18 @@ def test_search_page_runs_its_own_interface_with_a_file_url_notice(html):
     assert soup.select_one("#kb-search-status[role=status]")
 
 
+def test_the_search_page_holds_its_suggestions_for_a_search_that_finds_nothing(html):
+    soup = page(html, "search")
+    suggested = soup.select_one("#kb-search-suggestions[hidden]")  # shown by kb-search.js
+    topics = [(a.get_text(), a["href"]) for a in suggested.select(".kb-search-topics a")]
+    # the top-level topics by title (Protein structure prediction has a parent), linked
+    assert topics == [("AI for science", "topics/ai-for-science.html"),
+                      ("GANs", "topics/gans.html")]
+    browse = [(a.get_text(), a["href"]) for a in suggested.select("p a")]
+    assert browse == [("Topics", "topics/index.html")]  # the overview; this root has no archive
+    assert all((html.outdir / href).is_file() for _, href in topics + browse)
+
+
 def test_items_are_sub_results_and_pages_carry_their_facets(html):
     soup = page(html, "newsletters/n220")
     item = soup.select_one("div.kb-item#alphafold-multimer")
@@ -554,6 +566,16 @@ def test_words_the_site_does_not_have_find_nothing_and_suggest_topics(site_url, 
     search.wait_for_url(re.compile(r"/topics/[\w-]+\.html$"))
     assert search.locator("h1").first.inner_text().startswith(name)
     assert not search.kb_errors, search.kb_errors
+
+
+@pytest.mark.slow
+def test_no_results_with_their_suggestions_pass_axe_in_both_modes(site_url, open_page):
+    for mode in ("light", "dark"):
+        search = open_page(f"{site_url}search.html?q=zzzqqq", mode=mode)
+        search.locator("#kb-search-suggestions").wait_for()
+        violations = search.kb_axe()
+        search.kb_screenshot(f"search-no-results-{mode}")
+        assert not (search.kb_errors or violations), "\n".join(search.kb_errors + violations)
 
 
 @pytest.mark.slow
