@@ -94,7 +94,9 @@ html_static_path = ["_static"]
 # the kb extension from the toctree structure, so a page costs what its branch holds,
 # not what the whole site holds
 templates_path = ["_templates"]
-html_css_files = ["kb.css"]
+# kb-icons.css: the theme's icons as inline SVG, without Font Awesome's script and fonts
+# (_templates/static/webpack-macros.html leaves the script out; docs/page-weight.md)
+html_css_files = ["kb.css", "kb-icons.css"]
 html_favicon = "_static/favicon.svg"
 html_logo = "_static/logo.svg"
 html_last_updated_fmt = None

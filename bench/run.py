@@ -10,6 +10,9 @@ Builds, each in a fresh Python process:
 Then (unless --no-search) the search: the same corpus with Sphinx's built-in search, and
 what a reader's browser downloads for a first and a later query with each
 (bench/search_payload.py), with each index's build seconds.
+Last (unless --no-weight) this project's own site, built, and what a first visit to a
+review page and the next page transfer, and the search page's first visit
+(bench/page_weight.py); `--weight-only` prints that alone.
 For each build: wall seconds, peak memory of the build process (its parallel workers are
 not included), documents read, and documents whose HTML page was written (the
 search page and the indexes, which Sphinx writes on every build, not counted); for the
@@ -168,6 +171,19 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
                     build(f"{OFF}no-op rebuild", plain, out, 1, log)]
         results += edits(corpus, plain, out, log, OFF, kb=False)
     return results
+
+
+def site_weight(workdir: Path, browser=None) -> str:
+    """This project's site built into `workdir`, and what its pages transfer
+    (bench/page_weight.py), in `browser` or a Chromium launched for it."""
+    import page_weight
+
+    out, doctrees = workdir / "site" / "html", workdir / "site" / "doctrees"
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees),
+               str(PROJECT), str(out)]
+    if subprocess.run(command, cwd=PROJECT, check=False).returncode != 0:
+        raise SystemExit("bench: this project's site did not build")
+    return page_weight.report(page_weight.site_weights(out, browser))
 
 
 def run_search(results: list[Result], pages: int, workdir: Path, browser=None) -> str:
@@ -330,7 +346,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure the search payload only at the largest size")
     parser.add_argument("--parts-off", action="store_true",
                         help="also build without link previews and trend charts (their cost)")
+    parser.add_argument("--no-weight", action="store_true",
+                        help="skip the page weight of this project's site")
+    parser.add_argument("--weight-only", action="store_true",
+                        help="only the page weight of this project's site (no corpus)")
     args = parser.parse_args(argv)
+    if args.weight_only:
+        print(site_weight(args.workdir))
+        return 0
     runs: dict[int, list[Result]] = {}
     for pages in args.pages:
         workdir = args.workdir / f"{pages}-{args.refs}"
@@ -344,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
     if len(runs) > 1:
         print(summary(runs, args.refs))
+    if not args.no_weight:
+        print()
+        print(site_weight(args.workdir))
     return 0
 
 

@@ -8,8 +8,11 @@ real site's theme and templates and Pagefind search, so every check has its subj
 from __future__ import annotations
 
 import inspect
+import re
 import shutil
 from collections.abc import Callable
+from importlib.metadata import distribution
+from pathlib import Path
 from typing import Any
 
 import docutils.nodes
@@ -19,7 +22,7 @@ import pytest
 import sphinxcontrib.bibtex.domain as bibtex_domain
 from conftest import PROJECT, ROOTS, plain
 from docutils.writers.html5_polyglot import HTMLTranslator
-from kb.compat import bibtex, opengraph, pagefind, themes
+from kb.compat import bibtex, fontawesome, opengraph, pagefind, themes
 from kb.compat.checks import check_upstream, upstream_mismatches
 from kb.compat.shape import installed_version, signature_problem
 from sphinx.testing.util import SphinxTestApp
@@ -232,7 +235,9 @@ def test_a_jinja_block_is_taken_whole_with_the_blocks_inside_it() -> None:
 
 
 def test_every_project_template_records_what_it_was_copied_from() -> None:
-    for template in sorted((PROJECT / "_templates").glob("*.html")):
+    templates = sorted((PROJECT / "_templates").rglob("*.html"))
+    assert PROJECT / "_templates" / "static" / "webpack-macros.html" in templates
+    for template in templates:
         records = list(themes.RECORD.finditer(template.read_text(encoding="utf-8")))
         assert records, f"{template.name} has no 'kb-compat: copied from' record"
         assert not themes.copy_mismatches(template, template.name)
@@ -290,3 +295,47 @@ def test_a_bundle_without_the_search_script_is_a_mismatch(tmp_path) -> None:
     (tmp_path / pagefind.ENTRY).write_text("{}")
     (found,) = pagefind.layout_mismatches(tmp_path)
     assert found.package == "pagefind" and pagefind.SCRIPT in found.found
+
+
+# -- the theme's icons without Font Awesome's script (compat/fontawesome.py) ------------------
+
+
+def _theme(path: str) -> str:
+    return fontawesome.installed_text(path)
+
+
+def test_the_icon_style_sheet_is_the_one_the_installed_theme_gives() -> None:
+    """_static/kb-icons.css is written from the installed theme's Font Awesome: another
+    theme (a new Font Awesome, a renamed icon, another glyph for an admonition) gives
+    another file, or none; then run `python -m kb.compat.fontawesome` from _ext/."""
+    written = (PROJECT / "_static" / "kb-icons.css").read_text(encoding="utf-8")
+    assert written == fontawesome.stylesheet(
+        _theme(fontawesome.SCRIPT), _theme(fontawesome.STYLE), _theme(fontawesome.LICENCE))
+
+
+def test_the_themes_rules_for_font_awesomes_svg_are_the_ones_mirrored() -> None:
+    """The theme's style sheets style the script's SVG by its element name; kb-icons.css
+    gives the icons drawn without it the same rules (fontawesome.SVG_RULES)."""
+    book = distribution("sphinx-book-theme").locate_file(
+        "sphinx_book_theme/theme/sphinx_book_theme/static/styles/sphinx-book-theme.css")
+    sheets = [_theme(fontawesome.STYLE), Path(str(book)).read_text(encoding="utf-8")]
+    selectors = set()
+    for sheet in sheets:
+        for rule in re.findall(r"([^{}]+)\{[^{}]*\}", re.sub(r'url\("data:[^)]*\)', "", sheet)):
+            selectors |= {part.strip() for part in rule.split(",")
+                          if re.search(r"(^|[\s>+~(:.])svg\b", part.strip())}
+    assert selectors - {"img", "html[data-theme=dark] pre.mermaid>svg",
+                        "details.sd-dropdown summary.sd-card-header span.sd-summary-icon svg",
+                        "svg"} == set(fontawesome.THEME_SVG_SELECTORS)
+
+
+def test_an_icon_the_theme_has_no_more_stops_the_icon_style_sheet() -> None:
+    script, style, licence = (_theme(path) for path in (
+        fontawesome.SCRIPT, fontawesome.STYLE, fontawesome.LICENCE))
+    with pytest.raises(ValueError, match="no icon 'outdent'"):
+        fontawesome.stylesheet(script.replace("outdent:[", "gone:[").replace(
+            '"outdent":[', '"gone":['), style, licence)
+    # the theme's admonition glyph no longer the icon drawn for it
+    with pytest.raises(ValueError, match="--pst-icon-bell is not fas bell"):
+        fontawesome.stylesheet(script, style.replace("--pst-icon-bell:", "--pst-icon-bell-old:"),
+                               licence)

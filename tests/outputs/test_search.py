@@ -17,11 +17,14 @@ from kb.build.config import SettingError
 from kb.model.records import ItemRecord, PageRecord, PartialDate
 from kb.outputs.search import (
     BUNDLE,
+    INDEX_WEIGHT,
     SOURCE_COPY,
     TITLE_SUFFIX,
+    Suggestion,
     facet_html,
     page_facets,
     pagefind_command,
+    suggestions,
 )
 from kb.outputs.search_copy import (
     SKIP_MARK,
@@ -31,6 +34,7 @@ from kb.outputs.search_copy import (
     sync,
     without_ignored,
 )
+from kb.views.data import ViewKey
 
 # -- the data --------------------------------------------------------------------------
 
@@ -64,6 +68,23 @@ def test_facet_values_are_escaped_and_kept_whole():
     assert 'data-kb-value="Privacy, memorization &amp; IP &quot;risk&quot; &lt;b&gt;"' in markup
     assert 'data-pagefind-filter="topic[data-kb-value]"' in markup
     assert 'data-pagefind-sort="date[data-kb-value]" data-kb-value="2021-10"' in markup
+
+
+def test_a_search_that_finds_nothing_suggests_the_topics_and_the_pages_to_browse():
+    topics = [Suggestion("AI for science", "topics/ai-for-science")]
+    views = {"index": [ViewKey("newest")], "topics/index": [ViewKey("overview")],
+             "archive": [ViewKey("archive-year"), ViewKey("timeline")],
+             "topics/zz-overview-again": [ViewKey("overview")]}
+    titles = {"topics/index": "Topics", "archive": "Archive"}
+    assert suggestions(topics, views, titles) == (
+        topics, [Suggestion("Topics", "topics/index"), Suggestion("Archive", "archive")])
+    # a site without those views suggests its topics alone
+    assert suggestions([], {}, {}) == ([], [])
+
+
+def test_pagefind_leaves_the_heading_permalinks_out_of_the_text(tmp_path):
+    command = pagefind_command(tmp_path, executable="pagefind")
+    assert command[command.index("--exclude-selectors") + 1] == "a.headerlink"
 
 
 # -- the written site (the test root, any theme) ----------------------------------------
@@ -109,6 +130,30 @@ def _pagefind_over_the_site(out: Path, bundle: Path) -> dict[str, dict]:
 
     subprocess.run(pagefind_command(out, output=bundle), check=True, capture_output=True)
     return _fragments(bundle)
+
+
+def test_the_index_has_the_pages_words_without_the_permalinks(html):
+    fragments = _fragments(html.outdir / BUNDLE)
+    # alabaster's permalink after each heading is a pilcrow; the page's own text has none
+    assert any("headerlink" in path.read_text(encoding="utf-8")
+               for path in html.outdir.rglob("*.html"))
+    assert fragments and not [url for url, record in fragments.items() if "¶" in record["content"]]
+
+
+@pytest.mark.slow
+def test_the_indexes_lists_weigh_less_than_the_articles(real_site):
+    """The author and paper indexes repeat each title many times: their lists are marked
+    with a weight below 1 (Pagefind's data-pagefind-weight), and nothing else is."""
+    from bs4 import BeautifulSoup
+
+    marked = {}
+    for path in Path(real_site.outdir).rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        weights = [tag["data-pagefind-weight"] for tag in soup.select("[data-pagefind-weight]")]
+        if weights:
+            marked[path.relative_to(real_site.outdir).as_posix()] = weights
+    assert marked == {"authors.html": [INDEX_WEIGHT], "references.html": [INDEX_WEIGHT]}
+    assert 0 < float(INDEX_WEIGHT) < 1
 
 
 def test_the_copy_pagefind_reads_gives_the_index_of_the_site_itself(html, tmp_path):
@@ -239,6 +284,18 @@ def test_search_page_runs_its_own_interface_with_a_file_url_notice(html):
     box = soup.select_one("input#kb-search-input[name=q]")
     assert box is not None and soup.select_one("label[for=kb-search-input]")
     assert soup.select_one("#kb-search-status[role=status]")
+
+
+def test_the_search_page_holds_its_suggestions_for_a_search_that_finds_nothing(html):
+    soup = page(html, "search")
+    suggested = soup.select_one("#kb-search-suggestions[hidden]")  # shown by kb-search.js
+    topics = [(a.get_text(), a["href"]) for a in suggested.select(".kb-search-topics a")]
+    # the top-level topics by title (Protein structure prediction has a parent), linked
+    assert topics == [("AI for science", "topics/ai-for-science.html"),
+                      ("GANs", "topics/gans.html")]
+    browse = [(a.get_text(), a["href"]) for a in suggested.select("p a")]
+    assert browse == [("Topics", "topics/index.html")]  # the overview; this root has no archive
+    assert all((html.outdir / href).is_file() for _, href in topics + browse)
 
 
 def test_items_are_sub_results_and_pages_carry_their_facets(html):
@@ -449,17 +506,107 @@ def test_search_page_from_disk_says_to_run_nox_serve(site_build, open_page):
     assert not search.locator("#kb-search-form").is_visible()
 
 
+def _all_results(page_) -> list[str]:
+    """The page results' links (not their items'), every batch shown."""
+    _result_links(page_)
+    while page_.locator("#kb-search-more").is_visible():
+        shown = page_.locator("#kb-search-results > li").count()
+        page_.locator("#kb-search-more").click()
+        page_.wait_for_function(
+            "n => document.querySelectorAll('#kb-search-results > li').length > n", arg=shown,
+            timeout=15000)
+    base = urlsplit(page_.url).path.removesuffix("search.html")
+    return [a.get_attribute("href").removeprefix(base) for a in
+            page_.query_selector_all("#kb-search-results > li > .kb-search-result-title a")]
+
+
+def _count(status: str) -> int:
+    found = re.match(r"(\d+) results? ", status)
+    assert found, status
+    return int(found.group(1))
+
+
 @pytest.mark.slow
-def test_newest_first_orders_the_results_by_date(site_url, open_page):
+def test_date_order_keeps_every_result_and_says_where_the_undated_go(site_url, open_page):
     review = "reviews/hippocampus-garden/2021-applications.html"  # 3 January 2022
     issue = "newsletters/deep-learning-weekly/2021/issue-220.html"  # October 2021
-    for order, expected in (("date:desc", [review, issue]), ("date:asc", [issue, review])):
+    best = open_page(f"{site_url}search.html?q=alphafold")
+    everything = _all_results(best)
+    assert _count(best.locator("#kb-search-status").inner_text()) == len(everything) > 2
+    for order, dated in (("date:desc", [review, issue]), ("date:asc", [issue, review])):
         search = open_page(f"{site_url}search.html?q=alphafold&sort={order}")
         assert search.locator("#kb-search-sort").input_value() == order
-        pages = [href for href in _result_links(search) if "#" not in href]
-        # Pagefind links from the server's root: the site's path, then the page
-        base = urlsplit(site_url).path
-        assert [href.removeprefix(base) for href in pages] == expected, order
+        pages = _all_results(search)
+        # the dated pages in date order, then every other result in the best match's order
+        assert pages == dated + [page_ for page_ in everything if page_ not in dated], order
+        status = search.locator("#kb-search-status").inner_text()
+        assert _count(status) == len(everything)
+        assert f"the {len(everything) - 2} results without a date" in status
+        assert ("newest first" if order == "date:desc" else "oldest first") in status
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("words", ["zzzqqq", "blockchain", "alphafold blockchain"])
+def test_words_the_site_does_not_have_find_nothing_and_suggest_topics(site_url, open_page,
+                                                                       words):
+    search = open_page(f"{site_url}search.html?q={words}")
+    search.wait_for_function(
+        "() => /No results|result/.test(document.querySelector('#kb-search-status').textContent)"
+        " && !document.querySelector('#kb-search-results[aria-busy]')", timeout=15000)
+    status = search.locator("#kb-search-status").inner_text()
+    assert status.startswith(f"No results for “{words}”"), status
+    assert search.locator("#kb-search-results > li").count() == 0
+    suggested = search.locator("#kb-search-suggestions")
+    assert suggested.is_visible()
+    topics = suggested.locator(".kb-search-topics a")
+    assert topics.count() >= 10
+    assert suggested.get_by_role("link", name="Archive").is_visible()
+    # a suggestion is a way on: it opens its topic page
+    name = topics.first.inner_text()
+    topics.first.click()
+    search.wait_for_url(re.compile(r"/topics/[\w-]+\.html$"))
+    assert search.locator("h1").first.inner_text().startswith(name)
+    assert not search.kb_errors, search.kb_errors
+
+
+@pytest.mark.slow
+def test_no_results_with_their_suggestions_pass_axe_in_both_modes(site_url, open_page):
+    for mode in ("light", "dark"):
+        search = open_page(f"{site_url}search.html?q=zzzqqq", mode=mode)
+        search.locator("#kb-search-suggestions").wait_for()
+        violations = search.kb_axe()
+        search.kb_screenshot(f"search-no-results-{mode}")
+        assert not (search.kb_errors or violations), "\n".join(search.kb_errors + violations)
+
+
+@pytest.mark.slow
+def test_another_spelling_of_a_stem_still_finds_its_pages(site_url, open_page):
+    # the page says "optimised": Pagefind's stems match, and so does the relevance floor
+    search = open_page(f"{site_url}search.html?q=optimization")
+    assert "topics/alignment-rlhf.html" in _all_results(search)
+
+
+@pytest.mark.slow
+def test_the_page_with_a_named_item_ranks_above_the_indexes(site_url, open_page):
+    search = open_page(f"{site_url}search.html?q=Multimer")
+    pages = _all_results(search)
+    assert pages[0] == "newsletters/deep-learning-weekly/2021/issue-220.html", pages
+    assert pages.index("authors.html") > 0 and pages.index("references.html") > 0
+    # and the result's item is the first link under it
+    first = search.locator("#kb-search-results > li").first
+    assert first.locator(".kb-search-subresult a").first.get_attribute("href").endswith(
+        "issue-220.html#alphafold-multimer")
+
+
+@pytest.mark.slow
+def test_excerpts_and_item_titles_are_the_pages_text_without_permalinks(site_url, open_page):
+    search = open_page(f"{site_url}search.html?q=papers")  # a section heading of the reviews
+    _all_results(search)
+    text = search.locator("#kb-search-results").inner_text()
+    assert "Papers" in text
+    # the theme's permalink after each heading is "#", which ended the heading's last word
+    # ("Papers# The author chose..."); "Issue #220" is the pages' own text
+    assert not re.search(r"\w#(\s|$)", text), text
 
 
 def test_browser_tests_skip_without_chromium_locally_and_fail_in_ci(monkeypatch, tmp_path):

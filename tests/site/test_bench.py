@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -10,6 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import corpus  # noqa: E402
+import page_weight  # noqa: E402
 import run  # noqa: E402
 
 
@@ -116,6 +119,25 @@ def test_the_search_report_shows_the_measured_payloads():
     assert "Sphinx built-in: of the first query's 100.0 KB (gzip), 10.0 KB is the user interface's code" in text
     assert "Pagefind: opening the filters then fetched 3.0 KB (1.5 KB), 4 req" in text
     assert text.endswith("Pagefind indexing / clean build -j 1: 25.0%")
+
+
+def test_a_body_counts_as_a_compressing_host_sends_it():
+    text = b"<p>the same words again</p>\n" * 200
+    assert page_weight.served_size(text) < len(text) / 10  # html, css, js: gzipped
+    noise = os.urandom(4000)  # a font or an image: stored compressed, sent as stored
+    assert page_weight.served_size(noise) == len(noise)
+
+
+def test_the_page_weight_report_prints_the_first_visit_and_the_next_page():
+    first = page_weight.Transfer({"/r.html": 20 * 1024, "/_static/theme.css": 60 * 1024}, 400 * 1024)
+    following = page_weight.Transfer({"/i.html": 19 * 1024}, 100 * 1024)
+    text = page_weight.report([page_weight.Weight("r.html", first, "i.html", following),
+                               page_weight.Weight("search.html?q=x", first)])
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:4]]
+            for line in text.splitlines() if line.startswith("| ") and "---" not in line}
+    assert rows["r.html"] == ["80.0 KB (400.0 KB), 2 files", "19.0 KB (100.0 KB), 1 files: i.html"]
+    assert rows["search.html?q=x"] == ["80.0 KB (400.0 KB), 2 files", ""]
+    assert "r.html, largest files of the first visit: theme.css 60.0 KB, r.html 20.0 KB" in text
 
 
 @pytest.mark.slow
@@ -236,3 +258,25 @@ def test_compare_prints_wall_and_cpu_seconds_of_both_checkouts(tmp_path):
         runs_a, runs_b = (list(map(float, cells[n].split(", "))) for n in (1, 2))
         assert len(runs_a) == len(runs_b) == 2 and min(runs_a + runs_b) > 0
         assert 0.2 < float(cells[5]) < 5  # the same code on both sides
+
+
+def test_weight_only_prints_the_sites_page_weight_alone(tmp_path, capsys, monkeypatch):
+    asked = []
+    monkeypatch.setattr(run, "site_weight", lambda workdir, browser=None: asked.append(workdir)
+                        or "the page weight table")
+    monkeypatch.setattr(run, "run", lambda *args, **kwargs: pytest.fail("no corpus is built"))
+    assert run.main(["--weight-only", "--workdir", str(tmp_path)]) == 0
+    assert asked == [tmp_path] and capsys.readouterr().out == "the page weight table\n"
+
+
+@pytest.mark.slow
+def test_the_benchmark_builds_this_site_and_prints_its_first_visit_and_next_page(tmp_path,
+                                                                                 browser):
+    printed = run.site_weight(tmp_path, browser)  # the tests' Chromium (browser.py)
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:4]]
+            for line in printed.splitlines() if line.startswith("| ") and "---" not in line}
+    review, search = rows[page_weight.REVIEW], rows[page_weight.SEARCH]
+    assert re.fullmatch(r"[\d,.]+ KB \([\d,.]+ KB\), \d+ files", review[0]), review
+    assert review[1].endswith(f"files: {page_weight.NEXT_PAGE}"), review
+    assert re.fullmatch(r"[\d,.]+ KB \([\d,.]+ KB\), \d+ files", search[0]), search
+    assert (tmp_path / "site" / "html" / page_weight.REVIEW).is_file()  # built for it

@@ -4,6 +4,8 @@ no serious or critical axe-core violation in light or dark mode, and a screensho
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser import PHONE, SEARCH_RESULTS_SHOWN
 
@@ -284,3 +286,33 @@ def test_the_404_page_at_a_missing_address_leads_on(open_page, site_url, site_bu
     errors = [error for error in page.kb_errors
               if "no/such/page.html" not in error and "net::ERR_ABORTED" not in error]
     assert not errors, errors
+
+
+def test_on_a_phone_a_reader_searches_from_the_visible_button_and_lands_on_the_item(site_url,
+                                                                                   open_page):
+    """The phone journey: the header's magnifying glass, a query, a result's item, the item."""
+    page = open_page(site_url + "reviews/hippocampus-garden/2022.html", width=PHONE["width"])
+    button = page.get_by_role("button", name="Search").filter(visible=True)
+    assert button.count() == 1  # one magnifying glass in a phone's header
+    button.click()
+    field = page.locator("#pst-search-dialog[open] input[name=q]")
+    field.wait_for()
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.type("Multimer")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q=Multimer"))
+    page.wait_for_function(SEARCH_RESULTS_SHOWN, timeout=15000)
+    first = page.locator("#kb-search-results > li").first
+    item = first.locator(".kb-search-subresult a").first
+    assert item.is_visible() and "AlphaFold-Multimer" in item.inner_text()
+    item.click()
+    target = "newsletters/deep-learning-weekly/2021/issue-220.html#alphafold-multimer"
+    page.wait_for_url(re.compile(re.escape(target) + "$"))
+    heading = page.locator("#alphafold-multimer .kb-item-title")
+    box = heading.bounding_box()
+    assert heading.is_visible() and box is not None
+    assert 0 <= box["y"] < PHONE["height"], box  # the item is on the screen, not above or below
+    widths = page.evaluate("({scroll: document.documentElement.scrollWidth,"
+                           " client: document.documentElement.clientWidth})")
+    assert widths["scroll"] <= widths["client"], widths
+    assert not page.kb_errors, page.kb_errors

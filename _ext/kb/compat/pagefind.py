@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from .shape import Mismatch, lookup
 
 PACKAGE = "pagefind"
-OPTIONS = ("--site", "--output-subdir", "--output-path", "--quiet")
+OPTIONS = ("--site", "--output-subdir", "--output-path", "--exclude-selectors", "--quiet")
 SCRIPT = "pagefind.js"  # what the search page imports
 ENTRY = "pagefind-entry.json"  # written on every run: the index's time
 # What Pagefind writes into every bundle that the search page never loads: the search page
@@ -41,11 +41,12 @@ def executable() -> str:
 
 
 def command(site: Path, executable: str, output: Path | None = None,
-            subdir: str | None = None) -> list[str]:
+            subdir: str | None = None, exclude: tuple[str, ...] = ()) -> list[str]:
     """The Pagefind run over the pages in `site`, writing the bundle into `output`, or into
-    `subdir` of the site."""
+    `subdir` of the site, leaving out of its text the elements `exclude` selects."""
     where = ["--output-path", str(output)] if output else ["--output-subdir", str(subdir)]
-    return [executable, "--site", str(site), *where, "--quiet"]
+    left_out = ["--exclude-selectors", ", ".join(exclude)] if exclude else []
+    return [executable, "--site", str(site), *where, *left_out, "--quiet"]
 
 
 def layout_mismatches(bundle: Path) -> list[Mismatch]:

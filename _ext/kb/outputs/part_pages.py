@@ -48,7 +48,7 @@ from ..views.linking import link_maker
 from ..views.parts import SPLITTABLE, Part, part_data, plan, split_threshold
 from ..views.render import JUMPS, PART_RENDERERS, discussed_in, group_heading, render_jump_bar
 from . import sitemap, stamps, versions
-from .search import INDEXED_VIEWS
+from .search import INDEXED_VIEWS, weighed
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +154,8 @@ def _body(app: Sphinx, planned: PlannedPart) -> str:
     box.extend(_paper_entries(planned, make) if planned.key.kind == PAPER_INDEX
                else PART_RENDERERS[planned.key.kind](planned.data, make))
     fragment = sphinx_compat.render_fragment(app.builder, box)
+    if planned.key.kind in INDEXED_VIEWS:  # searched, weighed as on the parent page
+        fragment = weighed(fragment)
     anchor = escape(planned.part.pagename.rsplit("/", 1)[-1])
     return (f'<section id="{anchor}"><h1>{escape(planned.page_title)}</h1>\n'
             f"{fragment}</section>\n")

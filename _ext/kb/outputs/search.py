@@ -22,7 +22,9 @@ What this module does:
   search page maps back to the item's anchor).
 - Generated views that repeat other pages' titles (listings, related pages, backlinks,
   archive) are marked `data-pagefind-ignore`, so a search for an item finds the item, not
-  every page that lists it. The paper and author indexes stay searchable.
+  every page that lists it. The paper and author indexes stay searchable, weighed down
+  (INDEX_WEIGHT) so that the page with an item comes before the indexes that name it;
+  Sphinx's heading permalinks are left out of the text (EXCLUDED_FROM_TEXT).
 - `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel, unless no page
   was written since the last index (a no-op rebuild keeps it). Pagefind reads a copy of
   the output cut down to what it indexes, kept beside the doctrees (search_copy.py: half
@@ -44,7 +46,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -70,6 +72,22 @@ CLAIM = "search"  # the stamp (stamps.py) saying the bundle was made from the co
 TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
 # views whose text is other pages' titles or links: kept out of the index
 INDEXED_VIEWS = frozenset({"authors", "paper-index"})
+# Their text repeats a work's title once for each of its authors and beside every page
+# that discusses it, so by word counts the author index outranks the page that has the
+# item ("Multimer"). Pagefind's documented data-pagefind-weight (0 to 10, default 1, on a
+# quadratic scale) makes a word there count for a tenth of a word of an article.
+INDEX_WEIGHT = "0.3"
+WEIGHED_START = f'<div class="kb-search-weight" data-pagefind-weight="{INDEX_WEIGHT}">'
+PAPER_INDEX_CLASS = "kb-paper-index"  # the paper index's list (bib/paper_index.py)
+
+
+def weighed(html_text: str) -> str:
+    """An index's list (a part page's, outputs/part_pages.py) with its search weight."""
+    return f"{WEIGHED_START}{html_text}</div>"
+# Sphinx's permalink after each heading (its text is "#"): not the page's words, and it
+# would end every heading in the excerpts and sub-result titles (Pagefind's documented
+# --exclude-selectors; the markup is Sphinx's, so no page carries data-pagefind-ignore there)
+EXCLUDED_FROM_TEXT = ("a.headerlink",)
 PAGE_KIND_LABELS = {"review": "Year review", "newsletter": "Newsletter issue", "topic": "Topic page"}
 SEARCH_BUILDERS = ("html", "dirhtml")
 
@@ -164,8 +182,9 @@ def searching(app: Sphinx) -> bool:
 
 
 class TagForSearch(SphinxPostTransform):
-    """Give items a heading id (a Pagefind sub-result each) and tag the page with its facets
-    (its items' included)."""
+    """Give items a heading id (a Pagefind sub-result each), weigh the paper index's list
+    down (as visit_view_html does the author index's) and tag the page with its facets (its
+    items' included)."""
 
     builders = SEARCH_BUILDERS
     default_priority = 900
@@ -180,23 +199,27 @@ class TagForSearch(SphinxPostTransform):
                             and "kb-item-title" in child["classes"]), None)
             if anchor and heading is not None and not heading["ids"]:
                 heading["ids"] = [anchor + TITLE_SUFFIX]
+        for box in list(self.document.findall(nodes.container)):
+            if PAPER_INDEX_CLASS in box["classes"]:  # sphinxcontrib-bibtex's list, no view
+                at = box.parent.index(box)
+                box.parent.insert(at + 1, nodes.raw("", "</div>", format="html"))
+                box.parent.insert(at, nodes.raw("", WEIGHED_START, format="html"))
         tags = facet_html(facets.filters, facets.sort)
         if tags:
             self.document += nodes.raw("", tags, format="html")
 
 
 def visit_view_html(self: Any, node: kb_view) -> None:
-    """The extension's own view rendering, wrapped so Pagefind skips what repeats elsewhere."""
-    node["kb_search_ignored"] = node["key"].kind not in INDEXED_VIEWS
-    if node["kb_search_ignored"]:
-        self.body.append('<div class="kb-view" data-pagefind-ignore="all">')
+    """The extension's own view rendering, wrapped so Pagefind skips what repeats elsewhere
+    and ranks the indexes' lists below the pages they point to."""
+    indexed = node["key"].kind in INDEXED_VIEWS
+    self.body.append(WEIGHED_START if indexed else '<div class="kb-view" data-pagefind-ignore="all">')
     visit_view(self, node)
 
 
 def depart_view_html(self: Any, node: kb_view) -> None:
     depart_view(self, node)
-    if node.get("kb_search_ignored"):
-        self.body.append("</div>")
+    self.body.append("</div>")
 
 
 def switch_off_builtin(app: Sphinx) -> None:
@@ -210,9 +233,39 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     context["kb_search_bundle"] = BUNDLE
 
 
+class Suggestion(NamedTuple):
+    """A page the search page offers when a search finds nothing."""
+
+    title: str
+    docname: str
+
+
+# the views whose pages a reader can browse instead of searching, in the order offered
+BROWSING_VIEWS = ("overview", "archive-year")
+
+
+def suggestions(topics: list[Suggestion], views: Mapping[str, list[Any]],
+                titles: Mapping[str, str]) -> tuple[list[Suggestion], list[Suggestion]]:
+    """(the top-level topics, the first pages (by name) that show the topics overview or the
+    archive by year): what the search page suggests when a search finds nothing."""
+    shown: dict[str, str] = {}
+    for docname, keys in sorted(views.items()):
+        for key in keys:
+            shown.setdefault(key.kind, docname)
+    pages = [Suggestion(titles.get(shown[kind], shown[kind]), shown[kind])
+             for kind in BROWSING_VIEWS if kind in shown]
+    return topics, pages
+
+
 def search_page(app: Sphinx) -> Iterable[tuple[str, dict, str]]:
     if searching(app):
-        yield "search", {}, "kb-search.html"
+        domain = kb_domain(app.env)
+        taxonomy = domain.graph.taxonomy
+        roots = [Suggestion(taxonomy.topics[slug].title, taxonomy.topics[slug].docname)
+                 for slug in taxonomy.roots]
+        titles = {docname: title.astext() for docname, title in app.env.titles.items()}
+        topics, pages = suggestions(roots, domain.views, titles)
+        yield "search", {"kb_search_topics": topics, "kb_search_pages": pages}, "kb-search.html"
 
 
 def pages_written_since(app: Sphinx, mtime_ns: int) -> bool:
@@ -229,7 +282,8 @@ def pagefind_command(site: Path, executable: str | None = None,
                      output: Path | None = None) -> list[str]:
     """The Pagefind run over the pages in `site`, writing the bundle into `output` (by
     default the site's own bundle folder)."""
-    return pagefind.command(site, executable or pagefind.executable(), output, BUNDLE)
+    return pagefind.command(site, executable or pagefind.executable(), output, BUNDLE,
+                            EXCLUDED_FROM_TEXT)
 
 
 def index_site(outdir: Path, copy: Path, output: Path, executable: str | None = None,

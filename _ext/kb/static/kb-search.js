@@ -11,6 +11,19 @@
  *
  * The address keeps the search: ?q=words&sort=date:desc&filter=topic:Name (repeatable), so a
  * search can be bookmarked, shared and reached with the back button.
+ *
+ * Two things Pagefind does that a reader should not see:
+ * - a word that begins no indexed word is matched to the longest indexed word it begins with
+ *   (find_word_extensions in Pagefind's search.rs): "blockchain" finds "block", "zzzqqq"
+ *   finds the letter "Z". No option turns this off, so the page checks the words the
+ *   results matched: when, for some word of the query, none of them begins with the same
+ *   SIMILAR_LETTERS letters (SIMILAR_SHARE of them, for a shorter word), it says "No
+ *   results" and suggests topics. Pagefind compares stems, which English stemming rarely
+ *   cuts shorter than that ("optimization" finds "optimised": "optimi"), while a fallback
+ *   rarely shares as much ("block"); a typo near the end still finds its word
+ *   ("transformrs": "Transformers").
+ * - sorting by a key leaves out the pages that have none (the topics, the indexes): the
+ *   date order lists the dated results, then the undated ones, best match first, and says so.
  * Everything shown is built as DOM nodes from text; an excerpt keeps only Pagefind's <mark>
  * highlights, so no page's text can become markup here. */
 document.addEventListener("DOMContentLoaded", function () {
@@ -26,6 +39,8 @@ document.addEventListener("DOMContentLoaded", function () {
   const SUB_RESULTS = 3; // items shown under a page's result
   const DEBOUNCE_MS = 250; // typing: wait this long after the last key
   const FILTERS = { topic: "Topic", kind: "Kind", year: "Year", series: "Series" };
+  const SIMILAR_LETTERS = 6; // a matched word begins with this many of a query word's letters
+  const SIMILAR_SHARE = 0.7; // or with this share of them, for a word shorter than 9 letters
   const byId = (id) => document.getElementById(id);
   const form = byId("kb-search-form");
   const input = byId("kb-search-input");
@@ -36,6 +51,7 @@ document.addEventListener("DOMContentLoaded", function () {
   const status = byId("kb-search-status");
   const list = byId("kb-search-results");
   const more = byId("kb-search-more");
+  const suggestions = byId("kb-search-suggestions");
   form.hidden = false;
 
   // Pagefind records URLs from the site's root; the site may be served under a sub-path.
@@ -85,6 +101,36 @@ document.addEventListener("DOMContentLoaded", function () {
       return module;
     });
     return engine;
+  };
+
+  // -- whether the results answer the words searched ------------------------------------
+  // Words as Pagefind compares them: lower case, without accents; a compound word
+  // ("AlphaFold-Multimer") counts whole and by its parts.
+  const letters = (text) => text.toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const queryWords = (term) => letters(term).split(" ").filter(Boolean);
+  const wordForms = (word) => {
+    const parts = letters(word).split(" ").filter(Boolean);
+    return parts.length > 1 ? [...parts, parts.join("")] : parts;
+  };
+  const sharedStart = (a, b) => {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n += 1;
+    return n;
+  };
+  const answers = (wanted, word) => sharedStart(wanted, word)
+    >= Math.min(wanted.length, Math.ceil(SIMILAR_SHARE * wanted.length), SIMILAR_LETTERS);
+  // the words a result matched: its locations in its text (split as Pagefind splits it for
+  // its excerpts), and its title, for a match in the title alone
+  const matchedWords = (data) => {
+    const words = (data.content || "").split(/[\r\n\s]+/g);
+    const found = (data.locations || []).map((at) => words[at] || "");
+    found.push(...((data.meta && data.meta.title) || "").split(/\s+/));
+    return found.flatMap(wordForms);
+  };
+  // Pagefind falls back for a word across the whole index, so the first results tell
+  const meaningful = (term, batch) => {
+    const matched = batch.flatMap(matchedWords);
+    return queryWords(term).every((wanted) => matched.some((word) => answers(wanted, word)));
   };
 
   // -- building the results -------------------------------------------------------------
@@ -212,15 +258,32 @@ document.addEventListener("DOMContentLoaded", function () {
     const found = `${n} ${n === 1 ? "result" : "results"}`;
     const words = term ? ` for “${term}”` : "";
     const filtered = chosenCount() ? `, filtered by ${chosenCount()} chosen` : "";
-    return n ? `${found}${words}${filtered}` : `No results${words}${filtered}. Check the spelling, or use fewer words or filters.`;
+    if (!n) return `No results${words}${filtered}. Check the spelling, or use fewer words or filters; or browse the topics below.`;
+    if (!sortSelect.value) return `${found}${words}${filtered}`;
+    const order = sortSelect.value === "date:asc" ? "oldest first" : "newest first";
+    const undated = response.undated;
+    if (!undated) return `${found}${words}${filtered}, ${order}`;
+    const dated = n - undated;
+    const those = undated === 1 ? "the 1 result without a date (a topic or index page) comes"
+      : `the ${undated} results without a date (topic and index pages) come`;
+    return `${found}${words}${filtered}: ${dated} by date, ${order}; ${those} after them, best match first`;
   };
-  const showMore = async (mine) => {
-    const batch = current.results.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(batch.map((result) => result.data()));
+  // Pagefind's sort leaves out the pages without the key: the dated results in date order,
+  // then the others in the order of the best match
+  const inDateOrder = (sorted, everything) => {
+    const dated = new Set(sorted.results.map((result) => result.id));
+    const undated = everything.results.filter((result) => !dated.has(result.id));
+    return { results: [...sorted.results, ...undated], filters: everything.filters,
+      undated: undated.length };
+  };
+  const nextBatch = () => Promise.all(
+    current.results.slice(shown, shown + PAGE_SIZE).map((result) => result.data()));
+  const showMore = async (mine, loaded) => {
+    const data = loaded || await nextBatch();
     if (mine !== generation) return null;
     const added = data.map(resultItem);
     list.append(...added);
-    shown += batch.length;
+    shown += data.length;
     more.hidden = shown >= current.results.length;
     return added[0] || null;
   };
@@ -228,6 +291,7 @@ document.addEventListener("DOMContentLoaded", function () {
     const mine = ++generation;
     const term = input.value.trim();
     keepInAddress();
+    suggestions.hidden = true;
     if (!term && !chosenCount()) {
       current = null;
       list.replaceChildren();
@@ -247,6 +311,10 @@ document.addEventListener("DOMContentLoaded", function () {
       // words or none: with filters only, every page they select
       response = now ? await module.search(term || null, options)
         : await module.debouncedSearch(term || null, options, DEBOUNCE_MS);
+      if (response !== null && mine === generation && sortSelect.value) {
+        response = inDateOrder(response, await module.search(term || null,
+          { filters: chosenFilters() }));
+      }
     } catch (error) {
       if (mine === generation) {
         status.textContent = "The search index could not be loaded. Reload the page to try again.";
@@ -257,14 +325,21 @@ document.addEventListener("DOMContentLoaded", function () {
     if (response === null || mine !== generation) return; // a newer search took over
     current = response;
     shown = 0;
-    list.replaceChildren();
-    await showMore(mine);
+    const first = await nextBatch();
     if (mine !== generation) return;
+    if (term && first.length && !meaningful(term, first)) {
+      current = { results: [], filters: {}, undated: 0 };
+      first.length = 0;
+    }
+    list.replaceChildren();
+    await showMore(mine, first);
+    if (mine !== generation) return;
+    suggestions.hidden = current.results.length > 0;
     if (filtersShown) {
-      counts.now = response.filters || {};
+      counts.now = current.filters || {};
       showCounts();
     }
-    status.textContent = describe(response, term);
+    status.textContent = describe(current, term);
     busy(false);
   }
 
