@@ -57,7 +57,9 @@ def open_page(browser, site_url):
 # (page, link, what the preview says first) for each kind of link the extension makes
 LINKS = [
     pytest.param("index.html", "a[href='newsletters/n220.html#alphafold-multimer']",
-                 ["Paper · October 2021", "AlphaFold-Multimer", "In Weekly 220", "Complexes."],
+                 # the excerpt shows the item's citations as its page does
+                 ["Paper · October 2021", "AlphaFold-Multimer", "In Weekly 220",
+                  "Complexes [Evans and Jumper, 2021, Jumper and Žídek, 2021]."],
                  id="item"),
     pytest.param("reviews/r2021.html", ".kb-item-meta a[href='../topics/protein-structure.html']",
                  ["Topic", "Protein structure prediction"], id="topic"),

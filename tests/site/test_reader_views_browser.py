@@ -204,11 +204,14 @@ def test_dark_mode_journey_charts_cards_and_tables(site_url, open_page):
 def test_a_reader_jumps_to_a_letter_or_a_year_on_a_phone(site_url, open_page, path, label,
                                                          target):
     page = open_page(site_url + path, width=PHONE["width"])
-    page.locator(".kb-jump-bar a", has_text=label).first.click()
+    jump = page.locator(".kb-jump-bar a", has_text=label).first
+    # the jump bar's links get no card (tippy marks each link it serves with `_tippy`); after
+    # the jump the pointer may rest on a work's link, whose card may show
+    assert jump.evaluate("a => a._tippy === undefined")
+    jump.click()
     page.wait_for_function(f"location.hash === '#{target}'")
     heading = page.locator(f"#{target}")
     assert heading.inner_text() == label
     page.wait_for_function("id => { const r = document.getElementById(id)"
                            ".getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
                            arg=target)
-    assert page.locator(TOOLTIP).count() == 0  # the jump bar's links show no card

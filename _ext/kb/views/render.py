@@ -13,86 +13,37 @@ from docutils import nodes
 
 from ..outputs.chart_drawing import has_chart, trend_summary, trends_summary
 from ..outputs.charts import kb_chart
+from .blocks import (
+    bullets,
+    citations,
+    count_entries,
+    emphasised,
+    heading,
+    link_text,
+    page_line,
+    paragraph,
+    source_line,
+)
 from .data import EntryRow, Link, PageLine, Source
 from .linking import LinkMaker
 from .nodes import joined
 from .parts import Part, slug
 
-# -- building blocks ------------------------------------------------------------------
-
-
-def _text(link: Link, make: LinkMaker) -> list[nodes.Node]:
-    return [make(link, [nodes.Text(link.text)])]
-
-
-def _emphasised(link: Link, make: LinkMaker) -> list[nodes.Node]:
-    return [make(link, [nodes.emphasis("", link.text)])]
-
-
-def heading(text: str, level: int, classes: list[str], ids: list[str] | None = None) -> nodes.rubric:
-    heading = nodes.rubric(text, text, classes=classes, ids=ids or [])
-    heading["heading-level"] = level
-    return heading
-
-
-def _bullets(paragraphs: Iterable[nodes.paragraph], classes: list[str]) -> nodes.bullet_list:
-    bullets = nodes.bullet_list(classes=classes)
-    for para in paragraphs:
-        bullets += nodes.list_item("", para)
-    return bullets
-
-
-def _paragraph(children: list[nodes.Node], classes: list[str] | None = None) -> nodes.paragraph:
-    return nodes.paragraph("", "", *children, classes=classes or [])
-
-
-def _citations(cites: tuple[Link, ...], make: LinkMaker) -> nodes.inline:
-    """'[Jumper et al., 2021; Evans et al., 2021]', each linked to its entry.
-
-    Written directly rather than as cite roles: sphinxcontrib-bibtex resolves each of
-    those by scanning every citation, and the generated views would add thousands.
-    """
-    box = nodes.inline(classes=["kb-citations"])
-    box += nodes.Text("[")
-    box.extend(joined((_text(c, make) if c.docname else [nodes.Text(c.text)] for c in cites), "; "))
-    box += nodes.Text("]")
-    return box
-
-
-def _page_line(line: PageLine, make: LinkMaker) -> list[nodes.Node]:
-    """'Title (newsletter), October 2021'."""
-    out = [*_text(line.link, make), nodes.Text(f" ({line.kind})")]
-    if line.date:
-        out.append(nodes.Text(f", {line.date}"))
-    return out
-
-
-def _source(source: Source, make: LinkMaker) -> list[nodes.Node]:
-    """'Item title, in *Page title*', or 'Page title'."""
-    if source.item is None:
-        return _text(source.page, make)
-    return [*_text(source.item, make), nodes.Text(", in "), *_emphasised(source.page, make)]
-
-
-def _count(n: int) -> str:
-    return f"{n} {'entry' if n == 1 else 'entries'}"
-
-
 # -- topic views ----------------------------------------------------------------------
 
 
 def _entry(row: EntryRow, make: LinkMaker) -> nodes.paragraph:
-    para = _paragraph(_text(row.link, make))
+    para = paragraph(link_text(row.link, make))
     if row.page is not None:
         para += nodes.Text(f" ({row.kind}), in ")
-        para.extend(_emphasised(row.page, make))
+        para.extend(emphasised(row.page, make))
     else:
         para += nodes.Text(f" ({row.kind})")
     if row.date:
         para += nodes.Text(f", {row.date}")
     if row.cites:
         para += nodes.Text(". Cites ")
-        para += _citations(row.cites, make)
+        para += citations(row.cites, make)
     return para
 
 
@@ -107,11 +58,11 @@ def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
         return [box]
     title, subtopics, count, groups = data
     box += heading(f"Everything on {title}", 2, ["kb-listing-title"])
-    intro = _paragraph([nodes.Text(f"{_count(count)} across the knowledge base"
+    intro = paragraph([nodes.Text(f"{count_entries(count)} across the knowledge base"
                                    + (", including the subtopics " if subtopics else "."))],
                        ["kb-listing-summary"])
     if subtopics:
-        intro.extend(joined((_text(s, make) for s in subtopics), ", "))
+        intro.extend(joined((link_text(s, make) for s in subtopics), ", "))
         intro += nodes.Text(".")
     intro += nodes.Text(" " + YEAR_RULE)
     box += intro
@@ -124,7 +75,7 @@ def render_listing_years(groups: tuple, make: LinkMaker) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     for year, rows in groups:
         out += [heading(year, 3, ["kb-listing-year"]),
-                _bullets((_entry(row, make) for row in rows), ["kb-listing"])]
+                bullets((_entry(row, make) for row in rows), ["kb-listing"])]
     return out
 
 
@@ -132,7 +83,7 @@ def render_overview(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     def branch(topics: tuple) -> nodes.bullet_list:
         bullets = nodes.bullet_list(classes=["kb-topic-tree"])
         for link, count, children in topics:
-            item = nodes.list_item("", _paragraph([*_text(link, make), nodes.Text(f" ({_count(count)})")]))
+            item = nodes.list_item("", paragraph([*link_text(link, make), nodes.Text(f" ({count_entries(count)})")]))
             if children:
                 item += branch(children)
             bullets += item
@@ -145,7 +96,7 @@ def render_overview(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
 
 def render_busiest(data: tuple, make: LinkMaker) -> list[nodes.Node]:
-    return [_bullets((_paragraph([*_text(link, make), nodes.Text(f" ({_count(count)})")])
+    return [bullets((paragraph([*link_text(link, make), nodes.Text(f" ({count_entries(count)})")])
                       for link, count in data), ["kb-busiest-topics"])]
 
 
@@ -172,7 +123,7 @@ def render_trend(data: tuple, make: LinkMaker) -> list[nodes.Node]:
         return []
     title, years = data
     if not has_chart("trend", data):
-        return [_paragraph([nodes.Text(trend_summary(data)[1])], ["kb-trend-single"])]
+        return [paragraph([nodes.Text(trend_summary(data)[1])], ["kb-trend-single"])]
     box = nodes.container(classes=["kb-chart-box", "kb-trend"])
     box += kb_chart(kind="trend", data=data)
     box += _table(f"Entries on {title} per year", ["Year", "Year reviews", "Newsletter issues"],
@@ -190,7 +141,7 @@ def render_trends(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     if has_chart("trends", data):
         box += kb_chart(kind="trends", data=data)
     else:
-        box += _paragraph([nodes.Text(trends_summary(data)[1])], ["kb-trends-single"])
+        box += paragraph([nodes.Text(trends_summary(data)[1])], ["kb-trends-single"])
     box += _table("Entries per year on the busiest topics", ["Topic", *map(str, years)],
                   [[title, *map(str, counts)] for title, counts in topics], "kb-trends-numbers")
     return [box]
@@ -203,24 +154,24 @@ def render_archive_by_year(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-archive", "kb-archive-year"])
     for year, lines in data:
         box += heading(year, 2, ["kb-archive-year-title"])
-        box += _bullets((_paragraph(_page_line(line, make)) for line in lines), ["kb-archive-list"])
+        box += bullets((paragraph(page_line(line, make)) for line in lines), ["kb-archive-list"])
     return [box]
 
 
 def render_timeline(data: tuple[PageLine, ...], make: LinkMaker) -> list[nodes.Node]:
-    return [_bullets((_paragraph([nodes.strong("", line.date or "Undated"), nodes.Text(": "),
-                                  *_text(line.link, make), nodes.Text(f" ({line.kind})")])
+    return [bullets((paragraph([nodes.strong("", line.date or "Undated"), nodes.Text(": "),
+                                  *link_text(line.link, make), nodes.Text(f" ({line.kind})")])
                       for line in data), ["kb-timeline"])]
 
 
 def render_series_archive(data: tuple, make: LinkMaker) -> list[nodes.Node]:
-    return [_bullets((_paragraph(([nodes.Text(f"#{issue}: ")] if issue is not None else [])
-                                 + _page_line(line, make)) for issue, line in data),
+    return [bullets((paragraph(([nodes.Text(f"#{issue}: ")] if issue is not None else [])
+                                 + page_line(line, make)) for issue, line in data),
                      ["kb-archive-series"])]
 
 
 def render_newest(data: tuple, make: LinkMaker) -> list[nodes.Node]:
-    return [_bullets((_paragraph(_page_line(line, make)
+    return [bullets((paragraph(page_line(line, make)
                                  + ([nodes.Text(f". {summary}")] if summary else []))
                       for line, summary in data), ["kb-newest"])]
 
@@ -234,10 +185,10 @@ def render_series_nav(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     previous, following = data
     parts = []
     if previous:
-        parts.append([nodes.Text("Previous in the series: "), *_text(previous, make)])
+        parts.append([nodes.Text("Previous in the series: "), *link_text(previous, make)])
     if following:
-        parts.append([nodes.Text("Next in the series: "), *_text(following, make)])
-    return [_paragraph(joined(parts, " · "), ["kb-series-nav"])]
+        parts.append([nodes.Text("Next in the series: "), *link_text(following, make)])
+    return [paragraph(joined(parts, " · "), ["kb-series-nav"])]
 
 
 def render_related(data: tuple, make: LinkMaker) -> list[nodes.Node]:
@@ -245,10 +196,10 @@ def render_related(data: tuple, make: LinkMaker) -> list[nodes.Node]:
         return []
     box = nodes.container(classes=["kb-related"])
     box += heading("Related pages", 2, ["kb-related-title"])
-    box += _bullets((_paragraph(
-        _page_line(line, make)
+    box += bullets((paragraph(
+        page_line(line, make)
         + [nodes.Text(f", sharing {len(shared)} topic{'s' if len(shared) > 1 else ''}: ")]
-        + joined((_text(s, make) for s in shared), ", ")) for line, shared in data),
+        + joined((link_text(s, make) for s in shared), ", ")) for line, shared in data),
         ["kb-related-list"])
     return [box]
 
@@ -258,7 +209,7 @@ def render_page_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[nod
     box = nodes.container(classes=["kb-backlinks"])
     box += heading("Referenced from", 2, ["kb-backlinks-title"])
     if data:
-        box += _bullets((_paragraph(_source(s, make)) for s in data), ["kb-backlinks-list"])
+        box += bullets((paragraph(source_line(s, make)) for s in data), ["kb-backlinks-list"])
     else:
         box += nodes.paragraph("", "No other page references this one yet.")
     return [box]
@@ -271,7 +222,7 @@ def render_topic_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[no
 def render_item_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[nodes.Node]:
     if not data:
         return []
-    return [_paragraph([nodes.Text("Mentioned in: "), *joined((_source(s, make) for s in data), "; ")],
+    return [paragraph([nodes.Text("Mentioned in: "), *joined((source_line(s, make) for s in data), "; ")],
                        ["kb-item-backlinks"])]
 
 
@@ -279,7 +230,7 @@ def render_item_backlinks(data: tuple[Source, ...], make: LinkMaker) -> list[nod
 
 
 def discussed_in(sources: tuple[Source, ...], make: LinkMaker) -> nodes.paragraph:
-    return _paragraph([nodes.Text("Discussed in: "), *joined((_source(s, make) for s in sources), "; ")],
+    return paragraph([nodes.Text("Discussed in: "), *joined((source_line(s, make) for s in sources), "; ")],
                       ["kb-discussed-in"])
 
 
@@ -288,31 +239,31 @@ def render_page_references(data: tuple, make: LinkMaker) -> list[nodes.Node]:
         return []
     box = nodes.container(classes=["kb-page-references"])
     box += heading("References", 2, ["kb-page-references-title"])
-    box += _bullets((_paragraph([nodes.Text(text + " "), _citations((cite,), make)])
+    box += bullets((paragraph([nodes.Text(text + " "), citations((cite,), make)])
                      for text, cite in data), ["kb-page-references-list"])
     return [box]
 
 
 def _person(anchor: str, children: list[nodes.Node]) -> nodes.paragraph:
     """A person's entry, with the id a link to them ends in (`Author.anchor`)."""
-    para = _paragraph(children, ["kb-author"])
+    para = paragraph(children, ["kb-author"])
     para["ids"].append(anchor)
     return para
 
 
 def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
     def work(link: Link, year: int | None, pages: tuple[Link, ...]) -> list[nodes.Node]:
-        out = _emphasised(link, make)
+        out = emphasised(link, make)
         if year:
             out.append(nodes.Text(f" ({year})"))
         if pages:
-            out += [nodes.Text(", discussed in "), *joined((_text(p, make) for p in pages), ", ")]
+            out += [nodes.Text(", discussed in "), *joined((link_text(p, make) for p in pages), ", ")]
         return out
 
     box = nodes.container(classes=["kb-author-index"])
     for letter, people in data:
         box += group_heading("authors", letter, ["kb-author-letter"])
-        box += _bullets((_person(anchor, [
+        box += bullets((_person(anchor, [
             nodes.strong("", name),
             nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
             *joined((work(*w) for w in works), "; ")]) for anchor, name, works in people),
@@ -362,15 +313,15 @@ def render_jump_bar(kind: str, labels: Iterable[str], docname: str, parts: tuple
     page shows, is named, not linked."""
     pages = {part.label: part.pagename for part in parts}
     box = nodes.container(classes=["kb-jump-bar", f"kb-jump-{kind}"])
-    box += _paragraph([nodes.Text(JUMPS[kind][1] + ":")], ["kb-jump-title"])
+    box += paragraph([nodes.Text(JUMPS[kind][1] + ":")], ["kb-jump-title"])
     items = []
     for label in labels:
         if label == current:
-            items.append(_paragraph([nodes.strong("", label)], ["kb-jump-current"]))
+            items.append(paragraph([nodes.strong("", label)], ["kb-jump-current"]))
         else:
             target = Link(pages.get(label, docname), group_id(kind, label), label)
-            items.append(_paragraph(_text(target, make)))
-    box += _bullets(items, ["kb-jump-list"])
+            items.append(paragraph(link_text(target, make)))
+    box += bullets(items, ["kb-jump-list"])
     return [box]
 
 
@@ -384,10 +335,10 @@ def render_entry_point(kind: str, data: Any, parts: tuple[Part, ...],
     lead = render_listing((*data[:3], ()), make)[0].children if kind == "listing" else []
     box = nodes.container(classes=["kb-parts", f"kb-parts-{kind}"])
     box.extend(lead)
-    box += _paragraph([nodes.Text(f"{_count(sum(p.count for p in parts))} in {len(parts)} "
+    box += paragraph([nodes.Text(f"{count_entries(sum(p.count for p in parts))} in {len(parts)} "
                                   "parts, each on a page of its own:")], ["kb-parts-summary"])
-    box += _bullets((_paragraph([*_text(Link(part.pagename, "", part.label), make),
-                                 nodes.Text(f" ({_count(part.count)})")]) for part in parts),
+    box += bullets((paragraph([*link_text(Link(part.pagename, "", part.label), make),
+                                 nodes.Text(f" ({count_entries(part.count)})")]) for part in parts),
                     ["kb-parts-list"])
     return [box]
 
