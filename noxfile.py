@@ -171,11 +171,23 @@ def bench(session: nox.Session) -> None:
     session.run("python", str(ROOT / "bench" / "run.py"), *session.posargs)
 
 
+# Both cores (pytest-xdist): each test file runs whole on one worker, so a module's shared
+# build is made once; `nox -s tests -- -n 0` runs in one process (e.g. with a debugger)
+PARALLEL_TESTS = ("-n", "2", "--dist", "loadfile")
+
+
+def pytest_args(posargs: list[str]) -> list[str]:
+    """The session's arguments, after the parallel options unless they choose their own."""
+    chosen = any(arg == "-n" or arg.startswith(("-n", "--numprocesses", "--dist"))
+                 for arg in posargs)
+    return [*posargs] if chosen else [*PARALLEL_TESTS, *posargs]
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (pass `-- -m "not slow"` to skip the slow tests)."""
+    """Run the test suite on both cores (pass `-- -m "not slow"` to skip the slow tests)."""
     install_locked(session)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *pytest_args(session.posargs))
 
 
 # Sphinx's deprecation warnings (sphinx/deprecation.py): what its next two major releases
@@ -212,8 +224,8 @@ def tests_latest(session: nox.Session) -> None:
     deprecations as errors: what the next `nox -s lock` would break, and where _ext/kb/compat/
     must follow upstream (a kb.compat warning fails the tests that expect a clean build)."""
     session.install("--upgrade", *unpinned_requirements())
-    session.run("pytest", "-m", "not slow", "-o",
-                "filterwarnings=" + "\n".join(deprecations_as_errors()), *session.posargs)
+    session.run("pytest", *pytest_args(["-m", "not slow", "-o",
+                "filterwarnings=" + "\n".join(deprecations_as_errors()), *session.posargs]))
 
 
 @nox.session(venv_backend="uv|virtualenv")

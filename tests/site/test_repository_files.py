@@ -455,3 +455,22 @@ def test_every_test_file_is_collected() -> None:
     on_disk = {str(path.relative_to(ROOT)) for path in (ROOT / "tests").rglob("test_*.py")
                if "roots" not in path.parts}
     assert collected == on_disk
+
+
+def test_nox_runs_the_suite_on_both_cores_unless_told_otherwise() -> None:
+    """`nox -s tests` adds pytest-xdist's options (each file whole on one worker), and a
+    contributor's own `-n` or `--dist` replaces them."""
+    pytest.importorskip("nox")
+    import warnings
+
+    spec = importlib.util.spec_from_file_location("suite_noxfile", ROOT / "noxfile.py")
+    noxfile = importlib.util.module_from_spec(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nox warns when its sessions are registered again
+        spec.loader.exec_module(noxfile)
+    assert noxfile.pytest_args(["-m", "not slow"]) == [
+        "-n", "2", "--dist", "loadfile", "-m", "not slow"]
+    assert noxfile.pytest_args(["-n", "0", "-x"]) == ["-n", "0", "-x"]
+    assert noxfile.pytest_args(["-n4"]) == ["-n4"]
+    assert noxfile.pytest_args(["--dist", "load"]) == ["--dist", "load"]
+    assert importlib.util.find_spec("xdist") is not None  # installed from requirements/lock.txt
