@@ -316,3 +316,17 @@ Text.
 def add_issue_to_series(src: Path) -> None:
     touch(src / "newsletters/n221.md", NEW_ISSUE.format(topic="gans"))
     add_to_index(src, "newsletters/n221")
+
+
+def noxfile_module():
+    """noxfile.py imported as a module, for the tests of its helpers (nox must be installed)."""
+    import importlib.util
+    import warnings
+
+    pytest.importorskip("nox")
+    spec = importlib.util.spec_from_file_location("project_noxfile", PROJECT / "noxfile.py")
+    module = importlib.util.module_from_spec(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nox warns when its sessions are registered again
+        spec.loader.exec_module(module)
+    return module

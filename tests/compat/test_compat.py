@@ -20,7 +20,7 @@ import pybtex.database.input.bibtex as pybtex_bibtex
 import pybtex.errors
 import pytest
 import sphinxcontrib.bibtex.domain as bibtex_domain
-from conftest import PROJECT, ROOTS, plain
+from conftest import PROJECT, ROOTS, noxfile_module, plain
 from docutils.writers.html5_polyglot import HTMLTranslator
 from kb.compat import bibtex, fontawesome, opengraph, pagefind, themes
 from kb.compat.checks import check_upstream, upstream_mismatches
@@ -270,17 +270,9 @@ def test_pybtex_is_checked_by_running_its_parser(monkeypatch) -> None:
 def test_tests_latest_makes_sphinxs_deprecations_errors_under_the_projects_own_filters() -> None:
     """`nox -s tests-latest`: the warning classes exist in the installed Sphinx, and come
     first, so pyproject.toml's filters (theirs: the themes' and MyST's) still win."""
-    pytest.importorskip("nox")
-    import importlib.util
-    import warnings
-
     import sphinx.deprecation
 
-    spec = importlib.util.spec_from_file_location("compat_noxfile", PROJECT / "noxfile.py")
-    noxfile = importlib.util.module_from_spec(spec)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # nox warns when its sessions are registered again
-        spec.loader.exec_module(noxfile)
+    noxfile = noxfile_module()
 
     for name in noxfile.SPHINX_DEPRECATIONS:
         module, _, attribute = name.rpartition(".")

@@ -460,14 +460,9 @@ def test_every_test_file_is_collected() -> None:
 def test_nox_runs_the_suite_on_both_cores_unless_told_otherwise() -> None:
     """`nox -s tests` adds pytest-xdist's options (each file whole on one worker), and a
     contributor's own `-n` or `--dist` replaces them."""
-    pytest.importorskip("nox")
-    import warnings
+    from conftest import noxfile_module
 
-    spec = importlib.util.spec_from_file_location("suite_noxfile", ROOT / "noxfile.py")
-    noxfile = importlib.util.module_from_spec(spec)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # nox warns when its sessions are registered again
-        spec.loader.exec_module(noxfile)
+    noxfile = noxfile_module()
     assert noxfile.pytest_args(["-m", "not slow"]) == [
         "-n", "2", "--dist", "loadfile", "-m", "not slow"]
     assert noxfile.pytest_args(["-n", "0", "-x"]) == ["-n", "0", "-x"]
