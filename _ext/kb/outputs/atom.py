@@ -51,7 +51,6 @@ class FeedEntry:
     link: str
     summary: str
     published: dt.datetime
-    authors: tuple[str, ...]
     sort_key: tuple = field(compare=False, repr=False, default=())
 
 
@@ -110,7 +109,6 @@ def page_entry(site: Site, page: PageRecord) -> FeedEntry | None:
     return FeedEntry(
         id=site.url(page.docname), title=page.title, link=site.url(page.docname),
         summary=_page_summary(site, page), published=published(page.date),
-        authors=tuple(page.authors),
         sort_key=_order(page.date, page.docname, -1),
     )
 
@@ -127,7 +125,7 @@ def listing_entry(site: Site, entry: Entry) -> FeedEntry | None:
         id=site.url(entry.docname, entry.anchor), title=entry.title,
         link=site.url(entry.docname, entry.anchor),
         summary=f"{where}. {text}" if text else f"{where}.",
-        published=published(page.date), authors=tuple(page.authors),
+        published=published(page.date),
         sort_key=_order(page.date, entry.docname, entry.position),
     )
 
@@ -218,6 +216,6 @@ def render(feed: Feed, author: str) -> bytes:
         entry.summary(item.summary)
         entry.published(item.published)
         entry.updated(item.published)
-        for name in item.authors:
-            entry.author(name=name)
+        # no entry author: every page is the knowledge base's own retelling, so the feed's
+        # author (its contributors) is each entry's; the original's author is on the page
     return generator.atom_str(pretty=True)

@@ -139,8 +139,8 @@ def page_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
             fields["og:type"] = "article"
             if page.date is not None:
                 tags.append(_meta("article:published_time", atom.published(page.date).isoformat()))
-            for name in page.authors:
-                tags.append(_meta("article:author", name))
+            # no article:author: the page is the knowledge base's retelling, not the
+            # original's author's work (JSON-LD names the original as isBasedOn)
         context["meta"] = fields
     if doctree is not None:
         tags.append(_meta("twitter:card", "summary", "name"))
