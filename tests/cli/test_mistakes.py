@@ -249,6 +249,7 @@ class Corpus:
     raw_output: str
     lint_lines: list[str]
     lint_status: int
+    annotation_lines: list[str]  # `--format github`: what a pull request shows on its diff
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +272,11 @@ def corpus(tmp_path_factory) -> Corpus:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         status = lint.main([str(src), "--no-style"])
-    return Corpus(src, app, warnings, output, out.getvalue().splitlines(), status)
+    annotations = io.StringIO()
+    with contextlib.redirect_stdout(annotations), contextlib.redirect_stderr(io.StringIO()):
+        lint.main([str(src), "--no-style", "--format", "github"])
+    return Corpus(src, app, warnings, output, out.getvalue().splitlines(), status,
+                  annotations.getvalue().splitlines())
 
 
 def test_the_corpus_covers_every_category_with_at_least_40_cases():
@@ -300,6 +305,45 @@ def test_lint_prints_the_same_message(corpus, row):
     built = next(message for path, at, message in corpus.warnings
                  if path == row.file and at == line and row.says[0] in message)
     assert printed[0] == where + built
+
+
+ANNOTATION = re.compile(r"^::error (?P<properties>[^:]*)::(?P<message>.*)$")
+
+
+def _unescape(text: str) -> str:
+    for code, char in (("%0A", "\n"), ("%0D", "\r"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(code, char)
+    return text
+
+
+def annotations_of(lines: list[str]) -> list[tuple[str | None, int | None, str]]:
+    """(file, line, message) of each `::error` workflow command, as the runner reads it."""
+    found = []
+    for text in lines:
+        match = ANNOTATION.match(text)
+        assert match, f"not a workflow command: {text!r}"
+        properties = dict(item.split("=", 1) for item in match["properties"].split(","))
+        line = properties.get("line")
+        found.append((_unescape(properties["file"]) if "file" in properties else None,
+                      int(line) if line else None, _unescape(match["message"])))
+    return found
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_each_mistake_is_an_annotation_on_its_file_and_line(corpus, row):
+    """`nox -s lint -- --format github` in a pull request's check: each mistake appears on
+    the line of the diff that caused it, with the message lint prints."""
+    line = row.line(corpus.src)
+    found = [(path, at, message) for path, at, message in annotations_of(corpus.annotation_lines)
+             if path == row.file and at == line and row.says[0] in message]
+    assert len(found) == 1, (row.file, line, row.says[0])
+    where = f"{row.file}:{line}: " if line else f"{row.file}: "
+    assert where + found[0][2] in corpus.lint_lines  # the same text as the plain output
+
+
+def test_every_problem_is_one_annotation(corpus):
+    assert len(corpus.annotation_lines) == len(corpus.lint_lines) > len(ROWS)
+    assert all(path for path, _, _ in annotations_of(corpus.annotation_lines))
 
 
 def test_no_traceback_and_the_strict_build_fails(corpus):

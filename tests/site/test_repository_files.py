@@ -469,3 +469,14 @@ def test_nox_runs_the_suite_on_both_cores_unless_told_otherwise() -> None:
     assert noxfile.pytest_args(["-n4"]) == ["-n4"]
     assert noxfile.pytest_args(["--dist", "load"]) == ["--dist", "load"]
     assert importlib.util.find_spec("xdist") is not None  # installed from requirements/lock.txt
+
+
+def test_a_lint_job_annotates_the_diff_without_tex_or_a_browser() -> None:
+    """Pull requests get every problem as an annotation on its file and line from a job
+    that installs only the pinned Python stack (no .ci/run: no TeX Live, no Chromium)."""
+    job = load_yaml(WORKFLOW)["jobs"]["lint"]
+    runs = "\n".join(step["run"] for step in job["steps"] if "run" in step)
+    assert ".venv/bin/nox -s lint -- --format github" in runs
+    assert "pip install -q -r requirements/nox.txt" in runs
+    assert ".ci/run" not in runs and "apt-get" not in runs
+    assert job["timeout-minutes"] <= 15

@@ -9,7 +9,9 @@
 3. Markdown style, by pymarkdown, on the pages the site is built from.
 
 Prints one line a problem, sorted by file and line, and exits 1 if there is any.
-A crash of a tool is reported as one line too, never as a traceback.
+A crash of a tool is reported as one line too, never as a traceback. `--format github`
+prints each as a GitHub Actions workflow command instead (`::error file=F,line=N::...`),
+which a pull request shows on the line of the diff that caused it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,20 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}" if where else self.message
+
+    def annotation(self) -> str:
+        """The problem as a GitHub Actions `error` command, escaped as the runner reads it
+        (a property value also escapes ':' and ',', which separate the properties)."""
+        properties = [f"file={_escape(self.path, True)}"] if self.path else []
+        if self.path and self.line:
+            properties.append(f"line={self.line}")
+        properties.append("title=kb lint")
+        return f"::error {','.join(properties)}::{_escape(self.message)}"
+
+
+def _escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
 def relative(path: str, root: Path) -> str:
@@ -133,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kb.cli.lint", description=__doc__.split("\n")[0])
     parser.add_argument("root", nargs="?", default=".", help="the project (where conf.py is)")
     parser.add_argument("--no-style", action="store_true", help="skip the Markdown style check")
+    parser.add_argument("--format", choices=("text", "github"), default="text",
+                        help="text: file:line: message; github: GitHub Actions annotations")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     if not (root / "conf.py").exists():
@@ -147,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     # whose navigation shows it): print each once
     problems = list({str(problem): problem for problem in problems}.values())
     for problem in sorted(problems, key=Problem.sort_key):
-        print(problem)
+        print(problem.annotation() if args.format == "github" else problem)
     if problems:
         print(f"lint: {len(problems)} problem{'s' if len(problems) != 1 else ''}", file=sys.stderr)
         return 1
