@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import Build, html_pages, page, touch
+from conftest import Build, html_pages, page, touch, with_site_look
 from pybtex.database import parse_string
 from sphinx.util.inventory import InventoryFile
 
@@ -35,6 +36,15 @@ def kb_json(build: Build) -> dict:
 def site(shared_build) -> Build:
     """The data root, built once for the session: never edit it."""
     return shared_build("data", nitpicky=True)
+
+
+@pytest.fixture(scope="module")
+def site_look(tmp_path_factory) -> Build:
+    """The data root with the real site's theme, templates and static files, for what a
+    reader meets (the BibTeX blocks, the paper index's download link)."""
+    src = tmp_path_factory.mktemp("data-look") / "src"
+    shutil.copytree(DATA_ROOT, src)
+    return Build(src, confoverrides={**with_site_look(src), "nitpicky": True})
 
 
 def test_the_only_warning_is_the_unknown_citation_key(site):
@@ -138,7 +148,8 @@ def test_incremental_builds_write_what_a_clean_build_writes(copy_root):
     assert {p["key"]: p["arxiv"] for p in data["papers"]}["jumper2021alphafold"] == "2000.00001"
 
 
-def test_each_citing_item_offers_its_bibtex_which_parses_back(site):
+def test_each_citing_item_offers_its_bibtex_which_parses_back(site_look):
+    site = site_look
     soup = page(site, "reviews/r2022")
     blocks = {b.find_parent(class_="kb-item-card")["id"]: b for b in soup.select(".kb-bibtex")}
     assert set(blocks) == {"muse-script", "cql"}  # 'A product' cites nothing
@@ -162,7 +173,8 @@ def test_each_citing_item_offers_its_bibtex_which_parses_back(site):
     assert blocks["cql"]["data-pagefind-ignore"] == "all"
 
 
-def test_paper_index_links_the_whole_bib_file_published_beside_it(site):
+def test_paper_index_links_the_whole_bib_file_published_beside_it(site_look):
+    site = site_look
     link = page(site, "references").select_one(".kb-bib-download a.kb-bib-file")
     assert link["href"] == "refs.bib"
     published = (Path(site.outdir) / "refs.bib").read_bytes()

@@ -1,3 +1,5 @@
+# Internals only (the cite domain against upstream's, page bodies compared): the default theme
+# is right here; what a reader meets is tested on the site's theme (conftest.with_site_look).
 import sys
 from pathlib import Path
 
