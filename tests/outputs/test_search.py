@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import PHONE, SEARCH_RESULTS_SHOWN
 from conftest import ROOTS, Build, append, page, touch
+from conftest import pagefind_records as _fragments
 from kb.build.config import SettingError
 from kb.model.records import ItemRecord, PageRecord, PartialDate
 from kb.outputs.search import (
@@ -109,19 +110,6 @@ def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(html):
     for html_file in out.rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")
         assert "searchindex.js" not in text and "searchtools.js" not in text, html_file
-
-
-def _fragments(bundle: Path) -> dict[str, dict]:
-    """Each page's record in a Pagefind bundle (URL, text, filters, sort, anchors, title):
-    the fragments are gzipped JSON after Pagefind's signature."""
-    import gzip
-
-    found = {}
-    for path in (bundle / "fragment").iterdir():
-        data = gzip.decompress(path.read_bytes())
-        record = json.loads(data[data.index(b"{"):])
-        found[record["url"]] = record
-    return found
 
 
 def _pagefind_over_the_site(out: Path, bundle: Path) -> dict[str, dict]:
