@@ -3,12 +3,13 @@ the browser reloads, the search catches up, a failure falls back to a fresh proc
 after any sequence of edits the served site is what a clean build gives.
 
 No clock decides anything here. The tests follow the server's own log: each build prints
-`build #N started: warm` (or `fresh (why)`) with the paths that changed, then `build #N
-done ... by worker PID (its build K)` or `build #N failed ...`, and each search refresh
-prints `search: index refreshed after build #N`. A warm build is one whose worker keeps
-its process id and counts one build more; a fresh one has a new id and counts 1. A
-rebuild loop (a build that writes into the watched tree) shows as a build whose changes
-are not ours: the tests require that every build names exactly the paths they edited.
+`build #N started: warm` (or `fresh (why)`) with the paths that changed, `build #N pages
+written ...; pages reloaded`, then `build #N done ... by worker PID (its build K)` or
+`build #N failed ...`, and each search refresh prints `search: index refreshed after
+build #N`. A warm build is one whose worker keeps its process id and counts one build
+more; a fresh one has a new id and counts 1. A rebuild loop (a build that writes into the
+watched tree) shows as a build whose changes are not ours: the tests require that every
+build names exactly the paths they edited.
 The time limits only stop a test whose server hangs; they are never the measure.
 """
 
@@ -55,6 +56,8 @@ STARTED = re.compile(r"build #(\d+) started: (warm|fresh \((?P<reason>.*)\))"
                      r"(?:; changed: (?P<changed>.*))?$")
 DONE = re.compile(r"build #(\d+) done in [\d.]+ s by worker (\d+) \(its build (\d+)\): "
                   r"(\d+) read, (\d+) written, (\d+) warnings")
+WRITTEN = re.compile(r"build #(\d+) pages written in [\d.]+ s by worker (\d+) \(its build "
+                     r"(\d+)\): (\d+) read, (\d+) written; pages reloaded")
 FAILED = re.compile(r"build #(\d+) failed in worker (\d+) \(its build (\d+)\): (.*)$")
 SEARCHED = re.compile(r"search: index (refreshed|current) after build #(\d+)")
 
@@ -134,6 +137,7 @@ class BuildSeen:
     pid: int = 0  # the worker that built it (0 until done)
     its_build: int = 0  # that worker's count of builds, this one included
     warnings: int = -1
+    reloaded: bool = False  # its pages were written and reloaded (before it was done)
     done: bool = False
     failures: list[str] = field(default_factory=list)  # "failed" lines (a warm one is retried)
 
@@ -172,6 +176,8 @@ class Server:
                 seen[int(started[1])] = BuildSeen(
                     int(started[1]), started[2] == "warm", started["reason"] or "",
                     set(changed.split(", ")) if changed else set())
+            elif written := WRITTEN.match(message):
+                seen[int(written[1])].reloaded = not seen[int(written[1])].done
             elif done := DONE.match(message):
                 build = seen[int(done[1])]
                 build.pid, build.its_build, build.warnings = int(done[2]), int(done[3]), int(done[6])
@@ -292,7 +298,9 @@ def test_an_edit_is_rebuilt_warm_and_served_and_no_build_starts_another(serve):
     [warm_again] = seen
     assert (warm_again.warm, warm_again.pid, warm_again.its_build) == (True, fresh.pid, 2)
     assert "Predicts shapes" in server.page(PAGE)
-    assert all(build.done and not build.failures for build in server.builds())
+    # each build reloaded the pages once they were written, before its last work
+    assert all(build.done and build.reloaded and not build.failures
+               for build in server.builds()), server.text()
 
 
 @pytest.mark.slow
@@ -396,12 +404,13 @@ def test_the_search_index_is_refreshed_after_the_page_reloads(serve):
     found = [url for url, record in pagefind_records(bundle).items()
              if "zebrafish" in record["content"]]
     assert found == ["/newsletters/n220.html"], found
-    # the page was reloaded (the build done) before the search was refreshed
+    # the page was reloaded before the search was refreshed
     messages = server.messages()
-    done = next(i for i, m in enumerate(messages) if m.startswith(f"build #{edit.number} done"))
+    reloaded = next(i for i, m in enumerate(messages)
+                    if m.startswith(f"build #{edit.number} pages written"))
     refreshed = next(i for i, m in enumerate(messages) if SEARCHED.match(m)
                      and int(SEARCHED.match(m)[2]) == edit.number)
-    assert done < refreshed
+    assert reloaded < refreshed
 
 
 @pytest.mark.slow

@@ -23,7 +23,12 @@ from conftest import (
     with_site_look,
 )
 from kb.cli.warm_build import BuildSetup, _KeptForNextBuild, make_app, prepare_rebuild
-from kb.compat.sphinx import keep_initial_assets, sphinx_in_process, warning_count
+from kb.compat.sphinx import (
+    EnvironmentPickledAside,
+    keep_initial_assets,
+    sphinx_in_process,
+    warning_count,
+)
 
 
 def clean_pages(src: Path, look: dict) -> dict[str, str]:
@@ -85,6 +90,11 @@ def test_warm_rebuilds_after_a_sequence_of_edits_give_what_clean_builds_give(cop
                                            "Highly accurate, retitled protein"),
         "a text edit": lambda: replace(src / "reviews/r2021.md", "Predicts structures",
                                        "Predicts folded shapes"),
+        "another work cited": lambda: replace(
+            src / "reviews/r2021.md", "{cite:p}`jumper2021alphafold`",
+            "{cite:p}`jumper2021alphafold,evans2021multimer`"),
+        "a topic retitled": lambda: replace(src / "topics/gans.md", "# GANs",
+                                            "# Generative adversarial networks"),
         "a page removed": lambda: remove_page(src, "newsletters/n221"),
     })
     assert "retitled" in served["a text edit"]["references.html"]
@@ -107,3 +117,30 @@ def test_without_the_resets_a_second_build_differs(copy_root, tmp_path):
     assert {"404.html", "references.html"} <= set(found.stale), found
     assert served["references.html"].count('id="paper-jumper2021alphafold"') == 1
     assert served["references.html"].count(">JZ21<") > clean["references.html"].count(">JZ21<")
+
+
+def test_the_environment_pickled_aside_is_what_the_next_application_starts_from(
+        copy_root, monkeypatch):
+    """The preview pickles the environment in a forked copy of the process, while the pages
+    are written: the pickle it leaves is complete, and a fresh application (the fresh
+    worker after conf.py changed) starting from it reads nothing again."""
+    import pickle
+
+    import sphinx.builders
+
+    aside = EnvironmentPickledAside(pickle)
+    monkeypatch.setattr(sphinx.builders, "pickle", aside)
+    src = copy_root("kb")
+    setup = BuildSetup(src, src / "_build" / "html", src / "_build" / "doctrees", src)
+    with sphinx_in_process(src):
+        app = make_app(setup, io.StringIO(), io.StringIO())
+        app.build()
+        add_issue_to_series(src)
+        prepare_rebuild(app, _KeptForNextBuild(app))
+        app.build()
+        assert len(aside._writers) == 2  # one copy per build that read a page
+    assert aside.wait() == []
+    monkeypatch.undo()
+    again = Build(src)  # the same folders: from the pickle the warm builds left
+    assert again.read == []
+    assert "newsletters/n221" in again.env.found_docs

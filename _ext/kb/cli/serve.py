@@ -6,8 +6,10 @@ process owns it, so a save pays for reading the pages that changed, not for star
 Python, importing Sphinx and the extensions, unpickling the environment and parsing
 refs.bib). Then:
 
-1. The browser reloads as soon as the build has written the pages (cli/serve_http.py:
-   each page carries a script that follows the number of the last finished build).
+1. The browser reloads as soon as the build has written every page, before the build's
+   whole-site files (the link previews' data, the feeds, the sitemap), which follow while
+   the page loads (cli/serve_http.py: each page carries a script that follows the number
+   of the last build whose pages are written).
 2. Then, in a process of its own, the search index is brought up to date
    (`kb_search = "pagefind-deferred"`: outputs/search.py, `refresh_index`), so the
    search catches up a few seconds after the page, without delaying it. A save while it
@@ -33,8 +35,9 @@ watched, nor what `--ignore` matches (shell patterns on the absolute path, so
 `__pycache__`, editors' swap files).
 
 Every line of its own starts with `[kb-serve]`: each build with its number, whether it
-was warm or fresh and why, what changed, the worker's process id and how many builds that
-worker has made (a warm worker keeps its id), and each search refresh.
+was warm or fresh and why, what changed, when its pages were written (and reloaded) and
+when it was done, the worker's process id and how many builds that worker has made (a warm
+worker keeps its id), and each search refresh.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from .serve_http import Builds, PreviewServer
-from .warm_build import BUILD, BuildSetup, Report
+from .warm_build import BUILD, BuildSetup, PagesWritten, Report
 
 PREFIX = "[kb-serve]"
 DEFERRED_SEARCH = "pagefind-deferred"
@@ -123,14 +126,18 @@ class Worker:
         self.pid = self.process.pid or 0
         self.packages = packages_state()
 
-    def build(self) -> Report:
+    def build(self, pages_written: Callable[[PagesWritten], None]) -> Report:
+        """Build; `pages_written` is called once every page is written (before the build's
+        last work, unless it fails first)."""
         try:
             self.connection.send(BUILD)
-            return self.connection.recv()
+            while isinstance(message := self.connection.recv(), PagesWritten):
+                pages_written(message)
+            return message
         except (EOFError, OSError):
             self.process.join()
             return Report(self.pid, 0, False, f"the worker ended (exit code "
-                          f"{self.process.exitcode})", 0, 0, 0, 0.0, (), "", ())
+                          f"{self.process.exitcode})", 0, 0, 0, 0.0, (), ())
 
     def end(self) -> None:
         if self.process.is_alive():
@@ -249,13 +256,15 @@ class Preview:
             + (f"; changed: {self._changes(changed)}" if changed else ""))
         if reason:
             self._start_worker()
-        report = self.worker.build()
+        report = self.worker.build(self._pages_written)
         if not report.ok and not reason:
             self._failed(report, "a fresh worker builds again")
+            self.search.stop()
             self._start_worker()
-            report = self.worker.build()
+            report = self.worker.build(self._pages_written)
         if not report.ok:
             self._failed(report, "the last pages stay served; save again to retry")
+            self.search.stop()
             self.worker.end()
             self.worker = None
             self.why_fresh = "the last build failed"
@@ -264,11 +273,18 @@ class Preview:
         if report.warm_problems:  # compat/sphinx.py reported them at start-up too
             self.cold = True
         self.code_folders = [EXTENSION_FOLDER, *map(Path, report.code_folders)]
-        self.builds.finished(self.number)  # the pages reload now
         say(f"build #{self.number} done in {report.seconds:.2f} s by worker {report.pid} "
             f"(its build {report.builds}): {report.read} read, {report.written} written, "
-            f"{report.warnings} warnings; pages reloaded")
-        if report.search == DEFERRED_SEARCH and self.setup.builder in SEARCH_BUILDERS:
+            f"{report.warnings} warnings")
+
+    def _pages_written(self, written: PagesWritten) -> None:
+        """Every page of the build is written: the pages reload now, and the search index is
+        brought up to date while the build writes its whole-site files."""
+        self.builds.finished(self.number)
+        say(f"build #{self.number} pages written in {written.seconds:.2f} s by worker "
+            f"{written.pid} (its build {written.builds}): {written.read} read, "
+            f"{written.written} written; pages reloaded")
+        if written.search == DEFERRED_SEARCH and self.setup.builder in SEARCH_BUILDERS:
             self.search.start(self.number)
 
     def _failed(self, report: Report, then: str) -> None:

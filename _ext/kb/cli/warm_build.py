@@ -25,6 +25,12 @@ What an application does once, when it is made, is done again before each later 
 - the garbage collector's thresholds are raised again (build/gc_thresholds.py puts
   Python's back when a build finishes).
 
+The worker tells the server twice per build: when every page is written (`PagesWritten`,
+as the HTML builder turns to its inventory, compat/sphinx.py `when_pages_written`, so the
+page reloads before the inventory and the whole-site files of `build-finished` are
+written: the link previews' data, the feeds, the sitemap), and when the build is done
+(`Report`).
+
 A worker never decides whether it should be warm: the server starts a fresh one when the
 code or the configuration changed. A build that raises leaves the application unusable
 (Sphinx deletes the pickled environment as it re-raises), so the worker reports the
@@ -34,7 +40,6 @@ status to stdout, its warnings to stderr.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
@@ -62,6 +67,18 @@ class BuildSetup:
     quiet: bool = False  # -q: warnings only
 
 
+class PagesWritten(NamedTuple):
+    """Sent as soon as a build has written every page, before its `build-finished` work (the
+    link previews' files, the feeds, the sitemap): the server reloads the pages then."""
+
+    pid: int
+    builds: int  # the builds this worker has made, this one included
+    read: int  # documents read
+    written: int  # pages written (generated ones too)
+    seconds: float  # in the build so far
+    search: str  # kb_search in force ("" without the kb extension)
+
+
 class Report(NamedTuple):
     """A worker's answer to one request (or, with `builds` 0, its failure to start)."""
 
@@ -74,7 +91,6 @@ class Report(NamedTuple):
     written: int  # pages written (generated ones too)
     seconds: float  # in the build
     code_folders: tuple[str, ...]  # the templates and themes the configuration names
-    search: str  # kb_search in force ("" without the kb extension)
     warm_problems: tuple[str, ...]  # why a second build on this app may differ from a fresh one
 
 
@@ -167,57 +183,96 @@ def prepare_rebuild(app: Any, kept: _KeptForNextBuild) -> str:
 def work(connection: Any, setup: BuildSetup) -> None:
     """The worker process: make the application, then build on every request until the
     server says to stop (or goes away)."""
-    from ..compat.sphinx import (
-        another_build_problems,
-        keep_initial_assets,
-        plain_console_unless_terminal,
-        sphinx_in_process,
-        warning_count,
-    )
+    from ..compat.sphinx import plain_console_unless_terminal, sphinx_in_process
 
     # Ctrl+C in the console reaches the whole process group: the server ends the worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     plain_console_unless_terminal()
-    pid = os.getpid()
-    counts = _Counts()
     with sphinx_in_process(setup.confdir):
         try:
             app = make_app(setup)
         except Exception as error:  # noqa: BLE001 - reported to the server, which keeps serving
-            connection.send(Report(pid, 0, False, describe(error), 0, 0, 0, 0.0, (), "", ()))
+            connection.send(Report(os.getpid(), 0, False, describe(error), 0, 0, 0, 0.0, (), ()))
             return
+        _Builds(app, connection).serve()
+
+
+class _Builds:
+    """One application's builds, on request, each reported to the server."""
+
+    def __init__(self, app: Any, connection: Any) -> None:
+        from ..compat.sphinx import (
+            another_build_problems,
+            keep_initial_assets,
+            pickle_environment_aside,
+            when_pages_written,
+        )
+
+        self.app, self.connection = app, connection
+        self.pid = os.getpid()
+        self.builds = 0
+        self.started = 0.0
+        self.counts = _Counts()
         keep_initial_assets(app)
-        kept = _KeptForNextBuild(app)
-        app.connect("env-before-read-docs", counts.reading)
-        app.connect("html-page-context", counts.page)
-        facts = (code_folders(app), str(getattr(app.config, "kb_search", "")),
-                 tuple(another_build_problems(app)))
-        builds = 0
-        while True:
-            try:
-                request = connection.recv()
-            except EOFError:
-                return
-            if request != BUILD:
-                return
-            builds += 1
-            counts.reset()
-            started = time.perf_counter()
-            try:
-                why_not = prepare_rebuild(app, kept) if builds > 1 else ""
-                if why_not:
-                    connection.send(Report(pid, builds, False, why_not, 0, 0, 0, 0.0, *facts))
+        self.kept = _KeptForNextBuild(app)
+        # the environment is pickled by a forked copy while the pages are written
+        self.pickling = pickle_environment_aside()
+        app.connect("env-before-read-docs", self.counts.reading)
+        app.connect("html-page-context", self.counts.page)
+        self.told = False  # the server knows this build's pages are written
+        if not when_pages_written(app, self.pages_written):
+            # else as soon as build-finished starts, before the other listeners' work
+            app.connect("build-finished", lambda app, error: error or self.pages_written(),
+                        priority=0)
+        self.search = str(getattr(app.config, "kb_search", ""))
+        self.facts = (code_folders(app), tuple(another_build_problems(app)))
+
+    def pages_written(self) -> None:
+        if not self.told:
+            self.told = True
+            self.connection.send(PagesWritten(self.pid, self.builds, self.counts.read,
+                                              self.counts.written,
+                                              time.perf_counter() - self.started, self.search))
+
+    def serve(self) -> None:
+        try:
+            while True:
+                try:
+                    request = self.connection.recv()
+                except EOFError:
                     return
-                app.build()
-            except Exception as error:  # noqa: BLE001 - reported; the server starts afresh
-                # a failure that no bad input explains is a bug: its traceback helps fix it
-                traceback.print_exc()
-                connection.send(Report(pid, builds, False, describe(error), 0, counts.read,
-                                       counts.written, time.perf_counter() - started, *facts))
-                return
-            warnings = warning_count(app)
-            connection.send(Report(pid, builds, True, "", warnings, counts.read, counts.written,
-                                   time.perf_counter() - started, *facts))
-            # What the build left behind is collected now, while the server waits for the
-            # next save, not in the middle of the next build.
-            gc.collect()
+                if request != BUILD or not self.build():
+                    return
+        finally:
+            if self.pickling is not None:
+                self.pickling.wait()  # the next worker reads the pickle whole
+
+    def build(self) -> bool:
+        """Build once and report it; False when the application is of no further use."""
+        from ..compat.sphinx import warning_count
+
+        app = self.app
+        self.builds += 1
+        self.counts.reset()
+        self.told = False
+        self.started = time.perf_counter()
+        try:
+            if self.pickling is not None:
+                self.pickling.wait()  # the last build's pickle, before this one writes it
+            why_not = prepare_rebuild(app, self.kept) if self.builds > 1 else ""
+            if why_not:
+                self.report(False, why_not)
+                return False
+            app.build()
+        except Exception as error:  # noqa: BLE001 - reported; the server starts afresh
+            # a failure that no bad input explains is a bug: its traceback helps fix it
+            traceback.print_exc()
+            self.report(False, describe(error))
+            return False
+        self.report(True, "", warning_count(app))
+        return True
+
+    def report(self, ok: bool, failure: str, warnings: int = 0) -> None:
+        self.connection.send(Report(self.pid, self.builds, ok, failure, warnings,
+                                    self.counts.read, self.counts.written,
+                                    time.perf_counter() - self.started, *self.facts))

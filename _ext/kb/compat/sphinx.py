@@ -20,6 +20,14 @@ Used only through this module:
   and `patch_docutils` / `docutils_namespace`, which cli/lint.py runs Sphinx inside;
 - `Config.read` and `sphinx.util.tags.Tags`: conf.py run as sphinx-build runs it, for the
   scaffold, which reads `kb_series` without a build.
+- the builders' `pickle` module (`sphinx.builders.pickle`), which `Builder.build` pickles
+  the environment with after reading and before writing: the live preview stands in for
+  it (`pickle_environment_aside`) so that a forked copy of the process writes the pickle
+  while the pages are written;
+- the HTML builder's `handle_finish`, which `finish` calls once every page is written (its
+  finish tasks run as they are added): the live preview wraps it on its builder
+  (`when_pages_written`) to reload the pages before the inventory is compressed and the
+  whole-site files of `build-finished` are written;
 - `sphinx.util.console`'s `color_terminal` and `nocolor`: the live preview's builds print
   without colour codes into a log, as sphinx-build does.
 - what one application keeps from one build to the next, which the live preview's warm
@@ -37,6 +45,9 @@ Used only through this module:
 from __future__ import annotations
 
 import contextlib
+import inspect
+import os
+import pickle
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -207,6 +218,122 @@ def start_another_build(app: Sphinx) -> None:
     env.__dict__.pop(ROOT_DOCTREE, None)
 
 
+class EnvironmentPickledAside:
+    """Stands for the `pickle` module in `sphinx.builders`, so that `Builder.build` pickles
+    the environment in a forked copy of the process, not in it.
+
+    Sphinx pickles the environment after reading and before writing (about 1.5 s at 2,000
+    pages, on every build that read a page); the copy is an exact picture of the process
+    at that moment (the pages are written, and the environment's data changed, only after),
+    and writes the file on the other core while the pages are written. `wait` ends each
+    copy's work; it is called before the next build and before the process ends, so no
+    reader ever sees the pickle half written. Everything else is pickle's own."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self._writers: list[tuple[int, str]] = []  # (process id, the pickle's path)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def dump(self, obj: Any, file: Any, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(obj, BuildEnvironment) or not hasattr(os, "fork"):
+            self._real.dump(obj, file, *args, **kwargs)
+            return
+        file.flush()
+        pid = os.fork()
+        if pid == 0:  # the copy: write the pickle, then end at once (no cleanup of its own)
+            code = 1
+            try:
+                self._real.dump(obj, file, *args, **kwargs)
+                file.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        self._writers.append((pid, str(getattr(file, "name", ""))))
+
+    def wait(self) -> list[str]:
+        """Wait for every copy still writing; returns the pickles that failed (deleted, so
+        that the next application starts from a fresh environment)."""
+        failed = []
+        for pid, path in self._writers:
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0 and path:
+                Path(path).unlink(missing_ok=True)
+                failed.append(path)
+        self._writers.clear()
+        return failed
+
+
+def pickle_environment_aside() -> EnvironmentPickledAside | None:
+    """From now on, this process's builds pickle the environment in a forked copy
+    (`EnvironmentPickledAside`); None where Sphinx does not pickle it as expected (the
+    builds then pickle it themselves, as always)."""
+    import sphinx.builders as builders
+
+    if pickle_aside_problem() or not hasattr(os, "fork"):
+        return None
+    aside = EnvironmentPickledAside(pickle)
+    builders.pickle = aside
+    return aside
+
+
+def pickle_aside_problem() -> str | None:
+    """Why `pickle_environment_aside` cannot stand in for Sphinx's pickling (None: it can)."""
+    import sphinx.builders as builders
+
+    found = getattr(builders, "pickle", None)
+    if found is not pickle and not isinstance(found, EnvironmentPickledAside):
+        return "sphinx.builders no longer imports pickle"
+    try:
+        source = inspect.getsource(builders.Builder.build)
+    except (AttributeError, OSError, TypeError):
+        return "Builder.build has no source to check"
+    if "pickle.dump(self.env" not in source:
+        return "Builder.build no longer pickles the environment with pickle.dump"
+    return None
+
+
+def when_pages_written(app: Sphinx, callback: Any) -> bool:
+    """Call `callback()` in each build of `app` once every page is written: just before the
+    HTML builder's `handle_finish` (its inventory and search index, after every page,
+    the static files and the images). False where the builder has none as expected (the
+    caller then waits for `build-finished`)."""
+    builder = app.builder
+    if handle_finish_problem(builder):
+        return False
+    finish = builder.handle_finish
+
+    def handle_finish() -> None:
+        callback()
+        finish()
+
+    builder.handle_finish = handle_finish
+    return True
+
+
+def handle_finish_problem(builder: Any) -> str | None:
+    """Why `when_pages_written` cannot follow `builder` (None: it can)."""
+    if not isinstance(builder, StandaloneHTMLBuilder):
+        return "not an HTML builder"
+    problem = signature_problem(getattr(builder, "handle_finish", None))
+    if problem:
+        return f"StandaloneHTMLBuilder.handle_finish {problem}"
+    try:
+        finish = inspect.getsource(type(builder).finish)
+        build = inspect.getsource(lookup("sphinx.builders", "Builder").build)
+    except (OSError, TypeError, AttributeError):
+        return "StandaloneHTMLBuilder.finish has no source to check"
+    # the pages are written by the tasks finish() adds before it calls handle_finish(),
+    # which run as they are added while the build's finish tasks are serial
+    if ("self.gen_additional_pages" not in finish or "self.handle_finish()" not in finish
+            or finish.index("self.gen_additional_pages") > finish.index("self.handle_finish()")
+            or "self.finish_tasks = SerialTasks()" not in build):
+        return ("StandaloneHTMLBuilder.finish no longer writes every page before it calls "
+                "handle_finish")
+    return None
+
+
 def warning_count(app: Sphinx) -> int:
     """The warnings of the application's build since `start_another_build` (or since it was
     made): what its summary line reports."""
@@ -305,4 +432,14 @@ def check(app: Sphinx) -> list[Mismatch]:
            "sphinx.config.Config.read or sphinx.util.tags.Tags",
            "`nox -s new` stops before it writes a page")
     found += [Mismatch(PACKAGE, problem, WARM) for problem in another_build_problems(app)]
+    problem = handle_finish_problem(builder) if isinstance(builder, StandaloneHTMLBuilder) \
+        else None
+    if problem:
+        found.append(Mismatch(PACKAGE, problem, "the live preview reloads the page only once "
+                                                "the inventory and the whole-site files are "
+                                                "written"))
+    problem = pickle_aside_problem()
+    if problem:
+        found.append(Mismatch(PACKAGE, problem, "the live preview's rebuilds wait for the "
+                                                "environment to be pickled"))
     return found
