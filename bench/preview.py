@@ -47,10 +47,10 @@ from noxfile import IGNORED_BY_PREVIEW, PREVIEW_OPTIONS  # noqa: E402  (the sess
 TARGETS = {"text edit": 2.0, "new issue": 5.0}  # seconds, issue 26
 SAFETY_NET = 1800.0  # seconds: only for a server that hangs (the first build at 2,000 pages)
 POLL = 0.05  # seconds between looks at the page and the log; the page keeps its own time
-DONE = re.compile(r"\[kb-serve\] build #(\d+) done in ([\d.]+) s by worker (\d+) "
-                  r"\(its build (\d+)\)")
+DONE = re.compile(r"\[kb-serve\] build #(\d+) done in ([\d.]+) s \(([\d.]+) s CPU\) by worker "
+                  r"(\d+) \(its build (\d+)\)")
 FAILED = re.compile(r"\[kb-serve\] build #(\d+) failed .*save again")
-WRITTEN = re.compile(r"\[kb-serve\] build #(\d+) pages written in ([\d.]+) s")
+WRITTEN = re.compile(r"\[kb-serve\] build #(\d+) pages written in ([\d.]+) s \(([\d.]+) s CPU\)")
 SEARCHED = re.compile(r"\[kb-serve\] search: (?:index (?:refreshed|current)|refresh) after "
                       r"build #(\d+)")
 # Run in every page before its own scripts: once the page's text holds the marker the
@@ -72,6 +72,7 @@ class Timing:
 
     seconds: float  # saved -> rendered in the browser
     pages_seconds: float  # the server's builds until every page was written (the reload)
+    pages_cpu_seconds: float  # the CPU seconds of its worker for that (the machine's load aside)
     build_seconds: float  # the server's builds to their end, as it reports them
     search_seconds: float  # saved -> the search index current again
     warm: bool  # built by the worker that built the edit before (same process id)
@@ -245,18 +246,19 @@ def measure(server: Server, page: Any, edit: Edit, worker: int) -> tuple[Timing,
             raise SystemExit(f"bench: a build of the preview failed; see {server.log}")
         time.sleep(POLL)
     searched_at = time.time()  # the search current again (to the poll's step)
-    pids = {int(match[3]) for match in builds}
-    warm = pids == {worker} and all(int(match[4]) > 1 for match in builds)
+    pids = {int(match[4]) for match in builds}
+    warm = pids == {worker} and all(int(match[5]) > 1 for match in builds)
     numbers = {int(match[1]) for match in builds}
-    pages = sum(float(m[2]) for m in WRITTEN.finditer(server.text()) if int(m[1]) in numbers)
-    return (Timing(shown - saved_at, pages, sum(float(match[2]) for match in builds),
-                   searched_at - saved_at, warm), int(builds[-1][3]))
+    written = [m for m in WRITTEN.finditer(server.text()) if int(m[1]) in numbers]
+    return (Timing(shown - saved_at, sum(float(m[2]) for m in written),
+                   sum(float(m[3]) for m in written), sum(float(m[2]) for m in builds),
+                   searched_at - saved_at, warm), int(builds[-1][4]))
 
 
 def run_way(name: str, server: Server, edits: Edits, repeats: int, browser: Any) -> Way:
     way = Way(name)
     first = server.wait_for("the first build", DONE, 1)
-    worker = int(first[3])
+    worker = int(first[4])
     deadline = time.monotonic() + SAFETY_NET
     while idle(server, 0) is None:  # the first search index too
         if server.process.poll() is not None or time.monotonic() > deadline:
@@ -271,7 +273,8 @@ def run_way(name: str, server: Server, edits: Edits, repeats: int, browser: Any)
                 timing, worker = measure(server, page, make(), worker)
                 way.timings.setdefault(kind, []).append(timing)
                 print(f"  {name}, {kind}: {timing.seconds:.2f} s to the browser (pages "
-                      f"written {timing.pages_seconds:.2f} s, build {timing.build_seconds:.2f} s"
+                      f"written {timing.pages_seconds:.2f} s, {timing.pages_cpu_seconds:.2f} s "
+                      f"CPU; build {timing.build_seconds:.2f} s"
                       f", search current at "
                       f"{timing.search_seconds:.2f} s, {'warm' if timing.warm else 'fresh'})",
                       flush=True)
@@ -329,8 +332,8 @@ def report(ways: list[Way], pages: int, documents: int) -> str:
     lines = [f"Preview: {pages} reviews and issues ({documents} documents), from saving a file "
              "to the browser showing the change; "
              f"{datetime.date.today().isoformat()}; {machine()}", "",
-             "| edit | preview | runs | median s | min s | max s | pages written s | "
-             "build s | search current s |",
+             "| edit | preview | runs | median s | min s | max s | pages written s "
+             "(CPU s) | build s | search current s |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for way in ways:
         for kind, timings in way.timings.items():
@@ -339,6 +342,7 @@ def report(ways: list[Way], pages: int, documents: int) -> str:
                 f"| {kind} | {way.name} | {len(seconds)} | {statistics.median(seconds):.2f} "
                 f"| {min(seconds):.2f} | {max(seconds):.2f} "
                 f"| {statistics.median(t.pages_seconds for t in timings):.2f} "
+                f"({statistics.median(t.pages_cpu_seconds for t in timings):.2f}) "
                 f"| {statistics.median(t.build_seconds for t in timings):.2f} "
                 f"| {statistics.median(t.search_seconds for t in timings):.2f} |")
     warm = ways[0]
@@ -353,6 +357,7 @@ def report(ways: list[Way], pages: int, documents: int) -> str:
     every = [t for timings in warm.timings.values() for t in timings]
     lines.append(f"warm builds (same worker process): {sum(t.warm for t in every)} of {len(every)}")
     lines.append("(the last three columns are medians: the server's seconds until the pages "
-                 "were written and reloaded, until its build was done, and from the save until "
-                 "the search index was current again)")
+                 "were written and reloaded, with its worker's CPU seconds for that, which the "
+                 "machine's other work does not stretch; until its build was done; and from "
+                 "the save until the search index was current again)")
     return "\n".join(lines)

@@ -17,6 +17,12 @@ Building a site in a test
 - `edited_and_clean(src, edit)` builds, edits, rebuilds, and builds the edited sources
   afresh: an incremental build must give what the clean one does.
 
+Comparing builds: `html_pages(outdir)` gives every HTML page of a build (asset checksums
+removed); `differences_from_clean(incremental, clean)` names the pages an incremental build
+lacks or has otherwise than a clean build of the same sources (the edit-sequence oracle's
+check, run by tests/build/ on incremental builds and by tests/cli/ through the live
+preview). `pagefind_records(bundle)` reads a Pagefind bundle's page records.
+
 Editing sources: `touch`, `replace` and `append` write a file with its modification time
 "now", as an editor would, never in the future (see `touch`). `add_issue_to_series` adds a
 newsletter issue to the `kb` root, an edit the incremental, chart and preview tests share.

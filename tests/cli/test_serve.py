@@ -54,10 +54,11 @@ SAFETY_NET = 300  # seconds: only for a server that hangs; a loaded machine stay
 PAGE = "reviews/r2021"
 STARTED = re.compile(r"build #(\d+) started: (warm|fresh \((?P<reason>.*)\))"
                      r"(?:; changed: (?P<changed>.*))?$")
-DONE = re.compile(r"build #(\d+) done in [\d.]+ s by worker (\d+) \(its build (\d+)\): "
+DONE = re.compile(r"build #(\d+) done in [\d.]+ s \([\d.]+ s CPU\) by worker (\d+) "
+                  r"\(its build (\d+)\): "
                   r"(\d+) read, (\d+) written, (\d+) warnings")
-WRITTEN = re.compile(r"build #(\d+) pages written in [\d.]+ s by worker (\d+) \(its build "
-                     r"(\d+)\): (\d+) read, (\d+) written; pages reloaded")
+WRITTEN = re.compile(r"build #(\d+) pages written in [\d.]+ s \([\d.]+ s CPU\) by worker "
+                     r"(\d+) \(its build (\d+)\): (\d+) read, (\d+) written; pages reloaded")
 FAILED = re.compile(r"build #(\d+) failed in worker (\d+) \(its build (\d+)\): (.*)$")
 SEARCHED = re.compile(r"search: index (refreshed|current) after build #(\d+)")
 

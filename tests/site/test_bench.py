@@ -296,6 +296,7 @@ def test_the_preview_benchmark_times_each_edit_to_the_browser_warm_and_cold(tmp_
         assert list(way.timings) == ["text edit", "new issue"]
         timings = [t for found in way.timings.values() for t in found]
         assert all(0 < t.pages_seconds <= t.build_seconds for t in timings), timings
+        assert all(0 < t.pages_cpu_seconds for t in timings), timings
         # the browser shows a change after its pages were written, counted from the save
         assert all(t.seconds > t.pages_seconds for t in timings), timings
         assert all(t.warm == (way is ways[0]) for t in timings), timings

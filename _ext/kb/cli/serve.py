@@ -137,7 +137,7 @@ class Worker:
         except (EOFError, OSError):
             self.process.join()
             return Report(self.pid, 0, False, f"the worker ended (exit code "
-                          f"{self.process.exitcode})", 0, 0, 0, 0.0, (), ())
+                          f"{self.process.exitcode})", 0, 0, 0, 0.0, 0.0, (), ())
 
     def end(self) -> None:
         if self.process.is_alive():
@@ -273,7 +273,8 @@ class Preview:
         if report.warm_problems:  # compat/sphinx.py reported them at start-up too
             self.cold = True
         self.code_folders = [EXTENSION_FOLDER, *map(Path, report.code_folders)]
-        say(f"build #{self.number} done in {report.seconds:.2f} s by worker {report.pid} "
+        say(f"build #{self.number} done in {report.seconds:.2f} s "
+            f"({report.cpu_seconds:.2f} s CPU) by worker {report.pid} "
             f"(its build {report.builds}): {report.read} read, {report.written} written, "
             f"{report.warnings} warnings")
 
@@ -281,7 +282,8 @@ class Preview:
         """Every page of the build is written: the pages reload now, and the search index is
         brought up to date while the build writes its whole-site files."""
         self.builds.finished(self.number)
-        say(f"build #{self.number} pages written in {written.seconds:.2f} s by worker "
+        say(f"build #{self.number} pages written in {written.seconds:.2f} s "
+            f"({written.cpu_seconds:.2f} s CPU) by worker "
             f"{written.pid} (its build {written.builds}): {written.read} read, "
             f"{written.written} written; pages reloaded")
         if written.search == DEFERRED_SEARCH and self.setup.builder in SEARCH_BUILDERS:

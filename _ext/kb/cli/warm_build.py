@@ -76,6 +76,7 @@ class PagesWritten(NamedTuple):
     read: int  # documents read
     written: int  # pages written (generated ones too)
     seconds: float  # in the build so far
+    cpu_seconds: float  # of this process in the build so far (the machine's load aside)
     search: str  # kb_search in force ("" without the kb extension)
 
 
@@ -90,6 +91,7 @@ class Report(NamedTuple):
     read: int  # documents read
     written: int  # pages written (generated ones too)
     seconds: float  # in the build
+    cpu_seconds: float  # of this process in the build
     code_folders: tuple[str, ...]  # the templates and themes the configuration names
     warm_problems: tuple[str, ...]  # why a second build on this app may differ from a fresh one
 
@@ -192,7 +194,8 @@ def work(connection: Any, setup: BuildSetup) -> None:
         try:
             app = make_app(setup)
         except Exception as error:  # noqa: BLE001 - reported to the server, which keeps serving
-            connection.send(Report(os.getpid(), 0, False, describe(error), 0, 0, 0, 0.0, (), ()))
+            connection.send(Report(os.getpid(), 0, False, describe(error), 0, 0, 0, 0.0, 0.0,
+                                   (), ()))
             return
         _Builds(app, connection).serve()
 
@@ -211,7 +214,7 @@ class _Builds:
         self.app, self.connection = app, connection
         self.pid = os.getpid()
         self.builds = 0
-        self.started = 0.0
+        self.started = self.started_cpu = 0.0
         self.counts = _Counts()
         keep_initial_assets(app)
         self.kept = _KeptForNextBuild(app)
@@ -232,7 +235,9 @@ class _Builds:
             self.told = True
             self.connection.send(PagesWritten(self.pid, self.builds, self.counts.read,
                                               self.counts.written,
-                                              time.perf_counter() - self.started, self.search))
+                                              time.perf_counter() - self.started,
+                                              time.process_time() - self.started_cpu,
+                                              self.search))
 
     def serve(self) -> None:
         try:
@@ -255,7 +260,7 @@ class _Builds:
         self.builds += 1
         self.counts.reset()
         self.told = False
-        self.started = time.perf_counter()
+        self.started, self.started_cpu = time.perf_counter(), time.process_time()
         try:
             if self.pickling is not None:
                 self.pickling.wait()  # the last build's pickle, before this one writes it
@@ -275,4 +280,5 @@ class _Builds:
     def report(self, ok: bool, failure: str, warnings: int = 0) -> None:
         self.connection.send(Report(self.pid, self.builds, ok, failure, warnings,
                                     self.counts.read, self.counts.written,
-                                    time.perf_counter() - self.started, *self.facts))
+                                    time.perf_counter() - self.started,
+                                    time.process_time() - self.started_cpu, *self.facts))
