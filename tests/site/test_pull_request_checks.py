@@ -1,0 +1,273 @@
+"""What a pull request runs: the classifier of its changed files (.ci/changes.py).
+
+A pull request that touches only content needs the fast check alone (lint, then the strict
+build); anything else, a path the classifier does not know, or a diff git cannot produce,
+runs everything. The classifier runs against real git repositories here. All offline.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHANGES = ROOT / ".ci" / "changes.py"
+
+
+def load_changes():
+    spec = importlib.util.spec_from_file_location("ci_changes", CHANGES)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # NamedTuple records look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+changes = load_changes()
+Change = changes.Change
+
+
+# -- the classifier, path by path ---------------------------------------------------------
+
+CONTENT_PATHS = [
+    "refs.bib", "index.md", "references.md", "archive.md", "authors.md", "book.md",
+    "topics/gans.md", "topics/index.md",
+    "newsletters/deep-learning-weekly/2021/issue-220.md", "newsletters/deep-learning-weekly/index.md",
+    "reviews/hippocampus-garden/2022.md", "reviews/index.md",
+    "topics/images/gan-samples.png", "newsletters/deep-learning-weekly/2021/figure.JPG",
+    "reviews/hippocampus-garden/diagram.svg",
+]
+
+CODE_PATHS = [
+    # the code the brief names
+    "_ext/kb/__init__.py", "conf.py", "noxfile.py", "tests/site/test_site.py", "requirements/lock.txt",
+    "pyproject.toml", "_templates/layout.html", "_static/logo.svg", "_static/kb.css",
+    ".github/workflows/ci.yml", ".github/pull_request_template.md", ".ci/run", ".ci/changes.py",
+    "bench/run.py", ".readthedocs.yaml",
+    # pages of the test roots look like content but are the tests' code
+    "tests/roots/test-kb/topics/gans.md", "tests/roots/test-kb/refs.bib",
+    # repository documents the test suite reads, and maintainer docs
+    "README.md", "CONTRIBUTING.md", "docs/publishing.md", "docs/images/search.png",
+    # files the classifier does not know: code, to be safe
+    "LICENSE", "CITATION.cff", ".pymarkdown.json", ".pre-commit-config.yaml", "other.md",
+    "notes/draft.md", "topics/helper.py", "topics/data.yaml", "topics/page.rst", "topics/page.MD",
+    "newsletters/feed.xml", "Topics/gans.md", "topics", "other.bib", "references.bib",
+    "/topics/gans.md", "topics/../conf.py", "",
+]
+
+
+@pytest.mark.parametrize("path", CONTENT_PATHS)
+def test_the_site_s_content_is_content(path: str) -> None:
+    assert changes.kind(path) == changes.CONTENT
+
+
+@pytest.mark.parametrize("path", CODE_PATHS)
+def test_code_and_unknown_paths_are_code(path: str) -> None:
+    assert changes.kind(path) == changes.CODE
+
+
+def test_the_content_the_classifier_knows_is_what_conf_py_builds() -> None:
+    """Its top-level pages, page folders and bibliography are conf.py's include_patterns and
+    bibtex_bibfiles: a new folder of pages there must be added to the classifier too."""
+    tree = ast.parse((ROOT / "conf.py").read_text(encoding="utf-8"))
+    values = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
+              if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+              and node.targets[0].id in ("include_patterns", "bibtex_bibfiles")}
+    patterns = values["include_patterns"]
+    assert changes.TOP_LEVEL_PAGES == {p for p in patterns if "/" not in p}
+    assert set(changes.PAGE_FOLDERS) == {p.removesuffix("/**") for p in patterns if "/" in p}
+    assert set(patterns) == changes.TOP_LEVEL_PAGES | {f"{f}/**" for f in changes.PAGE_FOLDERS}
+    assert changes.BIBLIOGRAPHY == set(values["bibtex_bibfiles"])
+
+
+def test_every_page_sphinx_finds_in_this_repository_is_content() -> None:
+    from sphinx.config import eval_config_file
+    from sphinx.project import Project
+    from sphinx.util.tags import Tags
+
+    conf = eval_config_file(ROOT / "conf.py", Tags())
+    project = Project(ROOT, [".md", ".rst"])
+    docnames = project.discover(conf["exclude_patterns"], conf["include_patterns"])
+    assert len(docnames) > 20, docnames
+    for docname in docnames:
+        path = project.doc2path(docname, absolute=False)
+        assert changes.kind(str(path)) == changes.CONTENT, path
+
+
+@pytest.mark.parametrize("folder", ["_ext", "tests", "requirements", "_templates", "_static",
+                                    ".github", ".ci", "bench", "docs"])
+def test_every_file_of_the_code_folders_is_code(folder: str) -> None:
+    files = [path for path in (ROOT / folder).rglob("*")
+             if path.is_file() and "__pycache__" not in path.parts]
+    assert files, folder
+    for path in files:
+        assert changes.kind(path.relative_to(ROOT).as_posix()) == changes.CODE, path
+
+
+# -- the classifier, change by change -----------------------------------------------------
+
+
+def test_a_pull_request_of_pages_and_references_is_content_only() -> None:
+    verdict = changes.classify([
+        Change("A", ("newsletters/deep-learning-weekly/2021/issue-221.md",)),
+        Change("M", ("newsletters/deep-learning-weekly/2021/index.md",)),
+        Change("M", ("refs.bib",)),
+        Change("A", ("topics/images/figure.png",)),
+    ])
+    assert verdict.content_only and verdict.code_paths == ()
+    assert "all 4 changed files are content" in verdict.reason
+
+
+def test_one_file_of_code_runs_everything_and_is_named() -> None:
+    verdict = changes.classify([
+        Change("M", ("topics/gans.md",)),
+        Change("M", ("_ext/kb/build/reading.py",)),
+        Change("M", ("conf.py",)),
+    ])
+    assert not verdict.content_only
+    assert verdict.code_paths == ("_ext/kb/build/reading.py", "conf.py")
+    assert "2 changed files outside the site's content" in verdict.reason
+
+
+@pytest.mark.parametrize("old, new, content_only", [
+    ("topics/gan.md", "topics/gans.md", True),  # a page renamed within the content
+    ("topics/gans.md", "tests/roots/test-kb/topics/gans.md", False),  # content into the tests
+    ("_ext/kb/notes.md", "topics/notes.md", False),  # code moved into the content
+])
+def test_a_rename_counts_both_of_its_paths(old: str, new: str, content_only: bool) -> None:
+    for status in ("R", "C"):
+        verdict = changes.classify([Change(status, (old, new))])
+        assert verdict.content_only is content_only, (status, old, new)
+
+
+def test_a_deleted_file_counts_by_the_path_it_had() -> None:
+    assert changes.classify([Change("D", ("topics/old-topic.md",))]).content_only
+    verdict = changes.classify([Change("D", ("_static/kb.css",))])
+    assert not verdict.content_only and verdict.code_paths == ("_static/kb.css",)
+
+
+def test_an_empty_diff_runs_everything() -> None:
+    verdict = changes.classify([])
+    assert not verdict.content_only
+    assert "no changed files" in verdict.reason
+
+
+def test_git_s_name_status_output_is_read_with_renames() -> None:
+    output = "M\0refs.bib\0R087\0topics/a b.md\0topics/ä.md\0D\0conf.py\0C100\0x.md\0y.md\0"
+    assert changes.parse_name_status(output) == [
+        Change("M", ("refs.bib",)), Change("R", ("topics/a b.md", "topics/ä.md")),
+        Change("D", ("conf.py",)), Change("C", ("x.md", "y.md"))]
+    assert changes.parse_name_status("") == []
+
+
+@pytest.mark.parametrize("output", ["M\0", "R100\0only-one.md\0", "?\0file\0", "\0\0"])
+def test_unreadable_git_output_is_refused(output: str) -> None:
+    with pytest.raises(ValueError):
+        changes.parse_name_status(output)
+
+
+# -- the classifier against real git repositories -----------------------------------------
+
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def write(repo: Path, path: str, text: str) -> None:
+    (repo / path).parent.mkdir(parents=True, exist_ok=True)
+    (repo / path).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository with a few content and code files, committed on main."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for path in ("index.md", "refs.bib", "topics/gans.md", "topics/old.md", "conf.py",
+                 "_ext/kb/__init__.py"):
+        write(repo, path, f"{path}\n" + "a line of text that git can follow\n" * 20)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    return repo
+
+
+def run_changes(repo: Path, base: str, head: str, tmp_path: Path) -> tuple[str, str, str]:
+    """Run the script as CI does; return its stdout, $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY."""
+    output, summary = tmp_path / "output", tmp_path / "summary"
+    output.write_text(""), summary.write_text("")
+    result = subprocess.run([sys.executable, str(CHANGES), base, head], cwd=repo,
+                            capture_output=True, text=True, timeout=60,
+                            env={**GIT_ENV, "GITHUB_OUTPUT": str(output),
+                                 "GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 0, result.stderr  # never fails: the verdict says what to run
+    return result.stdout, output.read_text(), summary.read_text()
+
+
+def test_a_content_pull_request_merged_as_ci_sees_it(repo: Path, tmp_path: Path) -> None:
+    """On the merge commit of a branch that renamed, deleted, edited and added content, the
+    first parent is main and the verdict is content-only."""
+    git(repo, "switch", "-q", "-c", "feature")
+    git(repo, "mv", "topics/gans.md", "topics/generative-adversarial-networks.md")
+    git(repo, "rm", "-q", "topics/old.md")
+    write(repo, "refs.bib", "refs.bib\n@article{x, title={X}}\n")
+    write(repo, "newsletters/weekly/2021/issue-1.md", "# Issue 1\n")
+    write(repo, "newsletters/weekly/2021/chart one.png", "not really a png\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "content")
+    git(repo, "switch", "-q", "main")
+    write(repo, "conf.py", "conf.py\nchanged on main meanwhile\n")  # not the pull request's
+    git(repo, "commit", "-q", "-am", "main moves on")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge", "feature")
+
+    stdout, output, summary = run_changes(repo, "HEAD^1", "HEAD", tmp_path)
+    assert output == "content-only=true\n"
+    assert "R topics/gans.md (content), topics/generative-adversarial-networks.md (content)" in stdout
+    assert "D topics/old.md (content)" in stdout
+    assert "A newsletters/weekly/2021/chart one.png (content)" in stdout
+    assert "conf.py" not in stdout  # main's own change is not the pull request's
+    assert "All 5 changed files are content" in summary
+
+
+def test_a_pull_request_with_code_runs_everything(repo: Path, tmp_path: Path) -> None:
+    write(repo, "topics/gans.md", "edited\n")
+    write(repo, "_ext/kb/new_module.py", "VALUE = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "code")
+    stdout, output, summary = run_changes(repo, "HEAD^1", "HEAD", tmp_path)
+    assert output == "content-only=false\n"
+    assert "A _ext/kb/new_module.py (code)" in stdout
+    assert "- `_ext/kb/new_module.py`" in summary and "topics/gans.md" not in summary
+
+
+def test_an_empty_diff_and_a_missing_commit_run_everything(repo: Path, tmp_path: Path) -> None:
+    git(repo, "commit", "-q", "--allow-empty", "-m", "nothing")
+    stdout, output, _ = run_changes(repo, "HEAD^1", "HEAD", tmp_path)
+    assert output == "content-only=false\n" and "no changed files" in stdout
+    # a shallow checkout without the first parent: git cannot compare, so everything runs
+    stdout, output, summary = run_changes(repo, "HEAD~5", "HEAD", tmp_path)
+    assert output == "content-only=false\n"
+    assert "git could not compare HEAD~5 and HEAD" in stdout and "everything runs" in summary
+
+
+def test_the_classifier_needs_only_the_standard_library() -> None:
+    """The changes job runs it with the runner's python3, before anything is installed."""
+    tree = ast.parse(CHANGES.read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported and imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
