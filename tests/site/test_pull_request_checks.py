@@ -1,24 +1,33 @@
-"""What a pull request runs: the classifier of its changed files (.ci/changes.py).
+"""What a pull request runs: the classifier of its changed files (.ci/changes.py), the
+workflows' wiring around it, and the problem matcher that annotates the strict build.
 
-A pull request that touches only content needs the fast check alone (lint, then the strict
-build); anything else, a path the classifier does not know, or a diff git cannot produce,
-runs everything. The classifier runs against real git repositories here. All offline.
+A pull request that touches only content gets the CI's lint job alone (lint, then the strict
+build, as annotations on the diff); anything else, a path the classifier does not know, or a
+classifier that failed, runs everything. The workflows' `if:` expressions are evaluated here
+for each case, the classifier runs against real git repositories, and the matcher against
+the output of a real strict build. All offline.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANGES = ROOT / ".ci" / "changes.py"
+CI = ROOT / ".github" / "workflows" / "ci.yml"
+PAGES = ROOT / ".github" / "workflows" / "pages.yml"
+MATCHER = ROOT / ".github" / "sphinx-problem-matcher.json"
 
 
 def load_changes():
@@ -31,6 +40,10 @@ def load_changes():
 
 changes = load_changes()
 Change = changes.Change
+
+
+def load_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 # -- the classifier, path by path ---------------------------------------------------------
@@ -271,3 +284,184 @@ def test_the_classifier_needs_only_the_standard_library() -> None:
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module}
     assert imported and imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+# -- the workflows' wiring ----------------------------------------------------------------
+
+STATUS_FUNCTIONS = ("success", "failure", "cancelled", "always")
+TOKEN = re.compile(r"\s*(?:(?P<op>&&|\|\||==|!=|!|\(|\))|(?P<string>'(?:[^']|'')*')"
+                   r"|(?P<call>(?:success|failure|cancelled|always)\(\))|(?P<name>[A-Za-z_][\w.-]*))")
+
+
+def evaluate(expression: str, context: dict[str, str], status: dict[str, bool]) -> bool:
+    """A job's `if:` as GitHub evaluates it, for the operators these workflows use: `&&`, `||`,
+    `!`, `==`, `!=`, strings, properties (missing ones are empty) and the status functions;
+    without a status function, GitHub adds `success() &&`."""
+    text = expression.strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    python = []
+    position = 0
+    while position < len(text.rstrip()):
+        match = TOKEN.match(text, position)
+        assert match, f"cannot read {text[position:]!r} in {expression!r}"
+        position = match.end()
+        if match["op"]:
+            python.append({"&&": " and ", "||": " or ", "!": " not "}.get(match["op"], match["op"]))
+        elif match["string"]:
+            python.append(repr(match["string"][1:-1].replace("''", "'")))
+        elif match["call"]:
+            python.append(repr(status[match["call"][:-2]]))
+        else:
+            python.append(repr(context.get(match["name"], "")))
+    value = eval("".join(python), {"__builtins__": {}})  # noqa: S307 - our own translation
+    if not any(f"{name}()" in text for name in STATUS_FUNCTIONS):
+        value = status["success"] and value
+    return bool(value)
+
+
+def runs(job: dict, event: str, classifier: str, content_only: str = "",
+         cancelled: bool = False) -> bool:
+    """Whether `job`, which needs the changes job, runs: `classifier` is how the changes job
+    ended ("success" or "failure"), `content_only` its output."""
+    status = {"success": classifier == "success" and not cancelled,
+              "failure": classifier == "failure", "cancelled": cancelled, "always": True}
+    context = {"github.event_name": event, "github.ref": "refs/heads/main",
+               "needs.changes.outputs.content-only": content_only,
+               "needs.changes.result": classifier}
+    if "if" not in job:
+        return status["success"]
+    return evaluate(str(job["if"]), context, status)
+
+
+def test_the_evaluator_adds_success_and_reads_status_functions() -> None:
+    """The evaluator the checks below rely on, on expressions whose outcome GitHub documents."""
+    everything = {"success": True, "failure": False, "cancelled": False, "always": True}
+    failed = {"success": False, "failure": True, "cancelled": False, "always": True}
+    assert evaluate("github.event_name == 'push'", {"github.event_name": "push"}, everything)
+    assert not evaluate("github.event_name == 'push'", {"github.event_name": "push"}, failed)
+    assert evaluate("${{ !cancelled() && github.event_name != 'push' }}", {}, failed)
+    assert evaluate("always() || x == 'y'", {}, failed)
+    assert not evaluate("x == 'it''s'", {"x": "its"}, everything)
+    assert evaluate("x == 'it''s'", {"x": "it's"}, everything)
+
+
+@pytest.mark.parametrize("workflow", [CI, PAGES], ids=lambda p: p.name)
+def test_the_full_build_is_skipped_only_for_a_content_only_pull_request(workflow: Path) -> None:
+    jobs = load_yaml(workflow)["jobs"]
+    build = jobs["build"]
+    needs = build["needs"] if isinstance(build["needs"], list) else [build["needs"]]
+    assert "changes" in needs
+    assert not runs(build, "pull_request", "success", "true")
+    assert runs(build, "pull_request", "success", "false")
+    assert runs(build, "pull_request", "failure", "")  # the classifier failed: fail safe
+    assert runs(build, "push", "success", "")
+    assert runs(build, "push", "success", "true")  # a push runs everything, whatever it says
+    assert runs(build, "workflow_dispatch", "success", "")
+    assert not runs(build, "pull_request", "success", "false", cancelled=True)
+
+
+@pytest.mark.parametrize("workflow", [CI, PAGES], ids=lambda p: p.name)
+def test_the_changes_job_classifies_the_merge_commit_and_never_blocks_a_push(workflow: Path) -> None:
+    data = load_yaml(workflow)
+    triggers = data.get("on", data.get(True))
+    # a path filter would leave a required check waiting for ever; the classifier decides
+    assert not {"paths", "paths-ignore"} & set(triggers["pull_request"] or {})
+    job = data["jobs"]["changes"]
+    assert "if" not in job and "needs" not in job  # always runs, so nothing after it is skipped
+    checkout = job["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"]["fetch-depth"] >= 2  # HEAD^1, the base branch, is fetched
+    classify = next(step for step in job["steps"] if step.get("id") == "classify")
+    assert classify["run"].strip() == "python3 .ci/changes.py HEAD^1 HEAD"
+    assert classify["if"] == "github.event_name == 'pull_request'"
+    assert not any("setup-python" in step.get("uses", "") or "pip" in step.get("run", "")
+                   for step in job["steps"])  # the runner's python3 (stdlib only, tested above)
+    # the output the build reads is the one the script writes
+    assert job["outputs"] == {"content-only": "${{ steps.classify.outputs.content-only }}"}
+    assert "needs.changes.outputs.content-only" in data["jobs"]["build"]["if"]
+
+
+def test_the_lint_job_runs_on_every_pull_request_lint_then_the_strict_build() -> None:
+    job = load_yaml(CI)["jobs"]["lint"]
+    assert "if" not in job and "needs" not in job  # every pull request, without waiting
+    runs_ = [step["run"].strip() for step in job["steps"] if "run" in step]
+    lint = next(i for i, run in enumerate(runs_) if run == ".venv/bin/nox -s lint -- --format github")
+    html = next(i for i, run in enumerate(runs_) if run.endswith("\n.venv/bin/nox -s html"))
+    assert lint < html  # the build's own annotations only once lint passes: none twice
+    assert runs_[html].startswith(f"echo \"::add-matcher::{MATCHER.relative_to(ROOT)}\"")
+    assert not any(".ci/run" in run or "apt-get" in run or "nox -s tests" in run
+                   or "nox -s pdf" in run for run in runs_)  # no TeX, no browser, no suite
+    assert job["timeout-minutes"] <= 10  # a guard against a hang; the job takes minutes
+
+
+def test_the_pages_deploy_still_follows_a_push_build() -> None:
+    """deploy needs build, which needs changes: on a push both succeed (the classifier's step
+    is skipped, not its job), so deploy's implicit success() holds."""
+    deploy = load_yaml(PAGES)["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    context = {"github.event_name": "push", "github.ref": "refs/heads/main"}
+    assert evaluate(deploy["if"], context, {"success": True, "failure": False,
+                                            "cancelled": False, "always": True})
+    assert not evaluate(deploy["if"], {**context, "github.event_name": "pull_request"},
+                        {"success": True, "failure": False, "cancelled": False, "always": True})
+
+
+# -- the problem matcher on the strict build's output -------------------------------------
+
+
+def matcher_pattern() -> tuple[re.Pattern[str], dict]:
+    config = json.loads(MATCHER.read_text(encoding="utf-8"))
+    (matcher,) = config["problemMatcher"]
+    assert matcher["owner"] == "sphinx" and matcher["severity"] == "error"  # -W: errors
+    (pattern,) = matcher["pattern"]
+    return re.compile(pattern["regexp"]), pattern
+
+
+def test_the_matcher_annotates_each_warning_of_a_strict_build_at_its_file_and_line(
+        copy_root, tmp_path: Path) -> None:
+    """`nox -s html`'s strict build (same options) of a root with two mistakes: a dangling
+    reference (file and line) and a page in no toctree (file only). The matcher reads each
+    warning, and nothing else the build prints."""
+    from conftest import noxfile_module
+
+    src = copy_root("kb")
+    with (src / "topics" / "gans.md").open("a", encoding="utf-8") as page:
+        page.write("\nSee {doc}`missing-page` for more.\n")
+    (src / "orphan.md").write_text("# Orphan\n\nIn no toctree.\n", encoding="utf-8")
+    dangling_line = len((src / "topics" / "gans.md").read_text(encoding="utf-8").splitlines())
+
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", *noxfile_module().STRICT, "-j", "1",
+         "-d", str(tmp_path / "doctrees"), str(src), str(tmp_path / "html")],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "NO_COLOR": "1"})
+    assert result.returncode == 1, result.stdout + result.stderr
+
+    regexp, pattern = matcher_pattern()
+    found = []
+    for line in (result.stdout + result.stderr).splitlines():
+        match = regexp.match(line)
+        if match:
+            found.append((match[pattern["file"]], match[pattern["line"]], match[pattern["message"]]))
+    assert sorted(found) == sorted([
+        (str(src / "orphan.md"), None, "document isn't included in any toctree [toc.not_included]"),
+        (str(src / "topics" / "gans.md"), str(dangling_line),
+         "unknown document: 'missing-page' [ref.doc]"),
+    ]), result.stderr
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("/w/r/topics/gans.md:12: WARNING: unknown topic 'gan' [kb.topic]",
+     ("/w/r/topics/gans.md", "12", "unknown topic 'gan' [kb.topic]")),
+    ("/w/r/refs.bib:3: ERROR: broken entry", ("/w/r/refs.bib", "3", "broken entry")),
+    ("WARNING: conf.py: something", (None, None, "conf.py: something")),
+    ("/w/r/index.md:3:5: CRITICAL: stop", ("/w/r/index.md", "3", "stop")),
+    ("build finished with problems, 2 warnings (with warnings treated as errors).", None),
+    ("nox > Session html failed.", None),
+])
+def test_the_matcher_reads_sphinx_s_message_forms(line: str, expected: tuple | None) -> None:
+    regexp, pattern = matcher_pattern()
+    match = regexp.match(line)
+    got = match and (match[pattern["file"]], match[pattern["line"]], match[pattern["message"]])
+    assert got == expected
