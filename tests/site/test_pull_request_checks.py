@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHANGES = ROOT / ".ci" / "changes.py"
 CI = ROOT / ".github" / "workflows" / "ci.yml"
 PAGES = ROOT / ".github" / "workflows" / "pages.yml"
+READTHEDOCS = ROOT / ".readthedocs.yaml"
 MATCHER = ROOT / ".github" / "sphinx-problem-matcher.json"
 
 
@@ -465,3 +466,56 @@ def test_the_matcher_reads_sphinx_s_message_forms(line: str, expected: tuple | N
     match = regexp.match(line)
     got = match and (match[pattern["file"]], match[pattern["line"]], match[pattern["message"]])
     assert got == expected
+
+
+# -- Read the Docs: pull-request previews ---------------------------------------------------
+
+NOX_STUB = """#!/bin/sh
+# what `nox -s html` and `nox -s pdf` leave behind, without building anything
+case "$2" in
+  html) mkdir -p _build/doctrees _build/html && echo '<html></html>' > _build/html/index.html ;;
+  pdf) mkdir -p _build/latex _build/pdf && echo '%PDF' > _build/pdf/dl-knowledge-base.pdf ;;
+  *) exit 2 ;;
+esac
+"""
+
+
+@pytest.mark.parametrize("version_type", ["external", "branch"])
+def test_read_the_docs_jobs_leave_their_output_where_read_the_docs_takes_it(
+        tmp_path: Path, version_type: str) -> None:
+    """The build jobs of .readthedocs.yaml, run by a shell as Read the Docs runs them (each
+    command in a fresh shell, from the checkout, with $READTHEDOCS_OUTPUT), with a stand-in
+    for nox. A pull-request build (version type `external`) runs the html job alone, so its
+    preview costs no PDF; a branch builds the book too. Afterwards, what Read the Docs checks:
+    the site in $READTHEDOCS_OUTPUT/html, at most one file in .../pdf, and no _build/html
+    left behind (Read the Docs fails a build that leaves one)."""
+    if shutil.which("sh") is None:
+        pytest.skip("no POSIX shell")
+    jobs = load_yaml(READTHEDOCS)["build"]["jobs"]
+    checkout = tmp_path / "checkout"
+    (checkout / ".venv" / "bin").mkdir(parents=True)
+    nox = checkout / ".venv" / "bin" / "nox"
+    nox.write_text(NOX_STUB)
+    nox.chmod(0o755)
+    output = checkout / "_readthedocs"
+    formats = ["html"] + (["pdf"] if version_type != "external" else [])
+    for name in formats:
+        for command in jobs["build"][name]:
+            subprocess.run(["sh", "-c", command], cwd=checkout, check=True, timeout=60,
+                           env={"PATH": os.environ["PATH"], "READTHEDOCS_OUTPUT": f"{output}/",
+                                "READTHEDOCS_VERSION_TYPE": version_type})
+    assert (output / "html" / "index.html").is_file()
+    assert not (checkout / "_build" / "html").exists()
+    pdfs = sorted(path.name for path in (output / "pdf").glob("*")) if (output / "pdf").exists() else []
+    assert pdfs == ([] if version_type == "external" else ["dl-knowledge-base.pdf"])
+
+
+def test_only_the_pdf_job_builds_the_book_so_previews_never_do() -> None:
+    """Read the Docs skips build.jobs.build.pdf for a pull request; the book anywhere else
+    (post_build, the html job) would be built for every preview."""
+    jobs = load_yaml(READTHEDOCS)["build"]["jobs"]
+    elsewhere = {name: commands for name, commands in jobs.items() if name != "build"}
+    elsewhere["build.html"] = jobs["build"]["html"]
+    for name, commands in elsewhere.items():
+        assert not any("nox -s pdf" in command or "latex" in command for command in commands), name
+    assert jobs["build"]["pdf"][0] == ".venv/bin/nox -s pdf"
