@@ -1,8 +1,9 @@
-"""Long generated lists split into parts (issue 17, page weight), on the `parts` test root.
+"""Long generated lists split into parts (issue 17, page weight), on the `parts` test root,
+and parts split again (issue 26), on the `subparts` test root.
 
-Its conf.py sets `kb_split_links = 2`, so the paper index and the archive (by year), the
-author index (by letter) and the topic listing (by year) are split in HTML; the PDF keeps
-them whole.
+The parts root's conf.py sets `kb_split_links = 2`, so the paper index and the archive (by
+year), the author index (by letter) and the topic listing (by year) are split in HTML (the
+paper index's 2021 again, by first author); the PDF keeps them whole.
 """
 
 from __future__ import annotations
@@ -20,18 +21,38 @@ from kb.views.parts import Part, author_pages, links, part_data, plan, slug
 SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navbar": True},
         "templates_path": [str(PROJECT / "_templates")], "kb_search": "pagefind"}
 
-SPLIT = {
+SPLIT = {  # the parts each entry point lists first (a part split again lists its own)
     "papers": ["papers-2022", "papers-2021"],
     "authors": ["authors-e", "authors-j", "authors-k", "authors-t", "authors-u017d"],
     "archive": ["archive-2022", "archive-2021", "archive-2020"],
     "topics/proteins": ["topics/proteins-2022", "topics/proteins-2021", "topics/proteins-2020"],
 }
+# 2021's papers show 8 links (two papers, one discussed twice, each place two links): more
+# than 2, so it is split again, by first author (Evans, Jumper)
+SUBPARTS = {"papers-2021": ["papers-2021-e", "papers-2021-j"]}
 
 
 @pytest.fixture(scope="module")
 def site(shared_build) -> Build:
     """The parts root, with the real site's templates, built once for the session."""
     return shared_build("parts", **SITE)
+
+
+def top_parts(page) -> list:
+    """The links of an entry point's (or a split part's) own list of parts, not the lists
+    of the parts split again nested in it."""
+    return page.select("article .kb-parts-list:not(.kb-parts-nested) > li > p > a")
+
+
+def holding(build: Build, part: str) -> list[str]:
+    """The pages holding a part's entries: itself, or, split again, its parts' (followed
+    from the links its page lists)."""
+    page = build.page(part)
+    if page.select_one("article .kb-part .kb-parts-list") is None:
+        return [part]
+    folder = part.rpartition("/")[0]
+    return [found for a in top_parts(page)
+            for found in holding(build, f"{folder}/{a['href']}".lstrip("/").removesuffix(".html"))]
 
 
 def resolve(build: Build, page: str, href: str) -> Path:
@@ -51,15 +72,17 @@ def test_plan_splits_only_past_the_threshold_of_links() -> None:
     data = (("2021", ("x", "y")), ("2020", ("z",)))  # the archive: one link a page
     assert plan("archive-year", data, "archive", 3) == ()
     assert plan("archive-year", data, "archive", 0) == ()  # 0: never
-    assert plan("timeline", data, "archive", 1) == ()  # not a list of groups
-    assert plan("archive-year", data, "archive", 2) == (
-        Part("archive-2021", "2021", 2), Part("archive-2020", "2020", 1))
-    assert part_data("archive-year", data, "2020") == (("2020", ("z",)),)
+    assert plan("related", data, "archive", 1) == ()  # not a list of groups
+    parts = plan("archive-year", data, "archive", 2)
+    assert parts == (Part("archive-2021", "2021", 2, "2021", "2021"),
+                     Part("archive-2020", "2020", 1, "2020", "2020"))
+    assert part_data("archive-year", data, parts[1]) == (("2020", ("z",)),)
     # an author counts with their works and the pages discussing them: 1 + (1 + 2) + (1 + 0)
     people = (("A", (("person-ada", "Ada", (("work", 2021, ("p1", "p2")), ("other", 2020, ()))),)),)
     assert links("authors", people) == 5
     assert plan("authors", people, "authors", 5) == ()
-    assert plan("authors", people, "authors", 4) == (Part("authors-a", "A", 1),)
+    # (one person: more than 4 links, but nothing to part them by)
+    assert plan("authors", people, "authors", 4) == (Part("authors-a", "A", 1, "A", "A"),)
     # a person's entry is on their letter's part, or on the index while it is one page
     assert author_pages(people, "authors", 4) == {"person-ada": "authors-a"}
     assert author_pages(people, "authors", 5) == {"person-ada": "authors"}
@@ -72,16 +95,18 @@ def test_plan_splits_only_past_the_threshold_of_links() -> None:
 @pytest.mark.parametrize("parent", sorted(SPLIT))
 def test_entry_point_links_to_every_part_with_its_count(site: Build, parent: str) -> None:
     page = site.page(parent)
-    links = page.select("article .kb-parts-list a")
+    links = top_parts(page)
     assert [resolve(site, parent, a["href"]) for a in links] == [
         (site.outdir / f"{part}.html").resolve() for part in SPLIT[parent]]
-    counts = [int(re.search(r"\((\d+) entr", li.get_text()).group(1))
-              for li in page.select("article .kb-parts-list li")]
-    # each part holds the entries its link counts (list items; the paper index's citations)
+    counts = [int(re.search(r"\((\d+) entr", a.parent.get_text()).group(1)) for a in links]
+    # each part holds the entries its link counts (list items; the paper index's
+    # citations), on its page or, split again, on its parts' pages
     for part, count in zip(SPLIT[parent], counts, strict=True):
-        rows = site.page(part).select("article .kb-part li, article .kb-part div.citation")
-        rows = [row for row in rows if not row.find_parent(class_="kb-jump-bar")]
+        rows = [row for page in holding(site, part)
+                for row in site.page(page).select("article .kb-part li, article .kb-part div.citation")
+                if not row.find_parent(class_="kb-jump-bar")]
         assert len(rows) == count, part
+    assert holding(site, "papers-2021") == SUBPARTS["papers-2021"]
 
 
 JUMPS = {"authors": ("letter", ["E", "J", "K", "T", "Ž"]),
@@ -139,8 +164,9 @@ def test_paper_index_parts_hold_the_entries_and_every_link_goes_to_their_part(si
     index = site.page("papers")
     assert not index.select("div.citation")  # the entries are on the parts only
     assert index.select_one(".kb-bib-download a")["href"] == "refs.bib"
-    part = site.page("papers-2021")
-    entries = part.select("article .kb-paper-index div.citation")
+    assert not site.page("papers-2021").select("div.citation")  # split again, by first author
+    entries = [e for part in SUBPARTS["papers-2021"]
+               for e in site.page(part).select("article .kb-paper-index div.citation")]
     # newest first, then first author; each anchor made from its cite key
     assert [e["id"] for e in entries] == ["paper-evans2021multimer", "paper-jumper2021alphafold"]
     assert [e.select_one(".label").get_text(strip=True) for e in entries] == ["[EJ21]", "[JZ21]"]
@@ -150,10 +176,10 @@ def test_paper_index_parts_hold_the_entries_and_every_link_goes_to_their_part(si
     assert "Discussed in: AlphaFold2 , in Weekly 2 ; ConvMixer , in Weekly 3" in text
     # a cite role, a topic listing's "Cites", the author index and kb.json: to the part
     cites = [a["href"] for a in site.page("n2").select("article .bibtex-citation a")]
-    assert cites and set(cites) == {"papers-2021.html#paper-jumper2021alphafold"}
+    assert cites and set(cites) == {"papers-2021-j.html#paper-jumper2021alphafold"}
     listing = [a["href"] for a in site.page("topics/proteins-2022").select("article .kb-citations a")]
     assert listing == ["../papers-2022.html#paper-trockman2022patches",
-                       "../papers-2021.html#paper-jumper2021alphafold"]
+                       "../papers-2021-j.html#paper-jumper2021alphafold"]
     for page, href in [("n2", cites[0]), ("topics/proteins-2022", listing[0])]:
         resolve(site, page, href)
     works = [a["href"] for a in site.page("authors-t").select("article a[href*='papers']")]
@@ -168,7 +194,7 @@ def test_objects_inventory_points_papers_to_their_part(site: Build) -> None:
 
     inventory = InventoryFile.loads((site.outdir / "objects.inv").read_bytes(), uri="")
     papers = getattr(inventory, "data", inventory)["kb:paper"]
-    assert papers["jumper2021alphafold"].uri == "papers-2021.html#paper-jumper2021alphafold"
+    assert papers["jumper2021alphafold"].uri == "papers-2021-j.html#paper-jumper2021alphafold"
 
 
 def test_a_part_has_the_sites_chrome_title_canonical_link_and_links_back(site: Build) -> None:
@@ -193,8 +219,11 @@ def test_a_part_has_the_sites_chrome_title_canonical_link_and_links_back(site: B
     bodies = {path for path in site.outdir.rglob("*.html")
               if "data-pagefind-body" in path.read_text(encoding="utf-8")}
     assert indexed == len(bodies)
-    parts = {site.outdir / f"{part}.html" for parent in ("papers", "authors") for part in SPLIT[parent]}
+    parts = {site.outdir / f"{page}.html" for parent in ("papers", "authors")
+             for part in SPLIT[parent] for page in holding(site, part)}
     assert parts <= bodies
+    # a part split again only links to its parts: nothing there to find
+    assert site.outdir / "papers-2021.html" not in bodies
     assert not {site.outdir / f"{part}.html" for part in SPLIT["archive"]} & bodies
     assert site.page("authors-j").select_one("article[data-pagefind-body]") is not None
     assert not site.page("authors-j").select(".kb-part [data-pagefind-ignore]")
@@ -217,7 +246,7 @@ def test_every_internal_link_on_every_page_resolves(site: Build) -> None:
 def test_parts_are_in_the_sitemap(site: Build) -> None:
     sitemap = (site.outdir / "sitemap.xml").read_text(encoding="utf-8")
     locations = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
-    for parts in SPLIT.values():
+    for parts in [*SPLIT.values(), *SUBPARTS.values()]:
         for part in parts:
             assert f"https://example.org/kb/{part}.html" in locations
 
@@ -258,7 +287,7 @@ def test_a_bad_threshold_stops_the_build_at_its_line(copy_root) -> None:
 def test_noop_rebuild_writes_no_part(copy_root) -> None:
     src = copy_root("parts")
     first = Build(src)
-    parts = {part for found in SPLIT.values() for part in found}
+    parts = {part for found in [*SPLIT.values(), *SUBPARTS.values()] for part in found}
     assert parts <= set(first.written)
     again = Build(src)
     assert again.read == [] and not set(again.written) & parts
@@ -289,14 +318,14 @@ def test_noop_rebuild_does_not_even_plan_the_parts(copy_root, monkeypatch) -> No
 def test_an_edit_rewrites_only_the_parts_that_show_it(copy_root) -> None:
     src = copy_root("parts")
     Build(src)
-    parts = {part for found in SPLIT.values() for part in found}
+    parts = {part for found in [*SPLIT.values(), *SUBPARTS.values()] for part in found}
     replace(src / "n2.md", "{kb:item} AlphaFold2", "{kb:item} AlphaFold 2")
     again = Build(src)
-    # the item's year in the listing, and its paper's year, which names it in "Discussed in"
-    assert set(again.written) & parts == {"topics/proteins-2021", "papers-2021"}
+    # the item's year in the listing, and its paper's part, which names it in "Discussed in"
+    assert set(again.written) & parts == {"topics/proteins-2021", "papers-2021-j"}
     replace(src / "refs.bib", "prediction with {AlphaFold}}", "prediction with {AlphaFold2}}")
     again = Build(src)
-    assert set(again.written) & parts == {"authors-j", "authors-u017d", "papers-2021"}
+    assert set(again.written) & parts == {"authors-j", "authors-u017d", "papers-2021-j"}
 
 
 def test_a_part_page_deleted_or_left_by_a_stopped_build_is_written_again(
@@ -307,10 +336,10 @@ def test_a_part_page_deleted_or_left_by_a_stopped_build_is_written_again(
 
     src = copy_root("parts")
     first = Build(src)
-    part = first.outdir / "papers-2021.html"
+    part = first.outdir / "papers-2021-j.html"
     shown = part.read_text(encoding="utf-8")
     part.unlink()
-    assert "papers-2021" in Build(src).written and part.read_text(encoding="utf-8") == shown
+    assert "papers-2021-j" in Build(src).written and part.read_text(encoding="utf-8") == shown
 
     # an edit whose build stops once the parts showing it are written, then undone: the
     # stamp still holds the digests of the parts as they were, but those pages are gone
@@ -328,7 +357,7 @@ def test_a_part_page_deleted_or_left_by_a_stopped_build_is_written_again(
     assert "AlphaFold 2" in part.read_text(encoding="utf-8")
     touch(source, original)
     again = Build(src)
-    assert "papers-2021" in again.written and part.read_text(encoding="utf-8") == shown
+    assert "papers-2021-j" in again.written and part.read_text(encoding="utf-8") == shown
 
 
 def add_2019_issue(src: Path) -> None:
@@ -368,10 +397,11 @@ def test_incremental_parts_equal_clean_parts(copy_root, edit) -> None:
 
 def test_a_paper_index_back_under_the_threshold_is_one_page_again_as_in_a_clean_build(
         copy_root) -> None:
-    """Without n3, the paper index shows 4 links (2 papers, each discussed once), not 7:
-    under 5 it is one page again, and every link to a paper must follow, as in a clean build."""
+    """Without n3, the paper index shows 6 links (2 papers, each discussed once, by an item
+    on a page), not 11: at 6 it is one page again, and every link to a paper must follow, as
+    in a clean build."""
     incremental = copy_root("parts", "incremental")
-    replace(incremental / "conf.py", "kb_split_links = 2", "kb_split_links = 5")
+    replace(incremental / "conf.py", "kb_split_links = 2", "kb_split_links = 6")
     assert (Build(incremental).outdir / "papers-2021.html").exists()
     second, fresh = edited_and_clean(incremental, remove_only_2022_issue)
     got, want = html_pages(second.outdir), html_pages(fresh.outdir)

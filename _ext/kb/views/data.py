@@ -15,6 +15,7 @@ from itertools import groupby
 from typing import Any, NamedTuple
 
 from ..model.graph import KnowledgeGraph
+from ..model.papers import first_author
 from ..model.records import Entry, PageRecord, Paper
 
 # An anchor of this form names a paper's entry in the bibliography: the link maker
@@ -45,6 +46,7 @@ class PageLine(NamedTuple):
     link: Link
     kind: str
     date: str | None
+    iso: str | None = None  # the date as ISO ('2021-10'), which a split list parts by (parts.py)
 
 
 class Source(NamedTuple):
@@ -62,6 +64,7 @@ class EntryRow(NamedTuple):
     page: Link | None  # the item's page; None for a page that carries the topic itself
     date: str | None
     cites: tuple[Link, ...]
+    iso: str | None = None  # the date as ISO, which a split listing parts by (parts.py)
 
 
 # -- building blocks ----------------------------------------------------------------
@@ -72,7 +75,8 @@ def page_link(page: PageRecord) -> Link:
 
 
 def page_line(page: PageRecord) -> PageLine:
-    return PageLine(page_link(page), page.kind or "page", page.date.display() if page.date else None)
+    return PageLine(page_link(page), page.kind or "page", page.date.display() if page.date else None,
+                    page.date.iso() if page.date else None)
 
 
 def topic_link(graph: KnowledgeGraph, slug: str) -> Link:
@@ -120,7 +124,8 @@ def listing(graph: KnowledgeGraph, slug: str) -> tuple:
         page = Link(entry.docname, "", entry.page_title) if entry.anchor else None
         return EntryRow(Link(entry.docname, entry.anchor, entry.title), entry.kind, page,
                         entry.date.display() if entry.date else None,
-                        tuple(paper_link(graph, key) for key in entry.cites))
+                        tuple(paper_link(graph, key) for key in entry.cites),
+                        entry.date.iso() if entry.date else None)
 
     # grouped under the year each entry is about (a review's year, an issue's date);
     # within a year, newest publication first, as the listing is sorted
@@ -249,9 +254,11 @@ def page_references(graph: KnowledgeGraph, docname: str) -> tuple:
 
 
 def paper_index(graph: KnowledgeGraph, _: str) -> tuple:
-    """((year, ((entry id, discussed in), ...)), ...): the order and what each entry adds."""
+    """((year, ((entry id, discussed in, first author), ...)), ...): the order, what each
+    entry adds, and the name a year split into parts is parted by (parts.py)."""
     return tuple((str(year or "Undated"),
-                  tuple((p.anchor, sources(graph, graph.papers.cited_by(p.key))) for p in group))
+                  tuple((p.anchor, sources(graph, graph.papers.cited_by(p.key)), first_author(p))
+                        for p in group))
                  for year, group in graph.papers.by_year())
 
 
