@@ -73,7 +73,7 @@ from ..views.render import (
     render_jump_bar,
     render_split_part,
 )
-from . import sitemap, stamps, versions
+from . import sitemap, stamps, versions, weight
 from .search import INDEXED_VIEWS, weighed
 
 logger = logging.getLogger(__name__)
@@ -282,6 +282,7 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if recalled is not None and stamps.unchanged(
             app, "parts", inputs, [sphinx_compat.output_path(app.builder, name) for name in recalled]):
         sitemap.list_pages(app, recalled)
+        weight.note_parts(app, recalled)
         return
     rendered_by = stamps.tools_digest(app, PACKAGES)
     shown = {planned.part.pagename: (planned, _digest(app, planned, rendered_by))
@@ -311,6 +312,7 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         }, "page.html"
     _remove_unplanned(app, set(shown))
     sitemap.list_pages(app, shown)
+    weight.note_parts(app, shown)
     stamps.stamp(app, "parts", inputs, {name: digest for name, (_, digest) in shown.items()})
     if shown:
         logger.info("split views: %d parts, %d written", len(shown), len(shown) - len(current))
