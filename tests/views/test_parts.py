@@ -212,15 +212,18 @@ def test_a_letter_over_the_threshold_is_split_by_the_next_letters_of_the_names()
     assert slug("Kaur, A") == "kaur-a" and slug("Lee") == "lee" and slug("Ží") == "u017d-u00ed"
 
 
-def paper(anchor: str, author: str, places: int = 1) -> tuple:
-    """A paper index entry: (anchor, the places discussing it, first author)."""
-    return (anchor, tuple(("page", "item") for _ in range(places)), author)
+def paper(anchor: str, author: str, places: int = 1, length: int = 100) -> tuple:
+    """A paper index entry: (anchor, the places discussing it, first author, the length of
+    its reference)."""
+    return (anchor, tuple(("page", "item") for _ in range(places)), author, length)
 
 
 def test_a_paper_index_year_is_split_by_first_author() -> None:
-    """A paper counts with the item and the page of each place discussing it; a year too
-    long is parted by its first author's name, as the year is sorted (works without an
-    author first); an entry's anchor maps to the page holding it, as the model's map does."""
+    """A paper counts with the item and the page of each place discussing it, and a link
+    for every 150 characters of its reference; a year too long is parted by its first
+    author's name, as the year is sorted (works without an author first); an entry's
+    anchor maps to the page holding it, as the model's map does."""
+    assert links("paper-index", (("2022", (paper("p", "A, B", places=2, length=449),)),)) == 1 + 4 + 2
     year = (paper("paper-anon", ""), paper("paper-adams", "Adams, Ann"),
             paper("paper-baker", "Baker, Bo"), paper("paper-bell", "Bell, Cy"))
     data = (("2022", year), ("2021", (paper("paper-old", "Old, Al"),)))

@@ -74,10 +74,11 @@ class PaperIndex:
         """Entry id -> the page of the paper index's part holding it ({} while it is one
         page): what every link to an entry points to (computed once per build)."""
         if threshold not in self._part_pages:
-            # each paper with the places discussing it and its first author, as
-            # views.data.paper_index has them, so both plan the same parts
+            # each paper with the places discussing it, its first author and the length
+            # of its reference, as views.data.paper_index has them, so both plan the same parts
             groups = [(str(year or "Undated"),
-                       [(p.anchor, self.cited_by(p.key), first_author(p)) for p in papers])
+                       [(p.anchor, self.cited_by(p.key), first_author(p), len(p.text))
+                        for p in papers])
                       for year, papers in self.by_year()]
             docname = next((p.docname for p in self.papers.values() if p.docname), "")
             self._part_pages[threshold] = paper_pages(groups, docname, threshold) if docname else {}

@@ -176,7 +176,7 @@ def _paper_entries(planned: PlannedPart, make: Any) -> list[nodes.Node]:
     for year, papers in planned.data:
         box += group_heading(PAPER_INDEX, year, ["kb-paper-year"],
                              part_id(PAPER_INDEX, planned.part, planned.docname))
-        for anchor, sources, _author in papers:
+        for anchor, sources, *_ in papers:
             citation = by_id.get(anchor)
             if citation is None:
                 continue

@@ -254,11 +254,12 @@ def page_references(graph: KnowledgeGraph, docname: str) -> tuple:
 
 
 def paper_index(graph: KnowledgeGraph, _: str) -> tuple:
-    """((year, ((entry id, discussed in, first author), ...)), ...): the order, what each
-    entry adds, and the name a year split into parts is parted by (parts.py)."""
+    """((year, ((entry id, discussed in, first author, reference length), ...)), ...): the
+    order, what each entry adds, the name a year split into parts is parted by and what
+    its reference weighs (parts.py)."""
     return tuple((str(year or "Undated"),
-                  tuple((p.anchor, sources(graph, graph.papers.cited_by(p.key)), first_author(p))
-                        for p in group))
+                  tuple((p.anchor, sources(graph, graph.papers.cited_by(p.key)), first_author(p),
+                         len(p.text)) for p in group))
                  for year, group in graph.papers.by_year())
 
 

@@ -6,7 +6,8 @@ grouped by year here) shows them all on one page while it shows at most `thresho
 links (`kb_split_links`): each entry counts with the links it carries (a paper with the
 item and the page of each place discussing it, an author with their works and the pages
 discussing those), which is what a page's weight grows with; an entry count alone would
-weigh an author with one paper like one with forty. Past that, in HTML, its page becomes
+weigh an author with one paper like one with forty (a paper's formatted reference counts
+too, as a link for every REFERENCE_CHARS_PER_LINK characters). Past that, in HTML, its page becomes
 the entry point that links to every part (with counts) and each group is a page of its
 own, named after the page and the group (`authors-a`, `archive-2021`,
 `topics/gans-2021`; the timeline's `archive-timeline-2021`): in the same folder as the
@@ -100,10 +101,18 @@ def _author_links(row: tuple) -> int:  # (anchor, name, ((work, year, (page, ...
     return 1 + sum(1 + len(pages) for _work, _year, pages in row[2])
 
 
-def _paper_links(row: tuple) -> int:  # (anchor, places discussing it, first author)
+# the characters of a formatted reference that weigh as much as a link does: a link and its
+# text come to 115 to 170 bytes of HTML in every view of the benchmark's pages, and this
+# site's references are 160 to 980 characters long (about twice that in HTML, with their
+# markup), so a long reference counts as the links its bytes are worth
+REFERENCE_CHARS_PER_LINK = 150
+
+
+def _paper_links(row: tuple) -> int:  # (anchor, places discussing it, first author, length)
     # each place: the item and its page (a page's own text is one link; counted as two, so
-    # the model's planning, which knows only the places, weighs it the same: PaperIndex)
-    return 1 + 2 * len(row[1])
+    # the model's planning, which knows only the places, weighs it the same: PaperIndex);
+    # and the reference itself, by its length
+    return 1 + 2 * len(row[1]) + row[3] // REFERENCE_CHARS_PER_LINK
 
 
 def _listing_links(row: Any) -> int:  # views.data.EntryRow
@@ -335,7 +344,8 @@ def entry_pages(kind: str, data: Any, docname: str, threshold: int) -> dict[str,
 def paper_pages(groups: list[tuple[str, list[tuple]]], docname: str,
                 threshold: int) -> dict[str, str]:
     """Entry id (`Paper.anchor`) -> its part's page, for the paper index on `docname`
-    given as its year groups of (anchor, places discussing it, first author), as
+    given as its year groups of (anchor, places discussing it, first author, the length
+    of its formatted reference), as
     views.data.paper_index has them; {} when the index stays one page."""
     data = tuple((label, tuple(rows)) for label, rows in groups)
     if not plan("paper-index", data, docname, threshold):

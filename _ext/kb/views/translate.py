@@ -64,7 +64,7 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
     make = link_maker(app.builder, docname)
     entries = {c["ids"][0]: c for c in doctree.findall(nodes.citation) if c["ids"]}
     for _, papers in groups:
-        for anchor, sources, _author in papers:
+        for anchor, sources, *_ in papers:
             if anchor in entries:
                 entries[anchor] += discussed_in(sources, make)
     for node in placeholders:
