@@ -775,7 +775,17 @@ def remove_a_march_issue(src: Path) -> None:
     replace(src / "issues" / "index.md", "i4\n", "")
 
 
-@pytest.mark.parametrize("edit", [add_may_issue, remove_a_march_issue],
+def add_a_namesake(src: Path) -> None:
+    """A second "Zhou", coauthor of a work of 2020 cited by issue 2: "Zhou, Bo" moves to a
+    part of "Zho", and so does the address of their entry, which the pages citing their
+    work give (JSON-LD), though that work stays where it was in the paper index."""
+    append(src / "refs.bib", "\n@misc{adams2020,\n  title = {Graph sets},\n"
+           "  author = {Adams, Ann and Zhou, Yi},\n  eprint = {2101.00008},\n"
+           "  archiveprefix = {arXiv},\n  year = {2020},\n}\n")
+    replace(src / "issues" / "i2.md", "{cite:p}`lecun2021`", "{cite:p}`lecun2021,adams2020`")
+
+
+@pytest.mark.parametrize("edit", [add_may_issue, remove_a_march_issue, add_a_namesake],
                          ids=lambda edit: edit.__name__)
 def test_incremental_subparts_equal_clean_subparts(copy_root, edit) -> None:
     second, fresh = edited_and_clean(copy_root("subparts"), edit)
@@ -784,4 +794,24 @@ def test_incremental_subparts_equal_clean_subparts(copy_root, edit) -> None:
     if edit is remove_a_march_issue:
         del got["issues/i4.html"]  # Sphinx leaves a deleted source's page behind
         assert "archive-2021-03.html" in want and "archive-2021-03-15.html" not in want
+    if edit is add_a_namesake:
+        assert "authors-z-zho-zhou-b.html#person-zhou--bo" in want["issues/i6.html"]
+        # zhang2020's year is split by first author: the unsplit listing citing it follows
+        assert "papers-2020-z.html#paper-zhang2020" in want["topics/graphs.html"]
     assert got == want
+
+
+def test_the_views_linking_to_papers_are_the_ones_named(subparts: Build) -> None:
+    """A view's fingerprint covers the pages its links to papers go to (data.LINKS_PAPERS),
+    so a page showing it is written again when a paper moves to another part: every view
+    of the root that links to a paper is of a kind named there."""
+    from kb.build.domain import kb_domain
+    from kb.views.data import LINKS_PAPERS, VIEWS, ViewKey, linked_papers, view_data
+
+    domain = kb_domain(subparts.env)
+    keys = {key for keys in domain.views.values() for key in keys}
+    linking = {key.kind for key in keys if linked_papers(view_data(domain.graph, key))}
+    assert linking == LINKS_PAPERS
+    assert not {kind for kind in VIEWS if kind not in {key.kind for key in keys}} - {
+        "busiest", "newest", "trends", "item-backlinks", "topic-backlinks"}
+    assert linked_papers(view_data(domain.graph, ViewKey("listing", "graphs"))) == {"paper-zhang2020"}

@@ -51,8 +51,8 @@ from ..bib.cite_domain import cite_domain
 from ..build.domain import kb_domain
 from ..compat import sphinx as sphinx_compat
 from ..compat.bibtex import node_text_transform
-from ..views.data import Link, ViewKey, view_data
-from ..views.linking import link_maker
+from ..views.data import Link, ViewKey, paper_pages_shown, view_data
+from ..views.linking import link_maker, paper_part_pages
 from ..views.parts import (
     SPLITTABLE,
     Part,
@@ -236,9 +236,11 @@ def _digest(app: Sphinx, planned: PlannedPart, rendered_by: str) -> str:
     sidebar = kb_domain(app.env).navigation.html(
         name, lambda doc: app.builder.get_relative_uri(name, doc), 4, branch=planned.docname)
     config_hash, tags_hash = sphinx_compat.build_hashes(app.builder) or ("", "")
+    # the pages its links to papers go to (a paper moves when its group is split again)
+    papers = paper_pages_shown(planned.data, paper_part_pages(app.builder))
     shown = repr((rendered_by, name, planned.docname, planned.title, planned.part,
                   planned.above, planned.previous, planned.following, planned.jumps,
-                  planned.data, sidebar,
+                  planned.data, papers, sidebar,
                   app.builder.name,
                   # what a paper index entry shows is made from its fields and authors
                   [(c.formatted_entry.label, sorted(c.entry.fields.items()),

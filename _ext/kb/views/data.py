@@ -10,7 +10,7 @@ data. So what a page shows and what its fingerprint covers cannot drift apart.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import groupby
 from typing import Any, NamedTuple
 
@@ -306,6 +306,39 @@ def view_data(graph: KnowledgeGraph, key: ViewKey) -> Any:
     return graph.view_memo[key]
 
 
-def fingerprint(graph: KnowledgeGraph, key: ViewKey) -> str:
-    """A digest of what the view shows (its data holds only strings, numbers and tuples)."""
-    return hashlib.sha256(repr(view_data(graph, key)).encode()).hexdigest()
+# the views whose data link to paper index entries (their `Link`s with a PAPER anchor): a
+# listing's "Cites", the author index's works, a page's references
+LINKS_PAPERS = frozenset({"listing", "authors", "references"})
+
+
+def linked_papers(data: Any) -> set[str]:
+    """The entry ids (`Paper.anchor`) a view's data links to."""
+    found, stack = set(), [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Link):
+            if value.anchor.startswith(PAPER):
+                found.add(value.anchor[len(PAPER):])
+        elif isinstance(value, tuple):
+            stack.extend(value)
+    return found
+
+
+def paper_pages_shown(data: Any, paper_pages: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(entry id, the page holding it) of each paper entry the data links to, where the
+    paper index is split (`paper_pages`, PaperIndex.part_pages): where its links go."""
+    if not paper_pages:
+        return []
+    return sorted((anchor, paper_pages[anchor]) for anchor in linked_papers(data)
+                  if anchor in paper_pages)
+
+
+def fingerprint(graph: KnowledgeGraph, key: ViewKey,
+                paper_pages: Mapping[str, str] | None = None) -> str:
+    """A digest of what the view shows (its data holds only strings, numbers and tuples),
+    with the pages its links to papers go to, where the paper index is split."""
+    data = view_data(graph, key)
+    shown = repr(data)
+    if paper_pages and key.kind in LINKS_PAPERS:
+        shown += repr(paper_pages_shown(data, paper_pages))
+    return hashlib.sha256(shown.encode()).hexdigest()
