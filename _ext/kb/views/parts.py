@@ -7,9 +7,9 @@ links (`kb_split_links`): each entry counts with the links it carries (a paper w
 item and the page of each place discussing it, an author with their works and the pages
 discussing those), which is what a page's weight grows with; an entry count alone would
 weigh an author with one paper like one with forty (a paper's formatted reference counts
-too, as a link for every REFERENCE_CHARS_PER_LINK characters). Past that, in HTML, its page becomes
-the entry point that links to every part (with counts) and each group is a page of its
-own, named after the page and the group (`authors-a`, `archive-2021`,
+too, a link for every REFERENCE_CHARS_PER_LINK characters). Past that, in HTML, its page
+becomes the entry point that links to every part (with counts) and each group is a page of
+its own, named after the page and the group (`authors-a`, `archive-2021`,
 `topics/gans-2021`; the timeline's `archive-timeline-2021`): in the same folder as the
 page, so a link that works from the page works from its parts. The PDF always keeps the
 whole list.
@@ -45,8 +45,9 @@ from ..model.records import MONTHS
 class Part(NamedTuple):
     """One page of a split view: a group ('2021', 'L') or a part of one split again.
 
-    `label` is how the page above lists it ('2021', 'March 2021', 'Le', 'A'); `heading`
-    its own title ('2021', 'March 2021', 'Le', '2022, A'); `count` the entries under it.
+    `label` is how the page above lists it ('2021', 'March 2021', 'Le…', 'Lee, Kimin');
+    `heading` its own title (the label; a paper index's '2022 (A…)'); `count` the entries
+    under it.
     Its entries are those of the view's group `group` whose sort text (dates: ISO; names:
     casefolded) cut to `cut` characters is `key` (a whole group: cut 0, key "").
     `parts`: its own parts when it is split again (its page lists them; () holds the
@@ -102,7 +103,7 @@ def _author_links(row: tuple) -> int:  # (anchor, name, ((work, year, (page, ...
 
 
 # the characters of a formatted reference that weigh as much as a link does: a link and its
-# text come to 115 to 170 bytes of HTML in every view of the benchmark's pages, and this
+# text come to 110 to 175 bytes of HTML in every view of the benchmark's pages, and this
 # site's references are 160 to 980 characters long (about twice that in HTML, with their
 # markup), so a long reference counts as the links its bytes are worth
 REFERENCE_CHARS_PER_LINK = 150
