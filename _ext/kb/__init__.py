@@ -37,6 +37,7 @@ from .outputs.publishing import setup_publishing
 from .outputs.search import setup_search
 from .outputs.sitemap import setup_sitemap
 from .outputs.structured_data import setup_structured_data
+from .outputs.weight import setup_weight
 from .views.translate import setup_views
 
 __version__ = "0.1.0"
@@ -61,6 +62,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_views(app)
     setup_navigation(app)
     setup_part_pages(app)
+    setup_weight(app)
     setup_publishing(app)
     setup_sitemap(app)
     setup_notfound(app)

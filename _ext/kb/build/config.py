@@ -217,7 +217,7 @@ class KbConfig:
     split_links: int = field(default=DEFAULT_SPLIT_LINKS, metadata=setting(
         "html", {int}, whole_number(0, "write a whole number of links, 0 to never split"),
         "in HTML, a generated list showing more links than this becomes one page per year "
-        "or letter (views/parts.py); 0 never splits"))
+        "or letter, each split again while it shows more (views/parts.py); 0 never splits"))
     feed_limit: int = field(default=20, metadata=setting(
         "html", {int}, whole_number(1, "write a whole number of entries per feed, at least 1"),
         "entries per Atom feed, newest first, so a feed stays small as the site grows"))

@@ -31,13 +31,16 @@ def paper_part_pages(builder: Any) -> dict[str, str]:
 def people_pages(builder: Any) -> dict[str, str]:
     """Person anchor (`Author.anchor`) -> the page holding their entry in the author index
     (its part, where the index is split); {} where no page shows the author index."""
-    domain = kb_domain(builder.env)
+    return author_entry_pages(kb_domain(builder.env), split_threshold(builder))
+
+
+def author_entry_pages(domain: Any, threshold: int) -> dict[str, str]:
+    """people_pages, for the author index split past `threshold` (0: one page)."""
     shown = sorted(doc for doc, keys in domain.views.items()
                    if any(key.kind == "authors" for key in keys))
     if not shown:
         return {}
-    graph = domain.graph
-    return author_pages(view_data(graph, ViewKey("authors")), shown[0], split_threshold(builder))
+    return author_pages(view_data(domain.graph, ViewKey("authors")), shown[0], threshold)
 
 
 def link_maker(builder: Any, docname: str) -> LinkMaker:

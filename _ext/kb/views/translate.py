@@ -21,7 +21,7 @@ from ..build.domain import kb_domain
 from .data import ViewKey, view_data
 from .linking import link_maker
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
-from .parts import plan, split_threshold
+from .parts import group_pages, plan, split_threshold
 from .render import (
     JUMPS,
     RENDERERS,
@@ -43,7 +43,7 @@ def visit_view(self: Any, node: kb_view) -> None:
     parts = plan(key.kind, data, node["docname"], split_threshold(self.builder))
     if key.kind in JUMPS and data and self.builder.format == "html":  # the book has page numbers
         node.extend(render_jump_bar(key.kind, (label for label, _ in data), node["docname"],
-                                    parts, make))
+                                    group_pages(parts), make))
     node.extend(render_entry_point(key.kind, data, parts, make) if parts
                 else RENDERERS[key.kind](data, make))
 
@@ -64,7 +64,7 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
     make = link_maker(app.builder, docname)
     entries = {c["ids"][0]: c for c in doctree.findall(nodes.citation) if c["ids"]}
     for _, papers in groups:
-        for anchor, sources in papers:
+        for anchor, sources, *_ in papers:
             if anchor in entries:
                 entries[anchor] += discussed_in(sources, make)
     for node in placeholders:
@@ -79,14 +79,14 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
             entry.parent.remove(entry)
         box.children = []  # the (now empty) list sphinxcontrib-bibtex made
         if groups:
-            box += render_jump_bar("paper-index", (year for year, _ in groups), docname, parts,
-                                   make)
-        if parts:  # each year on a page of its own (outputs/part_pages.py), linked from here
+            box += render_jump_bar("paper-index", (year for year, _ in groups), docname,
+                                   group_pages(parts), make)
+        if parts:  # each year (or part of one) on a page of its own (outputs/part_pages.py)
             box += render_entry_point("paper-index", groups, parts, make)
             continue
         for year, papers in groups:
             box += group_heading("paper-index", year, ["kb-paper-year"])
-            box += [entries[anchor] for anchor, _ in papers if anchor in entries]
+            box += [entries[anchor] for anchor, *_ in papers if anchor in entries]
 
 
 def setup_views(app: Sphinx) -> None:
