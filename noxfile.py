@@ -135,21 +135,25 @@ def new(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
+    """Live preview on http://127.0.0.1:8000, rebuilt on every save (_ext/kb/cli/serve.py:
+    one Sphinx application kept warm between saves; a fresh one after conf.py or the
+    extension changed)."""
     install_locked(session)
-    # Search: Pagefind indexes once, on the first build of this session (kb_search =
-    # "pagefind-once"), so saving a page is not slowed by re-indexing; restart to re-index.
-    shutil.rmtree(BUILD / "serve" / "pagefind", ignore_errors=True)
     # The extension writes nothing into the source tree, so watching it cannot loop;
     # build output and tool folders are ignored all the same.
     session.run(
-        "sphinx-autobuild", str(ROOT), str(BUILD / "serve"),
+        "python", "-m", "kb.cli.serve", str(ROOT), str(BUILD / "serve"),
         "-d", str(BUILD / "doctrees-serve"), "--port", "8000", "--host", "127.0.0.1",
-        "-D", "kb_search=pagefind-once",
+        *PREVIEW_OPTIONS,
         "--watch", str(ROOT / "_ext"),
         *[arg for pattern in IGNORED_BY_PREVIEW for arg in ("--ignore", pattern)],
-        *session.posargs,
+        *session.posargs, env={"PYTHONPATH": str(ROOT / "_ext")},
     )
+
+
+# Search: the build runs no Pagefind; the preview reloads the page, then refreshes the index
+# in the background (kb_search = "pagefind-deferred"), so a save waits for neither.
+PREVIEW_OPTIONS = ("-D", "kb_search=pagefind-deferred")
 
 
 IGNORED_BY_PREVIEW = ("*/_build/*", "*/.nox/*", "*/.venv/*", "*/.git/*", "*/tests/*",

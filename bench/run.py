@@ -350,7 +350,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the page weight of this project's site")
     parser.add_argument("--weight-only", action="store_true",
                         help="only the page weight of this project's site (no corpus)")
+    parser.add_argument("--preview", action="store_true",
+                        help="instead of the builds: the live preview (bench/preview.py), from "
+                             "saving a file to the browser showing it, warm and a fresh "
+                             "process per save")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="--preview: how many times each edit is timed (default 3)")
+    parser.add_argument("--preview-warm-only", action="store_true",
+                        help="--preview: not the old way (a fresh process per save)")
     args = parser.parse_args(argv)
+    if args.preview:
+        import preview
+
+        for pages in args.pages:
+            ways, documents = preview.run(pages, args.refs,
+                                          args.workdir / f"preview-{pages}-{args.refs}",
+                                          args.repeats, cold=not args.preview_warm_only)
+            print(preview.report(ways, pages, documents), flush=True)
+        return 0
     if args.weight_only:
         print(site_weight(args.workdir))
         return 0

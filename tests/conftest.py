@@ -17,6 +17,12 @@ Building a site in a test
 - `edited_and_clean(src, edit)` builds, edits, rebuilds, and builds the edited sources
   afresh: an incremental build must give what the clean one does.
 
+Comparing builds: `html_pages(outdir)` gives every HTML page of a build (asset checksums
+removed); `differences_from_clean(incremental, clean)` names the pages an incremental build
+lacks or has otherwise than a clean build of the same sources (the edit-sequence oracle's
+check, run by tests/build/ on incremental builds and by tests/cli/ through the live
+preview). `pagefind_records(bundle)` reads a Pagefind bundle's page records.
+
 Editing sources: `touch`, `replace` and `append` write a file with its modification time
 "now", as an editor would, never in the future (see `touch`). `add_issue_to_series` adds a
 newsletter issue to the `kb` root, an edit the incremental, chart and preview tests share.
@@ -35,6 +41,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -236,6 +243,51 @@ def html_pages(outdir: Path) -> dict[str, str]:
         pages[str(path.relative_to(outdir))] = re.sub(r"\?v=[0-9a-f]+", "", text)
     assert "index.html" in pages, f"no HTML pages in {outdir}"
     return pages
+
+
+class Differences(NamedTuple):
+    """Where an incremental build's HTML is not what a clean build of the same sources gives."""
+
+    missing: list[str]  # pages the clean build writes and the incremental one lacks
+    stale: list[str]  # pages of both whose HTML differs
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.stale)
+
+    def explain(self, incremental: dict[str, str], clean: dict[str, str]) -> str:
+        """The pages, and the first lines where the first stale page differs."""
+        import difflib
+
+        text = f"missing: {self.missing}; stale: {self.stale}"
+        if self.stale:
+            page = self.stale[0]
+            diff = difflib.unified_diff(clean[page].splitlines(), incremental[page].splitlines(),
+                                        f"clean/{page}", f"incremental/{page}", lineterm="", n=1)
+            text += "\n" + "\n".join(list(diff)[:40])
+        return text
+
+
+def differences_from_clean(incremental: dict[str, str], clean: dict[str, str]) -> Differences:
+    """Compare the pages of an incremental build with a clean build's (both `html_pages`).
+    The incremental build may keep pages the clean one has not: Sphinx never removes the
+    output of a deleted source."""
+    return Differences(sorted(set(clean) - set(incremental)),
+                       sorted(page for page in clean
+                              if page in incremental and incremental[page] != clean[page]))
+
+
+def pagefind_records(bundle: Path) -> dict[str, dict]:
+    """Each page's record in a Pagefind bundle (URL, text, filters, sort, anchors, title):
+    the fragments are gzipped JSON after Pagefind's signature."""
+    import gzip
+    import json
+
+    found = {}
+    for path in (Path(bundle) / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        found[record["url"]] = record
+    return found
 
 
 # -- editing sources ----------------------------------------------------------------------

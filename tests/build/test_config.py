@@ -183,7 +183,8 @@ BAD = {
     "kb_split_links": ("-3", "write a whole number of links, 0 to never split"),
     "kb_feed_limit": ("0", "write a whole number of entries per feed, at least 1"),
     "kb_feeds": ('"no"', "write True, or False to write no feeds"),
-    "kb_search": ('"algolia"', "write 'pagefind', 'pagefind-once' or 'sphinx'"),
+    "kb_search": ('"algolia"', "write 'pagefind', 'pagefind-once', 'pagefind-deferred' "
+                               "or 'sphinx'"),
     "kb_previews": ("1", "write True, or False to leave the link previews out"),
     "kb_charts": ("None", "write True, or False to leave the charts out"),
     "kb_people": ('["Lee, Kimin"]', "write a dict mapping a name as refs.bib spells it "

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, Build, html_pages, touch
+from conftest import ROOTS, Build, differences_from_clean, html_pages, touch
 
 ROOT = ROOTS / "test-navigation"
 TOPIC_WORDS = ["diffusion", "transformers", "robotics", "vision", "speech", "graphs", "agents"]
@@ -283,10 +283,9 @@ def run_sequence(tmp_path: Path, seed: int, steps: int, parallel_too: bool,
         where = f"seed {seed}, step {step}: " + " / ".join(log)
         # every page of the clean build, the same in the incremental one (which may keep
         # the HTML of pages deleted since: Sphinx never removes output files)
-        missing = sorted(set(clean) - set(incremental))
-        assert not missing, f"{where}: not written incrementally: {missing}"
-        stale = sorted(page for page in clean if incremental[page] != clean[page])
-        assert not stale, f"{where}: incremental differs from clean on {stale}"
+        found = differences_from_clean(incremental, clean)
+        assert not found.missing, f"{where}: not written incrementally: {found.missing}"
+        assert not found.stale, f"{where}: incremental differs from clean on {found.stale}"
         # no warning the clean build would not give
         extra = sorted(set(inc_warnings) - set(clean_warnings))
         assert not extra, f"{where}: warnings only the incremental build gives: {extra}"
@@ -298,9 +297,9 @@ def run_sequence(tmp_path: Path, seed: int, steps: int, parallel_too: bool,
         compared += 1
         if parallel_too:
             pages, _ = build(parallel, parallel=2)
-            assert set(pages) >= set(clean)
-            stale = sorted(page for page in clean if pages[page] != clean[page])
-            assert not stale, f"{where}: -j 2 incremental differs from clean on {stale}"
+            found = differences_from_clean(pages, clean)
+            assert not found.missing, f"{where}: not written by -j 2: {found.missing}"
+            assert not found.stale, f"{where}: -j 2 incremental differs from clean on {found.stale}"
             compared += 1
     print(f"seed {seed}: " + "; ".join(log))
     return compared

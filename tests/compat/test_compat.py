@@ -138,6 +138,18 @@ def _config_read_takes_more(mp, app):
         lambda cls, confdir, *, overrides, tags, strict: None))
 
 
+def _root_doctree_not_cached(mp, app):
+    from sphinx.environment import BuildEnvironment
+
+    mp.setattr(BuildEnvironment, "master_doctree", property(lambda env: None))
+
+
+def _no_bib_loading(mp, app):
+    import sphinxcontrib.bibtex
+
+    mp.delattr(sphinxcontrib.bibtex, "builder_inited_cite")
+
+
 def _no_pagefind_binary(mp, app):
     import pagefind_bin
 
@@ -175,6 +187,9 @@ BROKEN = {
     "sphinx-book-theme: a copied file gone": ("sphinx-book-theme", _theme_file_gone),
     "pydata-sphinx-theme: a template relied on changed": ("pydata-sphinx-theme",
                                                           _relied_on_header_changed),
+    "Sphinx: master_doctree not cached": ("Sphinx", _root_doctree_not_cached),
+    "sphinxcontrib-bibtex: builder_inited_cite removed": ("sphinxcontrib-bibtex",
+                                                          _no_bib_loading),
     "pagefind: no binary": ("pagefind", _no_pagefind_binary),
     "pagefind: an option gone": ("pagefind", _pagefind_without_an_option),
 }

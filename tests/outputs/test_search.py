@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import PHONE, SEARCH_RESULTS_SHOWN
 from conftest import ROOTS, Build, append, page, touch
+from conftest import pagefind_records as _fragments
 from kb.build.config import SettingError
 from kb.model.records import ItemRecord, PageRecord, PartialDate
 from kb.outputs.search import (
@@ -24,6 +25,7 @@ from kb.outputs.search import (
     facet_html,
     page_facets,
     pagefind_command,
+    refresh_index,
     suggestions,
 )
 from kb.outputs.search_copy import (
@@ -109,19 +111,6 @@ def test_pagefind_indexes_the_site_and_replaces_the_builtin_index(html):
     for html_file in out.rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")
         assert "searchindex.js" not in text and "searchtools.js" not in text, html_file
-
-
-def _fragments(bundle: Path) -> dict[str, dict]:
-    """Each page's record in a Pagefind bundle (URL, text, filters, sort, anchors, title):
-    the fragments are gzipped JSON after Pagefind's signature."""
-    import gzip
-
-    found = {}
-    for path in (bundle / "fragment").iterdir():
-        data = gzip.decompress(path.read_bytes())
-        record = json.loads(data[data.index(b"{"):])
-        found[record["url"]] = record
-    return found
 
 
 def _pagefind_over_the_site(out: Path, bundle: Path) -> dict[str, dict]:
@@ -357,6 +346,33 @@ def test_preview_indexes_once(copy_root):
     assert entry.stat().st_mtime_ns == before
 
 
+def test_a_deferred_index_is_left_to_the_preview_which_refreshes_it_outside_the_build(
+        copy_root):
+    """kb_search = "pagefind-deferred" (nox -s serve): the build runs no Pagefind; the
+    preview's refresh_index does, after the page is reloaded, and can be stopped."""
+    src = copy_root("kb")
+    deferred = {"kb_search": "pagefind-deferred"}
+    built = Build(src, confoverrides=deferred)
+    out, doctrees = built.outdir, built.app.doctreedir
+    assert "Pagefind left to the live preview" in built.status
+    assert not (out / BUNDLE).exists()
+
+    assert refresh_index(out, doctrees).outcome == "indexed"
+    assert "/newsletters/n220.html" in _fragments(out / BUNDLE)
+    assert refresh_index(out, doctrees).outcome == "current"  # no page changed since
+
+    append(src / "newsletters" / "n220.md", "\nA new sentence about zebrafish.\n")
+    Build(src, confoverrides=deferred)
+    # stopped (the next build starts): nothing published, and no claim left behind
+    stopped = refresh_index(out, doctrees, stop=lambda: True)
+    assert (stopped.outcome, stopped.files) == ("stopped", None)
+    assert not any("zebrafish" in f["content"] for f in _fragments(out / BUNDLE).values())
+    # the copy is current now, but the bundle is not: the next refresh runs Pagefind
+    again = refresh_index(out, doctrees)
+    assert again.outcome == "indexed" and not again.pages.changed
+    assert "zebrafish" in _fragments(out / BUNDLE)["/newsletters/n220.html"]["content"]
+
+
 def test_a_rebuild_that_writes_no_page_keeps_the_index_and_an_edit_renews_it(copy_root, tmp_path):
     src = copy_root("kb")
     out = Build(src).outdir
@@ -399,7 +415,7 @@ def test_parallel_and_serial_builds_tag_pages_alike(copy_root):
 def test_an_unknown_mode_stops_the_build(copy_root):
     src = copy_root("kb")
     with pytest.raises(SettingError, match="kb_search = 'algolia': write 'pagefind', "
-                                           "'pagefind-once' or 'sphinx'"):
+                                           "'pagefind-once', 'pagefind-deferred' or 'sphinx'"):
         Build(src, confoverrides={"kb_search": "algolia"})
     assert not (src / "_build" / "html" / "pagefind").exists()
 

@@ -280,3 +280,29 @@ def test_the_benchmark_builds_this_site_and_prints_its_first_visit_and_next_page
     assert review[1].endswith(f"files: {page_weight.NEXT_PAGE}"), review
     assert re.fullmatch(r"[\d,.]+ KB \([\d,.]+ KB\), \d+ files", search[0]), search
     assert (tmp_path / "site" / "html" / page_weight.REVIEW).is_file()  # built for it
+
+
+@pytest.mark.slow
+def test_the_preview_benchmark_times_each_edit_to_the_browser_warm_and_cold(tmp_path, browser):
+    """bench/preview.py on a tiny corpus: each edit is timed in Chromium (the tests' own,
+    browser.py), warm by the same worker, and the old way by a fresh process each time."""
+    import preview
+
+    ways, documents = preview.run(pages=6, refs=20, workdir=tmp_path / "preview", repeats=1,
+                                  browser=browser)
+    assert [way.name for way in ways] == ["warm (kb.cli.serve)",
+                                          "fresh process per save (--cold)"]
+    for way in ways:
+        assert list(way.timings) == ["text edit", "new issue"]
+        timings = [t for found in way.timings.values() for t in found]
+        assert all(0 < t.pages_seconds <= t.build_seconds for t in timings), timings
+        assert all(0 < t.pages_cpu_seconds for t in timings), timings
+        # the browser shows a change after its pages were written, counted from the save
+        assert all(t.seconds > t.pages_seconds for t in timings), timings
+        assert all(t.warm == (way is ways[0]) for t in timings), timings
+    table = preview.report(ways, 6, documents)
+    assert f"Preview: 6 reviews and issues ({documents} documents)" in table
+    assert "| text edit | warm (kb.cli.serve) | 1 |" in table
+    assert "| new issue | fresh process per save (--cold) | 1 |" in table
+    assert "target, text edit within 2 s (warm (kb.cli.serve), median)" in table
+    assert "warm builds (same worker process): 2 of 2" in table

@@ -20,6 +20,7 @@ from sphinx.util import logging
 from sphinxcontrib.bibtex.directives import BibliographyDirective
 
 from ..build.domain import kb_domain
+from ..compat import bibtex as upstream
 from ..compat.bibtex import hold_pybtex_errors, release_pybtex_errors
 from ..model.records import Citation
 from ..views.nodes import view
@@ -108,6 +109,21 @@ def check_bibfiles(app: Sphinx) -> None:
             logger.warning(problem.message, location=f"{path}:{problem.line}",
                            type="kb", subtype=problem.subtype)
         check_anchors(app.config, path, lines)
+
+
+def reload_bib_files(app: Sphinx) -> bool:
+    """Before another build on an application that has built (the live preview's warm
+    rebuild): the bib files read and checked as a new application reads them when its
+    builder is set up (`builder-inited` comes once per application). False when
+    sphinxcontrib-bibtex's loading is not there to call (compat/bibtex.py reports it)."""
+    if upstream.load_bib_files is None:
+        return False
+    hold_bib_errors(app)
+    try:
+        upstream.load_bib_files(app)
+    finally:
+        check_bibfiles(app)
+    return True
 
 
 def _checked(checked: dict[str, Any], path: Path) -> tuple[dict[str, int], list[Any]]:

@@ -5,7 +5,10 @@ environment; `clear_doc` and `merge_domaindata` keep it right under incremental
 and parallel reads. Each data key has a typed property (domain_data.py). The
 `KnowledgeGraph` built from the records, and the excerpts' texts, are derived data:
 cached on the domain object for the current build and dropped whenever a record
-changes.
+changes. The graph is kept, though, when the records a page was read again into are
+the ones it had, and refs.bib is the file it was: a later build on the same application
+(the live preview's warm rebuild, cli/warm_build.py) then uses the graph, and what is
+derived from it and kept by its identity, as they are.
 
 Its directives, roles and index are registered by the modules that define them
 (see `__init__.py`), so this module imports only the model.
@@ -82,24 +85,43 @@ class KnowledgeBaseDomain(DomainData, Domain):
                     self.data[key][docname] = value
         self.forget_graph()
 
+    _graph: tuple[Any, KnowledgeGraph] | None = None  # (what it was made from, the graph)
+    _graph_checked = False  # no record changed since the graph was made or found current
+
     def forget_graph(self) -> None:
-        """Rebuild the graph, navigation and excerpts' texts on next use (records or
-        citations changed)."""
-        for derived in ("graph", "navigation", "_excerpt_texts"):
+        """Rebuild the navigation and excerpts' texts on next use, and the graph unless
+        its records and refs.bib turn out the same (records or citations changed)."""
+        for derived in ("navigation", "_excerpt_texts"):
             self.__dict__.pop(derived, None)
+        self._graph_checked = False
 
     @cached_property
     def navigation(self) -> Navigation:
         """The toctree structure, indexed for the sidebar; built at most once per build."""
         return Navigation(self.env)
 
-    @cached_property
+    def _graph_basis(self) -> Any:
+        """What the graph is made of: each page's records (their digest) and the bib files
+        as sphinxcontrib-bibtex last read them (the papers' records)."""
+        bibdata = getattr(cite_domain(self.env), "bibdata", None)
+        bibfiles = getattr(bibdata, "bibfiles", {}) or {}
+        return (hashlib.sha256(repr(sorted(self.digests.items())).encode()).hexdigest(),
+                sorted((str(path), getattr(info, "mtime", None))
+                       for path, info in bibfiles.items()))
+
+    @property
     def graph(self) -> KnowledgeGraph:
         """The whole knowledge base, indexed; built at most once per build."""
-        # the papers are asked for only when a view shows them
-        return KnowledgeGraph(self.pages, self.items, self.references, self.citations,
-                              lambda: papers_of(cite_domain(self.env),
-                                                kb_config(self.env.config).people))
+        if self._graph is not None and self._graph_checked:
+            return self._graph[1]
+        basis = self._graph_basis()
+        if self._graph is None or self._graph[0] != basis:
+            # the papers are asked for only when a view shows them
+            self._graph = (basis, KnowledgeGraph(
+                self.pages, self.items, self.references, self.citations,
+                lambda: papers_of(cite_domain(self.env), kb_config(self.env.config).people)))
+        self._graph_checked = True
+        return self._graph[1]
 
     # -- what describes a page or an item -------------------------------------------
     @cached_property

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .domain import KnowledgeBaseDomain
 
 INDEX_PAGE = "kb-topicindex"
+_GENERATED = "_kb_topic_index"  # on the domain: (the graph, the whole index made from it)
 
 
 class TopicIndex(Index):
@@ -38,6 +39,11 @@ class TopicIndex(Index):
     ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
         domain: KnowledgeBaseDomain = self.domain  # type: ignore[assignment]
         graph = domain.graph
+        # The HTML builder makes the whole index on every build only to learn that it is
+        # not empty (HTML shows `topics_only`): kept while the graph is the same one
+        kept = domain.__dict__.get(_GENERATED)
+        if docnames is None and kept is not None and kept[0] is graph:
+            return kept[1]
         topics = graph.taxonomy.topics
         wanted = set(docnames) if docnames is not None else None
         content: dict[str, list[IndexEntry]] = defaultdict(list)
@@ -57,7 +63,10 @@ class TopicIndex(Index):
                 where = entry.page_title if entry.anchor else entry.kind
                 content[letter].append(IndexEntry(
                     entry.title, 2, entry.docname, entry.anchor or PAGE_ANCHOR, where, "", ""))
-        return sorted(content.items()), True
+        generated = (sorted(content.items()), True)
+        if docnames is None:
+            domain.__dict__[_GENERATED] = (graph, generated)
+        return generated
 
 
 def _parent(graph: KnowledgeGraph, slug: str) -> str:

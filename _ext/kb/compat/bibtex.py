@@ -15,6 +15,16 @@ sphinxcontrib-bibtex (bib/cite_domain.py subclasses its `cite` domain):
   syntax. Without them citations are resolved by upstream's own `resolve_xref`.
 - `node_text_transform` (transforms.py, not in its docs): the paper index's part pages
   (outputs/part_pages.py) format their entries as the bibliography does.
+- `builder_inited_cite` (its `builder-inited` listener, not in its docs): it parses the bib
+  files when the builder is set up, so only once for an application; the live preview's
+  warm rebuilds (cli/warm_build.py) run it again before each later build. Without it they
+  build in a fresh process every time.
+- Each bibliography's `citation_nodes` (`BibliographyValue`, in its docs): the empty
+  citation nodes made when the page is read, kept in the domain's data, which its
+  `BibliographyTransform` fills and moves into the page as it is written. A fresh
+  process unpickles them empty; in the live preview's application they would keep what an
+  earlier build put in them, so the preview keeps empty copies (`keep_citation_nodes`) and
+  puts them back before the next build (`restore_citation_nodes`).
 
 pybtex:
 - `LowLevelParser` (its `handle_error`, `command_start` and `current_entry_key`) and
@@ -24,6 +34,8 @@ pybtex:
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pybtex.errors
 from pybtex.exceptions import PybtexError
@@ -41,6 +53,7 @@ SphinxReferenceInfo = lookup("sphinxcontrib.bibtex.style.template", "SphinxRefer
 parse_citation_targets = lookup("sphinxcontrib.bibtex.citation_target", "parse_citation_targets")
 format_references = referencing.format_references
 node_text_transform = lookup("sphinxcontrib.bibtex.transforms", "node_text_transform")
+load_bib_files = lookup("sphinxcontrib.bibtex", "builder_inited_cite")
 LowLevelParser = lookup("pybtex.database.input.bibtex", "LowLevelParser")
 split_name_list = lookup("pybtex.database.input.bibtex", "split_name_list")
 PybtexSyntaxError = lookup("pybtex.scanner", "PybtexSyntaxError") or PybtexError
@@ -78,6 +91,28 @@ def filters_indexed() -> bool:
 def resolves_indexed() -> bool:
     """Whether the subclass can resolve citations itself (else upstream's method)."""
     return None not in (SphinxReferenceInfo, parse_citation_targets)
+
+
+CitationNodes = dict[tuple[Any, str], Any]  # (bibliography key, cite key) -> its node
+
+
+def keep_citation_nodes(env: Any) -> CitationNodes:
+    """A copy of every bibliography's citation nodes as reading left them (call it once the
+    pages are read, before any is written)."""
+    domain = env.get_domain("cite")
+    return {(bibliography_key, key): node.deepcopy()
+            for bibliography_key, bibliography in domain.bibliographies.items()
+            for key, node in bibliography.citation_nodes.items()}
+
+
+def restore_citation_nodes(env: Any, kept: CitationNodes) -> None:
+    """Put back the nodes `keep_citation_nodes` copied, where the bibliography still has
+    them (a page read since has made its own)."""
+    bibliographies = env.get_domain("cite").bibliographies
+    for (bibliography_key, key), node in kept.items():
+        bibliography = bibliographies.get(bibliography_key)
+        if bibliography is not None and key in bibliography.citation_nodes:
+            bibliography.citation_nodes[key] = node
 
 
 def hold_pybtex_errors() -> None:
@@ -125,6 +160,16 @@ def check(app: Sphinx) -> list[Mismatch]:
     if lookup("sphinxcontrib.bibtex.transforms", "node_text_transform") is None:
         found.append(Mismatch(PACKAGE, "node_text_transform is gone",
                               "the build stops where it writes the paper index's parts"))
+    fields = getattr(lookup("sphinxcontrib.bibtex.directives", "BibliographyValue"), "_fields", ())
+    if "citation_nodes" not in fields:
+        found.append(Mismatch(PACKAGE, "BibliographyValue.citation_nodes is gone",
+                              "the live preview (nox -s serve) may show a bibliography's "
+                              "entries twice after an edit"))
+    problem = signature_problem(lookup("sphinxcontrib.bibtex", "builder_inited_cite"), "app")
+    if problem:
+        found.append(Mismatch(PACKAGE, f"builder_inited_cite {problem}",
+                              "the live preview (nox -s serve) builds in a fresh process on "
+                              "every save"))
     return found + _pybtex_mismatches()
 
 

@@ -20,11 +20,34 @@ Used only through this module:
   and `patch_docutils` / `docutils_namespace`, which cli/lint.py runs Sphinx inside;
 - `Config.read` and `sphinx.util.tags.Tags`: conf.py run as sphinx-build runs it, for the
   scaffold, which reads `kb_series` without a build.
+- the builders' `pickle` module (`sphinx.builders.pickle`), which `Builder.build` pickles
+  the environment with after reading and before writing: the live preview stands in for
+  it (`pickle_environment_aside`) so that a forked copy of the process writes the pickle
+  while the pages are written;
+- the HTML builder's `handle_finish`, which `finish` calls once every page is written (its
+  finish tasks run as they are added): the live preview wraps it on its builder
+  (`when_pages_written`) to reload the pages before the inventory is compressed and the
+  whole-site files of `build-finished` are written;
+- `sphinx.util.console`'s `color_terminal` and `nocolor`: the live preview's builds print
+  without colour codes into a log, as sphinx-build does.
+- what one application keeps from one build to the next, which the live preview's warm
+  rebuilds (cli/warm_build.py) reset (`start_another_build`): the application's count of
+  warnings (`_warncount`, which its summary reports) and its status code; the registry's
+  `css_files` and `js_files`, where `app.add_css_file` and `app.add_js_file` also record a
+  file a theme adds to one page as it is written (pydata-sphinx-theme's
+  `DOCUMENTATION_OPTIONS.pagename`), and which the HTML builder adds to every page of each
+  later build, and the HTML builder's own lists (`_css_files`, `_js_files`), which keep the
+  last page's files into the next build; the environment's doctrees kept in memory (`_pickled_doctree_cache`, which
+  sphinx.testing's own app clears before each build, and `_write_doc_doctree_cache`) and
+  its `master_doctree`, a cached property that the global toctree is made from.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
+import os
+import pickle
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -131,6 +154,15 @@ def read_configuration(root: Path) -> Any:
     return config_class.read(root, overrides={}, tags=tags())
 
 
+def plain_console_unless_terminal() -> None:
+    """Sphinx's console colours off when its output is not a terminal (a log file), as
+    sphinx-build switches them off (`color_terminal`, `nocolor`)."""
+    color_terminal = lookup("sphinx.util.console", "color_terminal")
+    nocolor = lookup("sphinx.util.console", "nocolor")
+    if callable(color_terminal) and callable(nocolor) and not color_terminal():
+        nocolor()
+
+
 @contextlib.contextmanager
 def sphinx_in_process(confdir: Path) -> Iterator[None]:
     """What sphinx-build sets up around a build, for a build run in this process."""
@@ -138,6 +170,199 @@ def sphinx_in_process(confdir: Path) -> Iterator[None]:
     docutils_namespace = lookup("sphinx.util.docutils", "docutils_namespace")
     with patch_docutils(confdir), docutils_namespace():
         yield
+
+
+# -- another build on the same application --------------------------------------------
+
+# The environment's caches that outlive a build in a process: the pickled doctrees read
+# (the file of a page read again since is newer) and the doctrees the read phase hands to
+# the writer; and `master_doctree`, cached at first use: the root page's toctree as it was.
+DOCTREE_CACHES = ("_pickled_doctree_cache", "_write_doc_doctree_cache")
+ROOT_DOCTREE = "master_doctree"
+
+
+REGISTERED_ASSETS = ("css_files", "js_files")  # of app.registry
+BUILDER_ASSETS = ("_css_files", "_js_files")  # of the HTML builder
+_INITIAL_ASSETS = "_kb_initial_assets"  # on the app: the asset lists once it was made
+
+
+def _asset_lists(app: Sphinx) -> dict[tuple[str, str], list]:
+    found = {("registry", name): getattr(app.registry, name, None) for name in REGISTERED_ASSETS}
+    found |= {("builder", name): getattr(app.builder, name, None) for name in BUILDER_ASSETS}
+    return {key: value for key, value in found.items() if isinstance(value, list)}
+
+
+def keep_initial_assets(app: Sphinx) -> None:
+    """Note the style sheets and scripts registered, and those the HTML builder will link,
+    by the time `app` is made (by the extensions' setup and `builder-inited`): what a
+    fresh application starts each build with."""
+    app.__dict__[_INITIAL_ASSETS] = {key: list(value) for key, value in _asset_lists(app).items()}
+
+
+def start_another_build(app: Sphinx) -> None:
+    """Make `app`, which has built before, ready to build again as a fresh application
+    would: nothing read by an earlier build is taken for current, no page's own scripts
+    are registered for every page, and the summary counts this build's warnings."""
+    if isinstance(getattr(app, "_warncount", None), int):
+        app._warncount = 0
+    app.statuscode = 0
+    initial = app.__dict__.get(_INITIAL_ASSETS, {})
+    for key, assets in _asset_lists(app).items():
+        if key in initial:
+            assets[:] = initial[key]
+    env = app.env
+    for name in DOCTREE_CACHES:
+        cache = getattr(env, name, None)
+        if isinstance(cache, dict):
+            cache.clear()
+    env.__dict__.pop(ROOT_DOCTREE, None)
+
+
+class EnvironmentPickledAside:
+    """Stands for the `pickle` module in `sphinx.builders`, so that `Builder.build` pickles
+    the environment in a forked copy of the process, not in it.
+
+    Sphinx pickles the environment after reading and before writing (about 1.5 s at 2,000
+    pages, on every build that read a page); the copy is an exact picture of the process
+    at that moment (the pages are written, and the environment's data changed, only after),
+    and writes the file on the other core while the pages are written. `wait` ends each
+    copy's work; it is called before the next build and before the process ends, so no
+    reader ever sees the pickle half written. Everything else is pickle's own."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self._writers: list[tuple[int, str]] = []  # (process id, the pickle's path)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def dump(self, obj: Any, file: Any, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(obj, BuildEnvironment) or not hasattr(os, "fork"):
+            self._real.dump(obj, file, *args, **kwargs)
+            return
+        file.flush()
+        pid = os.fork()
+        if pid == 0:  # the copy: write the pickle, then end at once (no cleanup of its own)
+            code = 1
+            try:
+                self._real.dump(obj, file, *args, **kwargs)
+                file.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        self._writers.append((pid, str(getattr(file, "name", ""))))
+
+    def wait(self) -> list[str]:
+        """Wait for every copy still writing; returns the pickles that failed (deleted, so
+        that the next application starts from a fresh environment)."""
+        failed = []
+        for pid, path in self._writers:
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0 and path:
+                Path(path).unlink(missing_ok=True)
+                failed.append(path)
+        self._writers.clear()
+        return failed
+
+
+def pickle_environment_aside() -> EnvironmentPickledAside | None:
+    """From now on, this process's builds pickle the environment in a forked copy
+    (`EnvironmentPickledAside`); None where Sphinx does not pickle it as expected (the
+    builds then pickle it themselves, as always)."""
+    import sphinx.builders as builders
+
+    if pickle_aside_problem() or not hasattr(os, "fork"):
+        return None
+    aside = EnvironmentPickledAside(pickle)
+    builders.pickle = aside
+    return aside
+
+
+def pickle_aside_problem() -> str | None:
+    """Why `pickle_environment_aside` cannot stand in for Sphinx's pickling (None: it can)."""
+    import sphinx.builders as builders
+
+    found = getattr(builders, "pickle", None)
+    if found is not pickle and not isinstance(found, EnvironmentPickledAside):
+        return "sphinx.builders no longer imports pickle"
+    try:
+        source = inspect.getsource(builders.Builder.build)
+    except (AttributeError, OSError, TypeError):
+        return "Builder.build has no source to check"
+    if "pickle.dump(self.env" not in source:
+        return "Builder.build no longer pickles the environment with pickle.dump"
+    return None
+
+
+def when_pages_written(app: Sphinx, callback: Any) -> bool:
+    """Call `callback()` in each build of `app` once every page is written: just before the
+    HTML builder's `handle_finish` (its inventory and search index, after every page,
+    the static files and the images). False where the builder has none as expected (the
+    caller then waits for `build-finished`)."""
+    builder = app.builder
+    if handle_finish_problem(builder):
+        return False
+    finish = builder.handle_finish
+
+    def handle_finish() -> None:
+        callback()
+        finish()
+
+    builder.handle_finish = handle_finish
+    return True
+
+
+def handle_finish_problem(builder: Any) -> str | None:
+    """Why `when_pages_written` cannot follow `builder` (None: it can)."""
+    if not isinstance(builder, StandaloneHTMLBuilder):
+        return "not an HTML builder"
+    problem = signature_problem(getattr(builder, "handle_finish", None))
+    if problem:
+        return f"StandaloneHTMLBuilder.handle_finish {problem}"
+    try:
+        finish = inspect.getsource(type(builder).finish)
+        build = inspect.getsource(lookup("sphinx.builders", "Builder").build)
+    except (OSError, TypeError, AttributeError):
+        return "StandaloneHTMLBuilder.finish has no source to check"
+    # the pages are written by the tasks finish() adds before it calls handle_finish(),
+    # which run as they are added while the build's finish tasks are serial
+    if ("self.gen_additional_pages" not in finish or "self.handle_finish()" not in finish
+            or finish.index("self.gen_additional_pages") > finish.index("self.handle_finish()")
+            or "self.finish_tasks = SerialTasks()" not in build):
+        return ("StandaloneHTMLBuilder.finish no longer writes every page before it calls "
+                "handle_finish")
+    return None
+
+
+def warning_count(app: Sphinx) -> int:
+    """The warnings of the application's build since `start_another_build` (or since it was
+    made): what its summary line reports."""
+    count = getattr(app, "_warncount", 0)
+    return count if isinstance(count, int) else 0
+
+
+def another_build_problems(app: Sphinx) -> list[str]:
+    """What `start_another_build` relies on and does not find: each a reason a second
+    build on `app` may differ from a fresh one (the live preview then builds in a fresh
+    process every time)."""
+    import functools
+
+    found = []
+    if not isinstance(getattr(app, "_warncount", None), int):
+        found.append("Sphinx._warncount is gone")
+    for name in REGISTERED_ASSETS:
+        if not isinstance(getattr(app.registry, name, None), list):
+            found.append(f"SphinxComponentRegistry.{name} is no longer a list")
+    if isinstance(app.builder, StandaloneHTMLBuilder):
+        for name in BUILDER_ASSETS:
+            if not isinstance(getattr(app.builder, name, None), list):
+                found.append(f"StandaloneHTMLBuilder.{name} is no longer a list")
+    for name in DOCTREE_CACHES:
+        if not isinstance(getattr(app.env, name, None), dict):
+            found.append(f"BuildEnvironment.{name} is gone")
+    if not isinstance(getattr(BuildEnvironment, ROOT_DOCTREE, None), functools.cached_property):
+        found.append(f"BuildEnvironment.{ROOT_DOCTREE} is no longer a cached property")
+    return found
 
 
 # -- the check ----------------------------------------------------------------------------
@@ -151,6 +376,7 @@ SEARCH = "Sphinx's own search index is written beside Pagefind's"
 CHARTS = "the build stops where it removes the chart files earlier versions published"
 TOCTREE = "the build stops where it renders the sidebar or schedules what an edit rewrites"
 UNREADABLE = "the build stops where it leaves out a page that is not UTF-8"
+WARM = "the live preview (nox -s serve) builds in a fresh process on every save"
 
 
 def check(app: Sphinx) -> list[Mismatch]:
@@ -205,4 +431,15 @@ def check(app: Sphinx) -> list[Mismatch]:
            or ("is gone" if lookup("sphinx.util.tags", "Tags") is None else None),
            "sphinx.config.Config.read or sphinx.util.tags.Tags",
            "`nox -s new` stops before it writes a page")
+    found += [Mismatch(PACKAGE, problem, WARM) for problem in another_build_problems(app)]
+    problem = handle_finish_problem(builder) if isinstance(builder, StandaloneHTMLBuilder) \
+        else None
+    if problem:
+        found.append(Mismatch(PACKAGE, problem, "the live preview reloads the page only once "
+                                                "the inventory and the whole-site files are "
+                                                "written"))
+    problem = pickle_aside_problem()
+    if problem:
+        found.append(Mismatch(PACKAGE, problem, "the live preview's rebuilds wait for the "
+                                                "environment to be pickled"))
     return found

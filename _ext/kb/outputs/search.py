@@ -32,8 +32,12 @@ What this module does:
   that differ are moved over (filesync.py), so an edit replaces a few chunks, not the
   whole bundle.
   `kb_search = "pagefind-once"` (the live preview, `nox -s serve`) indexes only when the
-  bundle is missing, so edits are not slowed by re-indexing; `nox -s serve` deletes the
-  bundle when it starts, so each preview session indexes once, at start.
+  bundle is missing, so edits are not slowed by re-indexing.
+  `kb_search = "pagefind-deferred"` (the live preview, `nox -s serve`) runs no Pagefind in
+  the build: the preview server (cli/serve.py) reloads the browser as soon as the pages are
+  written, then brings the index up to date in a process of its own (`refresh_index`, the
+  same copy and the same move into place as a build's), so the search catches up a few
+  seconds after the page.
 - `kb_search = "sphinx"` keeps Sphinx's built-in search untouched (the benchmark compares).
 """
 
@@ -43,7 +47,7 @@ import html
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -62,12 +66,13 @@ from ..model.records import ITEM_KINDS, ItemRecord, PageRecord
 from ..views.nodes import kb_item, kb_view
 from ..views.translate import depart_view, visit_view
 from . import search_copy, stamps, versions
-from .filesync import sync_folder
+from .filesync import SyncCount, sync_folder
 
 logger = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # the bundle's folder in the output
 SOURCE_COPY = "kb-search-pages"  # in the doctree folder: what Pagefind reads (search_copy.py)
+FRESH_BUNDLE = "kb-pagefind-fresh"  # in the doctree folder: Pagefind's output, before the move
 CLAIM = "search"  # the stamp (stamps.py) saying the bundle was made from the copy as it is
 TITLE_SUFFIX = "--title"  # item anchors are slugs, which never contain "--"
 # views whose text is other pages' titles or links: kept out of the index
@@ -173,7 +178,8 @@ def gather(env: Any, docname: str) -> Facets:
 
 
 def mode(app: Sphinx) -> str:
-    """The search in use: 'pagefind', 'pagefind-once' or 'sphinx' (kb_search)."""
+    """The search in use: 'pagefind', 'pagefind-once', 'pagefind-deferred' or 'sphinx'
+    (kb_search)."""
     return kb_config(app.config).search
 
 
@@ -312,6 +318,13 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     if mode(app) == "pagefind-once" and entry.exists():
         logger.info("search: kept the Pagefind index of this preview (restart it to re-index)")
         return
+    if mode(app) == "pagefind-deferred":
+        # the index is brought up to date outside the build (refresh_index), which this
+        # claim does not vouch for: a later build in this mode or another indexes afresh
+        stamps.withdraw(app, CLAIM, every_output=True)
+        logger.info("search: Pagefind left to the live preview, which runs it after the "
+                    "page is reloaded")
+        return
     # The claim (stamps.py) that this output folder's bundle was made, by this Pagefind,
     # from the copy as it is before this sync: only then may an unchanged copy keep it.
     made_by = stamps.digest(versions.versions(versions.SEARCH))
@@ -328,7 +341,7 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         return
     # written to a fresh folder, then moved over the published bundle file by file, so an
     # edit replaces only the chunks that changed and no chunk of an earlier index is left
-    fresh = Path(app.doctreedir) / "kb-pagefind-fresh"
+    fresh = Path(app.doctreedir) / FRESH_BUNDLE
     shutil.rmtree(fresh, ignore_errors=True)
     started = time.perf_counter()
     # Taken back first, so a build stopped before Pagefind has run leaves no claim for the
@@ -347,16 +360,80 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
                        (result.stderr or result.stdout).strip(), type="kb", subtype="search")
         return
-    report(pagefind.layout_mismatches(fresh))  # kb.compat: not the bundle the site expects
-    for name in pagefind.UNUSED_BUNDLE_FILES:  # not published: nothing on the site uses them
-        (fresh / name).unlink(missing_ok=True)
-    count = sync_folder(fresh, bundle)
-    entry.touch()  # the index is as new as this build's pages, even where its bytes are not
+    count = publish_bundle(fresh, bundle)
     stamps.stamp(app, CLAIM, made_by)
     logger.info("search: Pagefind indexed the site in %.2f s (%d pages read again, %d "
                 "unchanged; %d files replaced, %d kept, %d removed)",
                 time.perf_counter() - started, pages.cut, pages.kept, count.replaced,
                 count.kept, count.removed)
+
+
+def publish_bundle(fresh: Path, bundle: Path) -> SyncCount:
+    """Move the bundle Pagefind has just written into `fresh` over the published `bundle`,
+    file by file."""
+    report(pagefind.layout_mismatches(fresh))  # kb.compat: not the bundle the site expects
+    for name in pagefind.UNUSED_BUNDLE_FILES:  # not published: nothing on the site uses them
+        (fresh / name).unlink(missing_ok=True)
+    count = sync_folder(fresh, bundle)
+    # the index is as new as the pages it was made from, even where its bytes are not
+    (bundle / pagefind.ENTRY).touch()
+    return count
+
+
+# -- the live preview's index (kb_search = "pagefind-deferred") --------------------------
+
+PREVIEW_CLAIM = "kb-pagefind-deferred.current"  # in the doctree folder
+
+
+class Refreshed(NamedTuple):
+    """What `refresh_index` did."""
+
+    pages: search_copy.SyncCount | None  # the copy's sync (None: stopped before it)
+    files: SyncCount | None  # the bundle's files moved (None: Pagefind not run or stopped)
+    outcome: str  # "indexed", "current" (the copy is unchanged), "stopped" or the failure
+
+
+def refresh_index(outdir: Path, doctreedir: Path,
+                  stop: Callable[[], bool] = lambda: False) -> Refreshed:
+    """Bring the Pagefind bundle of `outdir` up to date with its pages, outside a build, as
+    `run_pagefind` does in one: the copy beside the doctrees synced, Pagefind run over it
+    into a fresh folder, the files that differ moved over the bundle.
+
+    `stop()` is asked before Pagefind runs and before its bundle is moved into place: the
+    live preview stops a refresh when the next rebuild starts (it ends Pagefind; its
+    output is then never published). A claim file beside the doctrees says the bundle was
+    made from the copy as it is; it is taken back before the copy changes and written once
+    the bundle is in place, so a stopped refresh leaves the next one to run Pagefind even
+    when the copy has not changed since."""
+    claim = Path(doctreedir) / PREVIEW_CLAIM
+    bundle = Path(outdir) / BUNDLE
+    current = claim.exists() and (bundle / pagefind.ENTRY).exists()
+    claim.unlink(missing_ok=True)
+    try:
+        executable = pagefind.executable()
+    except (ImportError, FileNotFoundError) as err:
+        return Refreshed(None, None, f"the Pagefind binary is missing ({err}); install the "
+                                     "pinned stack (requirements/lock.txt, package pagefind[bin])")
+    fresh = Path(doctreedir) / FRESH_BUNDLE
+    shutil.rmtree(fresh, ignore_errors=True)
+    pages = search_copy.sync(Path(outdir), Path(doctreedir) / SOURCE_COPY, BUNDLE)
+    if current and not pages.index_changes:
+        claim.touch()
+        return Refreshed(pages, None, "current")
+    if stop():
+        return Refreshed(pages, None, "stopped")
+    result = subprocess.run(pagefind_command(Path(doctreedir) / SOURCE_COPY, executable, fresh),
+                            capture_output=True, text=True, check=False)
+    if stop():
+        shutil.rmtree(fresh, ignore_errors=True)
+        return Refreshed(pages, None, "stopped")
+    if result.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        return Refreshed(pages, None, f"Pagefind failed (exit {result.returncode}): "
+                                      f"{(result.stderr or result.stdout).strip()}")
+    files = publish_bundle(fresh, bundle)
+    claim.touch()
+    return Refreshed(pages, files, "indexed")
 
 
 TEMPLATES = str(Path(__file__).parent.parent / "templates")

@@ -85,12 +85,28 @@ def _key(app: Sphinx, part: str) -> str:
     return f"{app.builder.name}:{Path(app.outdir).resolve()}:{part}"
 
 
+_READ = "_kb_stamps_read"  # on the builder: (the file's identity, what it held)
+
+
 def _read(app: Sphinx) -> dict[str, dict]:
+    """The stamps (a copy of the top level: callers change it before `_save`). The file,
+    some 100 KB of JSON at 2,000 pages, is asked for a dozen times a build: it is parsed
+    again only when it is another file (written whole, so a new inode and time)."""
+    path = _stamps_path(app)
     try:
-        found = json.loads(_stamps_path(app).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        info = path.stat()
+    except OSError:
         return {}
-    return found if isinstance(found, dict) else {}
+    identity = (info.st_ino, info.st_mtime_ns, info.st_size)
+    kept = getattr(app.builder, _READ, None)
+    if kept is None or kept[0] != identity:
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        kept = (identity, found if isinstance(found, dict) else {})
+        setattr(app.builder, _READ, kept)
+    return dict(kept[1])
 
 
 def _save(app: Sphinx, stamps: dict[str, dict]) -> None:
@@ -141,10 +157,11 @@ def withdraw(app: Sphinx, part: str, keep: Mapping[str, str] | None = None,
     stamps = _read(app)
     keys = [key for key in stamps if key.endswith(":" + part)] if every_output \
         else [_key(app, part)]
-    for key in keys:
-        stamps.pop(key, None)
+    taken = [stamps.pop(key) for key in keys if key in stamps]
     if keep:
         stamps[_key(app, part)] = {"digest": None, "files": dict(keep)}
+    elif not taken:
+        return  # nothing to take back: the file stays as it is, unwritten
     _save(app, stamps)
 
 
