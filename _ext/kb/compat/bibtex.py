@@ -15,6 +15,9 @@ sphinxcontrib-bibtex (bib/cite_domain.py subclasses its `cite` domain):
   syntax. Without them citations are resolved by upstream's own `resolve_xref`.
 - `node_text_transform` (transforms.py, not in its docs): the paper index's part pages
   (outputs/part_pages.py) format their entries as the bibliography does.
+- `BibliographyValue.citation_nodes` (its domain's data): the citation nodes its
+  post-transform fills in place, put back as they were read after each volume of the book
+  (`bibliographies_as_read`, build/volumes.py).
 
 pybtex:
 - `LowLevelParser` (its `handle_error`, `command_start` and `current_entry_key`) and
@@ -24,6 +27,10 @@ pybtex:
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
 
 import pybtex.errors
 from pybtex.exceptions import PybtexError
@@ -80,6 +87,25 @@ def resolves_indexed() -> bool:
     return None not in (SphinxReferenceInfo, parse_citation_targets)
 
 
+@contextlib.contextmanager
+def bibliographies_as_read(env: Any) -> Iterator[None]:
+    """The bibliographies' citation nodes put back as they were read, once the enclosed
+    writing is done. sphinxcontrib-bibtex's post-transform fills a bibliography's citation
+    nodes (kept in its domain's data) in place when the page holding it is resolved: once a
+    build for a page, but once per volume for the book's paper index, whose entries would
+    otherwise carry every earlier volume's text too."""
+    bibliographies = env.get_domain("cite").bibliographies
+    kept = {key: {cited: node.deepcopy() for cited, node in value.citation_nodes.items()}
+            for key, value in bibliographies.items()}
+    try:
+        yield
+    finally:
+        for key, nodes in kept.items():
+            if key in bibliographies:
+                bibliographies[key].citation_nodes.clear()
+                bibliographies[key].citation_nodes.update(nodes)
+
+
 def hold_pybtex_errors() -> None:
     """From now on pybtex collects syntax errors instead of raising the first one."""
     pybtex.errors.captured_errors = []
@@ -122,6 +148,10 @@ def check(app: Sphinx) -> list[Mismatch]:
         found.append(Mismatch(PACKAGE, "SphinxReferenceInfo or parse_citation_targets is "
                               "gone or has other fields",
                               SLOWER.format("resolving a citation")))
+    value = lookup("sphinxcontrib.bibtex.directives", "BibliographyValue")
+    if "citation_nodes" not in getattr(value, "_fields", ()):
+        found.append(Mismatch(PACKAGE, "BibliographyValue.citation_nodes is gone",
+                              "the build stops where it writes the second volume of the book"))
     if lookup("sphinxcontrib.bibtex.transforms", "node_text_transform") is None:
         found.append(Mismatch(PACKAGE, "node_text_transform is gone",
                               "the build stops where it writes the paper index's parts"))

@@ -1,7 +1,7 @@
 """The book's volumes: which reviews and issues each PDF of the book holds.
 
 Pure Python. A book of thousands of pages is one no reader opens (2,000 reviews and issues
-make a PDF of tens of thousands of pages: docs/benchmark.md, "The book at scale"), so past a
+make a PDF of 8,438 pages: docs/benchmark.md, "The book at scale"), so past a
 size the book is split into volumes, one per year of publication: a volume holds the
 reviews and issues published that year, each exactly once, and the pages that are not of
 a year (the topics, the archive, the paper and author indexes) showing what that year's
@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from .catalogue import is_dated
 from .records import PageRecord, Problem
 
-# "auto": one book up to this many reviews and issues, a volume per year past it. The
-# benchmark's corpus gives about ten PDF pages per review or issue in one book (topic
-# listings, indexes and bibliography included), so this keeps the one book near 1,000 pages.
-AUTO_VOLUMES_FROM = 100
+# "auto": one book up to this many reviews and issues, a volume per year past it. In one book
+# a review or issue takes about 4.2 PDF pages, its topic listings, indexes and bibliography
+# entries included (the benchmark's 2,000 made 8,438 pages: docs/benchmark.md, "The book at
+# scale"), so the one book stays under about 850 pages.
+AUTO_VOLUMES_FROM = 200
 VOLUME_MODES = ("auto", "year", "off")
 
 

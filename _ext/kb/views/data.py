@@ -290,6 +290,14 @@ VIEWS: dict[str, Callable[[KnowledgeGraph, str], Any]] = {
 }
 
 
+# The views about the one page that shows them: its series neighbours, related pages, what
+# references it and what it cites. A volume of the book shows them as the whole knowledge base
+# has them (a neighbour in another volume is named, with that volume); every other view
+# lists a collection, which a volume shows as far as it holds it (build/volumes.py).
+ABOUT_ONE_PAGE = frozenset({"series-nav", "related", "backlinks", "item-backlinks",
+                            "references"})
+
+
 def view_data(graph: KnowledgeGraph, key: ViewKey) -> Any:
     """What the view `key` shows; the data are tuples of strings and numbers, so the graph
     keeps them for whoever asks next."""
