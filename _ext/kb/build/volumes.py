@@ -11,13 +11,16 @@ of the entry's start document. `VolumeLaTeXBuilder` takes its place (the same bu
 - a volume is assembled as Sphinx assembles a book, but the reviews and issues of other
   years are neither read nor inlined, nor the pages whose toctree then lists nothing (a
   series' page of another year), so a volume costs what it holds;
+- a paragraph after the contents says what the volume holds;
 - a reference to a page of another volume resolves as in one book (the page's title),
   then is written as text naming that volume: "weekly issue #52 (in volume 2020)"; so do
   the links the generated views make (`volume_note`);
-- a volume's pages are written from the knowledge graph of what it holds
-  (`written_graph`): topic listings, the archive, the paper and author indexes, related
-  pages and the bibliography show that volume's content, and the topic index (a domain
-  index, which Sphinx gives the book's documents) lists that volume's entries.
+- the collections a volume shows are written from the knowledge graph of what it holds
+  (`written_graph`): topic listings, the archive, the paper and author indexes and the
+  bibliography show that volume's content, and the topic index (a domain index, which
+  Sphinx gives the book's documents) lists that volume's entries. What is about one page
+  (its series neighbours, related pages, what references it: views.data.ABOUT_ONE_PAGE)
+  is as in the whole knowledge base, a page of another volume named with its volume.
 
 A review or issue without a date is placed by its `year`, or in the newest volume, with a
 warning (`kb.volume`) at its page: never left out.
@@ -140,7 +143,9 @@ def volume_note(builder: Any, docname: str) -> list[nodes.Node]:
     if not isinstance(builder, VolumeLaTeXBuilder) or builder.volume is None:
         return []
     volume = builder.plan.volume_of(docname)
-    return [nodes.Text(f" (in volume {volume.label})")] if volume is not None else []
+    if volume is None or volume == builder.volume:  # not of a year, or not in the book at all
+        return []
+    return [nodes.Text(f" (in volume {volume.label})")]
 
 
 def written_graph(builder: Any) -> KnowledgeGraph:
