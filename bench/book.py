@@ -179,9 +179,12 @@ def setup(app):
         if exception is not None or "written" not in marks:
             return
         ends = [when for _, when in starts[1:]] + [marks["written"]]
-        entries = {entry[0]: entry for entry in app.builder.document_data}
-        volumes = [(Path(entries[doc][1]).stem, entries[doc][2], end - start)
-                   for (doc, start), end in zip(starts, ends)]
+        # the volumes are written in the order of their entries (which share one start
+        # document, book.md), one assembly each
+        entries = app.builder.document_data
+        assert len(entries) == len(starts), (entries, starts)
+        volumes = [(Path(entry[1]).stem, entry[2], end - start)
+                   for entry, (_, start), end in zip(entries, starts, ends)]
         Path(app.outdir, TIMINGS).write_text(json.dumps({
             "docs": len(app.env.found_docs), "volumes": volumes,
             "read_seconds": marks["writing"] - marks["inited"]}))

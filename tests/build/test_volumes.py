@@ -119,6 +119,14 @@ def test_listings_archive_and_author_index_show_the_volumes_pages_only(book):
     assert "Twoitem caption model" not in listing  # 2021's: only in the 2021 volume
 
 
+def test_the_trend_charts_are_the_whole_knowledge_bases_drawn_once_for_every_volume(book):
+    charts = {year: re.findall(r"\{\{(kb-trend-[0-9a-f]+)\.pdf\}\}", volume(book, year))
+              for year in DATED}
+    # Language has entries in 2021 and 2022: one chart, the same in both volumes
+    assert charts["2021"] == charts["2022"] and len(charts["2021"]) == 1
+    assert len(list(book.outdir.glob("kb-trend-*.pdf"))) == 1
+
+
 def test_the_bibliography_holds_the_works_the_volume_cites_numbered_from_one(book):
     bibitems = {year: re.findall(r"\\bibitem\[(\d+)\]\{references:paper-([^}]*)\}",
                                  volume(book, year)) for year in DATED}

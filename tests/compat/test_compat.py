@@ -148,6 +148,15 @@ def _no_citation_nodes(mp, app):
     mp.setattr(directives, "BibliographyValue", NamedTuple("BibliographyValue", [("line", int)]))
 
 
+def _bibliography_transform_changed(mp, app):
+    from sphinxcontrib.bibtex.transforms import BibliographyTransform
+
+    def run(self, **kwargs):
+        return None
+
+    mp.setattr(BibliographyTransform, "run", run)
+
+
 def _config_read_takes_more(mp, app):
     import sphinx.config
 
@@ -177,6 +186,8 @@ BROKEN = {
     "Sphinx: Config.read's signature": ("Sphinx", _config_read_takes_more),
     "Sphinx: LaTeXBuilder.assemble_doctree changed": ("Sphinx", _assemble_doctree_changed),
     "sphinxcontrib-bibtex: citation_nodes gone": ("sphinxcontrib-bibtex", _no_citation_nodes),
+    "sphinxcontrib-bibtex: BibliographyTransform.run changed": ("sphinxcontrib-bibtex",
+                                                              _bibliography_transform_changed),
     "docutils: visit_citation changed": ("docutils", _citations_written_otherwise),
     "docutils: previous_sibling removed": ("docutils", _no_previous_sibling),
     "sphinxcontrib-bibtex: get_filtered_entries removed": ("sphinxcontrib-bibtex",

@@ -19,8 +19,9 @@ of the entry's start document. `VolumeLaTeXBuilder` takes its place (the same bu
   (`written_graph`): topic listings, the archive, the paper and author indexes and the
   bibliography show that volume's content, and the topic index (a domain index, which
   Sphinx gives the book's documents) lists that volume's entries. What is about one page
-  (its series neighbours, related pages, what references it: views.data.ABOUT_ONE_PAGE)
-  is as in the whole knowledge base, a page of another volume named with its volume.
+  (its series neighbours, related pages, what references it) and the trend charts are as
+  in the whole knowledge base (views.data.AS_IN_THE_WHOLE), a page of another volume named
+  with its volume.
 
 A review or issue without a date is placed by its `year`, or in the newest volume, with a
 warning (`kb.volume`) at its page: never left out.

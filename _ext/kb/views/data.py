@@ -290,12 +290,14 @@ VIEWS: dict[str, Callable[[KnowledgeGraph, str], Any]] = {
 }
 
 
-# The views about the one page that shows them: its series neighbours, related pages, what
-# references it and what it cites. A volume of the book shows them as the whole knowledge base
-# has them (a neighbour in another volume is named, with that volume); every other view
-# lists a collection, which a volume shows as far as it holds it (build/volumes.py).
-ABOUT_ONE_PAGE = frozenset({"series-nav", "related", "backlinks", "item-backlinks",
-                            "references"})
+# What a volume of the book shows as the whole knowledge base has it (build/volumes.py): the
+# views about the one page that shows them (its series neighbours, related pages, what
+# references it and what it cites; a page of another volume is named with that volume), and
+# the trends across the years, which one year's volume could not draw (the same drawing in
+# every volume, drawn once). Every other view lists a collection, which a volume shows as
+# far as it holds it.
+AS_IN_THE_WHOLE = frozenset({"series-nav", "related", "backlinks", "item-backlinks",
+                             "references", "trend", "trends"})
 
 
 def view_data(graph: KnowledgeGraph, key: ViewKey) -> Any:

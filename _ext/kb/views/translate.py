@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from ..build.domain import kb_domain
 from ..build.volumes import written_graph
 from ..compat.sphinx import book_bibliographies
-from .data import ABOUT_ONE_PAGE, ViewKey, view_data
+from .data import AS_IN_THE_WHOLE, ViewKey, view_data
 from .linking import link_maker
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .parts import plan, split_threshold
@@ -40,7 +40,7 @@ def visit_view(self: Any, node: kb_view) -> None:
     if key.kind not in RENDERERS or node.children:
         return
     # in a volume of the book, a collection shows what that volume holds (build/volumes.py)
-    graph = (kb_domain(self.builder.env).graph if key.kind in ABOUT_ONE_PAGE
+    graph = (kb_domain(self.builder.env).graph if key.kind in AS_IN_THE_WHOLE
              else written_graph(self.builder))
     make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
     data = view_data(graph, key)
