@@ -119,12 +119,22 @@ def test_listings_archive_and_author_index_show_the_volumes_pages_only(book):
     assert "Twoitem caption model" not in listing  # 2021's: only in the 2021 volume
 
 
-def test_the_trend_charts_are_the_whole_knowledge_bases_drawn_once_for_every_volume(book):
-    charts = {year: re.findall(r"\{\{(kb-trend-[0-9a-f]+)\.pdf\}\}", volume(book, year))
-              for year in DATED}
-    # Language has entries in 2021 and 2022: one chart, the same in both volumes
-    assert charts["2021"] == charts["2022"] and len(charts["2021"]) == 1
-    assert len(list(book.outdir.glob("kb-trend-*.pdf"))) == 1
+def charts(tex: str) -> list[str]:
+    return re.findall(r"\{\{(kb-trends?-[0-9a-f]+)\.pdf\}\}", tex)
+
+
+def test_a_volume_shows_the_whole_trend_of_the_busiest_topics_and_no_topics_own(book,
+                                                                                 shared_build):
+    drawn = {year: charts(volume(book, year)) for year in DATED}
+    # the overview's chart, of both years, the same drawing in both volumes
+    assert drawn["2021"] == drawn["2022"] and len(drawn["2021"]) == 1
+    assert drawn["2021"][0].startswith("kb-trends-")
+    assert [p.stem for p in book.outdir.glob("kb-trend*.pdf")] == drawn["2021"]
+    assert "Entries on Language per year" not in volume(book, "2022")
+    # one book has Language's own chart (it has entries in 2021 and 2022) too
+    whole = shared_build("volumes", "latex", kb_book_volumes="off")
+    tex = (whole.outdir / "volumes-test.tex").read_text(encoding="utf-8")
+    assert len(charts(tex)) == 2 and "Entries on Language per year" in tex
 
 
 def test_the_bibliography_holds_the_works_the_volume_cites_numbered_from_one(book):

@@ -19,9 +19,10 @@ of the entry's start document. `VolumeLaTeXBuilder` takes its place (the same bu
   (`written_graph`): topic listings, the archive, the paper and author indexes and the
   bibliography show that volume's content, and the topic index (a domain index, which
   Sphinx gives the book's documents) lists that volume's entries. What is about one page
-  (its series neighbours, related pages, what references it) and the trend charts are as
-  in the whole knowledge base (views.data.AS_IN_THE_WHOLE), a page of another volume named
-  with its volume.
+  (its series neighbours, related pages, what references it) and the busiest topics' trend
+  are as in the whole knowledge base (views.data.AS_IN_THE_WHOLE), a page of another volume
+  named with its volume; each topic's trend across the years is left out
+  (views.data.NOT_IN_A_VOLUME).
 
 A review or issue without a date is placed by its `year`, or in the newest volume, with a
 warning (`kb.volume`) at its page: never left out.
@@ -147,6 +148,11 @@ def volume_note(builder: Any, docname: str) -> list[nodes.Node]:
     if volume is None or volume == builder.volume:  # not of a year, or not in the book at all
         return []
     return [nodes.Text(f" (in volume {volume.label})")]
+
+
+def writing_volume(builder: Any) -> bool:
+    """Whether `builder` is writing a volume of the book (not one book, nor another output)."""
+    return isinstance(builder, VolumeLaTeXBuilder) and builder.volume is not None
 
 
 def written_graph(builder: Any) -> KnowledgeGraph:

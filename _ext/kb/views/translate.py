@@ -18,9 +18,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..build.domain import kb_domain
-from ..build.volumes import written_graph
+from ..build.volumes import writing_volume, written_graph
 from ..compat.sphinx import book_bibliographies
-from .data import AS_IN_THE_WHOLE, ViewKey, view_data
+from .data import AS_IN_THE_WHOLE, NOT_IN_A_VOLUME, ViewKey, view_data
 from .linking import link_maker
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
 from .parts import plan, split_threshold
@@ -40,6 +40,8 @@ def visit_view(self: Any, node: kb_view) -> None:
     if key.kind not in RENDERERS or node.children:
         return
     # in a volume of the book, a collection shows what that volume holds (build/volumes.py)
+    if key.kind in NOT_IN_A_VOLUME and writing_volume(self.builder):
+        return
     graph = (kb_domain(self.builder.env).graph if key.kind in AS_IN_THE_WHOLE
              else written_graph(self.builder))
     make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
