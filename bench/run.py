@@ -13,6 +13,8 @@ what a reader's browser downloads for a first and a later query with each
 Last (unless --no-weight) this project's own site, built, and what a first visit to a
 review page and the next page transfer, and the search page's first visit
 (bench/page_weight.py); `--weight-only` prints that alone.
+`--book` also builds each corpus's PDF book as `nox -s pdf` does and prints each volume's
+seconds and page count (bench/book.py); `--book-only` builds only the book.
 For each build: wall seconds, peak memory of the build process (its parallel workers are
 not included), documents read, and documents whose HTML page was written (the
 search page and the indexes, which Sphinx writes on every build, not counted); for the
@@ -358,6 +360,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="--preview: how many times each edit is timed (default 3)")
     parser.add_argument("--preview-warm-only", action="store_true",
                         help="--preview: not the old way (a fresh process per save)")
+    parser.add_argument("--book", action="store_true",
+                        help="also build each corpus's PDF book, volume by volume (bench/book.py)")
+    parser.add_argument("--book-only", action="store_true",
+                        help="only the PDF book of each corpus (no HTML builds)")
+    parser.add_argument("--book-volumes", metavar="MODE",
+                        help="kb_book_volumes for the book: auto (the default), year, off or N")
     args = parser.parse_args(argv)
     if args.preview:
         import preview
@@ -367,6 +375,14 @@ def main(argv: list[str] | None = None) -> int:
                                           args.workdir / f"preview-{pages}-{args.refs}",
                                           args.repeats, cold=not args.preview_warm_only)
             print(preview.report(ways, pages, documents), flush=True)
+        return 0
+    if args.book_only:
+        import book
+
+        for pages in args.pages:
+            workdir = args.workdir / f"{pages}-{args.refs}"
+            print(book.run_book(Corpus(pages, args.refs), workdir, pages, args.refs,
+                                args.book_volumes), flush=True)
         return 0
     if args.weight_only:
         print(site_weight(args.workdir))
@@ -381,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_search and (not args.search_at_largest or pages == max(args.pages)):
             print()
             print(run_search(results, pages, workdir), flush=True)
+        if args.book:
+            import book
+
+            print()
+            print(book.run_book(Corpus(pages, args.refs), workdir, pages, args.refs,
+                                args.book_volumes), flush=True)
         print()
     if len(runs) > 1:
         print(summary(runs, args.refs))

@@ -27,6 +27,7 @@ from .build.safety import setup_safety
 from .build.schedule import setup_schedule
 from .build.template_cache import setup_template_cache
 from .build.topic_index import setup_topic_index
+from .build.volumes import setup_volumes
 from .compat.checks import setup_compat
 from .outputs.accessibility import setup_accessibility
 from .outputs.charts import setup_charts
@@ -52,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_directives(app)
     setup_topic_index(app)
+    setup_volumes(app)
     setup_paper_index(app)
     setup_paper_labels(app)
     setup_reading(app)

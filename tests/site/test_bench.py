@@ -306,3 +306,64 @@ def test_the_preview_benchmark_times_each_edit_to_the_browser_warm_and_cold(tmp_
     assert "| new issue | fresh process per save (--cold) | 1 |" in table
     assert "target, text edit within 2 s (warm (kb.cli.serve), median)" in table
     assert "warm builds (same worker process): 2 of 2" in table
+# -- the book (bench/book.py) ---------------------------------------------------------------
+
+
+def test_the_corpus_book_is_laid_out_and_configured_as_the_sites(tmp_path):
+    import runpy
+
+    import book
+
+    corpus.Corpus(12, 30).write(tmp_path / "kb", "kb")
+    toctree = re.compile(r"```\{toctree\}\n(?::[^\n]*\n)*\n(.*?)```", re.S)
+    chapters = [toctree.search((root / "book.md").read_text()).group(1).split()
+                for root in (tmp_path / "kb", run.PROJECT)]
+    assert chapters[0] == chapters[1] == corpus.BOOK_CHAPTERS
+    site = runpy.run_path(str(run.PROJECT / "conf.py"))
+    generated = runpy.run_path(str(tmp_path / "kb" / "conf.py"))
+    for name in ("latex_engine", "latex_documents", "latex_elements", "latex_domain_indices",
+                 "project", "author"):
+        assert generated[name] == site[name], name
+    assert generated.get("kb_book_volumes", "auto") == site.get("kb_book_volumes", "auto")
+    # and TeX runs with the options `nox -s pdf` gives it
+    from conftest import noxfile_module
+
+    assert book.TEX_ENV == noxfile_module().TEX_ENV
+
+
+def test_the_book_report_shows_each_volume_and_the_totals():
+    import book
+
+    volumes = (book.Volume("kb-2021", "KB, volume 2021", 2.5, 30.0, 28.0, 412, 2_400_000),
+               book.Volume("kb-2022", "KB, volume 2022", 1.5, 20.0, 19.0, 1_203, 3_100_000))
+    text = book.report(book.Book(100, 60.0, 50.0, 40.0, 900.0, 0, volumes), 90, 30)
+    lines = text.splitlines()
+    assert lines[0] == ("The book: 90 reviews and issues (100 documents), 30 refs.bib entries, "
+                        "2 volumes")
+    assert ("LaTeX builder: 60.0 s wall, 50.0 s CPU, peak 900 MB; reading and resolving "
+            "(shared by every volume) 40.0 s; 0 warnings") in lines
+    assert "| kb-2021.pdf (KB, volume 2021) | 2.5 | 30.0 | 28.0 | 412 | 2.4 |" in lines
+    assert "| kb-2022.pdf (KB, volume 2022) | 1.5 | 20.0 | 19.0 | 1,203 | 3.1 |" in lines
+    assert lines[-1] == ("the whole book: 110.0 s wall (1.8 min), 97.0 s CPU, 1,615 pages; the "
+                         "longest volume 1,203 pages")
+
+
+@pytest.mark.slow
+def test_book_only_builds_the_corpus_book_and_measures_each_volume(tmp_path, capsys):
+    import shutil
+
+    if any(shutil.which(tool) is None for tool in ("xelatex", "latexmk", "make", "pdfinfo")):
+        pytest.skip("the book needs TeX and poppler (see docs/pdf.md)")
+    assert run.main(["--pages", "12", "--refs", "30", "--book-only", "--book-volumes", "year",
+                     "--workdir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    # the corpus's reviews are of 2000 (published 2001), its issues of 2010
+    assert out.startswith("The book: 12 reviews and issues (")
+    assert "2 volumes" in out.splitlines()[0]
+    rows = [line for line in out.splitlines() if line.startswith("| dl-knowledge-base")]
+    assert [row.split("|")[1].split(".pdf")[0].strip() for row in rows] == [
+        "dl-knowledge-base-2001", "dl-knowledge-base-2010"]
+    assert all(int(row.split("|")[5].replace(",", "")) > 0 for row in rows)
+    latex = tmp_path / "12-30" / "book-latex"
+    assert sorted(p.stem for p in latex.glob("*.pdf") if not p.name.startswith("kb-")) == \
+        sorted(row.split("|")[1].split(".pdf")[0].strip() for row in rows)

@@ -298,6 +298,20 @@ VIEWS: dict[str, Callable[[KnowledgeGraph, str], Any]] = {
 }
 
 
+# What a volume of the book shows as the whole knowledge base has it (build/volumes.py): the
+# views about the one page that shows them (its series neighbours, related pages, what
+# references it and what it cites; a page of another volume is named with that volume), and
+# the busiest topics' trend across the years on the topics overview, which one year's volume
+# could not draw (the same drawing in every volume, drawn once). Every other view lists a
+# collection, which a volume shows as far as it holds it.
+AS_IN_THE_WHOLE = frozenset({"series-nav", "related", "backlinks", "item-backlinks",
+                             "references", "trends"})
+# What a volume leaves out: each topic's trend across the years. One year has no trend, and
+# the whole knowledge base's, chart and table on every topic page, would be most of a small
+# volume (80 of the 105 pages of a volume of two reviews, at 2,000 pages: docs/benchmark.md).
+NOT_IN_A_VOLUME = frozenset({"trend"})
+
+
 def view_data(graph: KnowledgeGraph, key: ViewKey) -> Any:
     """What the view `key` shows; the data are tuples of strings and numbers, so the graph
     keeps them for whoever asks next."""

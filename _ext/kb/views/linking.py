@@ -16,6 +16,7 @@ from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.nodes import raw_latex
 
 from ..build.domain import kb_domain
+from ..build.volumes import volume_note
 from .data import PAPER, Link, ViewKey, view_data
 from .parts import author_pages, split_threshold
 
@@ -64,7 +65,8 @@ def link_maker(builder: Any, docname: str) -> LinkMaker:
                     builder.get_relative_uri(docname, parts[anchor]) + "#" + anchor))
         try:
             return make_refnode(builder, docname, link.docname, anchor, children)
-        except NoUri:  # a page this output leaves out (the home page, in the book)
-            return nodes.inline("", "", *children)
+        except NoUri:  # a page this output leaves out (the home page, in the book), or
+            # that another volume of the book holds: then its text says which
+            return nodes.inline("", "", *children, *volume_note(builder, link.docname))
 
     return make
