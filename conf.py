@@ -156,7 +156,8 @@ notfound_urls_prefix = urlsplit(SITE_URL).path
 kb_feed_limit = 20  # entries per feed, newest first
 # Page weight: in HTML, a generated list showing more links than this (its entries and
 # the links each carries: the paper and author indexes, the archive, a topic's listing)
-# becomes a page linking to one page per year or letter; the PDF keeps whole lists.
+# becomes a page linking to one page per year or letter, a part still longer split again
+# (a year by month, a letter by the next letters); the PDF keeps whole lists.
 # 0 never splits (docs/page-weight.md).
 kb_split_links = 2000
 

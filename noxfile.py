@@ -76,7 +76,10 @@ TEX_PACKAGES = (
     "latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra "
     "texlive-fonts-recommended tex-gyre fonts-freefont-otf xindy"
 )
-PDF_NAME = "dl-knowledge-base.pdf"
+PDF_NAME = "dl-knowledge-base.pdf"  # the book; a volume is dl-knowledge-base-<year>.pdf
+# nonstopmode + halt-on-error: never wait at a TeX prompt; stop at the first error
+TEX_ENV = {"LATEXOPTS": "-interaction=nonstopmode -halt-on-error -file-line-error",
+           "LATEXMKOPTS": "-silent"}
 
 
 def require_tex(session: nox.Session) -> None:
@@ -102,26 +105,32 @@ def source_date() -> str:
 
 @nox.session
 def pdf(session: nox.Session) -> None:
-    """Build the book as _build/pdf/dl-knowledge-base.pdf (xelatex through latexmk)."""
+    """Build the book as _build/pdf/dl-knowledge-base.pdf, or, once it is split into volumes
+    (kb_book_volumes, docs/pdf.md), one PDF per volume (xelatex through latexmk)."""
     require_tex(session)
     install_locked(session)
     latex = BUILD / "latex"
+    # each .tex is a book the builder writes now: none left by an earlier build (one book
+    # then, volumes now) is made into a PDF
+    for stale in latex.glob("*.tex"):
+        stale.unlink()
     session.run(
         "sphinx-build", "-b", "latex", *STRICT, "-d", str(BUILD / "doctrees-latex"),
         str(ROOT), str(latex), *session.posargs,
         # the title page's date is the date of the last commit, not of the build
         env={"SOURCE_DATE_EPOCH": source_date()},
     )
-    # Sphinx's Makefile runs latexmk, which runs xelatex and xindy as often as needed.
-    # nonstopmode + halt-on-error: never wait at a TeX prompt; stop at the first error.
+    # Sphinx's Makefile runs latexmk, which runs xelatex and xindy as often as needed, for
+    # each .tex; the volumes are independent books, so one TeX run per core at a time
     session.run(
-        "make", "-C", str(latex), "all-pdf", external=True,
-        env={"LATEXOPTS": "-interaction=nonstopmode -halt-on-error -file-line-error",
-             "LATEXMKOPTS": "-silent"},
+        "make", "-C", str(latex), f"-j{os.cpu_count() or 1}", "all-pdf", external=True,
+        env=TEX_ENV,
     )
-    (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(latex / PDF_NAME, BUILD / "pdf" / PDF_NAME)
-    session.log(f"PDF written to {BUILD / 'pdf' / PDF_NAME}")
+    shutil.rmtree(BUILD / "pdf", ignore_errors=True)
+    (BUILD / "pdf").mkdir(parents=True)
+    for book in sorted(latex.glob("*.tex")):
+        shutil.copy2(book.with_suffix(".pdf"), BUILD / "pdf" / f"{book.stem}.pdf")
+        session.log(f"PDF written to {BUILD / 'pdf' / (book.stem + '.pdf')}")
 
 
 @nox.session

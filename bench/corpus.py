@@ -30,6 +30,11 @@ LAST = ("Abe Berg Costa Dahl Eze Faro Gill Hale Ito Jovic Kaur Lund Mora Nagy Or
         "Rossi Sato Tamm Ueda Vega Wong Xu Yilmaz Zidek").split()
 
 
+# the chapters of the PDF book, in the order of the site's book.md
+BOOK_CHAPTERS = ["reviews/index", "newsletters/index", "topics/index", "archive", "references",
+                 "authors"]
+
+
 @dataclass
 class Page:
     docname: str
@@ -118,8 +123,9 @@ class Corpus:
                     + "\n\n" + (("```{kb:newest}\n```\n\n```{kb:busiest-topics}\n```\n\n") if kb else "")
                     + toctree(["reviews/index", "newsletters/index", "topics/index", "archive",
                                "references", "authors"], hidden=True))
+        # the book's chapters are the site's book.md's, so the corpus's PDF is ours at scale
         self._write(target / "book.md", "---\norphan: true\n---\n\n# Book\n\n"
-                    + toctree(["reviews/index", "newsletters/index", "topics/index"]))
+                    + toctree(BOOK_CHAPTERS))
         self._write(target / "archive.md", "# Archive\n\n" + ("```{kb:archive}\n```\n\n```{kb:timeline}\n```\n"
                                                           if kb else "Every page by year.\n"))
         self._write(target / "references.md", "# Papers\n\n"

@@ -27,6 +27,7 @@ from .build.safety import setup_safety
 from .build.schedule import setup_schedule
 from .build.template_cache import setup_template_cache
 from .build.topic_index import setup_topic_index
+from .build.volumes import setup_volumes
 from .compat.checks import setup_compat
 from .outputs.accessibility import setup_accessibility
 from .outputs.charts import setup_charts
@@ -37,6 +38,7 @@ from .outputs.publishing import setup_publishing
 from .outputs.search import setup_search
 from .outputs.sitemap import setup_sitemap
 from .outputs.structured_data import setup_structured_data
+from .outputs.weight import setup_weight
 from .views.translate import setup_views
 
 __version__ = "0.1.0"
@@ -51,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_directives(app)
     setup_topic_index(app)
+    setup_volumes(app)
     setup_paper_index(app)
     setup_paper_labels(app)
     setup_reading(app)
@@ -61,6 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_views(app)
     setup_navigation(app)
     setup_part_pages(app)
+    setup_weight(app)
     setup_publishing(app)
     setup_sitemap(app)
     setup_notfound(app)

@@ -25,6 +25,7 @@ from kb.build.config import (
 )
 from kb.cli import scaffold
 from kb.model.records import Series
+from kb.model.volumes import AUTO_VOLUMES_FROM
 from sphinx.cmd.build import build_main
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
@@ -187,6 +188,10 @@ BAD = {
                                "or 'sphinx'"),
     "kb_previews": ("1", "write True, or False to leave the link previews out"),
     "kb_charts": ("None", "write True, or False to leave the charts out"),
+    "kb_book_volumes": ('"decade"', f"write 'auto' (a volume per year past {AUTO_VOLUMES_FROM} "
+                                    "reviews and issues), 'year' (always), 'off' (one book), or "
+                                    "the number of reviews and issues past which the book is "
+                                    "split"),
     "kb_people": ('["Lee, Kimin"]', "write a dict mapping a name as refs.bib spells it "
                                    "('Surname, Given names') to {'orcid': '0000-0002-1825-0097'}"),
 }
@@ -316,17 +321,17 @@ def test_a_project_that_sets_nothing_gets_the_defaults(tmp_path):
 def test_good_values_in_conf_py_are_the_record(tmp_path):
     conf = _project(tmp_path, "kb_gc_threshold = [1000, 5, 5]", "kb_split_links = 0",
                     "kb_feed_limit = 3", "kb_feeds = False", 'kb_search = "pagefind-once"',
-                    "kb_previews = False", "kb_charts = False")
+                    "kb_previews = False", "kb_charts = False", "kb_book_volumes = 300")
     assert _config_of(conf) == KbConfig(series=SERIES, gc_threshold=(1000, 5, 5), split_links=0,
                                         feed_limit=3, feeds=False, search="pagefind-once",
-                                        previews=False, charts=False)
+                                        previews=False, charts=False, book_volumes=300)
 
 
 # what `-D name=value` hands Sphinx: text, converted by each setting's registered type
 DASH_D = {"kb_split_links": "7", "kb_feed_limit": "3", "kb_feeds": "0", "kb_search": "sphinx",
-          "kb_previews": "0", "kb_charts": "1"}
+          "kb_previews": "0", "kb_charts": "1", "kb_book_volumes": "300"}
 FROM_DASH_D = {"split_links": 7, "feed_limit": 3, "feeds": False, "search": "sphinx",
-               "previews": False, "charts": True}
+               "previews": False, "charts": True, "book_volumes": 300}
 
 
 def test_overrides_win_over_conf_py(tmp_path):

@@ -251,13 +251,18 @@ def new_copy(src: Path, dest: Path) -> Path:
     return dest
 
 
-def run_sequence(tmp_path: Path, seed: int, steps: int, parallel_too: bool) -> int:
-    """Apply `steps` random edits; compare after each; return the number of comparisons."""
+def run_sequence(tmp_path: Path, seed: int, steps: int, parallel_too: bool,
+                 conf: str = "") -> int:
+    """Apply `steps` random edits; compare after each; return the number of comparisons.
+    `conf`: lines added to the root's conf.py."""
     rng = random.Random(seed)
     site = Site.initial()
     serial = new_copy(ROOT, tmp_path / "serial")
     parallel = new_copy(ROOT, tmp_path / "parallel")
     copies = [serial, parallel] if parallel_too else [serial]
+    for copy in copies:
+        with (copy / "conf.py").open("a", encoding="utf-8") as written:
+            written.write(conf)
     for copy in copies:
         write_sources(copy, site.files())
     build(serial)
@@ -332,3 +337,15 @@ def test_incremental_equals_clean_longer_sequences(tmp_path, seed):
     compared = run_sequence(tmp_path, seed=seed, steps=25, parallel_too=False)
     print(f"seed {seed}: {compared} comparisons")
     assert compared == 25
+
+
+@pytest.mark.slow
+def test_incremental_equals_clean_with_lists_split_again(tmp_path):
+    """Past a threshold of 2 links the archive, the timeline, the series' archive and the
+    listings split by year, and a year again by month and day: pages added, deleted,
+    redated and retitled move entries between parts, add parts and take them away."""
+    compared = run_sequence(tmp_path, seed=26, steps=20, parallel_too=False,
+                            conf="kb_split_links = 2\n")
+    assert compared == 20
+    # the last build has years split again, by month
+    assert list((tmp_path / "serial" / "_build" / "html").glob("archive-20??-??.html"))

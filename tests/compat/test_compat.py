@@ -131,6 +131,32 @@ def _relied_on_header_changed(mp, app):
                                    if path.endswith("sections/header.html") else "")))
 
 
+def _assemble_doctree_changed(mp, app):
+    from sphinx.builders.latex import LaTeXBuilder
+
+    def assemble_doctree(self, indexfile, toctree_only, appendices):
+        return None
+
+    mp.setattr(LaTeXBuilder, "assemble_doctree", assemble_doctree)
+
+
+def _no_citation_nodes(mp, app):
+    from typing import NamedTuple
+
+    import sphinxcontrib.bibtex.directives as directives
+
+    mp.setattr(directives, "BibliographyValue", NamedTuple("BibliographyValue", [("line", int)]))
+
+
+def _bibliography_transform_changed(mp, app):
+    from sphinxcontrib.bibtex.transforms import BibliographyTransform
+
+    def run(self, **kwargs):
+        return None
+
+    mp.setattr(BibliographyTransform, "run", run)
+
+
 def _config_read_takes_more(mp, app):
     import sphinx.config
 
@@ -170,6 +196,10 @@ BROKEN = {
     "Sphinx: clear_doc's signature": ("Sphinx", _clear_doc_takes_more),
     "Sphinx: toctree_includes removed": ("Sphinx", _no_toctree_includes),
     "Sphinx: Config.read's signature": ("Sphinx", _config_read_takes_more),
+    "Sphinx: LaTeXBuilder.assemble_doctree changed": ("Sphinx", _assemble_doctree_changed),
+    "sphinxcontrib-bibtex: citation_nodes gone": ("sphinxcontrib-bibtex", _no_citation_nodes),
+    "sphinxcontrib-bibtex: BibliographyTransform.run changed": ("sphinxcontrib-bibtex",
+                                                              _bibliography_transform_changed),
     "docutils: visit_citation changed": ("docutils", _citations_written_otherwise),
     "docutils: previous_sibling removed": ("docutils", _no_previous_sibling),
     "sphinxcontrib-bibtex: get_filtered_entries removed": ("sphinxcontrib-bibtex",

@@ -36,6 +36,7 @@ from sphinx.util import logging
 from ..compat.sphinx import read_configuration
 from ..model.people import KnownPerson, Name, known_people, orcid_problem
 from ..model.records import Series
+from ..model.volumes import AUTO_VOLUMES_FROM, VOLUME_MODES
 
 PREFIX = "kb_"
 SERIES_KINDS = ("review", "newsletter")
@@ -174,6 +175,17 @@ def switch(fix: str) -> Callable[[Any], bool]:
     return read
 
 
+def read_book_volumes(value: Any) -> str | int:
+    if isinstance(value, str) and value.isdigit():  # as `-D kb_book_volumes=300` gives it
+        value = int(value)
+    if value in VOLUME_MODES or (_whole(value) and value >= 0):
+        return value
+    raise BadValue(value, "write 'auto' (a volume per year past "
+                          f"{AUTO_VOLUMES_FROM} reviews and issues), 'year' (always), 'off' "
+                          "(one book), or the number of reviews and issues past which the "
+                          "book is split")
+
+
 def read_search(value: Any) -> str:
     if value not in SEARCH_MODES:
         raise BadValue(value, f"write {', '.join(map(repr, SEARCH_MODES[:-1]))} or "
@@ -217,7 +229,7 @@ class KbConfig:
     split_links: int = field(default=DEFAULT_SPLIT_LINKS, metadata=setting(
         "html", {int}, whole_number(0, "write a whole number of links, 0 to never split"),
         "in HTML, a generated list showing more links than this becomes one page per year "
-        "or letter (views/parts.py); 0 never splits"))
+        "or letter, each split again while it shows more (views/parts.py); 0 never splits"))
     feed_limit: int = field(default=20, metadata=setting(
         "html", {int}, whole_number(1, "write a whole number of entries per feed, at least 1"),
         "entries per Atom feed, newest first, so a feed stays small as the site grows"))
@@ -236,6 +248,12 @@ class KbConfig:
     charts: bool = field(default=True, metadata=setting(
         "env", {bool}, switch("write True, or False to leave the charts out"),
         "whether trend views are drawn as charts (outputs/charts.py)"))
+    # "": the LaTeX builder writes every volume on every build, and nothing else reads it
+    book_volumes: str | int = field(default="auto", metadata=setting(
+        "", {str, int}, read_book_volumes,
+        "the PDF as one book ('off'), a volume per year ('year'), or a volume per year past "
+        "a number of reviews and issues ('auto': model/volumes.py's AUTO_VOLUMES_FROM, or "
+        "the number given)"))
 
 
 FIELDS = {PREFIX + f.name: f for f in fields(KbConfig)}

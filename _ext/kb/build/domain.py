@@ -123,6 +123,19 @@ class KnowledgeBaseDomain(DomainData, Domain):
         self._graph_checked = True
         return self._graph[1]
 
+    def graph_of(self, docnames: Set[str]) -> KnowledgeGraph:
+        """The part of the knowledge base these documents hold (a volume of the book:
+        build/volumes.py), indexed: its pages, items, references and the works they cite."""
+        def kept(data: dict[str, Any]) -> dict[str, Any]:
+            return {doc: value for doc, value in data.items() if doc in docnames}
+
+        citations = kept(self.citations)
+        cited = {citation.key for cites in citations.values() for citation in cites}
+        whole = self.graph
+        return KnowledgeGraph(kept(self.pages), kept(self.items), kept(self.references),
+                              citations, lambda: {key: paper for key, paper
+                                                  in whole.papers.papers.items() if key in cited})
+
     # -- what describes a page or an item -------------------------------------------
     @cached_property
     def _excerpt_texts(self) -> dict[tuple[str, str], str]:

@@ -25,6 +25,7 @@ from ..bib.cite_domain import cite_domain
 from ..compat.sphinx import document_relations, toctree_children
 from ..views.data import ViewKey, fingerprint, view_data
 from ..views.deps import RelatedShown, basis, changes, footprints, may_have_changed, related_shown
+from ..views.linking import author_entry_pages
 from .config import kb_config
 from .domain import KnowledgeBaseDomain, kb_domain
 
@@ -50,13 +51,20 @@ def _citation_state(env: BuildEnvironment) -> tuple[dict[str, Any], dict[str, li
     cite = cite_domain(env)
     shown: dict[str, Any] = {}
     keys_by_doc: dict[str, list[str]] = {}
-    # in HTML, the part of a split paper index that holds the entry (outputs/part_pages.py)
-    parts = kb_domain(env).graph.papers.part_pages(kb_config(env.config).split_links)
+    # in HTML, the part of a split paper index that holds the entry (outputs/part_pages.py),
+    # and those holding its authors' entries, which a page citing it links to (its JSON-LD)
+    domain = kb_domain(env)
+    split_links = kb_config(env.config).split_links
+    parts = domain.graph.papers.part_pages(split_links)
+    people = author_entry_pages(domain, split_links)
+    papers = domain.graph.papers.papers
     for citation in cite.citations:
         entry = citation.entry
+        paper = papers.get(citation.key)
         shown[citation.key] = (
             citation.citation_id, citation.bibliography_key.docname,
             parts.get(citation.citation_id),
+            [people.get(author.anchor) for author in paper.authors] if paper else None,
             sorted(entry.fields.items()),
             sorted((role, [str(p) for p in people]) for role, people in entry.persons.items()),
         )
@@ -85,7 +93,11 @@ def _view_fingerprints(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> di
     records that changed since the last build can reach (views/deps.py), kept for the rest."""
     graph = domain.graph
     now = footprints(graph, domain.digests)
-    basis_now = basis(graph, _bib_state(env))
+    # where each paper's entry is, when the paper index is split: a paper moved to another
+    # part (its group split again) changes what the views linking to it show, which the
+    # records that changed do not tell, so every view is worked out again
+    paper_pages = graph.papers.part_pages(kb_config(env.config).split_links)
+    basis_now = basis(graph, (_bib_state(env), sorted(paper_pages.items())))
     found = changes(graph, domain.footprints, now)
     found.everything = basis_now != domain.basis or not domain.view_fingerprints
     old, shown = domain.view_fingerprints, domain.related_shown
@@ -97,7 +109,7 @@ def _view_fingerprints(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> di
             if key.kind == "related" and key.argument in shown:
                 related[key.argument] = shown[key.argument]
             continue
-        views[key] = fingerprint(graph, key)
+        views[key] = fingerprint(graph, key, paper_pages)
         if key.kind == "related":
             related[key.argument] = related_shown(view_data(graph, key))
     domain.footprints, domain.basis = now, basis_now

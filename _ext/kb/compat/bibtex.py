@@ -25,6 +25,10 @@ sphinxcontrib-bibtex (bib/cite_domain.py subclasses its `cite` domain):
   process unpickles them empty; in the live preview's application they would keep what an
   earlier build put in them, so the preview keeps empty copies (`keep_citation_nodes`) and
   puts them back before the next build (`restore_citation_nodes`).
+- `BibliographyValue.citation_nodes` and the `citation_refs` of its domain's data, around
+  each volume of the book (`bibliographies_as_read`, build/volumes.py): the citation nodes
+  its post-transform fills in place are put back as they were read, and the references
+  cut to those its `BibliographyTransform.run` reads (its sha256 recorded).
 
 pybtex:
 - `LowLevelParser` (its `handle_error`, `command_start` and `current_entry_key`) and
@@ -35,6 +39,8 @@ pybtex:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import pybtex.errors
@@ -42,6 +48,7 @@ from pybtex.exceptions import PybtexError
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.domain import BibtexDomain
 from sphinxcontrib.bibtex.style import referencing
+from sphinxcontrib.bibtex.transforms import BibliographyTransform
 
 from .shape import Mismatch, lookup, signature_problem, source_digest
 
@@ -67,6 +74,9 @@ REDONE = {
     "get_filtered_entries": "de2f97ce001c6397cc3a8322eff2d7c24930469a442741f97e25a5992fb6d8a0",
     "get_formatted_entries": "e632d93dedbe85744dd165210d0cbf24251ad1122f65df6a08a1b51026ffb041",
 }
+# sphinxcontrib-bibtex 2.7.0's BibliographyTransform.run, whose backrefs are a bibliography's
+# own page's references only (bibliographies_as_read relies on it): its sha256
+BIBLIOGRAPHY_RUN = "aa860c34848355edd6c61b0279aa5bd53e048d5098fa6446a13d98a2db8e412b"
 # the parameters each overridden or called method is called with
 SIGNATURES = {
     "env_updated": ("self",),
@@ -113,6 +123,36 @@ def restore_citation_nodes(env: Any, kept: CitationNodes) -> None:
         bibliography = bibliographies.get(bibliography_key)
         if bibliography is not None and key in bibliography.citation_nodes:
             bibliography.citation_nodes[key] = node
+@contextlib.contextmanager
+def bibliographies_as_read(env: Any) -> Iterator[None]:
+    """The enclosed writing of one volume of the book, with sphinxcontrib-bibtex's data as
+    its post-transform (`BibliographyTransform.run`) needs it, and as it was afterwards.
+
+    - The post-transform fills a bibliography's citation nodes (kept in its domain's data)
+      in place when the page holding it is resolved: once a build for a page, but once per
+      volume for the book's paper index, whose entries would otherwise carry every earlier
+      volume's text too. They are put back as they were read.
+    - For each entry it scans every citation reference of the site for those on the
+      bibliography's own page (its backrefs): entries x references, seconds per volume at
+      2,000 pages. Meanwhile the references are cut to those on a page holding a
+      bibliography, which gives the same backrefs (BIBLIOGRAPHY_RUN: the code this relies
+      on, checked)."""
+    domain = env.get_domain("cite")
+    bibliographies = domain.bibliographies
+    kept = {key: {cited: node.deepcopy() for cited, node in value.citation_nodes.items()}
+            for key, value in bibliographies.items()}
+    references = domain.data["citation_refs"]
+    if source_digest(getattr(BibliographyTransform, "run", None)) == BIBLIOGRAPHY_RUN:
+        pages = {key.docname for key in bibliographies}
+        domain.data["citation_refs"] = [ref for ref in references if ref.docname in pages]
+    try:
+        yield
+    finally:
+        domain.data["citation_refs"] = references
+        for key, nodes in kept.items():
+            if key in bibliographies:
+                bibliographies[key].citation_nodes.clear()
+                bibliographies[key].citation_nodes.update(nodes)
 
 
 def hold_pybtex_errors() -> None:
@@ -157,6 +197,14 @@ def check(app: Sphinx) -> list[Mismatch]:
         found.append(Mismatch(PACKAGE, "SphinxReferenceInfo or parse_citation_targets is "
                               "gone or has other fields",
                               SLOWER.format("resolving a citation")))
+    if source_digest(getattr(BibliographyTransform, "run", None)) != BIBLIOGRAPHY_RUN:
+        found.append(Mismatch(PACKAGE, "BibliographyTransform.run has changed",
+                              "each volume of the book scans every citation of the site for "
+                              "each entry of its bibliography"))
+    value = lookup("sphinxcontrib.bibtex.directives", "BibliographyValue")
+    if "citation_nodes" not in getattr(value, "_fields", ()):
+        found.append(Mismatch(PACKAGE, "BibliographyValue.citation_nodes is gone",
+                              "the build stops where it writes the second volume of the book"))
     if lookup("sphinxcontrib.bibtex.transforms", "node_text_transform") is None:
         found.append(Mismatch(PACKAGE, "node_text_transform is gone",
                               "the build stops where it writes the paper index's parts"))

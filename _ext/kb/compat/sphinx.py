@@ -40,6 +40,12 @@ Used only through this module:
   last page's files into the next build; the environment's doctrees kept in memory (`_pickled_doctree_cache`, which
   sphinx.testing's own app clears before each build, and `_write_doc_doctree_cache`) and
   its `master_doctree`, a cached property that the global toctree is made from.
+- the LaTeX builder's `document_data` (the `latex_documents` entries it writes, after
+  `init_document_data`), `docnames` (the documents of the book being written: what a
+  reference may link to, what the domain indices list), that `write_documents` writes one
+  book per entry, and its `assemble_doctree`, re-done by `assemble_book` with
+  `inline_all_toctrees`, and the `thebibliography` node it gathers the citations in
+  (build/volumes.py writes the book in volumes).
 """
 
 from __future__ import annotations
@@ -53,11 +59,16 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.builders.latex import LaTeXBuilder
 from sphinx.environment import BuildEnvironment
+from sphinx.locale import _, __
+from sphinx.util import logging
+from sphinx.util.docutils import new_document
 
-from .shape import Mismatch, lookup, missing, signature_problem
+from .shape import Mismatch, lookup, missing, signature_problem, source_digest
 
 PACKAGE = "Sphinx"
 
@@ -368,6 +379,85 @@ def another_build_problems(app: Sphinx) -> list[str]:
     if not isinstance(getattr(BuildEnvironment, ROOT_DOCTREE, None), functools.cached_property):
         found.append(f"BuildEnvironment.{ROOT_DOCTREE} is no longer a cached property")
     return found
+# -- the LaTeX builder: the book in volumes (build/volumes.py) ------------------------------
+
+logger = logging.getLogger(__name__)
+# Sphinx 9.0's LaTeXBuilder.assemble_doctree, which assemble_book re-does: the sha256 of its
+# source, dedented (shape.source_digest)
+ASSEMBLE_DOCTREE = "f159a48faafe799d741fefe479e42796c113f698e5f336b06135c0ca1e50d251"
+
+
+def book_entries(builder: Any) -> list[tuple[Any, ...]]:
+    """The `latex_documents` entries the LaTeX builder writes, one book each."""
+    return list(builder.document_data)
+
+
+def set_book_entries(builder: Any, entries: list[tuple[Any, ...]]) -> None:
+    builder.document_data = list(entries)
+
+
+def book_documents(builder: Any) -> set[str]:
+    """The documents of the book being written (after its toctrees are inlined)."""
+    return set(builder.docnames)
+
+
+def set_book_documents(builder: Any, docnames: set[str]) -> None:
+    """The documents of the book being written: a reference to another one is text, and
+    the domain indices list only these."""
+    builder.docnames = set(docnames)
+
+
+def book_bibliographies(doctree: nodes.document) -> list[nodes.Element]:
+    """Where the LaTeX builder gathered the book's citations (its `thebibliography` nodes)."""
+    bibliography = lookup("sphinx.builders.latex.nodes", "thebibliography")
+    return list(doctree.findall(bibliography)) if bibliography is not None else []
+
+
+def assemble_book(builder: Any, indexfile: str, toctree_only: bool, appendices: list[str],
+                  left_out: set[str], resolving: Any, resolved: Any) -> nodes.document:
+    """Sphinx's LaTeXBuilder.assemble_doctree, but the documents `left_out` are neither read
+    nor inlined where a toctree lists them, and the tree goes to `resolving(tree)` before its
+    references are resolved and to `resolved(tree)` after."""
+    inline_all_toctrees = lookup("sphinx.util.nodes", "inline_all_toctrees")
+    darkgreen = lookup("sphinx._cli.util.colour", "darkgreen") or str
+    builder.docnames = {indexfile, *appendices}
+    logger.info(darkgreen(indexfile))
+    tree = builder.env.get_doctree(indexfile)
+    tree["docname"] = indexfile
+    if toctree_only:
+        new_tree = new_document("<latex output>")
+        new_sect = nodes.section()
+        new_sect += nodes.title("<Set title in conf.py>", "<Set title in conf.py>")
+        new_tree += new_sect
+        for node in tree.findall(addnodes.toctree):
+            new_sect += node
+        tree = new_tree
+    # a document already traversed is not inlined again: the left-out ones count as such
+    largetree = inline_all_toctrees(builder, builder.docnames, indexfile, tree, darkgreen,
+                                    [indexfile, *sorted(left_out)])
+    largetree["docname"] = indexfile
+    for docname in appendices:
+        appendix = builder.env.get_doctree(docname)
+        appendix["docname"] = docname
+        largetree.append(appendix)
+    logger.info("")
+    logger.info(__("resolving references..."))
+    resolving(largetree)
+    builder.env.resolve_references(largetree, indexfile, builder)
+    resolved(largetree)
+    # resolve :ref:s to distant tex files -- we can't add a cross-reference,
+    # but append the document name
+    for pendingnode in largetree.findall(addnodes.pending_xref):
+        docname = pendingnode["refdocname"]
+        sectname = pendingnode["refsectname"]
+        newnodes: list[nodes.Node] = [nodes.emphasis(sectname, sectname)]
+        for subdir, title in builder.titles:
+            if docname.startswith(subdir):
+                newnodes.extend((nodes.Text(_(" (in ")), nodes.emphasis(title, title),
+                                 nodes.Text(")")))
+                break
+        pendingnode.replace_self(newnodes)
+    return largetree
 
 
 # -- the check ----------------------------------------------------------------------------
@@ -382,6 +472,8 @@ CHARTS = "the build stops where it removes the chart files earlier versions publ
 TOCTREE = "the build stops where it renders the sidebar or schedules what an edit rewrites"
 UNREADABLE = "the build stops where it leaves out a page that is not UTF-8"
 WARM = "the live preview (nox -s serve) builds in a fresh process on every save"
+VOLUMES = ("the book's volumes are assembled as an earlier Sphinx assembled a book, or the "
+           "build stops where it writes them")
 
 
 def check(app: Sphinx) -> list[Mismatch]:
@@ -430,6 +522,20 @@ def check(app: Sphinx) -> list[Mismatch]:
            or signature_problem(lookup("sphinx.util.docutils", "docutils_namespace")),
            "sphinx.util.docutils.patch_docutils or docutils_namespace",
            "`nox -s lint` stops before it runs the build")
+    expect(None if source_digest(getattr(LaTeXBuilder, "assemble_doctree", None))
+           == ASSEMBLE_DOCTREE else "has changed", "LaTeXBuilder.assemble_doctree", VOLUMES)
+    expect(signature_problem(lookup("sphinx.util.nodes", "inline_all_toctrees"), "builder",
+                             "docnameset", "docname", "tree", "colorfunc", "traversed"),
+           "sphinx.util.nodes.inline_all_toctrees", VOLUMES)
+    expect(signature_problem(getattr(LaTeXBuilder, "write_documents", None), "self",
+                             "_docnames")
+           or signature_problem(getattr(LaTeXBuilder, "init_document_data", None), "self"),
+           "LaTeXBuilder.write_documents or init_document_data", VOLUMES)
+    expect("is gone" if lookup("sphinx.builders.latex.nodes", "thebibliography") is None
+           else None, "sphinx.builders.latex.nodes.thebibliography", VOLUMES)
+    if isinstance(builder, LaTeXBuilder):
+        expect("is gone" if missing(builder, "document_data", "docnames") else None,
+               "LaTeXBuilder.document_data or docnames", VOLUMES)
     config_class = lookup("sphinx.config", "Config")
     expect(signature_problem(getattr(config_class, "read", None), "confdir", "*", "overrides",
                              "tags")

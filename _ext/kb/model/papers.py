@@ -26,6 +26,12 @@ def paper_order(year: int | None, first_author: str, title: str, key: str) -> tu
     return (-(year or 0), first_author.casefold(), title.casefold(), key)
 
 
+def first_author(paper: Paper) -> str:
+    """The name a paper is ordered by within its year, as spelled ("" with no author); a
+    year of the paper index split into parts is parted by it too (views/parts.py)."""
+    return paper.authors[0].name if paper.authors else ""
+
+
 class PaperIndex:
     """Papers by key, the pages and items citing each, and the authors of them all."""
 
@@ -60,8 +66,7 @@ class PaperIndex:
     def by_year(self) -> list[tuple[int | None, list[Paper]]]:
         """Cited papers, newest year first, then by first author and title."""
         def order(paper: Paper) -> tuple:
-            return paper_order(paper.year, paper.authors[0].name if paper.authors else "",
-                               paper.title, paper.key)
+            return paper_order(paper.year, first_author(paper), paper.title, paper.key)
         ranked = sorted(self.papers.values(), key=order)
         return [(year, list(group)) for year, group in groupby(ranked, key=lambda p: p.year)]
 
@@ -69,10 +74,14 @@ class PaperIndex:
         """Entry id -> the page of the paper index's part holding it ({} while it is one
         page): what every link to an entry points to (computed once per build)."""
         if threshold not in self._part_pages:
-            # each paper with the places discussing it, as views.data.paper_index counts them
-            groups = [(str(year or "Undated"), [(p, len(self.cited_by(p.key))) for p in papers])
+            # each paper with the places discussing it, its first author and the length
+            # of its reference, as views.data.paper_index has them, so both plan the same parts
+            groups = [(str(year or "Undated"),
+                       [(p.anchor, self.cited_by(p.key), first_author(p), len(p.text))
+                        for p in papers])
                       for year, papers in self.by_year()]
-            self._part_pages[threshold] = paper_pages(groups, threshold)
+            docname = next((p.docname for p in self.papers.values() if p.docname), "")
+            self._part_pages[threshold] = paper_pages(groups, docname, threshold) if docname else {}
         return self._part_pages[threshold]
 
     def authors(self) -> list[Person]:

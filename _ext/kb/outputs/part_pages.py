@@ -10,12 +10,20 @@ entry point that links to them).
   as it indexes the parent's view (the paper and author indexes' parts; not the listings'
   and archive's, which repeat other pages' titles: search.INDEXED_VIEWS). Its body is the view's renderer on the part's data, with links made
   from the part's own name.
+- A part split again (parts.py: a year by month, a letter by the next letters) keeps its
+  page, which shows its heading (with the jump bar's id) and links to its own parts, with
+  their counts; it is not searched (the pages holding the entries are). A page of
+  entries links to the pages of entries before and after it, so a reader can page
+  through the whole list; a part split again to its siblings. Its "Part of" line names
+  every part it is in, up to the view's page.
 - Sphinx writes every page handed to it on every build. A part is handed over only when
   what it shows changed: the parts' stamp (stamps.py, beside the doctrees, per builder and
   output folder) keeps a digest of everything each part page shows (its data, title,
   neighbours, sidebar, the build's configuration, the templates, the code and the
   packages that render it), and a part whose page is there with the same digest is
-  skipped. The parts about to be written lose their digests before Sphinx writes them,
+  skipped. Its neighbours and the jump bar's groups count in it by name and heading, not
+  by their counts: an entry added to one month rewrites that month's page, the pages of
+  the parts it is in (their counts) and the view's page, not every part. The parts about to be written lose their digests before Sphinx writes them,
   so a failed build leaves no claim for a page it may have left half written. A part no
   longer planned (a letter gone, a list back under the threshold) is deleted, as a clean
   build would not have it (a part page is known by its "Part of" line).
@@ -43,11 +51,29 @@ from ..bib.cite_domain import cite_domain
 from ..build.domain import kb_domain
 from ..compat import sphinx as sphinx_compat
 from ..compat.bibtex import node_text_transform
-from ..views.data import Link, ViewKey, view_data
-from ..views.linking import link_maker
-from ..views.parts import SPLITTABLE, Part, part_data, plan, split_threshold
-from ..views.render import JUMPS, PART_RENDERERS, discussed_in, group_heading, render_jump_bar
-from . import sitemap, stamps, versions
+from ..views.data import Link, ViewKey, paper_pages_shown, view_data
+from ..views.linking import link_maker, paper_part_pages
+from ..views.parts import (
+    SPLITTABLE,
+    Part,
+    group_pages,
+    leaves,
+    pages,
+    part_data,
+    plan,
+    split_threshold,
+)
+from ..views.render import (
+    JUMPS,
+    PART_RENDERERS,
+    discussed_in,
+    group_heading,
+    part_id,
+    render_authors,
+    render_jump_bar,
+    render_split_part,
+)
+from . import sitemap, stamps, versions, weight
 from .search import INDEXED_VIEWS, weighed
 
 logger = logging.getLogger(__name__)
@@ -62,21 +88,41 @@ DOCUTILS = find_plugin("pybtex.backends", "docutils")()
 PACKAGES = (*versions.PAGES, *versions.REFERENCES)
 
 
+Neighbour = tuple[str, str]  # a page's name and heading, as a link to it shows them
+
+
+def _shown(part: Part | None) -> Neighbour | None:
+    return (part.pagename, part.heading) if part is not None else None
+
+
 class PlannedPart:
-    """A part with what its page shows: its view, its parent page, its neighbours."""
+    """A page of a split view with what it shows: its view, its parent page, the parts
+    above it, its neighbours; the entries it holds, or (a part split again) its parts."""
 
     def __init__(self, docname: str, title: str, key: ViewKey, data: Any, part: Part,
-                 previous: Part | None, following: Part | None,
-                 parts: tuple[Part, ...] = ()) -> None:
+                 above: tuple[Part, ...], previous: Part | None, following: Part | None,
+                 jumps: tuple[Part, ...] = ()) -> None:
         self.docname, self.title, self.key, self.part = docname, title, key, part
-        self.parts = parts  # all the view's parts: an index's jump bar links to each
-        self.data = part_data(key.kind, data, part.label)
-        self.previous, self.following = previous, following
+        self.above = tuple(_shown(p) for p in above)  # the parts it is in, nearest last
+        # an index's jump bar links to each group's page: its label and page, no counts,
+        # so that an entry added to one group does not rewrite every part
+        self.jumps = tuple(group_pages(jumps).items())
+        self.data = None if part.parts else part_data(key.kind, data, part)
+        self.previous, self.following = _shown(previous), _shown(following)
         self.entries: list[Any] = []  # the paper index's formatted entries (their sources)
 
     @property
     def page_title(self) -> str:
-        return f"{self.title}: {self.part.label}"
+        return f"{self.title}: {self.part.heading}"
+
+
+def _neighbours(parts: tuple[Part, ...], part: Part, above: tuple[Part, ...],
+                order: list[Part]) -> tuple[Part | None, Part | None]:
+    """A page's previous and next: a page of entries, the pages of entries before and after
+    it, so a reader can page through the whole list; a part split again, its siblings."""
+    found = order if not part.parts else list(above[-1].parts if above else parts)
+    n = found.index(part)
+    return (found[n - 1] if n else None), (found[n + 1] if n + 1 < len(found) else None)
 
 
 def planned_parts(app: Sphinx) -> Iterator[PlannedPart]:
@@ -88,22 +134,29 @@ def planned_parts(app: Sphinx) -> Iterator[PlannedPart]:
     for docname in sorted(domain.views):
         if docname not in app.env.found_docs:
             continue
+        taken: dict[str, str] = {}  # a part's name -> the kind of view it is a part of
         for key in domain.views[docname]:
             if key.kind not in WRITTEN:
                 continue
             data = view_data(graph, key)
             parts = plan(key.kind, data, docname, threshold)
-            for n, part in enumerate(parts):
-                if part.pagename in app.env.found_docs:
-                    logger.warning("the part %r of the split %s view would overwrite the page of "
-                                   "that name: rename that page", part.pagename, key.kind,
+            order = leaves(parts)
+            for part, above in pages(parts):
+                clash = ("the page of that name" if part.pagename in app.env.found_docs
+                         else f"a part of the {taken[part.pagename]} view on the same page"
+                         if part.pagename in taken else "")
+                if clash:
+                    logger.warning("the part %r of the split %s view would overwrite %s: "
+                                   "rename that page, or show one of the views on another",
+                                   part.pagename, key.kind, clash,
                                    location=docname, type="kb", subtype="parts")
                     continue
+                taken[part.pagename] = key.kind
+                previous, following = _neighbours(parts, part, above, order)
                 planned = PlannedPart(docname, graph.page_title(docname), key, data, part,
-                                      parts[n - 1] if n else None,
-                                      parts[n + 1] if n + 1 < len(parts) else None,
+                                      above, previous, following,
                                       parts if key.kind in JUMPS else ())
-                if key.kind == PAPER_INDEX:
+                if key.kind == PAPER_INDEX and planned.data is not None:
                     planned.entries = _citations(app, planned.data)
                 yield planned
 
@@ -112,7 +165,7 @@ def _citations(app: Sphinx, groups: tuple) -> list[Any]:
     """sphinxcontrib-bibtex's citations of the entries in the paper index's `groups`."""
     cite = cite_domain(app.env)
     by_id = {c.citation_id: c for c in cite.citations}
-    return [by_id[anchor] for _, papers in groups for anchor, _ in papers if anchor in by_id]
+    return [by_id[anchor] for _, papers in groups for anchor, *_ in papers if anchor in by_id]
 
 
 def _paper_entries(planned: PlannedPart, make: Any) -> list[nodes.Node]:
@@ -121,8 +174,9 @@ def _paper_entries(planned: PlannedPart, make: Any) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-paper-index"])
     by_id = {c.citation_id: c for c in planned.entries}
     for year, papers in planned.data:
-        box += group_heading(PAPER_INDEX, year, ["kb-paper-year"])
-        for anchor, sources in papers:
+        box += group_heading(PAPER_INDEX, year, ["kb-paper-year"],
+                             part_id(PAPER_INDEX, planned.part, planned.docname))
+        for anchor, sources, *_ in papers:
             citation = by_id.get(anchor)
             if citation is None:
                 continue
@@ -139,22 +193,35 @@ def _body(app: Sphinx, planned: PlannedPart) -> str:
     make = link_maker(app.builder, planned.part.pagename)
     back = nodes.paragraph(classes=[PART_OF])
     back += nodes.Text("Part of ")
-    back += make(Link(planned.docname, "", planned.title), [nodes.Text(planned.title)])
+    # the parts it is in, nearest first, then the view's page
+    for n, (pagename, text) in enumerate((*reversed(planned.above), (planned.docname, planned.title))):
+        if n:
+            back += nodes.Text(", in ")
+        back += make(Link(pagename, "", text), [nodes.Text(text)])
     back += nodes.Text(", which links to every part.")
     for word, other in (("Previous", planned.previous), ("Next", planned.following)):
         if other is not None:
             back += nodes.Text(f" {word}: ")
-            back += make(Link(other.pagename, "", other.label), [nodes.Text(other.label)])
+            back += make(Link(other[0], "", other[1]), [nodes.Text(other[1])])
             back += nodes.Text(".")
     box = nodes.container(classes=["kb-part", f"kb-part-{planned.key.kind}"])
     box += back
-    if planned.parts:
-        box.extend(render_jump_bar(planned.key.kind, (part.label for part in planned.parts),
-                                   planned.docname, planned.parts, make, planned.part.label))
-    box.extend(_paper_entries(planned, make) if planned.key.kind == PAPER_INDEX
-               else PART_RENDERERS[planned.key.kind](planned.data, make))
+    if planned.jumps:
+        # a group's own page names it; a part of it links back to it, as to the others
+        current = None if planned.above else planned.part.group
+        box.extend(render_jump_bar(planned.key.kind, (label for label, _ in planned.jumps),
+                                   planned.docname, dict(planned.jumps), make, current))
+    kind = planned.key.kind
+    if planned.data is None:  # split again: its page links to its parts
+        box.extend(render_split_part(kind, planned.part, planned.docname, make))
+    elif kind == PAPER_INDEX:
+        box.extend(_paper_entries(planned, make))
+    elif kind == "authors":
+        box.extend(render_authors(planned.data, make, part_id(kind, planned.part, planned.docname)))
+    else:
+        box.extend(PART_RENDERERS[kind](planned.data, make))
     fragment = sphinx_compat.render_fragment(app.builder, box)
-    if planned.key.kind in INDEXED_VIEWS:  # searched, weighed as on the parent page
+    if planned.key.kind in INDEXED_VIEWS and planned.data is not None:  # searched, weighed as on the parent page
         fragment = weighed(fragment)
     anchor = escape(planned.part.pagename.rsplit("/", 1)[-1])
     return (f'<section id="{anchor}"><h1>{escape(planned.page_title)}</h1>\n'
@@ -169,8 +236,11 @@ def _digest(app: Sphinx, planned: PlannedPart, rendered_by: str) -> str:
     sidebar = kb_domain(app.env).navigation.html(
         name, lambda doc: app.builder.get_relative_uri(name, doc), 4, branch=planned.docname)
     config_hash, tags_hash = sphinx_compat.build_hashes(app.builder) or ("", "")
-    shown = repr((rendered_by, name, planned.docname, planned.title, planned.part.label,
-                  planned.previous, planned.following, planned.parts, planned.data, sidebar,
+    # the pages its links to papers go to (a paper moves when its group is split again)
+    papers = paper_pages_shown(planned.data, paper_part_pages(app.builder))
+    shown = repr((rendered_by, name, planned.docname, planned.title, planned.part,
+                  planned.above, planned.previous, planned.following, planned.jumps,
+                  planned.data, papers, sidebar,
                   app.builder.name,
                   # what a paper index entry shows is made from its fields and authors
                   [(c.formatted_entry.label, sorted(c.entry.fields.items()),
@@ -214,6 +284,7 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if recalled is not None and stamps.unchanged(
             app, "parts", inputs, [sphinx_compat.output_path(app.builder, name) for name in recalled]):
         sitemap.list_pages(app, recalled)
+        weight.note_parts(app, recalled)
         return
     rendered_by = stamps.tools_digest(app, PACKAGES)
     shown = {planned.part.pagename: (planned, _digest(app, planned, rendered_by))
@@ -233,15 +304,17 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             "body": _body(app, planned),
             "kb_part_of": planned.docname,
             # searched as the parent's view is: the indexes' parts are, the listings' are not
-            "kb_unindexed": planned.key.kind not in INDEXED_VIEWS,
+            # (a part split again only links to its parts: not searched)
+            "kb_unindexed": planned.key.kind not in INDEXED_VIEWS or planned.data is None,
             "metatags": "",  # the link-preview tags are added to it (publishing.py)
             "display_toc": False,
             "toc": "",
-            "parents": [{"link": app.builder.get_relative_uri(name, planned.docname),
-                         "title": planned.title}],
+            "parents": [{"link": app.builder.get_relative_uri(name, pagename), "title": text}
+                        for pagename, text in ((planned.docname, planned.title), *planned.above)],
         }, "page.html"
     _remove_unplanned(app, set(shown))
     sitemap.list_pages(app, shown)
+    weight.note_parts(app, shown)
     stamps.stamp(app, "parts", inputs, {name: digest for name, (_, digest) in shown.items()})
     if shown:
         logger.info("split views: %d parts, %d written", len(shown), len(shown) - len(current))

@@ -168,7 +168,9 @@
       || document.querySelector(".body") || document.body;
     var links = article.querySelectorAll("a.reference.internal[href]");
     for (var i = 0; i < links.length; i++) {
-      if (links[i].closest(".kb-jump-bar")) { continue; }  // a letter or year of this index
+      // a letter or year of this index, the parts of a split list and the way between them:
+      // pages of a list, which have no card (and no preview file) of their own
+      if (links[i].closest(".kb-jump-bar, .kb-parts-list, .kb-part-of")) { continue; }
       var found = target(links[i]);
       if (found) { links[i].classList.add("kb-previewable"); attach(links[i], found); }
     }

@@ -10,11 +10,12 @@ data. So what a page shows and what its fingerprint covers cannot drift apart.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import groupby
 from typing import Any, NamedTuple
 
 from ..model.graph import KnowledgeGraph
+from ..model.papers import first_author
 from ..model.records import Entry, PageRecord, Paper
 
 # An anchor of this form names a paper's entry in the bibliography: the link maker
@@ -45,6 +46,7 @@ class PageLine(NamedTuple):
     link: Link
     kind: str
     date: str | None
+    iso: str | None = None  # the date as ISO ('2021-10'), which a split list parts by (parts.py)
 
 
 class Source(NamedTuple):
@@ -62,6 +64,7 @@ class EntryRow(NamedTuple):
     page: Link | None  # the item's page; None for a page that carries the topic itself
     date: str | None
     cites: tuple[Link, ...]
+    iso: str | None = None  # the date as ISO, which a split listing parts by (parts.py)
 
 
 # -- building blocks ----------------------------------------------------------------
@@ -72,7 +75,8 @@ def page_link(page: PageRecord) -> Link:
 
 
 def page_line(page: PageRecord) -> PageLine:
-    return PageLine(page_link(page), page.kind or "page", page.date.display() if page.date else None)
+    return PageLine(page_link(page), page.kind or "page", page.date.display() if page.date else None,
+                    page.date.iso() if page.date else None)
 
 
 def topic_link(graph: KnowledgeGraph, slug: str) -> Link:
@@ -120,7 +124,8 @@ def listing(graph: KnowledgeGraph, slug: str) -> tuple:
         page = Link(entry.docname, "", entry.page_title) if entry.anchor else None
         return EntryRow(Link(entry.docname, entry.anchor, entry.title), entry.kind, page,
                         entry.date.display() if entry.date else None,
-                        tuple(paper_link(graph, key) for key in entry.cites))
+                        tuple(paper_link(graph, key) for key in entry.cites),
+                        entry.date.iso() if entry.date else None)
 
     # grouped under the year each entry is about (a review's year, an issue's date);
     # within a year, newest publication first, as the listing is sorted
@@ -249,9 +254,12 @@ def page_references(graph: KnowledgeGraph, docname: str) -> tuple:
 
 
 def paper_index(graph: KnowledgeGraph, _: str) -> tuple:
-    """((year, ((entry id, discussed in), ...)), ...): the order and what each entry adds."""
+    """((year, ((entry id, discussed in, first author, reference length), ...)), ...): the
+    order, what each entry adds, the name a year split into parts is parted by and what
+    its reference weighs (parts.py)."""
     return tuple((str(year or "Undated"),
-                  tuple((p.anchor, sources(graph, graph.papers.cited_by(p.key))) for p in group))
+                  tuple((p.anchor, sources(graph, graph.papers.cited_by(p.key)), first_author(p),
+                         len(p.text)) for p in group))
                  for year, group in graph.papers.by_year())
 
 
@@ -290,6 +298,20 @@ VIEWS: dict[str, Callable[[KnowledgeGraph, str], Any]] = {
 }
 
 
+# What a volume of the book shows as the whole knowledge base has it (build/volumes.py): the
+# views about the one page that shows them (its series neighbours, related pages, what
+# references it and what it cites; a page of another volume is named with that volume), and
+# the busiest topics' trend across the years on the topics overview, which one year's volume
+# could not draw (the same drawing in every volume, drawn once). Every other view lists a
+# collection, which a volume shows as far as it holds it.
+AS_IN_THE_WHOLE = frozenset({"series-nav", "related", "backlinks", "item-backlinks",
+                             "references", "trends"})
+# What a volume leaves out: each topic's trend across the years. One year has no trend, and
+# the whole knowledge base's, chart and table on every topic page, would be most of a small
+# volume (80 of the 105 pages of a volume of two reviews, at 2,000 pages: docs/benchmark.md).
+NOT_IN_A_VOLUME = frozenset({"trend"})
+
+
 def view_data(graph: KnowledgeGraph, key: ViewKey) -> Any:
     """What the view `key` shows; the data are tuples of strings and numbers, so the graph
     keeps them for whoever asks next."""
@@ -298,6 +320,39 @@ def view_data(graph: KnowledgeGraph, key: ViewKey) -> Any:
     return graph.view_memo[key]
 
 
-def fingerprint(graph: KnowledgeGraph, key: ViewKey) -> str:
-    """A digest of what the view shows (its data holds only strings, numbers and tuples)."""
-    return hashlib.sha256(repr(view_data(graph, key)).encode()).hexdigest()
+# the views whose data link to paper index entries (their `Link`s with a PAPER anchor): a
+# listing's "Cites", the author index's works, a page's references
+LINKS_PAPERS = frozenset({"listing", "authors", "references"})
+
+
+def linked_papers(data: Any) -> set[str]:
+    """The entry ids (`Paper.anchor`) a view's data links to."""
+    found, stack = set(), [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Link):
+            if value.anchor.startswith(PAPER):
+                found.add(value.anchor[len(PAPER):])
+        elif isinstance(value, tuple):
+            stack.extend(value)
+    return found
+
+
+def paper_pages_shown(data: Any, paper_pages: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(entry id, the page holding it) of each paper entry the data links to, where the
+    paper index is split (`paper_pages`, PaperIndex.part_pages): where its links go."""
+    if not paper_pages:
+        return []
+    return sorted((anchor, paper_pages[anchor]) for anchor in linked_papers(data)
+                  if anchor in paper_pages)
+
+
+def fingerprint(graph: KnowledgeGraph, key: ViewKey,
+                paper_pages: Mapping[str, str] | None = None) -> str:
+    """A digest of what the view shows (its data holds only strings, numbers and tuples),
+    with the pages its links to papers go to, where the paper index is split."""
+    data = view_data(graph, key)
+    shown = repr(data)
+    if paper_pages and key.kind in LINKS_PAPERS:
+        shown += repr(paper_pages_shown(data, paper_pages))
+    return hashlib.sha256(shown.encode()).hexdigest()

@@ -16,6 +16,7 @@ from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.nodes import raw_latex
 
 from ..build.domain import kb_domain
+from ..build.volumes import volume_note
 from .data import PAPER, Link, ViewKey, view_data
 from .parts import author_pages, split_threshold
 
@@ -31,13 +32,16 @@ def paper_part_pages(builder: Any) -> dict[str, str]:
 def people_pages(builder: Any) -> dict[str, str]:
     """Person anchor (`Author.anchor`) -> the page holding their entry in the author index
     (its part, where the index is split); {} where no page shows the author index."""
-    domain = kb_domain(builder.env)
+    return author_entry_pages(kb_domain(builder.env), split_threshold(builder))
+
+
+def author_entry_pages(domain: Any, threshold: int) -> dict[str, str]:
+    """people_pages, for the author index split past `threshold` (0: one page)."""
     shown = sorted(doc for doc, keys in domain.views.items()
                    if any(key.kind == "authors" for key in keys))
     if not shown:
         return {}
-    graph = domain.graph
-    return author_pages(view_data(graph, ViewKey("authors")), shown[0], split_threshold(builder))
+    return author_pages(view_data(domain.graph, ViewKey("authors")), shown[0], threshold)
 
 
 def link_maker(builder: Any, docname: str) -> LinkMaker:
@@ -61,7 +65,8 @@ def link_maker(builder: Any, docname: str) -> LinkMaker:
                     builder.get_relative_uri(docname, parts[anchor]) + "#" + anchor))
         try:
             return make_refnode(builder, docname, link.docname, anchor, children)
-        except NoUri:  # a page this output leaves out (the home page, in the book)
-            return nodes.inline("", "", *children)
+        except NoUri:  # a page this output leaves out (the home page, in the book), or
+            # that another volume of the book holds: then its text says which
+            return nodes.inline("", "", *children, *volume_note(builder, link.docname))
 
     return make

@@ -6,7 +6,7 @@ afterwards; translate.py calls these when the translator meets a view's placehol
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from docutils import nodes
@@ -27,7 +27,7 @@ from .blocks import (
 from .data import EntryRow, Link, PageLine, Source
 from .linking import LinkMaker
 from .nodes import joined
-from .parts import Part, slug
+from .parts import Part, parted_by, slug
 
 # -- topic views ----------------------------------------------------------------------
 
@@ -251,7 +251,9 @@ def _person(anchor: str, children: list[nodes.Node]) -> nodes.paragraph:
     return para
 
 
-def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+def render_authors(data: tuple, make: LinkMaker, ident: str | None = None) -> list[nodes.Node]:
+    """The author index by letter; `ident`: the id of the one group of a part split again
+    (part_id), in place of its letter's."""
     def work(link: Link, year: int | None, pages: tuple[Link, ...]) -> list[nodes.Node]:
         out = emphasised(link, make)
         if year:
@@ -262,7 +264,7 @@ def render_authors(data: tuple, make: LinkMaker) -> list[nodes.Node]:
 
     box = nodes.container(classes=["kb-author-index"])
     for letter, people in data:
-        box += group_heading("authors", letter, ["kb-author-letter"])
+        box += group_heading("authors", letter, ["kb-author-letter"], ident)
         box += bullets((_person(anchor, [
             nodes.strong("", name),
             nodes.Text(f" ({len(works)} {'work' if len(works) == 1 else 'works'}): "),
@@ -302,16 +304,24 @@ def group_id(kind: str, label: str) -> str:
     return f"{JUMPS[kind][0]}-{slug(label)}"
 
 
-def group_heading(kind: str, label: str, classes: list[str]) -> nodes.rubric:
-    return heading(label, 2, classes, [group_id(kind, label)])
+def group_heading(kind: str, label: str, classes: list[str],
+                  ident: str | None = None) -> nodes.rubric:
+    return heading(label, 2, classes, [ident or group_id(kind, label)])
 
 
-def render_jump_bar(kind: str, labels: Iterable[str], docname: str, parts: tuple[Part, ...],
+def part_id(kind: str, part: Part, docname: str) -> str:
+    """The id of a part's heading on its page: its group's ('letter-l', 'year-2021'), or,
+    for a part of a group split again, made from its page's name as that is from the
+    view's ('letter-l-le' on authors-l-le, 'year-2021-l' on references-2021-l)."""
+    return f"{JUMPS[kind][0]}-{part.pagename[len(docname) + 1:]}"
+
+
+def render_jump_bar(kind: str, labels: Iterable[str], docname: str, pages: Mapping[str, str],
                     make: LinkMaker, current: str | None = None) -> list[nodes.Node]:
     """'Jump to a letter: A B C ...', each linked to its group's heading: on `docname`, or,
-    when the view is split, on the part page holding the group. `current`, the group a part
-    page shows, is named, not linked."""
-    pages = {part.label: part.pagename for part in parts}
+    when the view is split, on the page of the group's part (`pages`: label -> page; a
+    group split again keeps its heading there, above the list of its parts). `current`,
+    the group a part page is in, is named, not linked."""
     box = nodes.container(classes=["kb-jump-bar", f"kb-jump-{kind}"])
     box += paragraph([nodes.Text(JUMPS[kind][1] + ":")], ["kb-jump-title"])
     items = []
@@ -328,18 +338,44 @@ def render_jump_bar(kind: str, labels: Iterable[str], docname: str, parts: tuple
 # -- a split view's entry point (parts.py; its parts are written by outputs/part_pages.py) ----------
 
 
+def render_part_list(parts: tuple[Part, ...], make: LinkMaker,
+                     classes: tuple[str, ...] = ("kb-parts-list",)) -> nodes.bullet_list:
+    """Each part linked, with its count; under a part split again, its own parts."""
+    found = nodes.bullet_list(classes=list(classes))
+    for part in parts:
+        item = nodes.list_item("", paragraph([
+            *link_text(Link(part.pagename, "", part.label), make),
+            nodes.Text(f" ({count_entries(part.count)})")]))
+        if part.parts:
+            item += render_part_list(part.parts, make, ("kb-parts-list", "kb-parts-nested"))
+        found += item
+    return found
+
+
 def render_entry_point(kind: str, data: Any, parts: tuple[Part, ...],
                        make: LinkMaker) -> list[nodes.Node]:
     """What a split view's own page shows: a link to every part, with its count (a
-    topic listing keeps its heading and introduction above them)."""
+    topic listing keeps its heading and introduction above them); a part split again
+    with its own parts under it."""
     lead = render_listing((*data[:3], ()), make)[0].children if kind == "listing" else []
     box = nodes.container(classes=["kb-parts", f"kb-parts-{kind}"])
     box.extend(lead)
     box += paragraph([nodes.Text(f"{count_entries(sum(p.count for p in parts))} in {len(parts)} "
                                   "parts, each on a page of its own:")], ["kb-parts-summary"])
-    box += bullets((paragraph([*link_text(Link(part.pagename, "", part.label), make),
-                                 nodes.Text(f" ({count_entries(part.count)})")]) for part in parts),
-                    ["kb-parts-list"])
+    box += render_part_list(parts, make)
+    return [box]
+
+
+def render_split_part(kind: str, part: Part, docname: str, make: LinkMaker) -> list[nodes.Node]:
+    """The page of a part split again: its heading (with the jump bars' id, 'year-2021',
+    where the view has a jump bar: part_id), then a link to each of its parts, with its count."""
+    box = nodes.container(classes=["kb-parts", f"kb-parts-{kind}"])
+    box += (group_heading(kind, part.heading, ["kb-part-heading"], part_id(kind, part, docname))
+            if kind in JUMPS else heading(part.heading, 2, ["kb-part-heading"]))
+    box += paragraph([nodes.Text(f"{count_entries(part.count)} in {len(part.parts)} parts "
+                                  f"{parted_by(kind, part)}, each on a page of its own:")],
+                     ["kb-parts-summary"])
+    box += render_part_list(part.parts, make)
     return [box]
 
 

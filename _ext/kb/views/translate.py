@@ -18,10 +18,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..build.domain import kb_domain
-from .data import ViewKey, view_data
+from ..build.volumes import writing_volume, written_graph
+from ..compat.sphinx import book_bibliographies
+from .data import AS_IN_THE_WHOLE, NOT_IN_A_VOLUME, ViewKey, view_data
 from .linking import link_maker
 from .nodes import depart_item_latex, kb_item, kb_view, visit_item_latex
-from .parts import plan, split_threshold
+from .parts import group_pages, plan, split_threshold
 from .render import (
     JUMPS,
     RENDERERS,
@@ -37,13 +39,17 @@ def visit_view(self: Any, node: kb_view) -> None:
     key: ViewKey = node["key"]
     if key.kind not in RENDERERS or node.children:
         return
-    graph = kb_domain(self.builder.env).graph
+    # in a volume of the book, a collection shows what that volume holds (build/volumes.py)
+    if key.kind in NOT_IN_A_VOLUME and writing_volume(self.builder):
+        return
+    graph = (kb_domain(self.builder.env).graph if key.kind in AS_IN_THE_WHOLE
+             else written_graph(self.builder))
     make = link_maker(self.builder, node["docname"])  # in LaTeX, the page it was on in the book
     data = view_data(graph, key)
     parts = plan(key.kind, data, node["docname"], split_threshold(self.builder))
     if key.kind in JUMPS and data and self.builder.format == "html":  # the book has page numbers
         node.extend(render_jump_bar(key.kind, (label for label, _ in data), node["docname"],
-                                    parts, make))
+                                    group_pages(parts), make))
     node.extend(render_entry_point(key.kind, data, parts, make) if parts
                 else RENDERERS[key.kind](data, make))
 
@@ -60,17 +66,21 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
     placeholders = [node for node in doctree.findall(kb_view) if node["key"].kind == "paper-index"]
     if not placeholders:
         return
-    groups = view_data(kb_domain(app.env).graph, placeholders[0]["key"])
+    groups = view_data(written_graph(app.builder), placeholders[0]["key"])
     make = link_maker(app.builder, docname)
     entries = {c["ids"][0]: c for c in doctree.findall(nodes.citation) if c["ids"]}
     for _, papers in groups:
-        for anchor, sources in papers:
+        for anchor, sources, *_ in papers:
             if anchor in entries:
                 entries[anchor] += discussed_in(sources, make)
     for node in placeholders:
         node.replace_self([])
     if app.builder.format == "latex":
-        return  # LaTeX lists every citation in the book's bibliography
+        # the book's bibliography lists the works its pages cite: in a volume, that volume's
+        shown = {anchor for _, papers in groups for anchor, _ in papers}
+        papers = {paper.anchor for paper in kb_domain(app.env).graph.papers.papers.values()}
+        leave_out_uncited(doctree, entries, papers - shown, shown)
+        return
     parts = plan("paper-index", groups, docname, split_threshold(app.builder))
     for box in list(doctree.findall(nodes.container)):
         if "kb-paper-index" not in box["classes"]:
@@ -79,14 +89,32 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
             entry.parent.remove(entry)
         box.children = []  # the (now empty) list sphinxcontrib-bibtex made
         if groups:
-            box += render_jump_bar("paper-index", (year for year, _ in groups), docname, parts,
-                                   make)
-        if parts:  # each year on a page of its own (outputs/part_pages.py), linked from here
+            box += render_jump_bar("paper-index", (year for year, _ in groups), docname,
+                                   group_pages(parts), make)
+        if parts:  # each year (or part of one) on a page of its own (outputs/part_pages.py)
             box += render_entry_point("paper-index", groups, parts, make)
             continue
         for year, papers in groups:
             box += group_heading("paper-index", year, ["kb-paper-year"])
-            box += [entries[anchor] for anchor, _ in papers if anchor in entries]
+            box += [entries[anchor] for anchor, *_ in papers if anchor in entries]
+
+
+def leave_out_uncited(doctree: nodes.document, entries: dict[str, nodes.citation],
+                      uncited: set[str], cited: set[str]) -> None:
+    """The bibliography's paper entries cut to the works the book cites: those `uncited`
+    (by a volume's pages) go, those `cited` are numbered again from 1 (where they are
+    numbered), and a bibliography left empty goes too."""
+    if not uncited.intersection(entries):
+        return
+    for anchor in uncited.intersection(entries):
+        entries[anchor].parent.remove(entries[anchor])
+    labels = [entries[anchor].next_node(nodes.label) for anchor in entries if anchor in cited]
+    if all(label is not None and label.astext().isdigit() for label in labels):
+        for number, label in enumerate(labels, 1):
+            label.children = [nodes.Text(str(number))]
+    for bibliography in book_bibliographies(doctree):
+        if not bibliography.children:
+            bibliography.parent.remove(bibliography)
 
 
 def setup_views(app: Sphinx) -> None:
