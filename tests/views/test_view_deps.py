@@ -193,7 +193,8 @@ def fingerprinted(monkeypatch) -> set[ViewKey]:
 
     found: set[ViewKey] = set()
     real = schedule.fingerprint
-    monkeypatch.setattr(schedule, "fingerprint", lambda graph, key: found.add(key) or real(graph, key))
+    monkeypatch.setattr(schedule, "fingerprint",
+                        lambda graph, key, *rest: found.add(key) or real(graph, key, *rest))
     return found
 
 

@@ -77,7 +77,7 @@ def decorate_paper_index(app: Sphinx, doctree: nodes.document, docname: str) -> 
         node.replace_self([])
     if app.builder.format == "latex":
         # the book's bibliography lists the works its pages cite: in a volume, that volume's
-        shown = {anchor for _, papers in groups for anchor, _ in papers}
+        shown = {anchor for _, papers in groups for anchor, *_ in papers}
         papers = {paper.anchor for paper in kb_domain(app.env).graph.papers.papers.values()}
         leave_out_uncited(doctree, entries, papers - shown, shown)
         return
