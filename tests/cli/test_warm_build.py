@@ -22,7 +22,7 @@ from conftest import (
     replace,
     with_site_look,
 )
-from kb.cli.warm_build import BuildSetup, _KeptForNextBuild, make_app, prepare_rebuild
+from kb.cli.warm_build import BuildSetup, KeptForNextBuild, make_app, prepare_rebuild
 from kb.compat.sphinx import (
     EnvironmentPickledAside,
     keep_initial_assets,
@@ -44,7 +44,7 @@ def warm_app(src: Path, look: dict):
     warnings = io.StringIO()
     app = make_app(setup, io.StringIO(), warnings)
     keep_initial_assets(app)
-    return app, _KeptForNextBuild(app), warnings
+    return app, KeptForNextBuild(app), warnings
 
 
 def warm_rebuilds_equal_clean_builds(src: Path, tmp_path: Path,
@@ -136,9 +136,9 @@ def test_the_environment_pickled_aside_is_what_the_next_application_starts_from(
         app = make_app(setup, io.StringIO(), io.StringIO())
         app.build()
         add_issue_to_series(src)
-        prepare_rebuild(app, _KeptForNextBuild(app))
+        prepare_rebuild(app, KeptForNextBuild(app))
         app.build()
-        assert len(aside._writers) == 2  # one copy per build that read a page
+        assert aside.pending == 2  # one copy per build that read a page
     assert aside.wait() == []
     monkeypatch.undo()
     again = Build(src)  # the same folders: from the pickle the warm builds left

@@ -96,7 +96,7 @@ class Report(NamedTuple):
     warm_problems: tuple[str, ...]  # why a second build on this app may differ from a fresh one
 
 
-class _KeptForNextBuild:
+class KeptForNextBuild:
     """What a build's write phase changes of the environment's data, as reading left it:
     put back before the next build (a fresh process would unpickle it as it was read)."""
 
@@ -167,7 +167,7 @@ def code_folders(app: Any) -> tuple[str, ...]:
     return tuple(str((confdir / name).resolve()) for name in names)
 
 
-def prepare_rebuild(app: Any, kept: _KeptForNextBuild) -> str:
+def prepare_rebuild(app: Any, kept: KeptForNextBuild) -> str:
     """Ready `app`, which has built, to build again as a fresh application would; returns
     why it cannot ("" when it can)."""
     from ..bib.paper_index import reload_bib_files
@@ -217,7 +217,7 @@ class _Builds:
         self.started = self.started_cpu = 0.0
         self.counts = _Counts()
         keep_initial_assets(app)
-        self.kept = _KeptForNextBuild(app)
+        self.kept = KeptForNextBuild(app)
         # the environment is pickled by a forked copy while the pages are written
         self.pickling = pickle_environment_aside()
         app.connect("env-before-read-docs", self.counts.reading)

@@ -263,6 +263,11 @@ class EnvironmentPickledAside:
                 os._exit(code)
         self._writers.append((pid, str(getattr(file, "name", ""))))
 
+    @property
+    def pending(self) -> int:
+        """The copies started and not yet waited for."""
+        return len(self._writers)
+
     def wait(self) -> list[str]:
         """Wait for every copy still writing; returns the pickles that failed (deleted, so
         that the next application starts from a fresh environment)."""
