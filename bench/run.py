@@ -13,8 +13,12 @@ what a reader's browser downloads for a first and a later query with each
 Last (unless --no-weight) this project's own site, built, and what a first visit to a
 review page and the next page transfer, and the search page's first visit
 (bench/page_weight.py); `--weight-only` prints that alone.
-For each build: wall seconds, peak memory of the build process (its parallel workers are
-not included), documents read, and documents whose HTML page was written (the
+`--clean-only` builds only the clean -j 1 and -j 2 builds of each size (no edits, no
+extension-off builds, no search payload, no page weight); `--json FILE` writes each size's
+clean-build figures to FILE as well (docs/benchmark.md#machine-readable-results).
+For each build: wall seconds, peak memory of the build process (the largest resident
+set of one process: the main one, or a parallel worker if it grew larger) and of all its
+processes together (sampled), documents read, and documents whose HTML page was written (the
 search page and the indexes, which Sphinx writes on every build, not counted); for the
 clean -j 1 build, the seconds each generated part took in its own code (bench/probe.py)
 and the largest HTML page. With several sizes, a summary table follows, with the date
@@ -54,6 +58,64 @@ class Result:
     # user + system CPU seconds of the build and the processes it waited for (Pagefind, -j N
     # workers): steadier than wall seconds when other work shares the machine
     cpu_seconds: float = 0.0
+    # the most memory the build and its processes (-j N workers, Pagefind) held at once:
+    # their proportional set sizes (a page shared after fork counted once), summed and
+    # sampled every SAMPLE_SECONDS; 0.0 where /proc does not tell (not Linux)
+    peak_all_mb: float = 0.0
+
+
+SAMPLE_SECONDS = 0.5
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for tasks in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in tasks.read_text().split()]
+        except (OSError, ValueError):  # the task ended meanwhile
+            pass
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    """The proportional set size of one process, in KiB (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class PeakSampler:
+    """The largest sum of the proportional set sizes of a process and its descendants,
+    sampled in a thread while it runs (Linux's /proc; elsewhere it stays 0)."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid, self.peak_kib = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        if Path(f"/proc/{pid}/smaps_rollup").exists():
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(SAMPLE_SECONDS):
+            tree, total = [self.pid], 0
+            while tree:
+                pid = tree.pop()
+                total += _pss_kib(pid)
+                tree += _children(pid)
+            self.peak_kib = max(self.peak_kib, total)
+
+    def stop(self) -> float:
+        """Stop sampling; the peak in MB."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        return self.peak_kib / 1024
 
 
 def html_mtimes(outdir: Path) -> dict[Path, int]:
@@ -73,8 +135,10 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
         err.flush()
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, cwd=src)
+        sampler = PeakSampler(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        peak_all = sampler.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: the build '{step}' failed; see {log}")
     probe = json.loads((out / ".bench-probe.json").read_text())
@@ -83,10 +147,11 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
                   if path in pages and before.get(path) != mtime)
     largest = max(((str(p.relative_to(out)), p.stat().st_size) for p in out.rglob("*.html")),
                   key=lambda pair: pair[1])
-    # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux: wait4 gives the largest of the process and the
+    # children it waited for
     return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
                   probe.get("finish_seconds", 0.0), probe.get("builtin_search_seconds", 0.0),
-                  probe.get("parts", {}), largest, usage.ru_utime + usage.ru_stime)
+                  probe.get("parts", {}), largest, usage.ru_utime + usage.ru_stime, peak_all)
 
 
 def publishing(src: Path, feeds: bool) -> None:
@@ -145,7 +210,7 @@ OFF = "extension off: "
 
 
 def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
-        feeds: bool = True, with_parts_off: bool = False) -> list[Result]:
+        feeds: bool = True, with_parts_off: bool = False, clean_only: bool = False) -> list[Result]:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     log = workdir / "build.log"
@@ -157,8 +222,10 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
     results = [
         build("clean build -j 1", kb, workdir / "out-j1", 1, log),
         build("clean build -j 2", kb, workdir / "out-j2", 2, log),
-        build("no-op rebuild", kb, workdir / "out-j1", 1, log),
     ]
+    if clean_only:
+        return results
+    results.append(build("no-op rebuild", kb, workdir / "out-j1", 1, log))
     if with_parts_off:  # the same corpus without link previews and trend charts
         results += [build("previews+charts off: clean", kb, workdir / "off-j1", 1, log, *PARTS_OFF),
                     build("previews+charts off: no-op", kb, workdir / "off-j1", 1, log, *PARTS_OFF)]
@@ -237,20 +304,27 @@ def report(results: list[Result], pages: int, refs: int) -> str:
     first = by["clean build -j 1"]
     clean = first.seconds
     lines.append("")
-    for step in STEPS[2:]:
+    for step in (step for step in STEPS[2:] if step in by):  # none with --clean-only
         line = f"{step} / clean build: {by[step].seconds / clean:.1%}"
         if OFF + step in by:
             line += (f" (extension off: {by[OFF + step].seconds / by[OFF + 'clean -j 1'].seconds:.1%}; "
                      f"on / off {by[step].seconds / by[OFF + step].seconds:.2f}x)")
         lines.append(line)
-    text_edit = by["edit one page's text"].seconds - by["no-op rebuild"].seconds
-    lines.append(f"text edit - no-op: {text_edit:+.1f} s")
+    if "edit one page's text" in by:
+        text_edit = by["edit one page's text"].seconds - by["no-op rebuild"].seconds
+        lines.append(f"text edit - no-op: {text_edit:+.1f} s")
     if OFF + "clean -j 1" in by:
         lines.append(f"extension overhead (clean -j 1, on / off): "
                      f"{clean / by[OFF + 'clean -j 1'].seconds:.2f}x")
     lines.append(f"clean -j 2 / clean -j 1: {by['clean build -j 2'].seconds / clean:.2f}")
     lines.append(f"peak memory, clean -j 1: {first.peak_mb:.0f} MB, "
                  f"{first.peak_mb / first.docs * 1000:.0f} MB per 1,000 documents")
+    if by["clean build -j 2"].peak_all_mb:
+        lines.append(f"peak memory of all its processes together, clean -j 2: "
+                     f"{by['clean build -j 2'].peak_all_mb:.0f} MB (clean -j 1: "
+                     f"{first.peak_all_mb:.0f} MB)")
+    lines.append("seconds per document, clean -j 1 / -j 2: "
+                 f"{clean / first.docs:.4f} / {by['clean build -j 2'].seconds / first.docs:.4f}")
     lines.append(f"largest page: {first.largest[0]}, {first.largest[1] / 1e6:.2f} MB")
     if first.parts:
         cells = ", ".join(f"{part} {first.parts.get(part, 0.0):.1f} s" for part in PARTS)
@@ -332,6 +406,60 @@ def summary(runs: dict[int, list[Result]], refs: int) -> str:
     return "\n".join(lines)
 
 
+def clean_summary(runs: dict[int, list[Result]], refs: int) -> str:
+    """The clean builds of several sizes (--clean-only), and how the cost per document grows."""
+    import datetime
+
+    lines = [f"Clean builds, {refs} refs.bib entries; {datetime.date.today().isoformat()}; {machine()}",
+             "", "| N pages (documents) | clean -j 1 | clean -j 2 | -j 2 / -j 1 | s per document, -j 1 "
+             "| s per document, -j 2 | peak MB, one process | peak MB, all processes | largest page |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for pages, results in runs.items():
+        figures = clean_figures(results)
+        j1, j2 = figures["clean_seconds"]["j1"], figures["clean_seconds"]["j2"]
+        lines.append(
+            f"| {pages:,} ({figures['docs']:,}) | {j1:.1f} s | {j2:.1f} s | {j2 / j1:.2f} "
+            f"| {figures['seconds_per_document']['j1']:.4f} | {figures['seconds_per_document']['j2']:.4f} "
+            f"| {max(figures['peak_mb'].values()):.0f} | {max(figures['peak_all_mb'].values()):.0f} "
+            f"| {figures['largest_page']['path']}, {figures['largest_page']['bytes'] / 1e6:.2f} MB |")
+    sizes = list(runs)
+    if len(sizes) > 1:
+        small, large = (clean_figures(runs[size]) for size in (sizes[0], sizes[-1]))
+        lines.append("")
+        for jobs in ("j1", "j2"):
+            lines.append(f"cost per document at {sizes[-1]:,} pages / at {sizes[0]:,} pages, "
+                         f"-{jobs.replace('j', 'j ')}: "
+                         f"{large['seconds_per_document'][jobs] / small['seconds_per_document'][jobs]:.2f}x")
+    return "\n".join(lines)
+
+
+def clean_figures(results: list[Result]) -> dict:
+    """One size's clean builds as the --json file gives them."""
+    by = {r.step: r for r in results}
+    j1, j2 = by["clean build -j 1"], by["clean build -j 2"]
+    largest = max((j1.largest, j2.largest), key=lambda pair: pair[1])
+    return {
+        "docs": j1.docs,
+        "clean_seconds": {"j1": round(j1.seconds, 2), "j2": round(j2.seconds, 2)},
+        "cpu_seconds": {"j1": round(j1.cpu_seconds, 2), "j2": round(j2.cpu_seconds, 2)},
+        "seconds_per_document": {"j1": round(j1.seconds / j1.docs, 5),
+                                 "j2": round(j2.seconds / j2.docs, 5)},
+        # the largest resident set of one process (wait4: the build, or a worker it waited
+        # for), and all the build's processes together (PeakSampler; 0 where not measured)
+        "peak_mb": {"j1": round(j1.peak_mb, 1), "j2": round(j2.peak_mb, 1)},
+        "peak_all_mb": {"j1": round(j1.peak_all_mb, 1), "j2": round(j2.peak_all_mb, 1)},
+        "largest_page": {"path": largest[0], "bytes": largest[1]},
+    }
+
+
+def json_results(runs: dict[int, list[Result]], refs: int) -> dict:
+    """What --json FILE writes: the date, the machine, and each size's clean builds."""
+    import datetime
+
+    return {"date": datetime.date.today().isoformat(), "machine": machine(), "refs": refs,
+            "sizes": [{"pages": pages, **clean_figures(results)} for pages, results in runs.items()]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s bench --", description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[200],
@@ -350,6 +478,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the page weight of this project's site")
     parser.add_argument("--weight-only", action="store_true",
                         help="only the page weight of this project's site (no corpus)")
+    parser.add_argument("--clean-only", action="store_true",
+                        help="only the clean -j 1 and -j 2 builds of each size (no edits, no "
+                             "extension-off builds, no search payload, no page weight)")
+    parser.add_argument("--json", type=Path, metavar="FILE",
+                        help="also write each size's clean builds to FILE, as JSON")
     args = parser.parse_args(argv)
     if args.weight_only:
         print(site_weight(args.workdir))
@@ -358,13 +491,22 @@ def main(argv: list[str] | None = None) -> int:
     for pages in args.pages:
         workdir = args.workdir / f"{pages}-{args.refs}"
         results = run(pages, args.refs, workdir, with_plain=not args.no_plain,
-                      feeds=not args.no_feeds, with_parts_off=args.parts_off)
+                      feeds=not args.no_feeds, with_parts_off=args.parts_off,
+                      clean_only=args.clean_only)
         runs[pages] = results
         print(report(results, pages, args.refs), flush=True)
+        if args.json:  # written after each size, so a long run leaves what it measured
+            args.json.write_text(json.dumps(json_results(runs, args.refs), indent=2) + "\n")
+        if args.clean_only:
+            print()
+            continue
         if not args.no_search and (not args.search_at_largest or pages == max(args.pages)):
             print()
             print(run_search(results, pages, workdir), flush=True)
         print()
+    if args.clean_only:
+        print(clean_summary(runs, args.refs))
+        return 0
     if len(runs) > 1:
         print(summary(runs, args.refs))
     if not args.no_weight:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -97,6 +98,57 @@ def test_the_summary_compares_the_sizes_by_their_figures():
         " 10.0% | +2.4 s | 30.0% | 40.0% | 0.60 | 1.0 s | 0.5 s | " + " | ".join(["0.0 s"] * 6) + " |"]
     assert lines[-1] == ("clean -j 1 from 12 to 24 pages (2.00x the documents): 2.40x the time; "
                          "0.100 and 0.120 s a document")
+
+
+def clean_results(docs: int, j1: float, j2: float, largest: tuple[str, int]) -> list[run.Result]:
+    """A --clean-only run: the two clean builds, each with both peaks."""
+    return [run.Result("clean build -j 1", j1, 300.0, docs, docs, docs, largest=largest,
+                       cpu_seconds=j1 * 0.9, peak_all_mb=310.0),
+            run.Result("clean build -j 2", j2, 280.0, docs, docs, docs, largest=largest,
+                       cpu_seconds=j1, peak_all_mb=450.0)]
+
+
+def test_the_json_gives_each_sizes_clean_builds_by_their_figures():
+    runs = {1000: clean_results(1100, 110.0, 66.0, ("archive.html", 600_000)),
+            10000: clean_results(10100, 1111.0, 707.0, ("references-2022.html", 990_000))}
+    results = run.json_results(runs, 2000)
+    assert results["refs"] == 2000 and results["machine"] == run.machine()
+    assert results["sizes"][1] == {
+        "pages": 10000, "docs": 10100,
+        "clean_seconds": {"j1": 1111.0, "j2": 707.0},
+        "cpu_seconds": {"j1": 999.9, "j2": 1111.0},
+        "seconds_per_document": {"j1": 0.11, "j2": 0.07},
+        "peak_mb": {"j1": 300.0, "j2": 280.0},
+        "peak_all_mb": {"j1": 310.0, "j2": 450.0},
+        "largest_page": {"path": "references-2022.html", "bytes": 990_000}}
+    assert [size["pages"] for size in results["sizes"]] == [1000, 10000]
+    table = run.clean_summary(runs, 2000).splitlines()
+    assert ("| 1,000 (1,100) | 110.0 s | 66.0 s | 0.60 | 0.1000 | 0.0600 | 300 | 450 "
+            "| archive.html, 0.60 MB |") in table
+    # the cost per document at the largest size against the smallest's
+    assert table[-3:] == ["", "cost per document at 10,000 pages / at 1,000 pages, -j 1: 1.10x",
+                          "cost per document at 10,000 pages / at 1,000 pages, -j 2: 1.17x"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux's /proc")
+def test_the_peak_counts_every_process_of_the_build():
+    """Two processes, each holding 64 MB of its own: the sampled peak holds both."""
+    import subprocess
+    import time
+
+    holder = ("import os, sys\n"
+              "os.fork()\n"  # parent and child each fill their own 64 MB
+              "block = bytearray(b'x' * (64 << 20))\n"
+              "sys.stdin.read()\n")
+    process = subprocess.Popen([sys.executable, "-c", holder], stdin=subprocess.PIPE)
+    sampler = run.PeakSampler(process.pid)
+    deadline = time.monotonic() + 60
+    while sampler.peak_kib < 2 * 64 * 1024 and time.monotonic() < deadline:
+        time.sleep(run.SAMPLE_SECONDS)
+    process.stdin.close()
+    process.wait()
+    peak = sampler.stop()
+    assert 2 * 64 <= peak < 2 * 64 + 200, peak  # both blocks, and two interpreters
 
 
 def test_the_search_report_shows_the_measured_payloads():
@@ -195,6 +247,32 @@ def test_benchmark_prints_every_build_and_measures_reads_and_writes(tmp_path):
     assert "| 12 (" in summary and "| 13 (" in summary
     assert "Extension off" in summary
     assert "clean -j 1 from 12 to 13 pages" in summary
+
+
+@pytest.mark.slow
+def test_clean_only_builds_the_clean_builds_and_writes_their_figures(tmp_path, capsys):
+    figures = tmp_path / "bench.json"
+    assert run.main(["--pages", "6", "--refs", "20", "--clean-only", "--json", str(figures),
+                     "--workdir", str(tmp_path / "bench")]) == 0
+    workdir = tmp_path / "bench" / "6-20"
+    # only the two clean builds ran: no edits, no extension-off or search builds
+    log = (workdir / "build.log").read_text()
+    assert [line.split(":")[0] for line in log.splitlines() if line.startswith("== ")] == [
+        "== clean build -j 1", "== clean build -j 2"]
+    assert not (workdir / "plain").exists() and not (tmp_path / "bench" / "site").exists()
+    (size,) = json.loads(figures.read_text())["sizes"]
+    docs = len([p for p in (workdir / "kb").rglob("*.md")])
+    assert (size["pages"], size["docs"]) == (6, docs)
+    for jobs in ("j1", "j2"):
+        seconds = size["clean_seconds"][jobs]
+        assert seconds > 0 and abs(size["seconds_per_document"][jobs] - seconds / docs) < 1e-4
+        assert size["peak_mb"][jobs] > 50 and size["peak_all_mb"][jobs] > 50
+    sizes = {str(p.relative_to(workdir / out)): p.stat().st_size
+             for out in ("out-j1", "out-j2") for p in (workdir / out).rglob("*.html")}
+    assert size["largest_page"] == dict(zip(("path", "bytes"),
+                                            max(sizes.items(), key=lambda pair: pair[1])))
+    printed = capsys.readouterr().out
+    assert "| 6 (" in printed and "peak MB, all processes" in printed
 
 
 @pytest.mark.slow
