@@ -138,6 +138,18 @@ def _config_read_takes_more(mp, app):
         lambda cls, confdir, *, overrides, tags, strict: None))
 
 
+def _parallel_read_takes_more(mp, app):
+    mp.setattr(app, "parallel", 2)  # the parallel build's internals are checked for -j N only
+    mp.setattr(type(app.builder), "_read_parallel", lambda self, docnames, nproc, chunks: None)
+
+
+def _no_parallel_tasks(mp, app):
+    import sphinx.util.parallel
+
+    mp.setattr(app, "parallel", 2)
+    mp.delattr(sphinx.util.parallel, "ParallelTasks")
+
+
 def _no_pagefind_binary(mp, app):
     import pagefind_bin
 
@@ -158,6 +170,8 @@ BROKEN = {
     "Sphinx: clear_doc's signature": ("Sphinx", _clear_doc_takes_more),
     "Sphinx: toctree_includes removed": ("Sphinx", _no_toctree_includes),
     "Sphinx: Config.read's signature": ("Sphinx", _config_read_takes_more),
+    "Sphinx: _read_parallel's signature (-j 2)": ("Sphinx", _parallel_read_takes_more),
+    "Sphinx: ParallelTasks removed (-j 2)": ("Sphinx", _no_parallel_tasks),
     "docutils: visit_citation changed": ("docutils", _citations_written_otherwise),
     "docutils: previous_sibling removed": ("docutils", _no_previous_sibling),
     "sphinxcontrib-bibtex: get_filtered_entries removed": ("sphinxcontrib-bibtex",

@@ -20,11 +20,17 @@ Used only through this module:
   and `patch_docutils` / `docutils_namespace`, which cli/lint.py runs Sphinx inside;
 - `Config.read` and `sphinx.util.tags.Tags`: conf.py run as sphinx-build runs it, for the
   scaffold, which reads `kb_series` without a build.
+- the parallel build's internals, for `-j N` (build/parallel.py): the builder's
+  `_read_parallel`, `read_doc(..., _cache=False)`, `_write_parallel`, `_write_serial`,
+  `parallel_ok`, `_app` and `events`; the environment's `_app`, `clear_doc` and
+  `merge_info_from`; `sphinx.util.parallel.ParallelTasks` and
+  `sphinx.util.display.status_iterator`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import pickle
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -140,6 +146,87 @@ def sphinx_in_process(confdir: Path) -> Iterator[None]:
         yield
 
 
+# -- the parallel build (build/parallel.py says why) ------------------------------------
+
+
+def read_in_shares(builder: Any, docnames: list[str], nproc: int) -> None:
+    """Sphinx's parallel read (`Builder._read_parallel`), with one worker process for each
+    of `nproc` shares of the documents (every nproc-th of them, so that each share holds
+    pages of every kind), and the shares merged into the environment once all are read.
+
+    Sphinx forks a process for each of many small chunks, each forked from the main
+    process as it stands, and merges each chunk's environment as it comes back. A chunk
+    forked after a merge carries every chunk merged before it, and sends the whole
+    environment back pickled: the pickling and loading grow with the square of the
+    documents. Here every worker is forked before any merge, and each sends back its
+    share's environment once."""
+    parallel_tasks = lookup("sphinx.util.parallel", "ParallelTasks")
+    status_iterator = lookup("sphinx.util.display", "status_iterator")
+    env, app = builder.env, builder._app
+    parts = shares(docnames, nproc)
+    for docname in docnames:  # as Sphinx: every outdated document cleared at once
+        builder.events.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+
+    def read_share(docs: list[str]) -> bytes:  # in the worker
+        env._app = app
+        for docname in docs:
+            builder.read_doc(docname, _cache=False)
+        return pickle.dumps(env, pickle.HIGHEST_PROTOCOL)
+
+    received: dict[int, bytes] = {}
+    tasks = parallel_tasks(nproc)
+    for n, share in enumerate(parts):
+        tasks.add_task(read_share, share,
+                       lambda _docs, pickled, n=n: received.__setitem__(n, pickled))
+    tasks.join()
+    for n in status_iterator(range(len(parts)), "reading sources... ", "purple", len(parts),
+                             builder.config.verbosity):
+        env.merge_info_from(parts[n], pickle.loads(received.pop(n)), app)
+
+
+def shares(docnames: list[str], nproc: int) -> list[list[str]]:
+    """`docnames` dealt to `nproc` workers in turn (no empty share)."""
+    return [share for share in (docnames[n::nproc] for n in range(nproc)) if share]
+
+
+def write_with_every_worker(builder: Any, docnames: Any) -> None:
+    """`Builder.write_documents` with as many writing processes as `-j` asks for. Sphinx
+    starts one fewer, the main process being busy resolving each page before a writer
+    takes it; with this extension the writers' share is the larger (the views, the
+    charts, the theme's templates), and the main process is idle most of the time."""
+    ordered = sorted(docnames)
+    if builder.parallel_ok:
+        builder._write_parallel(ordered, nproc=builder._app.parallel)
+    else:
+        builder._write_serial(ordered)
+
+
+def parallel_build_problems(builder: Any, env: BuildEnvironment) -> list[str]:
+    """What the parallel build's replacements rely on and is not there ([] when all is)."""
+    problems = []
+    for name, function, expected in (
+            ("Builder._read_parallel", getattr(builder, "_read_parallel", None), ("docnames", "nproc")),
+            ("Builder.read_doc", getattr(builder, "read_doc", None), ("docname", "*", "_cache")),
+            ("Builder._write_parallel", getattr(builder, "_write_parallel", None), ("docnames", "nproc")),
+            ("Builder._write_serial", getattr(builder, "_write_serial", None), ("docnames",)),
+            ("Builder.write_documents", getattr(builder, "write_documents", None), ("docnames",)),
+            ("BuildEnvironment.merge_info_from", getattr(env, "merge_info_from", None),
+             ("docnames", "other", "app")),
+            ("sphinx.util.parallel.ParallelTasks.add_task",
+             getattr(lookup("sphinx.util.parallel", "ParallelTasks"), "add_task", None),
+             ("self", "task_func", "arg", "result_func")),
+            ("sphinx.util.display.status_iterator", lookup("sphinx.util.display", "status_iterator"),
+             ("iterable", "summary", "color", "length", "verbosity"))):
+        problem = signature_problem(function, *expected)
+        if problem:
+            problems.append(f"{name} {problem}")
+    for owner, label, names in ((builder, "Builder", ("_app", "events", "parallel_ok", "config")),
+                                (env, "BuildEnvironment", ("_app", "clear_doc"))):
+        problems += [f"{label}.{name} is gone" for name in missing(owner, *names)]
+    return problems
+
+
 # -- the check ----------------------------------------------------------------------------
 
 STAMPS = ("the feeds and kb.json are written on every build, and a change of the "
@@ -151,6 +238,7 @@ SEARCH = "Sphinx's own search index is written beside Pagefind's"
 CHARTS = "the build stops where it removes the chart files earlier versions published"
 TOCTREE = "the build stops where it renders the sidebar or schedules what an edit rewrites"
 UNREADABLE = "the build stops where it leaves out a page that is not UTF-8"
+PARALLEL = "-j N builds as Sphinx alone does it, no faster than -j 1 with this extension"
 
 
 def check(app: Sphinx) -> list[Mismatch]:
@@ -205,4 +293,7 @@ def check(app: Sphinx) -> list[Mismatch]:
            or ("is gone" if lookup("sphinx.util.tags", "Tags") is None else None),
            "sphinx.config.Config.read or sphinx.util.tags.Tags",
            "`nox -s new` stops before it writes a page")
+    if app.parallel > 1:
+        found += [Mismatch(PACKAGE, problem, PARALLEL)
+                  for problem in parallel_build_problems(builder, env)]
     return found

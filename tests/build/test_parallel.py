@@ -1,0 +1,78 @@
+"""`-j 2` as build/parallel.py runs it: one read share per worker, every worker writing,
+and the same pages as a serial build."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from conftest import PROJECT, Build, html_pages
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util.parallel import make_chunks
+
+sys.path.insert(0, str(PROJECT / "bench"))
+from corpus import Corpus  # noqa: E402
+
+
+def test_every_worker_writes_while_the_main_process_resolves(copy_root, monkeypatch):
+    asked: list[int] = []
+    write_parallel = StandaloneHTMLBuilder._write_parallel
+
+    def spy(self, docnames, nproc):
+        asked.append(nproc)
+        return write_parallel(self, docnames, nproc)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "_write_parallel", spy)
+    Build(copy_root("kb"), parallel=2)
+    assert asked == [2]  # Sphinx alone asks for 2 - 1
+
+
+def test_where_sphinxs_internals_changed_sphinxs_own_parallel_build_runs(copy_root,
+                                                                          monkeypatch):
+    """(compat/sphinx.py's check warns at start-up: tests/compat/test_compat.py)"""
+    asked: list[int] = []
+    write_parallel = StandaloneHTMLBuilder._write_parallel
+
+    def spy(self, docnames, nproc):
+        asked.append(nproc)
+        return write_parallel(self, docnames, nproc)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "_write_parallel", spy)
+    monkeypatch.setattr("kb.compat.sphinx.parallel_build_problems",
+                        lambda builder, env: ["Builder._read_parallel is gone"])
+    build = Build(copy_root("kb"), parallel=2)
+    assert asked == [1]  # Sphinx's own: one writer beside the main process
+    assert "_read_parallel" not in vars(build.app.builder)
+
+
+def test_a_serial_build_keeps_sphinxs_own_methods(copy_root):
+    build = Build(copy_root("kb"), parallel=1)
+    assert "_read_parallel" not in vars(build.app.builder)
+    assert "write_documents" not in vars(build.app.builder)
+
+
+@pytest.mark.slow
+def test_a_parallel_build_of_the_benchmark_corpus_equals_the_serial_build(tmp_path):
+    """The benchmark's corpus (its pages, views, parts, references): each share read by one
+    worker and merged once, and every page byte for byte as a serial build writes it."""
+    for name in ("serial", "parallel"):  # a corpus writes the same text once (its seed)
+        Corpus(12, 30).write(tmp_path / name, "kb")
+        (tmp_path / name / "probe.py").write_text((PROJECT / "bench" / "probe.py").read_text())
+    serial = Build(tmp_path / "serial", parallel=1)
+    parallel = Build(tmp_path / "parallel", parallel=2)
+    docs = sorted(serial.env.found_docs)
+    assert len(make_chunks(docs, 2)) > 2  # Sphinx alone would merge more chunks than this
+    assert parallel.merged == 2  # one share a worker
+    assert sorted(parallel.env.all_docs) == docs
+    assert parallel.warnings.replace(str(tmp_path / "parallel"), "SRC") == \
+        serial.warnings.replace(str(tmp_path / "serial"), "SRC")
+    assert html_pages(parallel.outdir) == html_pages(serial.outdir)
+
+
+def test_the_shares_interleave_the_documents():
+    from kb.compat.sphinx import shares
+
+    docnames = [f"doc{n:02d}" for n in range(7)]
+    assert shares(docnames, 2) == [docnames[0::2], docnames[1::2]]
+    assert shares(docnames[:1], 2) == [docnames[:1]]  # no empty share, no idle worker
+    assert sorted(sum(shares(docnames, 3), [])) == docnames
