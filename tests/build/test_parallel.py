@@ -45,6 +45,45 @@ def test_where_sphinxs_internals_changed_sphinxs_own_parallel_build_runs(copy_ro
     assert "_read_parallel" not in vars(build.app.builder)
 
 
+def test_the_part_pages_are_written_by_forked_workers_as_a_serial_build_writes_them(
+        copy_root, monkeypatch):
+    import kb.outputs.part_pages
+
+    handed: list[list[str]] = []
+    real = kb.outputs.part_pages.in_background
+
+    def spy(app, work, shares, then):
+        handed.extend([planned.part.pagename for planned in share] for share in shares)
+        return real(app, work, shares, then)
+
+    monkeypatch.setattr(kb.outputs.part_pages, "in_background", spy)
+    parallel = Build(copy_root("parts", "parallel"), parallel=2)
+    serial = Build(copy_root("parts", "serial"), parallel=1)
+    assert len(handed) == 2 and all(handed)  # a share for each worker
+    parts = sorted(sum(handed, []))
+    pages = html_pages(parallel.outdir)
+    assert {f"{name}.html" for name in parts} <= set(pages)
+    assert pages == html_pages(serial.outdir)
+    # written in the workers: the main process heard of no part page being written
+    assert not set(parts) & set(parallel.written)
+    assert set(parts) <= set(serial.written)
+
+
+def test_a_failing_worker_fails_the_build(copy_root, monkeypatch):
+    import kb.outputs.part_pages
+    from sphinx.errors import SphinxParallelError
+
+    def broken(app, share):
+        raise RuntimeError("a part could not be written")
+
+    monkeypatch.setattr(kb.outputs.part_pages, "_write_parts", broken)
+    with pytest.raises(Exception) as caught:
+        Build(copy_root("parts"), parallel=2)
+    assert "a part could not be written" in str(caught.value)
+    assert isinstance(caught.value, SphinxParallelError) or \
+        isinstance(caught.value.__cause__, SphinxParallelError)
+
+
 def test_a_serial_build_keeps_sphinxs_own_methods(copy_root):
     build = Build(copy_root("kb"), parallel=1)
     assert "_read_parallel" not in vars(build.app.builder)

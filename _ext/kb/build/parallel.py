@@ -19,15 +19,25 @@ The output is the same as Sphinx's own parallel build, and as a serial build's
 (tests/build/test_incremental.py compares the pages byte for byte). Both replacements
 reach into Sphinx's internals (compat/sphinx.py); where those are not as expected, the
 start-up check warns and Sphinx's own parallel build runs.
+
+After the pages are written, Sphinx does the rest in the main process alone. Whole-site
+work that writes its own files can be handed to forked processes instead (`in_background`:
+the part pages of split views), while the main process goes on with the rest; it is waited
+for at `build-finished` (`wait_for_background`, before Pagefind reads the site). Where the
+build does not write in parallel, the same work runs in the main process, in place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Any
 
 from sphinx.application import Sphinx
 
 from ..compat import sphinx as sphinx_compat
+
+_PENDING = "_kb_background"  # on the builder: (tasks, what to do once they succeeded)
 
 
 def pay_for_parallel(app: Sphinx) -> None:
@@ -38,5 +48,44 @@ def pay_for_parallel(app: Sphinx) -> None:
     builder.write_documents = partial(sphinx_compat.write_with_every_worker, builder)  # type: ignore[method-assign]
 
 
+def in_background(app: Sphinx, work: Callable[[Any], None], shares: Sequence[Any],
+                  then: Callable[[], None]) -> None:
+    """`work(share)` for each share, each in a forked process where the build writes in
+    parallel (at most -j of them at once), then `then()` in the main process once all
+    succeeded; in place, one share after the other, where it does not. Its warnings are
+    logged by the main process when it waits (`wait_for_background`)."""
+    shares = [share for share in shares if share]
+    if not sphinx_compat.writes_in_parallel(app.builder) or len(shares) < 2:
+        for share in shares:
+            work(share)
+        then()
+        return
+    tasks = sphinx_compat.forked_tasks(app.parallel)
+    for share in shares:
+        tasks.add_task(work, share)
+    pending = getattr(app.builder, _PENDING, None) or []
+    pending.append((tasks, then))
+    setattr(app.builder, _PENDING, pending)
+
+
+def wait_for_background(app: Sphinx, exception: Exception | None) -> None:
+    """Wait for the work handed to forked processes; a failed build stops it instead."""
+    pending = getattr(app.builder, _PENDING, None) or []
+    setattr(app.builder, _PENDING, None)
+    for n, (tasks, then) in enumerate(pending):
+        if exception is not None:
+            tasks.terminate()
+            continue
+        try:
+            tasks.join()  # a worker's failure is raised here: the build fails
+        except BaseException:
+            for others, _ in pending[n + 1:]:
+                others.terminate()
+            raise
+        then()
+
+
 def setup_parallel(app: Sphinx) -> None:
     app.connect("builder-inited", pay_for_parallel)
+    # before anything that reads the pages written (Pagefind, outputs/search.py)
+    app.connect("build-finished", wait_for_background, priority=300)

@@ -202,6 +202,20 @@ def write_with_every_worker(builder: Any, docnames: Any) -> None:
         builder._write_serial(ordered)
 
 
+def writes_in_parallel(builder: Any) -> bool:
+    """Whether this build writes in forked processes (-j N, every extension parallel-safe,
+    and the platform forks)."""
+    return (bool(getattr(builder, "parallel_ok", False)) and builder._app.parallel > 1
+            and bool(lookup("sphinx.util.parallel", "parallel_available")))
+
+
+def forked_tasks(nproc: int) -> Any:
+    """Sphinx's runner of tasks in forked processes (`ParallelTasks`): `add_task(function,
+    argument)` starts one while fewer than `nproc` run, `join()` waits for all (raising
+    the first failure; the workers' log records are logged by the main process)."""
+    return lookup("sphinx.util.parallel", "ParallelTasks")(nproc)
+
+
 def parallel_build_problems(builder: Any, env: BuildEnvironment) -> list[str]:
     """What the parallel build's replacements rely on and is not there ([] when all is)."""
     problems = []
@@ -221,6 +235,8 @@ def parallel_build_problems(builder: Any, env: BuildEnvironment) -> list[str]:
         problem = signature_problem(function, *expected)
         if problem:
             problems.append(f"{name} {problem}")
+    if lookup("sphinx.util.parallel", "parallel_available") is None:
+        problems.append("sphinx.util.parallel.parallel_available is gone")
     for owner, label, names in ((builder, "Builder", ("_app", "events", "parallel_ok", "config")),
                                 (env, "BuildEnvironment", ("_app", "clear_doc"))):
         problems += [f"{label}.{name} is gone" for name in missing(owner, *names)]
