@@ -256,3 +256,46 @@ def test_roots_and_children_are_ordered_by_title():
     assert g.taxonomy.roots == ["zeta", "mid", "alpha"]
     assert g.taxonomy.children("mid") == ["c2", "c1", "c3"]
     assert g.taxonomy.children("zeta") == []
+
+
+# -- related pages: the ranking by bit slices is the plain count's ------------------------
+
+def _related_by_counting(g, docname):
+    """The related pages as counted page by page (the ranking `Links.related` must give)."""
+    from collections import Counter
+
+    links = g.links
+    mine = links.topics_of_page(docname)
+    shared = Counter(doc for slug in mine for doc in links._pages_by_topic.get(slug, ()))
+    shared.pop(docname, None)
+    order = links._newest_first
+    best = sorted(shared, key=lambda doc: (-shared[doc], order[doc]))[:5]
+    return [(doc, sorted((s for s in mine if s in set(links.topics_of_page(doc))),
+                         key=lambda s: g.taxonomy.title(s).lower())) for doc in best]
+
+
+def _random_site(seed: int, pages: int, topics: int):
+    import random
+
+    rng = random.Random(seed)
+    slugs = [f"t{n:02d}" for n in range(topics)]
+    records = [topic(slug) for slug in slugs]
+    found_items = []
+    for n in range(pages):
+        doc = f"issues/i{n:03d}"
+        # few dates, so that many pages tie on both the count and the date
+        records.append(issue_page(doc, n + 1, date=PartialDate(2020 + rng.randrange(3),
+                                                              1 + rng.randrange(2)),
+                                  topics=rng.sample(slugs, rng.randrange(0, 4))))
+        for k in range(rng.randrange(0, 4)):
+            found_items.append(item(doc, f"Item {k}", rng.sample(slugs, rng.randrange(1, 4))))
+    return graph(*records, items=found_items)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_related_pages_rank_as_counting_the_shared_topics_page_by_page(seed):
+    g = _random_site(seed, pages=40 + 17 * seed, topics=3 + seed)
+    docs = sorted(d for d in g.pages if d.startswith("issues/"))
+    assert any(len(g.links.related(doc)) == 5 for doc in docs)  # cut at the limit
+    for doc in docs:
+        assert g.links.related(doc) == _related_by_counting(g, doc), doc
