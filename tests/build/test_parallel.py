@@ -115,3 +115,33 @@ def test_the_shares_interleave_the_documents():
     assert shares(docnames, 2) == [docnames[0::2], docnames[1::2]]
     assert shares(docnames[:1], 2) == [docnames[:1]]  # no empty share, no idle worker
     assert sorted(sum(shares(docnames, 3), [])) == docnames
+
+
+def test_the_pages_of_whole_site_views_are_spread_among_the_others():
+    from kb.build.parallel import spread_heavy_pages
+
+    docs = [f"a{n:02d}" for n in range(12)] + ["topics/x", "topics/y", "topics/z"]
+    ordered = spread_heavy_pages(docs, {"topics/x", "topics/y", "topics/z"})
+    assert sorted(ordered) == docs  # each once
+    assert ordered[0] == "a00"  # Sphinx writes the first before the workers start
+    assert [ordered.index(doc) for doc in ("topics/x", "topics/y", "topics/z")] == [4, 9, 14]
+    assert spread_heavy_pages(docs[:3], set()) == docs[:3]
+
+
+def test_the_writers_are_handed_the_heavy_pages_spread(copy_root, monkeypatch):
+    handed: list[list[str]] = []
+    write_parallel = StandaloneHTMLBuilder._write_parallel
+
+    def spy(self, docnames, nproc):
+        handed.append(list(docnames))
+        return write_parallel(self, docnames, nproc)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "_write_parallel", spy)
+    build = Build(copy_root("parts"), parallel=2)
+    (docnames,) = handed
+    assert sorted(docnames) == sorted(build.env.found_docs)
+    from kb.build.parallel import heavy_pages
+
+    heavy = heavy_pages(build.app)
+    assert heavy and heavy < set(docnames)
+    assert docnames != sorted(docnames) and docnames[0] not in heavy

@@ -13,7 +13,11 @@ Profiled on the benchmark's corpus (docs/benchmark.md, "The parallel build"), Sp
 - Writing: Sphinx resolves every page in the main process and hands it to N - 1 writing
   processes, so `-j 2` writes with one. Resolving is the smaller part with this extension
   (the views, the charts and the theme's templates are rendered by the writers), so here
-  N processes write while the main process resolves.
+  N processes write while the main process resolves. Sphinx hands the pages over in
+  chunks of consecutive names, and the pages showing whole-site views (a topic's listing
+  and chart, the indexes, the archives) sort together (`topics/...`): one chunk would
+  hold most of the work, and one writer would be left with it at the end. So those pages
+  are spread evenly among the others (`spread_heavy_pages`).
 
 The output is the same as Sphinx's own parallel build, and as a serial build's
 (tests/build/test_incremental.py compares the pages byte for byte). Both replacements
@@ -36,6 +40,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from ..compat import sphinx as sphinx_compat
+from .domain import kb_domain
 
 _PENDING = "_kb_background"  # on the builder: (tasks, what to do once they succeeded)
 
@@ -45,7 +50,41 @@ def pay_for_parallel(app: Sphinx) -> None:
         return  # serial, or not the Sphinx these were written for: compat.checks warned
     builder = app.builder
     builder._read_parallel = partial(sphinx_compat.read_in_shares, builder)  # type: ignore[method-assign]
-    builder.write_documents = partial(sphinx_compat.write_with_every_worker, builder)  # type: ignore[method-assign]
+    builder.write_documents = partial(  # type: ignore[method-assign]
+        sphinx_compat.write_with_every_worker, builder,
+        order=lambda docnames: spread_heavy_pages(docnames, heavy_pages(app)))
+
+
+# the views that show one page's own neighbourhood; every other view shows a share of the
+# whole site (a topic's items, the archive, the indexes), which grows with it
+OWN_VIEWS = frozenset({"related", "backlinks", "item-backlinks", "topic-backlinks",
+                       "series-nav", "references"})
+
+
+def heavy_pages(app: Sphinx) -> set[str]:
+    """The pages that show a view of the whole site."""
+    views = kb_domain(app.env).views
+    return {docname for docname, keys in views.items()
+            if any(key.kind not in OWN_VIEWS for key in keys)}
+
+
+def spread_heavy_pages(docnames: list[str], heavy: set[str]) -> list[str]:
+    """`docnames` (sorted) with the `heavy` ones spread evenly among the others, each
+    after its share of them (so the first, which Sphinx writes before the workers start,
+    is a light one), so that every chunk a writer takes holds its share of the work."""
+    heavy_docs = [doc for doc in docnames if doc in heavy]
+    light = [doc for doc in docnames if doc not in heavy]
+    if not heavy_docs or not light:
+        return list(docnames)
+    ordered: list[str] = []
+    for n, doc in enumerate(heavy_docs):
+        ordered.extend(light[len(light) * n // len(heavy_docs):
+                             len(light) * (n + 1) // len(heavy_docs)])
+        ordered.append(doc)
+    if ordered[0] in heavy:  # fewer light pages than heavy ones
+        ordered.remove(light[0])
+        ordered.insert(0, light[0])
+    return ordered
 
 
 def in_background(app: Sphinx, work: Callable[[Any], None], shares: Sequence[Any],

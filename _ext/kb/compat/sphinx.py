@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -190,14 +190,17 @@ def shares(docnames: list[str], nproc: int) -> list[list[str]]:
     return [share for share in (docnames[n::nproc] for n in range(nproc)) if share]
 
 
-def write_with_every_worker(builder: Any, docnames: Any) -> None:
+def write_with_every_worker(builder: Any, docnames: Any,
+                            order: Callable[[list[str]], list[str]] | None = None) -> None:
     """`Builder.write_documents` with as many writing processes as `-j` asks for. Sphinx
     starts one fewer, the main process being busy resolving each page before a writer
     takes it; with this extension the writers' share is the larger (the views, the
-    charts, the theme's templates), and the main process is idle most of the time."""
+    charts, the theme's templates), and the main process is idle most of the time.
+    `order`: the sorted documents in the order they are handed to the writers (Sphinx
+    cuts them into chunks in that order; a serial build writes them sorted)."""
     ordered = sorted(docnames)
     if builder.parallel_ok:
-        builder._write_parallel(ordered, nproc=builder._app.parallel)
+        builder._write_parallel(order(ordered) if order else ordered, nproc=builder._app.parallel)
     else:
         builder._write_serial(ordered)
 
