@@ -111,3 +111,25 @@ def test_previews_can_be_switched_off(copy_root):
     index = (built.outdir / "index.html").read_text(encoding="utf-8")
     assert "kb-previews" not in index and "tippy" not in index
     assert not (built.outdir / "_static" / previews.FOLDER).exists()
+
+
+def test_a_citation_quoted_is_the_text_formatted_as_its_page_was_resolved(html):
+    """The excerpts quote each citation as resolving the pages formatted it (kept for the
+    build: bib/cite_domain.py), and that is what formatting it again for the quote gives."""
+    from kb.bib.cite_domain import cite_domain
+    from kb.build.domain import kb_domain
+
+    cite = cite_domain(html.env)
+    cited = {(kind.removeprefix(excerpts.CITE), target)
+             for by_anchor in kb_domain(html.env).excerpts.values()
+             for parts in by_anchor.values() for part in parts
+             if isinstance(part, list) for kind, target in [part]
+             if kind.startswith(excerpts.CITE)}
+    kept = {cited_as: cite.citation_text(*cited_as) for cited_as in cited}
+    assert cited and set(kept.values()) <= set(cite.plain_citations.values())
+    saved, cite.plain_citations = cite.plain_citations, {}
+    try:  # formatted again, without what resolving the pages kept
+        assert {cited_as: cite.citation_text(*cited_as) for cited_as in cited} == kept
+    finally:
+        cite.plain_citations = saved
+    assert "[Jumper and Žídek, 2021]" in kept.values()

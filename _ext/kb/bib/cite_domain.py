@@ -16,7 +16,9 @@ the build):
 This subclass indexes the references and citations once per build, looks the
 backend up once, keeps each entry's formatted text between builds, keyed by
 what it is made from (style, entry, label, the versions of pybtex and
-sphinxcontrib-bibtex). Each reference is formatted for its page as upstream does it:
+sphinxcontrib-bibtex), and keeps for the rest of the build the plain text of each
+citation formatted while the pages are resolved, which the excerpts quote (the link
+previews, feeds and descriptions: `citation_text`) instead of formatting it again. Each reference is formatted for its page as upstream does it:
 keeping its text for the other pages that cite the work paid nothing in the benchmark
 (docs/benchmark.md), so it is not done. Its output is
 sphinxcontrib-bibtex's own: the same entries, order, text and links
@@ -76,6 +78,9 @@ class IndexedBibtexDomain(BibtexDomain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self.bibtex_texts: dict[str, str] = {}  # each entry's BibTeX, kept for one build
+        # (role, (citation id, pre, post) of each reference, in order) -> the citation's
+        # text as resolve_xref formatted it, without links; kept for one build
+        self.plain_citations: dict[tuple, str] = {}
 
     def env_updated(self) -> Iterable[str]:
         index: dict[str, set[str]] = defaultdict(set)
@@ -91,6 +96,7 @@ class IndexedBibtexDomain(BibtexDomain):
             self._by_key = None  # the citations were just recomputed
             self._positions = None
             self.bibtex_texts = {}  # refs.bib may have changed
+            self.plain_citations = {}
 
     def _order(self, citation: Any) -> int:
         """The citation's place in the citation list (citations are tuples: by identity)."""
@@ -133,6 +139,10 @@ class IndexedBibtexDomain(BibtexDomain):
                                                 citation.bibliography_key.docname))
                       for citation in citations.values()]
         formatted = upstream.format_references(self.reference_style, typ, references)
+        # its text is the same from every page (only its links differ): the excerpts
+        # quote it (citation_text), in the process that resolves the pages
+        self.plain_citations.setdefault(
+            _citation_key(typ, keys, citations.values()), _plain_text(formatted))
         result = docutils.nodes.inline(rawsource=target)
         result["classes"].append("bibtex-citation")
         result += formatted.render(self.backend)
@@ -150,9 +160,13 @@ class IndexedBibtexDomain(BibtexDomain):
         found = {key: self._citations_of(key)[0] for key in keys if self._citations_of(key)}
         if not found:
             return None
-        references = [self._reference(citation, keys[key], "", None,
+        ordered = sorted(found.values(), key=self._order)
+        known = self.plain_citations.get(_citation_key(typ, keys, ordered))
+        if known is not None:  # formatted as a page that shows it was resolved
+            return known
+        references = [self._reference(citation, keys[citation.key], "", None,
                                       citation.bibliography_key.docname)
-                      for key, citation in sorted(found.items(), key=lambda kv: self._order(kv[1]))]
+                      for citation in ordered]
         return _plain_text(upstream.format_references(self.reference_style, typ, references))
 
     def _reference(self, citation: Any, target: Any, fromdocname: str, builder: Any,
@@ -235,6 +249,13 @@ class IndexedBibtexDomain(BibtexDomain):
             found = style.format_entry(label, entry)
         fresh[key] = found
         return found
+
+
+def _citation_key(typ: str, targets: Mapping[str, Any], citations: Iterable[Any]) -> tuple:
+    """What a citation's text is made of: the role, and each reference's entry and the
+    words before and after it, in order (which page it is on changes only its links)."""
+    return (typ, tuple((c.citation_id, targets[c.key].pre, targets[c.key].post)
+                       for c in citations))
 
 
 def _plain_text(text: BaseText) -> str:
