@@ -145,3 +145,15 @@ def test_the_writers_are_handed_the_heavy_pages_spread(copy_root, monkeypatch):
     heavy = heavy_pages(build.app)
     assert heavy and heavy < set(docnames)
     assert docnames != sorted(docnames) and docnames[0] not in heavy
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_matplotlib_is_imported_once_before_the_writers_fork(copy_root, monkeypatch, parallel):
+    """Each chunk of pages is written by a process forked then: one import for them all."""
+    import kb.outputs.charts
+
+    imported: list[int] = []
+    monkeypatch.setattr(kb.outputs.charts, "import_drawing", lambda: imported.append(1))
+    build = Build(copy_root("kb"), parallel=parallel)
+    assert "kb-trend" in (build.outdir / "topics" / "gans.html").read_text(encoding="utf-8")
+    assert imported == ([1] if parallel > 1 else [])  # a serial build imports as it draws
