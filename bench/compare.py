@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=HERE.parent / "_build" / "compare")
     args = parser.parse_args(argv)
     print(compare(HERE.parent, args.against.resolve(), args.pages, args.refs, args.repeat,
-                  args.workdir, args.jobs, args.clean_only), flush=True)
+                  args.workdir.resolve(), args.jobs, args.clean_only), flush=True)
     return 0
 
 
