@@ -87,3 +87,25 @@ def test_none_freezes_nothing(copy_root, python_threshold):
     gc.unfreeze()
     Build(copy_root("kb"), confoverrides={"kb_gc_threshold": None})
     assert gc.get_freeze_count() == 0
+
+
+def test_a_second_build_of_the_same_application_unfreezes_what_the_first_left(
+        copy_root, python_threshold):
+    """(the live preview keeps one application warm between its rebuilds)"""
+    from sphinx.testing.util import SphinxTestApp
+
+    gc.unfreeze()
+    src = copy_root("kb")
+    frozen_while_writing = []
+    app = SphinxTestApp("html", srcdir=src)
+    try:
+        app.connect("html-page-context",
+                    lambda *args: frozen_while_writing.append(gc.get_freeze_count()))
+        app.build()
+        assert gc.get_freeze_count() > 0
+        frozen_while_writing.clear()
+        append(src / "newsletters" / "n220.md", "\nOne more sentence.\n")
+        app.build()
+    finally:
+        app.cleanup()
+    assert frozen_while_writing and set(frozen_while_writing) == {0}

@@ -14,8 +14,10 @@ Putting them back would make the next allocation start a full pass over everythi
 build left alive, and the interpreter makes one more as it exits: at 1,000 pages 5 s each,
 for nothing when the process is about to end (sphinx-build). So, as the build finishes,
 what is alive is frozen first (`gc.freeze`: the collector leaves it alone from then on);
-the next build in the same process unfreezes it as it starts, so a long-lived process
-(the live preview, the test suite) still has its garbage collected, one build later.
+the next build in the same process unfreezes it as it starts (a new application's at
+`config-inited`, another build of the same application's as it starts reading), so a
+long-lived process (the live preview, the test suite) still has its garbage collected, one
+build later.
 
 `kb_gc_threshold` in conf.py (config.py): three positive integers (see `gc.set_threshold`), or
 None to leave Python's thresholds alone.
@@ -41,10 +43,15 @@ class _Frozen:
     by_a_build = False
 
 
-def raise_threshold(app: Sphinx, config: Any) -> None:
-    if _Frozen.by_a_build:  # what an earlier build in this process left is collected again
+def unfreeze(*_args: Any) -> None:
+    """What an earlier build in this process left alive is collected again."""
+    if _Frozen.by_a_build:
         gc.unfreeze()
         _Frozen.by_a_build = False
+
+
+def raise_threshold(app: Sphinx, config: Any) -> None:
+    unfreeze()
     wanted = kb_config(config).gc_threshold
     if wanted is None or platform.python_implementation() != "CPython":
         return
@@ -64,4 +71,5 @@ def restore_threshold(app: Sphinx, exception: Exception | None) -> None:
 def setup_gc_thresholds(app: Sphinx) -> None:
     # kb_gc_threshold: registered and checked in config.py, before this listener runs
     app.connect("config-inited", raise_threshold)
+    app.connect("env-before-read-docs", unfreeze)  # a later build of the same application
     app.connect("build-finished", restore_threshold, priority=900)
