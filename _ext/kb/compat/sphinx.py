@@ -180,9 +180,10 @@ def read_in_shares(builder: Any, docnames: list[str], nproc: int) -> None:
         tasks.add_task(read_share, share,
                        lambda _docs, pickled, n=n: received.__setitem__(n, pickled))
     tasks.join()
-    for n in status_iterator(range(len(parts)), "reading sources... ", "purple", len(parts),
-                             builder.config.verbosity):
-        env.merge_info_from(parts[n], pickle.loads(received.pop(n)), app)
+    shown = status_iterator(parts, "reading sources... ", "purple", len(parts),
+                            builder.config.verbosity)  # each share as Sphinx shows a chunk
+    for n, share in enumerate(shown):
+        env.merge_info_from(share, pickle.loads(received.pop(n)), app)
 
 
 def shares(docnames: list[str], nproc: int) -> list[list[str]]:
