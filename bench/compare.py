@@ -1,5 +1,6 @@
-"""`python bench/compare.py --against DIR [--pages N] [--refs M] [--repeat K]`: the benchmark's
-builds on two checkouts of the project, for the A/B of one speed-up.
+"""`python bench/compare.py --against DIR [--pages N] [--refs M] [--repeat K] [--jobs J]
+[--clean-only]`: the benchmark's builds on two checkouts of the project, for the A/B of one
+speed-up.
 
 The benchmark (run.py) prints what each build costs; whether one optimisation pays is a
 difference between two checkouts, this one (A) and `--against` (B: usually the same commit
@@ -8,7 +9,8 @@ conf.py loads that checkout's configuration and extension, and the two are built
 A, B...) so that a slower minute of a shared machine falls on both alike:
 
   clean -j 1 (--repeat times, each from an empty output folder), then on one output folder a
-  no-op rebuild and a rebuild after editing one page's text, each --repeat times.
+  no-op rebuild and a rebuild after editing one page's text, each --repeat times
+  (`--jobs J`: every build with -j J; `--clean-only`: the clean builds alone).
 
 Prints, for each kind of build, every run's wall seconds, the medians and B's median over A's;
 then the same for CPU seconds (user + system, the build's and its child processes'), which
@@ -37,7 +39,8 @@ def write_corpus(checkout: Path, pages: int, refs: int, target: Path):
     return corpus
 
 
-def compare(a: Path, b: Path, pages: int, refs: int, repeat: int, workdir: Path) -> str:
+def compare(a: Path, b: Path, pages: int, refs: int, repeat: int, workdir: Path,
+            jobs: int = 1, clean_only: bool = False) -> str:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     log = workdir / "build.log"
@@ -48,7 +51,7 @@ def compare(a: Path, b: Path, pages: int, refs: int, repeat: int, workdir: Path)
     cpu: dict[str, dict[str, list[float]]] = {}
 
     def timed(step: str, name: str, out: str) -> None:
-        result = build(f"{name}: {step}", workdir / name, workdir / out, 1, log)
+        result = build(f"{name}: {step}", workdir / name, workdir / out, jobs, log)
         seconds.setdefault(step, {}).setdefault(name, []).append(result.seconds)
         cpu.setdefault(step, {}).setdefault(name, []).append(result.cpu_seconds)
 
@@ -56,8 +59,8 @@ def compare(a: Path, b: Path, pages: int, refs: int, repeat: int, workdir: Path)
         for name in sides:
             shutil.rmtree(workdir / f"{name}-clean", ignore_errors=True)
             shutil.rmtree(workdir / f"{name}-clean-doctrees", ignore_errors=True)
-            timed("clean -j 1", name, f"{name}-clean")
-    for step, edit in (("no-op", None), ("text edit", edit_text)):
+            timed(f"clean -j {jobs}", name, f"{name}-clean")
+    for step, edit in () if clean_only else (("no-op", None), ("text edit", edit_text)):
         for n in range(repeat):
             for name in sides:
                 if edit is not None:
@@ -81,10 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--refs", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=1, help="-j of every build (default 1)")
+    parser.add_argument("--clean-only", action="store_true", help="the clean builds alone")
     parser.add_argument("--workdir", type=Path, default=HERE.parent / "_build" / "compare")
     args = parser.parse_args(argv)
     print(compare(HERE.parent, args.against.resolve(), args.pages, args.refs, args.repeat,
-                  args.workdir), flush=True)
+                  args.workdir.resolve(), args.jobs, args.clean_only), flush=True)
     return 0
 
 

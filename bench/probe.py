@@ -12,13 +12,32 @@ It also times each generated part of the site in its own code: every event
 handler, node visitor and post-transform the extension (and the libraries it
 drives for that part) registered, by module (PARTS). Only the main process is
 timed, so the figures are for `-j 1` builds.
+
+And it marks the build's phases (PHASES), for any -j: at each, the wall seconds since the
+extension was loaded, the main process's CPU seconds, and the CPU seconds of the worker
+processes it has waited for (Sphinx's readers and writers, Pagefind), so that a phase's
+main-process CPU against its wall time shows what ran in the main process alone.
 """
 
 from __future__ import annotations
 
 import json
+import resource
 import time
 from pathlib import Path
+
+# where each phase starts, by the event that starts it (and its priority: first or last)
+PHASES = (("read", "env-before-read-docs", 1), ("env-updated", "env-updated", 1),
+          ("write", "write-started", 1), ("after writing", "html-collect-pages", 1),
+          ("build-finished", "build-finished", 1))
+LOADED = time.perf_counter()
+
+
+def mark() -> list[float]:
+    """[wall seconds since loaded, main-process CPU seconds, waited-for workers' CPU seconds]"""
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return [round(time.perf_counter() - LOADED, 3), round(time.process_time(), 3),
+            round(workers.ru_utime + workers.ru_stime, 3)]
 
 # the parts of a build the benchmark reports, by the module whose code does the work
 PARTS = {
@@ -106,17 +125,23 @@ def setup(app):
     def before_read(_app, _env, docnames):
         counts["read"] = len(docnames)
 
+    phases: dict[str, list[float]] = {}
+    for name, event, priority in PHASES:
+        app.connect(event, lambda *args, name=name: phases.setdefault(name, mark()) and (),
+                    priority=priority)
+
     def finish_starts(app, exception):
         counts["finish_started"] = time.perf_counter()
 
     def on_finished(app, exception):
         if exception is None:
             finish = time.perf_counter() - counts["finish_started"]
+            phases["end"] = mark()
             Path(app.outdir, ".bench-probe.json").write_text(
                 json.dumps({"read": counts["read"], "docs": sorted(app.env.found_docs),
                             "finish_seconds": finish,
                             "builtin_search_seconds": counts["builtin_search_seconds"],
-                            "parts": parts}))
+                            "parts": parts, "phases": phases}))
 
     app.connect("builder-inited", builder_inited)
     app.connect("env-before-read-docs", before_read)

@@ -41,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import Corpus  # noqa: E402
+from probe import PHASES  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +65,9 @@ class Result:
     # their proportional set sizes (a page shared after fork counted once), summed and
     # sampled every SAMPLE_SECONDS; 0.0 where /proc does not tell (not Linux)
     peak_all_mb: float = 0.0
+    # phase -> [wall s, main-process CPU s, waited-for workers' CPU s] where it starts
+    # (bench/probe.py PHASES, and "end"): what ran in the main process alone
+    phases: dict[str, list[float]] = field(default_factory=dict)
 
 
 SAMPLE_SECONDS = 0.5
@@ -153,7 +157,23 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
     # children it waited for
     return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
                   probe.get("finish_seconds", 0.0), probe.get("builtin_search_seconds", 0.0),
-                  probe.get("parts", {}), largest, usage.ru_utime + usage.ru_stime, peak_all)
+                  probe.get("parts", {}), largest, usage.ru_utime + usage.ru_stime, peak_all,
+                  probe.get("phases", {}))
+
+
+def phase_seconds(phases: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Each phase's [wall s, main-process CPU s, workers' CPU s] (probe.py's marks, in
+    order; the CPU of workers counted when they were waited for)."""
+    marks = [(name, phases[name]) for name in (*(p[0] for p in PHASES), "end") if name in phases]
+    return {name: [round(b - a, 2) for a, b in zip(start, end)]
+            for (name, start), (_, end) in zip(marks, marks[1:])}
+
+
+def phases_line(r: Result) -> str:
+    cells = ", ".join(f"{name} {wall:.1f} ({main:.1f}; {workers:.1f})"
+                      for name, (wall, main, workers) in phase_seconds(r.phases).items())
+    return (f"phases, {r.step} (wall s, in brackets the main process's CPU s and its "
+            f"workers' CPU s): {cells}")
 
 
 def publishing(src: Path, feeds: bool) -> None:
@@ -325,6 +345,9 @@ def report(results: list[Result], pages: int, refs: int) -> str:
         lines.append(f"peak memory of all its processes together, clean -j 2: "
                      f"{by['clean build -j 2'].peak_all_mb:.0f} MB (clean -j 1: "
                      f"{first.peak_all_mb:.0f} MB)")
+    for step in ("clean build -j 1", "clean build -j 2"):
+        if by[step].phases:
+            lines.append(phases_line(by[step]))
     lines.append("seconds per document, clean -j 1 / -j 2: "
                  f"{clean / first.docs:.4f} / {by['clean build -j 2'].seconds / first.docs:.4f}")
     lines.append(f"largest page: {first.largest[0]}, {first.largest[1] / 1e6:.2f} MB")
@@ -451,6 +474,8 @@ def clean_figures(results: list[Result]) -> dict:
         "peak_mb": {"j1": round(j1.peak_mb, 1), "j2": round(j2.peak_mb, 1)},
         "peak_all_mb": {"j1": round(j1.peak_all_mb, 1), "j2": round(j2.peak_all_mb, 1)},
         "largest_page": {"path": largest[0], "bytes": largest[1]},
+        # each phase's [wall s, main-process CPU s, workers' CPU s] (probe.py)
+        "phases": {"j1": phase_seconds(j1.phases), "j2": phase_seconds(j2.phases)},
     }
 
 
@@ -522,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     runs: dict[int, list[Result]] = {}
     for pages in args.pages:
-        workdir = args.workdir / f"{pages}-{args.refs}"
+        workdir = args.workdir.resolve() / f"{pages}-{args.refs}"  # the builds run in the corpus
         results = run(pages, args.refs, workdir, with_plain=not args.no_plain,
                       feeds=not args.no_feeds, with_parts_off=args.parts_off,
                       clean_only=args.clean_only)

@@ -22,6 +22,7 @@ from .build.directives import setup_directives
 from .build.domain import KnowledgeBaseDomain
 from .build.gc_thresholds import setup_gc_thresholds
 from .build.navigation import setup_navigation
+from .build.parallel import setup_parallel
 from .build.reading import setup_reading
 from .build.safety import setup_safety
 from .build.schedule import setup_schedule
@@ -73,6 +74,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_accessibility(app)
     setup_template_cache(app)
+    setup_parallel(app)
     setup_compat(app)
     return {
         "version": __version__,

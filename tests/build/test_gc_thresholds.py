@@ -17,6 +17,7 @@ def python_threshold():
     gc.set_threshold(700, 10, 10)
     yield (700, 10, 10)
     gc.set_threshold(*before)
+    gc.unfreeze()
 
 
 def _threshold_while_building(src, **overrides):
@@ -60,3 +61,51 @@ def test_a_bad_value_in_conf_py_is_reported_at_its_line(copy_root, python_thresh
         Build(srcdir)
     assert str(caught.value).startswith(f"{conf}:{len(lines) + 1}: kb_gc_threshold = (1, 2): write")
     assert gc.get_threshold() == python_threshold
+
+
+def test_what_a_build_leaves_alive_is_frozen_until_the_next_build_starts(copy_root,
+                                                                        python_threshold):
+    """No full pass as the thresholds are put back (nor as sphinx-build exits): what is
+    alive is frozen; the next build in the process unfreezes it, so it is collected."""
+    from sphinx.testing.util import SphinxTestApp
+
+    gc.unfreeze()
+    Build(copy_root("kb", "first"))
+    assert gc.get_freeze_count() > 0 and gc.get_threshold() == python_threshold
+    frozen_while_writing = []
+    app = SphinxTestApp("html", srcdir=copy_root("kb", "second"))
+    try:
+        app.connect("html-page-context",
+                    lambda *args: frozen_while_writing.append(gc.get_freeze_count()))
+        app.build()
+    finally:
+        app.cleanup()
+    assert set(frozen_while_writing) == {0}
+
+
+def test_none_freezes_nothing(copy_root, python_threshold):
+    gc.unfreeze()
+    Build(copy_root("kb"), confoverrides={"kb_gc_threshold": None})
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_second_build_of_the_same_application_unfreezes_what_the_first_left(
+        copy_root, python_threshold):
+    """(the live preview keeps one application warm between its rebuilds)"""
+    from sphinx.testing.util import SphinxTestApp
+
+    gc.unfreeze()
+    src = copy_root("kb")
+    frozen_while_writing = []
+    app = SphinxTestApp("html", srcdir=src)
+    try:
+        app.connect("html-page-context",
+                    lambda *args: frozen_while_writing.append(gc.get_freeze_count()))
+        app.build()
+        assert gc.get_freeze_count() > 0
+        frozen_while_writing.clear()
+        append(src / "newsletters" / "n220.md", "\nOne more sentence.\n")
+        app.build()
+    finally:
+        app.cleanup()
+    assert frozen_while_writing and set(frozen_while_writing) == {0}

@@ -174,6 +174,16 @@ def _no_bib_loading(mp, app):
     import sphinxcontrib.bibtex
 
     mp.delattr(sphinxcontrib.bibtex, "builder_inited_cite")
+def _parallel_read_takes_more(mp, app):
+    mp.setattr(app, "parallel", 2)  # the parallel build's internals are checked for -j N only
+    mp.setattr(type(app.builder), "_read_parallel", lambda self, docnames, nproc, chunks: None)
+
+
+def _no_parallel_tasks(mp, app):
+    import sphinx.util.parallel
+
+    mp.setattr(app, "parallel", 2)
+    mp.delattr(sphinx.util.parallel, "ParallelTasks")
 
 
 def _no_pagefind_binary(mp, app):
@@ -200,6 +210,8 @@ BROKEN = {
     "sphinxcontrib-bibtex: citation_nodes gone": ("sphinxcontrib-bibtex", _no_citation_nodes),
     "sphinxcontrib-bibtex: BibliographyTransform.run changed": ("sphinxcontrib-bibtex",
                                                               _bibliography_transform_changed),
+    "Sphinx: _read_parallel's signature (-j 2)": ("Sphinx", _parallel_read_takes_more),
+    "Sphinx: ParallelTasks removed (-j 2)": ("Sphinx", _no_parallel_tasks),
     "docutils: visit_citation changed": ("docutils", _citations_written_otherwise),
     "docutils: previous_sibling removed": ("docutils", _no_previous_sibling),
     "sphinxcontrib-bibtex: get_filtered_entries removed": ("sphinxcontrib-bibtex",

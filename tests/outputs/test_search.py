@@ -251,7 +251,7 @@ def test_pages_rewritten_with_the_same_text_keep_the_index(copy_root, monkeypatc
         sync(outdir, copy, BUNDLE)
         raise KeyboardInterrupt  # as a build stopped by hand
 
-    monkeypatch.setattr(kb.outputs.search, "index_site", stopped)
+    monkeypatch.setattr(kb.outputs.search, "start_index", stopped)
     with pytest.raises(KeyboardInterrupt):
         Build(src)
     monkeypatch.undo()

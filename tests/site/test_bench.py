@@ -120,7 +120,8 @@ def test_the_json_gives_each_sizes_clean_builds_by_their_figures():
         "seconds_per_document": {"j1": 0.11, "j2": 0.07},
         "peak_mb": {"j1": 300.0, "j2": 280.0},
         "peak_all_mb": {"j1": 310.0, "j2": 450.0},
-        "largest_page": {"path": "references-2022.html", "bytes": 990_000}}
+        "largest_page": {"path": "references-2022.html", "bytes": 990_000},
+        "phases": {"j1": {}, "j2": {}}}
     assert [size["pages"] for size in results["sizes"]] == [1000, 10000]
     table = run.clean_summary(runs, 2000).splitlines()
     assert ("| 1,000 (1,100) | 110.0 s | 66.0 s | 0.60 | 0.1000 | 0.0600 | 300 | 450 "
@@ -128,6 +129,19 @@ def test_the_json_gives_each_sizes_clean_builds_by_their_figures():
     # the cost per document at the largest size against the smallest's
     assert table[-3:] == ["", "cost per document at 10,000 pages / at 1,000 pages, -j 1: 1.10x",
                           "cost per document at 10,000 pages / at 1,000 pages, -j 2: 1.17x"]
+
+
+def test_each_phase_is_the_difference_of_its_marks():
+    marks = {"read": [1.0, 1.0, 0.0], "env-updated": [11.0, 2.0, 18.0], "write": [13.0, 4.0, 18.0],
+             "after writing": [40.0, 20.0, 70.0], "build-finished": [42.0, 21.0, 70.0],
+             "end": [50.0, 27.0, 80.0]}
+    assert run.phase_seconds(marks) == {
+        "read": [10.0, 1.0, 18.0], "env-updated": [2.0, 2.0, 0.0], "write": [27.0, 16.0, 52.0],
+        "after writing": [2.0, 1.0, 0.0], "build-finished": [8.0, 6.0, 10.0]}
+    result = run.Result("clean build -j 2", 55.0, 1.0, 1, 1, 1, phases=marks)
+    assert run.phases_line(result).endswith(
+        "read 10.0 (1.0; 18.0), env-updated 2.0 (2.0; 0.0), write 27.0 (16.0; 52.0), "
+        "after writing 2.0 (1.0; 0.0), build-finished 8.0 (6.0; 10.0)")
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux's /proc")
@@ -271,8 +285,14 @@ def test_clean_only_builds_the_clean_builds_and_writes_their_figures(tmp_path, c
              for out in ("out-j1", "out-j2") for p in (workdir / out).rglob("*.html")}
     assert size["largest_page"] == dict(zip(("path", "bytes"),
                                             max(sizes.items(), key=lambda pair: pair[1])))
+    for jobs in ("j1", "j2"):  # the main process's share of each phase
+        assert list(size["phases"][jobs]) == ["read", "env-updated", "write", "after writing",
+                                              "build-finished"]
+        assert all(wall >= 0 and main >= 0 for wall, main, _ in size["phases"][jobs].values())
+    assert size["phases"]["j2"]["read"][2] > 0  # the readers' CPU, in worker processes
     printed = capsys.readouterr().out
     assert "| 6 (" in printed and "peak MB, all processes" in printed
+    assert "phases, clean build -j 2 (wall s" in printed
 
 
 @pytest.mark.slow

@@ -46,6 +46,11 @@ Used only through this module:
   book per entry, and its `assemble_doctree`, re-done by `assemble_book` with
   `inline_all_toctrees`, and the `thebibliography` node it gathers the citations in
   (build/volumes.py writes the book in volumes).
+- the parallel build's internals, for `-j N` (build/parallel.py): the builder's
+  `_read_parallel`, `read_doc(..., _cache=False)`, `_write_parallel`, `_write_serial`,
+  `parallel_ok`, `_app` and `events`; the environment's `_app`, `clear_doc` and
+  `merge_info_from`; `sphinx.util.parallel.ParallelTasks` and
+  `sphinx.util.display.status_iterator`.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ import contextlib
 import inspect
 import os
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -458,6 +463,105 @@ def assemble_book(builder: Any, indexfile: str, toctree_only: bool, appendices: 
                 break
         pendingnode.replace_self(newnodes)
     return largetree
+# -- the parallel build (build/parallel.py says why) ------------------------------------
+
+
+def read_in_shares(builder: Any, docnames: list[str], nproc: int) -> None:
+    """Sphinx's parallel read (`Builder._read_parallel`), with one worker process for each
+    of `nproc` shares of the documents (every nproc-th of them, so that each share holds
+    pages of every kind), and the shares merged into the environment once all are read.
+
+    Sphinx forks a process for each of many small chunks, each forked from the main
+    process as it stands, and merges each chunk's environment as it comes back. A chunk
+    forked after a merge carries every chunk merged before it, and sends the whole
+    environment back pickled: the pickling and loading grow with the square of the
+    documents. Here every worker is forked before any merge, and each sends back its
+    share's environment once."""
+    parallel_tasks = lookup("sphinx.util.parallel", "ParallelTasks")
+    status_iterator = lookup("sphinx.util.display", "status_iterator")
+    env, app = builder.env, builder._app
+    parts = shares(docnames, nproc)
+    for docname in docnames:  # as Sphinx: every outdated document cleared at once
+        builder.events.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+
+    def read_share(docs: list[str]) -> bytes:  # in the worker
+        env._app = app
+        for docname in docs:
+            builder.read_doc(docname, _cache=False)
+        return pickle.dumps(env, pickle.HIGHEST_PROTOCOL)
+
+    received: dict[int, bytes] = {}
+    tasks = parallel_tasks(nproc)
+    for n, share in enumerate(parts):
+        tasks.add_task(read_share, share,
+                       lambda _docs, pickled, n=n: received.__setitem__(n, pickled))
+    tasks.join()
+    shown = status_iterator(parts, "reading sources... ", "purple", len(parts),
+                            builder.config.verbosity)  # each share as Sphinx shows a chunk
+    for n, share in enumerate(shown):
+        env.merge_info_from(share, pickle.loads(received.pop(n)), app)
+
+
+def shares(docnames: list[str], nproc: int) -> list[list[str]]:
+    """`docnames` dealt to `nproc` workers in turn (no empty share)."""
+    return [share for share in (docnames[n::nproc] for n in range(nproc)) if share]
+
+
+def write_with_every_worker(builder: Any, docnames: Any,
+                            order: Callable[[list[str]], list[str]] | None = None) -> None:
+    """`Builder.write_documents` with as many writing processes as `-j` asks for. Sphinx
+    starts one fewer, the main process being busy resolving each page before a writer
+    takes it; with this extension the writers' share is the larger (the views, the
+    charts, the theme's templates), and the main process is idle most of the time.
+    `order`: the sorted documents in the order they are handed to the writers (Sphinx
+    cuts them into chunks in that order; a serial build writes them sorted)."""
+    ordered = sorted(docnames)
+    if builder.parallel_ok:
+        builder._write_parallel(order(ordered) if order else ordered, nproc=builder._app.parallel)
+    else:
+        builder._write_serial(ordered)
+
+
+def writes_in_parallel(builder: Any) -> bool:
+    """Whether this build writes in forked processes (-j N, every extension parallel-safe,
+    and the platform forks)."""
+    return (bool(getattr(builder, "parallel_ok", False)) and builder._app.parallel > 1
+            and bool(lookup("sphinx.util.parallel", "parallel_available")))
+
+
+def forked_tasks(nproc: int) -> Any:
+    """Sphinx's runner of tasks in forked processes (`ParallelTasks`): `add_task(function,
+    argument)` starts one while fewer than `nproc` run, `join()` waits for all (raising
+    the first failure; the workers' log records are logged by the main process)."""
+    return lookup("sphinx.util.parallel", "ParallelTasks")(nproc)
+
+
+def parallel_build_problems(builder: Any, env: BuildEnvironment) -> list[str]:
+    """What the parallel build's replacements rely on and is not there ([] when all is)."""
+    problems = []
+    for name, function, expected in (
+            ("Builder._read_parallel", getattr(builder, "_read_parallel", None), ("docnames", "nproc")),
+            ("Builder.read_doc", getattr(builder, "read_doc", None), ("docname", "*", "_cache")),
+            ("Builder._write_parallel", getattr(builder, "_write_parallel", None), ("docnames", "nproc")),
+            ("Builder._write_serial", getattr(builder, "_write_serial", None), ("docnames",)),
+            ("Builder.write_documents", getattr(builder, "write_documents", None), ("docnames",)),
+            ("BuildEnvironment.merge_info_from", getattr(env, "merge_info_from", None),
+             ("docnames", "other", "app")),
+            ("sphinx.util.parallel.ParallelTasks.add_task",
+             getattr(lookup("sphinx.util.parallel", "ParallelTasks"), "add_task", None),
+             ("self", "task_func", "arg", "result_func")),
+            ("sphinx.util.display.status_iterator", lookup("sphinx.util.display", "status_iterator"),
+             ("iterable", "summary", "color", "length", "verbosity"))):
+        problem = signature_problem(function, *expected)
+        if problem:
+            problems.append(f"{name} {problem}")
+    if lookup("sphinx.util.parallel", "parallel_available") is None:
+        problems.append("sphinx.util.parallel.parallel_available is gone")
+    for owner, label, names in ((builder, "Builder", ("_app", "events", "parallel_ok", "config")),
+                                (env, "BuildEnvironment", ("_app", "clear_doc"))):
+        problems += [f"{label}.{name} is gone" for name in missing(owner, *names)]
+    return problems
 
 
 # -- the check ----------------------------------------------------------------------------
@@ -474,6 +578,7 @@ UNREADABLE = "the build stops where it leaves out a page that is not UTF-8"
 WARM = "the live preview (nox -s serve) builds in a fresh process on every save"
 VOLUMES = ("the book's volumes are assembled as an earlier Sphinx assembled a book, or the "
            "build stops where it writes them")
+PARALLEL = "-j N builds as Sphinx alone does it, no faster than -j 1 with this extension"
 
 
 def check(app: Sphinx) -> list[Mismatch]:
@@ -553,4 +658,7 @@ def check(app: Sphinx) -> list[Mismatch]:
     if problem:
         found.append(Mismatch(PACKAGE, problem, "the live preview's rebuilds wait for the "
                                                 "environment to be pickled"))
+    if app.parallel > 1:
+        found += [Mismatch(PACKAGE, problem, PARALLEL)
+                  for problem in parallel_build_problems(builder, env)]
     return found

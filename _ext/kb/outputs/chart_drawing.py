@@ -124,6 +124,15 @@ def trends_summary(data: tuple) -> tuple[str, str]:
 # -- drawing --------------------------------------------------------------------------------
 
 
+def import_drawing() -> None:
+    """Import what draws a chart (matplotlib, its SVG and PDF writers): where forked
+    processes write the pages, once in the process they are forked from, instead of once
+    in each of them (charts.py)."""
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+
 def _figure(layout: Layout, height: float, salt: str) -> Any:
     """A matplotlib Figure of its own (not pyplot's: nothing global to close)."""
     import matplotlib

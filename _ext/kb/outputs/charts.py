@@ -41,11 +41,11 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..build.config import kb_config
 from ..build.domain import kb_domain
-from ..compat.sphinx import image_folder
+from ..compat.sphinx import image_folder, writes_in_parallel
 from ..views.data import ViewKey, view_data
 from ..views.nodes import kb_view
 from . import stamps, versions
-from .chart_drawing import DRAW, LAYOUTS, digest, has_chart
+from .chart_drawing import DRAW, LAYOUTS, digest, has_chart, import_drawing
 from .writing import write_if_changed
 
 CACHE = "kb-charts"  # beside the doctrees: the HTML's drawn SVGs
@@ -141,6 +141,17 @@ def forget_old_drawings(app: Sphinx, builder: Any) -> None:
         path.unlink()
 
 
+def import_before_forking(app: Sphinx, builder: Any) -> None:
+    """write-started: where forked processes write the pages (-j N), each chunk of pages
+    is written by a new process, forked from the main one; matplotlib (half a second to
+    import) is imported here once, so that no chunk's process imports it again."""
+    if (_kept(app) is None or not writes_in_parallel(builder)
+            or not any(key.kind in DRAW for keys in kb_domain(app.env).views.values()
+                       for key in keys)):
+        return
+    import_drawing()
+
+
 def sync_charts(app: Sphinx, exception: Exception | None) -> None:
     """The kept drawings pruned to those a page shows, when a record changed (HTML), and
     the drawing stamped."""
@@ -187,6 +198,7 @@ def setup_charts(app: Sphinx) -> None:
     app.add_directive_to_domain("kb", "topic-trends", TopicTrendsDirective)
     app.connect("env-get-updated", rewrite_chart_pages)
     app.connect("write-started", forget_old_drawings)
+    app.connect("write-started", import_before_forking)
     app.connect("build-finished", sync_charts)
     app.add_node(kb_chart, html=(visit_chart_html, None), latex=(visit_chart_latex, None),
                  **{fmt: (skip_chart, None) for fmt in ("text", "man", "texinfo")})

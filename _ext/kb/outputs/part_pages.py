@@ -9,7 +9,9 @@ entry point that links to them).
   a canonical URL (Sphinx's `pageurl`) and the link-preview tags, and Pagefind indexes it
   as it indexes the parent's view (the paper and author indexes' parts; not the listings'
   and archive's, which repeat other pages' titles: search.INDEXED_VIEWS). Its body is the view's renderer on the part's data, with links made
-  from the part's own name.
+  from the part's own name. Where the build writes in parallel (-j N), N forked processes
+  render and write the parts, as Sphinx's own writers write pages, while the main process
+  goes on (build/parallel.py).
 - A part split again (parts.py: a year by month, a letter by the next letters) keeps its
   page, which shows its heading (with the jump bar's id) and links to its own parts, with
   their counts; it is not searched (the pages holding the entries are). A page of
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,7 @@ from sphinx.util import logging
 
 from ..bib.cite_domain import cite_domain
 from ..build.domain import kb_domain
+from ..build.parallel import in_background
 from ..compat import sphinx as sphinx_compat
 from ..compat.bibtex import node_text_transform
 from ..views.data import Link, ViewKey, paper_pages_shown, view_data
@@ -296,28 +300,52 @@ def collect_parts(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     # the parts written now lose their claim first: a build that stops while Sphinx
     # writes them leaves none for a page it may have left half written
     stamps.withdraw(app, "parts", keep=current)
-    for name, (planned, digest) in shown.items():
-        if name in current:
-            continue
-        yield name, {
-            "title": planned.page_title,
-            "body": _body(app, planned),
-            "kb_part_of": planned.docname,
-            # searched as the parent's view is: the indexes' parts are, the listings' are not
-            # (a part split again only links to its parts: not searched)
-            "kb_unindexed": planned.key.kind not in INDEXED_VIEWS or planned.data is None,
-            "metatags": "",  # the link-preview tags are added to it (publishing.py)
-            "display_toc": False,
-            "toc": "",
-            "parents": [{"link": app.builder.get_relative_uri(name, pagename), "title": text}
-                        for pagename, text in ((planned.docname, planned.title), *planned.above)],
-        }, "page.html"
-    _remove_unplanned(app, set(shown))
     sitemap.list_pages(app, shown)
     weight.note_parts(app, shown)
-    stamps.stamp(app, "parts", inputs, {name: digest for name, (_, digest) in shown.items()})
-    if shown:
-        logger.info("split views: %d parts, %d written", len(shown), len(shown) - len(current))
+    written = [planned for name, (planned, _) in shown.items() if name not in current]
+
+    def claim() -> None:  # once every part is written
+        _remove_unplanned(app, set(shown))
+        stamps.stamp(app, "parts", inputs, {name: digest for name, (_, digest) in shown.items()})
+        if shown:
+            logger.info("split views: %d parts, %d written", len(shown), len(written))
+
+    # Rendering a part is the view's renderer over a year's or a letter's data, and its
+    # page the theme's templates: where the build writes in parallel, each worker renders
+    # and writes an interleaved share of them while the main process goes on (waited for
+    # at build-finished: build/parallel.py); otherwise Sphinx writes them here
+    if sphinx_compat.writes_in_parallel(app.builder) and len(written) > 1:
+        in_background(app, partial(_write_parts, app),
+                      [written[n::app.parallel] for n in range(app.parallel)], claim)
+        return
+    for planned in written:
+        yield planned.part.pagename, _context(app, planned), "page.html"
+    claim()
+
+
+def _context(app: Sphinx, planned: PlannedPart) -> dict[str, Any]:
+    """What the theme's page.html shows for a part."""
+    return {
+        "title": planned.page_title,
+        "body": _body(app, planned),
+        "kb_part_of": planned.docname,
+        # searched as the parent's view is: the indexes' parts are, the listings' are not
+        # (a part split again only links to its parts: not searched)
+        "kb_unindexed": planned.key.kind not in INDEXED_VIEWS or planned.data is None,
+        "metatags": "",  # the link-preview tags are added to it (publishing.py)
+        "display_toc": False,
+        "toc": "",
+        "parents": [{"link": app.builder.get_relative_uri(planned.part.pagename, pagename),
+                     "title": text}
+                    for pagename, text in ((planned.docname, planned.title), *planned.above)],
+    }
+
+
+def _write_parts(app: Sphinx, share: list[PlannedPart]) -> None:
+    """In a forked worker: each part's page, written as Sphinx writes a page an extension
+    collected (handle_page, with its html-page-context handlers)."""
+    for planned in share:
+        app.builder.handle_page(planned.part.pagename, _context(app, planned), "page.html")
 
 
 def setup_part_pages(app: Sphinx) -> None:

@@ -26,7 +26,8 @@ What this module does:
   (INDEX_WEIGHT) so that the page with an item comes before the indexes that name it;
   Sphinx's heading permalinks are left out of the text (EXCLUDED_FROM_TEXT).
 - `build-finished` runs the Pagefind binary from the `pagefind_bin` wheel, unless no page
-  was written since the last index (a no-op rebuild keeps it). Pagefind reads a copy of
+  was written since the last index (a no-op rebuild keeps it); the rest of build-finished
+  (previews, feeds, sitemap) is done while it runs. Pagefind reads a copy of
   the output cut down to what it indexes, kept beside the doctrees (search_copy.py: half
   of Pagefind's time at 2,000 pages), and writes a fresh bundle there; only the files
   that differ are moved over (filesync.py), so an edit replaces a few chunks, not the
@@ -292,18 +293,29 @@ def pagefind_command(site: Path, executable: str | None = None,
                             EXCLUDED_FROM_TEXT)
 
 
-def index_site(outdir: Path, copy: Path, output: Path, executable: str | None = None,
-               unless_unchanged: bool = False) -> tuple[search_copy.SyncCount,
-                                                        subprocess.CompletedProcess | None]:
-    """Bring the cut-down copy of `outdir` up to date and run Pagefind over it, writing the
-    bundle into `output` (not run, None, when `unless_unchanged` and no page's copy
-    changed): what a build does, and what the benchmark times."""
+def start_index(outdir: Path, copy: Path, output: Path, executable: str | None = None,
+                unless_unchanged: bool = False) -> tuple[search_copy.SyncCount,
+                                                         subprocess.Popen | None]:
+    """Bring the cut-down copy of `outdir` up to date and start Pagefind over it, writing
+    the bundle into `output` (not started, None, when `unless_unchanged` and no page's copy
+    changed). The build goes on with its other work while Pagefind runs."""
     count = search_copy.sync(outdir, copy, BUNDLE)
     if unless_unchanged and not count.index_changes:
         return count, None
-    result = subprocess.run(pagefind_command(copy, executable, output),
-                            capture_output=True, text=True, check=False)
-    return count, result
+    process = subprocess.Popen(pagefind_command(copy, executable, output),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return count, process
+
+
+def index_site(outdir: Path, copy: Path, output: Path, executable: str | None = None,
+               unless_unchanged: bool = False) -> tuple[search_copy.SyncCount,
+                                                        subprocess.CompletedProcess | None]:
+    """`start_index`, waited for: what the benchmark times."""
+    count, process = start_index(outdir, copy, output, executable, unless_unchanged)
+    if process is None:
+        return count, None
+    stdout, stderr = process.communicate()
+    return count, subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
@@ -347,25 +359,57 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
     # Taken back first, so a build stopped before Pagefind has run leaves no claim for the
     # next one; from every output folder, as they share the copy beside the doctrees.
     stamps.withdraw(app, CLAIM, every_output=True)
-    pages, result = index_site(outdir, Path(app.doctreedir) / SOURCE_COPY, fresh, executable,
-                               unless_unchanged=current)
-    if result is None:  # pages were written, but what Pagefind reads of them is the same
+    pages, process = start_index(outdir, Path(app.doctreedir) / SOURCE_COPY, fresh, executable,
+                                 unless_unchanged=current)
+    if process is None:  # pages were written, but what Pagefind reads of them is the same
         entry.touch()
         stamps.stamp(app, CLAIM, made_by)
         logger.info("search: %d pages written, none with other text or facets; the Pagefind "
                     "index is current", pages.cut)
         return
-    if result.returncode != 0:
-        shutil.rmtree(fresh, ignore_errors=True)
-        logger.warning("search: Pagefind failed (exit %s): %s", result.returncode,
-                       (result.stderr or result.stdout).strip(), type="kb", subtype="search")
+    # the previews, feeds and sitemap are written while Pagefind runs (finish_pagefind)
+    setattr(app.builder, INDEXING, Indexing(process, fresh, started, pages, made_by))
+
+
+@dataclass(frozen=True)
+class Indexing:
+    """A Pagefind run started at build-finished, for finish_pagefind."""
+
+    process: subprocess.Popen  # Pagefind, writing its bundle into `fresh`
+    fresh: Path
+    started: float  # time.perf_counter() when the copy's sync began
+    pages: search_copy.SyncCount  # what the sync did to the copy
+    made_by: str  # the stamp's digest of what made the bundle (stamps.py)
+
+
+INDEXING = "_kb_pagefind_run"  # on the builder, from run_pagefind to finish_pagefind
+
+
+def finish_pagefind(app: Sphinx, exception: Exception | None) -> None:
+    """Wait for the Pagefind run that run_pagefind started, and publish its bundle."""
+    indexing: Indexing | None = getattr(app.builder, INDEXING, None)
+    if indexing is None:
         return
+    setattr(app.builder, INDEXING, None)
+    fresh, outdir = indexing.fresh, Path(app.outdir)
+    if exception is not None:  # the claim stays withdrawn: the next build indexes
+        indexing.process.kill()
+        indexing.process.communicate()
+        shutil.rmtree(fresh, ignore_errors=True)
+        return
+    stdout, stderr = indexing.process.communicate()
+    if indexing.process.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        logger.warning("search: Pagefind failed (exit %s): %s", indexing.process.returncode,
+                       (stderr or stdout).strip(), type="kb", subtype="search")
+        return
+    bundle = outdir / BUNDLE
     count = publish_bundle(fresh, bundle)
-    stamps.stamp(app, CLAIM, made_by)
+    stamps.stamp(app, CLAIM, indexing.made_by)
     logger.info("search: Pagefind indexed the site in %.2f s (%d pages read again, %d "
                 "unchanged; %d files replaced, %d kept, %d removed)",
-                time.perf_counter() - started, pages.cut, pages.kept, count.replaced,
-                count.kept, count.removed)
+                time.perf_counter() - indexing.started, indexing.pages.cut, indexing.pages.kept,
+                count.replaced, count.kept, count.removed)
 
 
 def publish_bundle(fresh: Path, bundle: Path) -> SyncCount:
@@ -451,7 +495,11 @@ def setup_search(app: Sphinx) -> None:
     app.connect("builder-inited", switch_off_builtin)
     app.connect("html-page-context", page_context)
     app.connect("html-collect-pages", search_page)
-    app.connect("build-finished", run_pagefind)
+    # Pagefind starts once the pages are all written (the parts written in parallel are
+    # waited for at 300, build/parallel.py), and runs while the rest of build-finished
+    # (the previews, feeds, sitemap) is written; its bundle is published at 850
+    app.connect("build-finished", run_pagefind, priority=400)
+    app.connect("build-finished", finish_pagefind, priority=850)
     app.add_post_transform(TagForSearch)
     app.add_node(kb_view, override=True, html=(visit_view_html, depart_view_html))
 
