@@ -60,6 +60,9 @@ RECORDER = """
 document.addEventListener("DOMContentLoaded", () => {
   const marker = sessionStorage.getItem("kb-bench-marker");
   if (!marker || !document.body.textContent.includes(marker)) return;
+  // how this document came to be shown: "reload" when the server's message reloaded it
+  const [navigation] = performance.getEntriesByType("navigation");
+  sessionStorage.setItem("kb-bench-shown-by", navigation ? navigation.type : "unknown");
   requestAnimationFrame(() => requestAnimationFrame(() => sessionStorage.setItem(
     "kb-bench-shown", String(performance.timeOrigin + performance.now()))));
 });
@@ -76,6 +79,11 @@ class Timing:
     build_seconds: float  # the server's builds to their end, as it reports them
     search_seconds: float  # saved -> the search index current again
     warm: bool  # built by the worker that built the edit before (same process id)
+    # the order of events, not of clocks: how the page showing the edit was loaded ("reload":
+    # by the server's message, sent once a build's pages are written), and whether the log
+    # says each build's pages were written before it was done
+    shown_by: str = ""
+    written_before_done: bool = False
 
 
 @dataclass
@@ -228,7 +236,8 @@ def measure(server: Server, page: Any, edit: Edit, worker: int) -> tuple[Timing,
     if page.url != url:
         page.goto(url, wait_until="load")
     page.evaluate("(marker) => { sessionStorage.setItem('kb-bench-marker', marker);"
-                  " sessionStorage.removeItem('kb-bench-shown'); }", edit.marker)
+                  " sessionStorage.removeItem('kb-bench-shown');"
+                  " sessionStorage.removeItem('kb-bench-shown-by'); }", edit.marker)
     since = server.builds()
     edit.save()
     saved_at = time.time()
@@ -249,10 +258,15 @@ def measure(server: Server, page: Any, edit: Edit, worker: int) -> tuple[Timing,
     pids = {int(match[4]) for match in builds}
     warm = pids == {worker} and all(int(match[5]) > 1 for match in builds)
     numbers = {int(match[1]) for match in builds}
-    written = [m for m in WRITTEN.finditer(server.text()) if int(m[1]) in numbers]
+    text = server.text()
+    written = [m for m in WRITTEN.finditer(text) if int(m[1]) in numbers]
+    done_at = {int(m[1]): m.start() for m in DONE.finditer(text)}
+    in_order = (sorted(int(m[1]) for m in written) == sorted(numbers)
+                and all(m.start() < done_at[int(m[1])] for m in written))
+    shown_by = page.evaluate("sessionStorage.getItem('kb-bench-shown-by')") or ""
     return (Timing(shown - saved_at, sum(float(m[2]) for m in written),
                    sum(float(m[3]) for m in written), sum(float(m[2]) for m in builds),
-                   searched_at - saved_at, warm), int(builds[-1][4]))
+                   searched_at - saved_at, warm, shown_by, in_order), int(builds[-1][4]))
 
 
 def run_way(name: str, server: Server, edits: Edits, repeats: int, browser: Any) -> Way:
