@@ -14,7 +14,9 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from corpus import Corpus  # noqa: E402
 
 
-def test_every_worker_writes_while_the_main_process_resolves(copy_root, monkeypatch):
+@pytest.fixture
+def writers_asked(monkeypatch) -> list[int]:
+    """The number of writing processes each build asks Sphinx's parallel writer for."""
     asked: list[int] = []
     write_parallel = StandaloneHTMLBuilder._write_parallel
 
@@ -23,25 +25,21 @@ def test_every_worker_writes_while_the_main_process_resolves(copy_root, monkeypa
         return write_parallel(self, docnames, nproc)
 
     monkeypatch.setattr(StandaloneHTMLBuilder, "_write_parallel", spy)
+    return asked
+
+
+def test_every_worker_writes_while_the_main_process_resolves(copy_root, writers_asked):
     Build(copy_root("kb"), parallel=2)
-    assert asked == [2]  # Sphinx alone asks for 2 - 1
+    assert writers_asked == [2]  # Sphinx alone asks for 2 - 1
 
 
-def test_where_sphinxs_internals_changed_sphinxs_own_parallel_build_runs(copy_root,
+def test_where_sphinxs_internals_changed_sphinxs_own_parallel_build_runs(copy_root, writers_asked,
                                                                           monkeypatch):
     """(compat/sphinx.py's check warns at start-up: tests/compat/test_compat.py)"""
-    asked: list[int] = []
-    write_parallel = StandaloneHTMLBuilder._write_parallel
-
-    def spy(self, docnames, nproc):
-        asked.append(nproc)
-        return write_parallel(self, docnames, nproc)
-
-    monkeypatch.setattr(StandaloneHTMLBuilder, "_write_parallel", spy)
     monkeypatch.setattr("kb.compat.sphinx.parallel_build_problems",
                         lambda builder, env: ["Builder._read_parallel is gone"])
     build = Build(copy_root("kb"), parallel=2)
-    assert asked == [1]  # Sphinx's own: one writer beside the main process
+    assert writers_asked == [1]  # Sphinx's own: one writer beside the main process
     assert "_read_parallel" not in vars(build.app.builder)
 
 
