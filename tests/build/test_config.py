@@ -184,7 +184,7 @@ BAD = {
     "kb_split_links": ("-3", "write a whole number of links, 0 to never split"),
     "kb_feed_limit": ("0", "write a whole number of entries per feed, at least 1"),
     "kb_feeds": ('"no"', "write True, or False to write no feeds"),
-    "kb_search": ('"algolia"', "write 'pagefind', 'pagefind-once', 'pagefind-deferred' "
+    "kb_search": ('"algolia"', "write 'pagefind', 'pagefind-deferred' "
                                "or 'sphinx'"),
     "kb_previews": ("1", "write True, or False to leave the link previews out"),
     "kb_charts": ("None", "write True, or False to leave the charts out"),
@@ -320,10 +320,10 @@ def test_a_project_that_sets_nothing_gets_the_defaults(tmp_path):
 
 def test_good_values_in_conf_py_are_the_record(tmp_path):
     conf = _project(tmp_path, "kb_gc_threshold = [1000, 5, 5]", "kb_split_links = 0",
-                    "kb_feed_limit = 3", "kb_feeds = False", 'kb_search = "pagefind-once"',
+                    "kb_feed_limit = 3", "kb_feeds = False", 'kb_search = "pagefind-deferred"',
                     "kb_previews = False", "kb_charts = False", "kb_book_volumes = 300")
     assert _config_of(conf) == KbConfig(series=SERIES, gc_threshold=(1000, 5, 5), split_links=0,
-                                        feed_limit=3, feeds=False, search="pagefind-once",
+                                        feed_limit=3, feeds=False, search="pagefind-deferred",
                                         previews=False, charts=False, book_volumes=300)
 
 

@@ -336,16 +336,6 @@ def test_builtin_search_stays_available_for_comparison(copy_root):
     assert "searchtools.js" in (out / "search.html").read_text(encoding="utf-8")
 
 
-def test_preview_indexes_once(copy_root):
-    src = copy_root("kb")
-    once = {"kb_search": "pagefind-once"}
-    entry = Build(src, confoverrides=once).outdir / "pagefind" / "pagefind-entry.json"
-    assert entry.exists()
-    before = entry.stat().st_mtime_ns
-    assert "kept the Pagefind index" in Build(src, confoverrides=once).status
-    assert entry.stat().st_mtime_ns == before
-
-
 def test_a_deferred_index_is_left_to_the_preview_which_refreshes_it_outside_the_build(
         copy_root):
     """kb_search = "pagefind-deferred" (nox -s serve): the build runs no Pagefind; the
@@ -415,7 +405,7 @@ def test_parallel_and_serial_builds_tag_pages_alike(copy_root):
 def test_an_unknown_mode_stops_the_build(copy_root):
     src = copy_root("kb")
     with pytest.raises(SettingError, match="kb_search = 'algolia': write 'pagefind', "
-                                           "'pagefind-once', 'pagefind-deferred' or 'sphinx'"):
+                                           "'pagefind-deferred' or 'sphinx'"):
         Build(src, confoverrides={"kb_search": "algolia"})
     assert not (src / "_build" / "html" / "pagefind").exists()
 

@@ -43,7 +43,7 @@ SERIES_KINDS = ("review", "newsletter")
 SERIES_KEYS = ("name", "url", "kind")
 PEOPLE_KEYS = ("orcid",)
 ORCID_PREFIX = "https://orcid.org/"
-SEARCH_MODES = ("pagefind", "pagefind-once", "pagefind-deferred", "sphinx")
+SEARCH_MODES = ("pagefind", "pagefind-deferred", "sphinx")
 DEFAULT_GC_THRESHOLD = (50_000, 20, 20)
 DEFAULT_SPLIT_LINKS = 2000
 logger = logging.getLogger(__name__)
@@ -238,8 +238,7 @@ class KbConfig:
         "whether the Atom feeds are written (the benchmark measures their cost without)"))
     search: str = field(default="pagefind", metadata=setting(
         "html", {str}, read_search,
-        "'pagefind' (Pagefind, indexed when pages changed), 'pagefind-once' (indexed once), "
-        "'pagefind-deferred' (not indexed by the build: the live preview indexes after "
+        "'pagefind' (Pagefind, indexed when pages changed), 'pagefind-deferred' (not indexed by the build: the live preview indexes after "
         "reloading the page, cli/serve.py) or 'sphinx' (Sphinx's own search)"))
     previews: bool = field(default=True, metadata=setting(
         "html", {bool}, switch("write True, or False to leave the link previews out"),

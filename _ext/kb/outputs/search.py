@@ -32,8 +32,6 @@ What this module does:
   of Pagefind's time at 2,000 pages), and writes a fresh bundle there; only the files
   that differ are moved over (filesync.py), so an edit replaces a few chunks, not the
   whole bundle.
-  `kb_search = "pagefind-once"` (the live preview, `nox -s serve`) indexes only when the
-  bundle is missing, so edits are not slowed by re-indexing.
   `kb_search = "pagefind-deferred"` (the live preview, `nox -s serve`) runs no Pagefind in
   the build: the preview server (cli/serve.py) reloads the browser as soon as the pages are
   written, then brings the index up to date in a process of its own (`refresh_index`, the
@@ -179,7 +177,7 @@ def gather(env: Any, docname: str) -> Facets:
 
 
 def mode(app: Sphinx) -> str:
-    """The search in use: 'pagefind', 'pagefind-once', 'pagefind-deferred' or 'sphinx'
+    """The search in use: 'pagefind', 'pagefind-deferred' or 'sphinx'
     (kb_search)."""
     return kb_config(app.config).search
 
@@ -327,9 +325,6 @@ def run_pagefind(app: Sphinx, exception: Exception | None) -> None:
         stale.unlink()
     bundle = outdir / BUNDLE
     entry = bundle / pagefind.ENTRY
-    if mode(app) == "pagefind-once" and entry.exists():
-        logger.info("search: kept the Pagefind index of this preview (restart it to re-index)")
-        return
     if mode(app) == "pagefind-deferred":
         # the index is brought up to date outside the build (refresh_index), which this
         # claim does not vouch for: a later build in this mode or another indexes afresh
