@@ -117,6 +117,8 @@ def test_listings_archive_and_author_index_show_the_volumes_pages_only(book):
     listing = later[later.index(r"\section*{Everything on Vision}"):]
     listing = listing[:listing.index(r"\end{sphinxuseclass}")]
     assert "Twoitem caption model" not in listing  # 2021's: only in the 2021 volume
+    # its count is the volume's, and says so
+    assert "in volume 2022" in listing and "across the knowledge base" not in listing
 
 
 def charts(tex: str) -> list[str]:

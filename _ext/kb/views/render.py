@@ -52,13 +52,16 @@ YEAR_RULE = ("Each entry is listed under the year it is about: a year review's e
              "shown is the publication date. Newest first.")
 
 
-def render_listing(data: tuple, make: LinkMaker) -> list[nodes.Node]:
+def render_listing(data: tuple, make: LinkMaker,
+                   scope: str = "across the knowledge base") -> list[nodes.Node]:
+    """A topic's listing; `scope` says what its count covers (a volume of the book counts
+    only what it holds)."""
     box = nodes.container(classes=["kb-topic-listing"])
     if not data:
         return [box]
     title, subtopics, count, groups = data
     box += heading(f"Everything on {title}", 2, ["kb-listing-title"])
-    intro = paragraph([nodes.Text(f"{count_entries(count)} across the knowledge base"
+    intro = paragraph([nodes.Text(f"{count_entries(count)} {scope}"
                                    + (", including the subtopics " if subtopics else "."))],
                        ["kb-listing-summary"])
     if subtopics:

@@ -31,6 +31,7 @@ from .render import (
     group_heading,
     render_entry_point,
     render_jump_bar,
+    render_listing,
 )
 
 
@@ -50,8 +51,12 @@ def visit_view(self: Any, node: kb_view) -> None:
     if key.kind in JUMPS and data and self.builder.format == "html":  # the book has page numbers
         node.extend(render_jump_bar(key.kind, (label for label, _ in data), node["docname"],
                                     group_pages(parts), make))
-    node.extend(render_entry_point(key.kind, data, parts, make) if parts
-                else RENDERERS[key.kind](data, make))
+    if parts:
+        node.extend(render_entry_point(key.kind, data, parts, make))
+    elif key.kind == "listing" and writing_volume(self.builder):  # counts the volume's only
+        node.extend(render_listing(data, make, f"in volume {self.builder.volume.label}"))
+    else:
+        node.extend(RENDERERS[key.kind](data, make))
 
 
 def depart_view(self: Any, node: kb_view) -> None:
