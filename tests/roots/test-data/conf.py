@@ -1,3 +1,7 @@
+# The default theme serves the internals tested here (kb.json, objects.inv, JSON-LD, bytes
+# under -j 2 and incremental builds); the reader-facing checks (each item's BibTeX block,
+# the paper index's download link) build this root with the site's theme and templates
+# (tests/outputs/test_dataout.py, `site_look`, conftest.with_site_look).
 project = "Data test"
 author = "The data test contributors"
 # JSON-LD needs the site's address: every @id and url in it is absolute
