@@ -159,8 +159,11 @@ def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
         page.on("console", lambda msg: msg.type == "error" and page.kb_errors.append(
             f"console: {msg.text} ({msg.location.get('url', '')})"))
         page.on("pageerror", lambda err: page.kb_errors.append(f"page error: {err}"))
-        page.on("requestfailed", lambda req: page.kb_errors.append(
-            f"request failed: {req.url} ({req.failure})"))
+        # net::ERR_ABORTED is a request the reader's own navigation cancelled (the page
+        # being left was still fetching its favicon); an asset that is missing answers
+        # 404 (below) and one that cannot be reached fails with another net:: error
+        page.on("requestfailed", lambda req: req.failure != "net::ERR_ABORTED"
+                and page.kb_errors.append(f"request failed: {req.url} ({req.failure})"))
         page.on("response", lambda resp: resp.status >= 400 and page.kb_errors.append(
             f"HTTP {resp.status}: {resp.url}"))
 

@@ -421,7 +421,8 @@ def test_an_open_page_reloads_by_itself_after_an_edit(serve, open_page):
     assert "Predicts structures" in page.inner_text("body")
     with server.builds_of({"reviews/r2021.md"}):
         replace(server.src / "reviews/r2021.md", "Predicts structures", "Predicts folded shapes")
-    page.wait_for_function("document.body.innerText.includes('Predicts folded shapes')",
+    # while the reload parses the new page, document.body is briefly null
+    page.wait_for_function("document.body?.innerText.includes('Predicts folded shapes')",
                            timeout=SAFETY_NET * 1000)
     assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
     # the reload ends the page's event stream; the test root has no favicon
