@@ -45,7 +45,7 @@ from conftest import (
     with_site_look,
 )
 from kb.cli.serve import fresh_reason, ignored
-from kb.cli.serve_http import EVENTS, reload_script, with_reload_script
+from kb.cli.serve_http import EVENTS, RELOAD, Builds, reload_script, with_reload_script
 
 sys.path.insert(0, str(PROJECT))
 from noxfile import IGNORED_BY_PREVIEW, PREVIEW_OPTIONS  # noqa: E402  (the session's own)
@@ -58,7 +58,10 @@ DONE = re.compile(r"build #(\d+) done in [\d.]+ s \([\d.]+ s CPU\) by worker (\d
                   r"\(its build (\d+)\): "
                   r"(\d+) read, (\d+) written, (\d+) warnings")
 WRITTEN = re.compile(r"build #(\d+) pages written in [\d.]+ s \([\d.]+ s CPU\) by worker "
-                     r"(\d+) \(its build (\d+)\): (\d+) read, (\d+) written; pages reloaded")
+                     r"(\d+) \(its build (\d+)\): (\d+) read, (\d+) written; "
+                     r"(?:(\d+) )?pages reloaded")
+READ_WRITTEN = re.compile(r"build #(\d+) pages of the documents read written in [\d.]+ s "
+                          r"\([\d.]+ s CPU\): (\d+) pages reloaded")
 FAILED = re.compile(r"build #(\d+) failed in worker (\d+) \(its build (\d+)\): (.*)$")
 SEARCHED = re.compile(r"search: index (refreshed|current) after build #(\d+)")
 
@@ -101,10 +104,29 @@ def test_the_output_and_the_ignored_paths_start_no_build(tmp_path):
 
 def test_a_page_is_sent_with_the_reload_script_before_its_end():
     page = b"<html><body><p>Text</p></BODY></html>"
-    sent = with_reload_script(page, 7)
-    assert sent == b"<html><body><p>Text</p>" + reload_script(7) + b"</BODY></html>"
-    assert b"const served = 7;" in reload_script(7) and EVENTS.encode() in reload_script(7)
-    assert with_reload_script(b"no body", 1) == b"no body" + reload_script(1)
+    script = reload_script("reviews/r2021.html", 7, "abc")
+    assert with_reload_script(page, script) == (
+        b"<html><body><p>Text</p>" + script + b"</BODY></html>")
+    assert (f"{EVENTS}?page=reviews%2Fr2021.html&served=7&server=abc").encode() in script
+    assert with_reload_script(b"no body", script) == b"no body" + script
+
+
+def test_a_page_is_stale_once_its_own_file_is_written_after_it_was_served():
+    builds = Builds()
+    me = builds.server
+    assert not builds.stale("a.html", 0, me)
+    builds.written(None, finished=1)  # a first build: every file
+    assert builds.stale("a.html", 0, me) and not builds.stale("a.html", 1, me)
+    builds.written(["a.html"])  # the documents read, first
+    assert builds.stale("a.html", 1, me) and not builds.stale("b.html", 1, me)
+    assert builds.number == 1  # build #2 has not written all its pages yet
+    builds.written(["topics/x.html"], finished=2)
+    assert builds.number == 2 and builds.notices == 3
+    assert not builds.stale("b.html", 1, me) and builds.stale("topics/x.html", 2, me)
+    assert not builds.stale("a.html", 2, me)  # served after it was written: current
+    # a page served by a server before a restart reloads once this one has built
+    assert builds.stale("b.html", 3, "an earlier server")
+    assert not Builds().stale("b.html", 0, me)
 
 
 # -- the server, started as `nox -s serve` starts it ---------------------------------------
@@ -125,6 +147,14 @@ def fetch(url: str) -> tuple[int, str] | None:
         return error.code, error.read().decode("utf-8")
     except OSError:
         return None
+
+
+def first_event(server_url: str, page_html: str) -> str:
+    """The first line the server sends on the event stream of a page served as
+    `page_html`: "data: reload" when the page's file was written since, ": idle" if not."""
+    url = re.search(r"new EventSource\('([^']+)'\)", page_html)[1]
+    with urllib.request.urlopen(server_url + url, timeout=10) as stream:  # loopback only
+        return stream.readline().decode().strip()
 
 
 @dataclass
@@ -265,7 +295,8 @@ def test_an_edit_is_rebuilt_warm_and_served_and_no_build_starts_another(serve):
     src = server.src
     first = server.builds()[0]
     assert "Predicts structures" in server.page(PAGE)
-    assert "const served = 1;" in server.page(PAGE)  # the reload script, after build #1
+    # the reload script names the page's file
+    assert f"page={PAGE.replace('/', '%2F')}.html&served=" in server.page(PAGE)
 
     with server.builds_of({"reviews/r2021.md"}) as seen:
         replace(src / "reviews/r2021.md", "Predicts structures", "Predicts folded shapes")
@@ -302,6 +333,36 @@ def test_an_edit_is_rebuilt_warm_and_served_and_no_build_starts_another(serve):
     # each build reloaded the pages once they were written, before its last work
     assert all(build.done and build.reloaded and not build.failures
                for build in server.builds()), server.text()
+
+
+@pytest.mark.slow
+def test_only_the_pages_an_edit_wrote_reload_and_the_edited_page_first(serve):
+    server = serve()
+    src = server.src
+    edited, untouched = server.page(PAGE), server.page("topics/ai-for-science")
+    with server.builds_of({"reviews/r2021.md"}):
+        replace(src / "reviews/r2021.md", "Predicts structures", "Predicts folded shapes")
+    assert first_event(server.url, edited) == f"data: {RELOAD}"
+    assert first_event(server.url, untouched) == ": idle"  # a text edit shows on its page only
+    # the edited page, served now, is current
+    assert first_event(server.url, server.page(PAGE)) == ": idle"
+
+    # a new issue: the documents read (the issue and the page listing it in its toctree)
+    # are written and reloaded before the pages that show it otherwise (its topic's)
+    listing = server.page("topics/gans")
+    with server.builds_of({"newsletters/n221.md", "index.md"}) as seen:
+        add_issue_to_series(src)
+    issue = seen[-1]
+    messages = server.messages()
+    first = next(i for i, m in enumerate(messages) if (match := READ_WRITTEN.match(m))
+                 and int(match[1]) == issue.number)
+    every = next(i for i, m in enumerate(messages) if (match := WRITTEN.match(m))
+                 and int(match[1]) == issue.number)
+    assert first < every, server.text()
+    # as many pages reloaded first as documents read
+    assert int(READ_WRITTEN.match(messages[first])[2]) == int(WRITTEN.match(messages[every])[4])
+    assert first_event(server.url, listing) == f"data: {RELOAD}"
+    assert "Weekly 221" in server.page("topics/gans")
 
 
 @pytest.mark.slow

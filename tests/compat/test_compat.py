@@ -170,6 +170,12 @@ def _root_doctree_not_cached(mp, app):
     mp.setattr(BuildEnvironment, "master_doctree", property(lambda env: None))
 
 
+def _write_documents_takes_more(mp, app):
+    from sphinx.builders import Builder
+
+    mp.setattr(Builder, "write_documents", lambda self, docnames, order: None)
+
+
 def _no_bib_loading(mp, app):
     import sphinxcontrib.bibtex
 
@@ -230,6 +236,7 @@ BROKEN = {
     "pydata-sphinx-theme: a template relied on changed": ("pydata-sphinx-theme",
                                                           _relied_on_header_changed),
     "Sphinx: master_doctree not cached": ("Sphinx", _root_doctree_not_cached),
+    "Sphinx: write_documents' signature": ("Sphinx", _write_documents_takes_more),
     "sphinxcontrib-bibtex: builder_inited_cite removed": ("sphinxcontrib-bibtex",
                                                           _no_bib_loading),
     "pagefind: no binary": ("pagefind", _no_pagefind_binary),

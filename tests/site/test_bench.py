@@ -398,8 +398,10 @@ def test_the_preview_benchmark_times_each_edit_to_the_browser_warm_and_cold(tmp_
         # each build's pages were written before it was done (the server's log, in order)
         assert all(t.written_before_done for t in timings), timings
         assert all(0 < t.pages_cpu_seconds for t in timings), timings
+        # the pages of the documents saved were written before the others, or at once
+        assert all(0 < t.read_pages_cpu_seconds <= t.pages_cpu_seconds for t in timings)
         # the browser showed the change in a page the server's message reloaded, which it
-        # sends once a build's pages are written
+        # sends once the page is written
         assert all(t.shown_by == "reload" for t in timings), timings
         assert all(t.warm == (way is ways[0]) for t in timings), timings
     table = preview.report(ways, 6, documents)

@@ -6,10 +6,12 @@ process owns it, so a save pays for reading the pages that changed, not for star
 Python, importing Sphinx and the extensions, unpickling the environment and parsing
 refs.bib). Then:
 
-1. The browser reloads as soon as the build has written every page, before the build's
-   whole-site files (the link previews' data, the feeds, the sitemap), which follow while
-   the page loads (cli/serve_http.py: each page carries a script that follows the number
-   of the last build whose pages are written).
+1. An open page reloads as soon as the build has written it again, and only then
+   (cli/serve_http.py: each page carries a script that names its file to the server). The
+   pages of the documents the save changed are written first and reload at once; the
+   pages that show them (a topic's listing, the archive, the parts of long lists) follow,
+   and reload as they are written; the build's whole-site files (the link previews' data,
+   the feeds, the sitemap) come after every page.
 2. Then, in a process of its own, the search index is brought up to date
    (`kb_search = "pagefind-deferred"`: outputs/search.py, `refresh_index`), so the
    search catches up a few seconds after the page, without delaying it. A save while it
@@ -127,8 +129,8 @@ class Worker:
         self.packages = packages_state()
 
     def build(self, pages_written: Callable[[PagesWritten], None]) -> Report:
-        """Build; `pages_written` is called once every page is written (before the build's
-        last work, unless it fails first)."""
+        """Build; `pages_written` is called as pages are written: those of the documents
+        read, then the rest (before the build's last work, unless it fails first)."""
         try:
             self.connection.send(BUILD)
             while isinstance(message := self.connection.recv(), PagesWritten):
@@ -279,13 +281,20 @@ class Preview:
             f"{report.warnings} warnings")
 
     def _pages_written(self, written: PagesWritten) -> None:
-        """Every page of the build is written: the pages reload now, and the search index is
-        brought up to date while the build writes its whole-site files."""
-        self.builds.finished(self.number)
+        """Pages of the build are written: those pages reload now. Once every page is
+        written, the search index is brought up to date while the build writes its
+        whole-site files."""
+        files = written.files
+        self.builds.written(files, self.number if written.last else None)
+        reloaded = "pages reloaded" if files is None else f"{len(files)} pages reloaded"
+        if not written.last:
+            say(f"build #{self.number} pages of the documents read written in "
+                f"{written.seconds:.2f} s ({written.cpu_seconds:.2f} s CPU): {reloaded}")
+            return
         say(f"build #{self.number} pages written in {written.seconds:.2f} s "
             f"({written.cpu_seconds:.2f} s CPU) by worker "
             f"{written.pid} (its build {written.builds}): {written.read} read, "
-            f"{written.written} written; pages reloaded")
+            f"{written.written} written; {reloaded}")
         if written.search == DEFERRED_SEARCH and self.setup.builder in SEARCH_BUILDERS:
             self.search.start(self.number)
 

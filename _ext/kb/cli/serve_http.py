@@ -3,34 +3,46 @@
 Python's own threaded `http.server`, on 127.0.0.1 for the one person previewing; nothing
 else is needed to serve a folder and hold one open response per page.
 
-How a page reloads: every HTML page is sent with a small script (`reload_script`) that
-knows the number of the last build finished when the page was served. It opens
-`EVENTS` (server-sent events, the browser's `EventSource`, which reconnects by itself
-when the server restarts); the server sends the number of the last finished build as
-the page connects and again after every build, and the page reloads when the number is
-not its own. So a page opened while a build runs reloads when that build ends, and a
-page opened after it does not reload for nothing. Every response says `no-cache`: the
-browser asks again on reload (unchanged files are answered with 304 Not Modified).
+How a page reloads: once its own file has been written again. A build tells the server
+which files it wrote, once or twice (cli/warm_build.py: the pages of the documents the
+save changed first, then the rest); each telling is a notice, numbered. Every HTML page is
+sent with a small script (`reload_script`) that opens `EVENTS` (server-sent events, the
+browser's `EventSource`, which reconnects by itself when the server restarts), naming its
+file, the last notice when it was served, and this server's id. The server answers with a
+message, on which the page reloads, as soon as a notice after that one wrote its file (or
+every file: a build that could not say which). So the page being edited reloads as soon
+as it is written, a page the edit changed too reloads when its turn comes, and a page the
+edit did not change stays as it is, scrolled where the reader left it. A page served by an
+earlier server (the preview restarted) reloads once this server's first build has written
+its pages. Every response says `no-cache`: the browser asks again on reload (unchanged
+files are answered with 304 Not Modified).
 """
 
 from __future__ import annotations
 
 import http.server
 import threading
+import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 EVENTS = "/_kb-preview/events"
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream: a closed tab is noticed
 NOT_FOUND_PAGE = "404.html"  # sphinx-notfound-page's, served for a page that is not there
+RELOAD = "reload"  # the one message a page is sent
 
 
 class Builds:
-    """The number of the last build whose pages are all written, for the pages to follow."""
+    """What the builds have written, for the open pages to follow."""
 
     def __init__(self) -> None:
-        self._number = 0
+        self.server = uuid.uuid4().hex  # pages served by another server (before a restart)
+        self._number = 0  # the last build whose pages are all written
+        self._notices = 0
+        self._written: dict[str, int] = {}  # a file (relative to the output, posix): its notice
+        self._everything = 0  # the last notice that wrote every file (or did not say which)
         self._closed = False
         self._changed = threading.Condition()
 
@@ -38,18 +50,38 @@ class Builds:
     def number(self) -> int:
         return self._number
 
-    def finished(self, number: int) -> None:
-        """Build `number` has written its pages: every open page is told."""
+    @property
+    def notices(self) -> int:
+        return self._notices
+
+    def written(self, files: Iterable[str] | None, finished: int | None = None) -> None:
+        """A build has written `files` (None: every file, or it cannot say which); with
+        `finished`, that build's number, it has written all its pages. The pages showing
+        those files are told."""
         with self._changed:
-            self._number = number
+            self._notices += 1
+            if files is None:
+                self._everything = self._notices
+            else:
+                self._written.update(dict.fromkeys(files, self._notices))
+            if finished is not None:
+                self._number = finished
             self._changed.notify_all()
 
-    def wait_for_another(self, number: int, timeout: float) -> int:
-        """The number of the last finished build once it is not `number` (or the wait
-        timed out, or the server is closing)."""
+    def stale(self, page: str, served: int, server: str) -> bool:
+        """Whether the page showing file `page`, served after notice `served` by the server
+        `server`, has been written again since."""
         with self._changed:
-            self._changed.wait_for(lambda: self._number != number or self._closed, timeout)
-            return self._number
+            if server != self.server:
+                return self._number > 0
+            return max(self._written.get(page, 0), self._everything) > served
+
+    def wait_for_notice(self, seen: int, timeout: float) -> int:
+        """The number of the last notice once it is past `seen` (or the wait timed out, or
+        the server is closing)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._notices != seen or self._closed, timeout)
+            return self._notices
 
     def close(self) -> None:
         with self._changed:
@@ -61,21 +93,21 @@ class Builds:
         return self._closed
 
 
-def reload_script(build: int) -> bytes:
-    """The script each HTML page is sent with: reload once a build other than `build` has
-    finished."""
+def reload_script(page: str, served: int, server: str) -> bytes:
+    """The script each HTML page is sent with: reload once file `page` (the page's own,
+    relative to the output) is written again after notice `served` of server `server`."""
+    query = urlencode({"page": page, "served": served, "server": server})
     return (
-        "<script>(() => { const served = %d; const events = new EventSource(%r);"
-        " events.onmessage = (event) => { if (Number(event.data) !== served) {"
-        " events.close(); window.location.reload(); } }; })();</script>\n" % (build, EVENTS)
+        "<script>(() => { const events = new EventSource(%r);"
+        " events.onmessage = () => { events.close(); window.location.reload(); };"
+        " })();</script>\n" % f"{EVENTS}?{query}"
     ).encode("utf-8")
 
 
-def with_reload_script(page: bytes, build: int) -> bytes:
-    """`page` with the reload script just before its `</body>` (at its end if it has none)."""
-    at = page.lower().rfind(b"</body>")
-    script = reload_script(build)
-    return page[:at] + script + page[at:] if at >= 0 else page + script
+def with_reload_script(body: bytes, script: bytes) -> bytes:
+    """`body` with `script` just before its `</body>` (at its end if it has none)."""
+    at = body.lower().rfind(b"</body>")
+    return body[:at] + script + body[at:] if at >= 0 else body + script
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
@@ -98,15 +130,24 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            self._page(path, 200)
+            self._page(path, path, 200)
         elif not path.exists() and (Path(self.directory) / NOT_FOUND_PAGE).is_file():
-            self._page(Path(self.directory) / NOT_FOUND_PAGE, 404)
+            # the page reloads once the file asked for is written (a new page being built)
+            self._page(Path(self.directory) / NOT_FOUND_PAGE, path, 404)
         else:
             super().do_GET()
 
-    def _page(self, path: Path, status: int) -> None:
+    def _page(self, path: Path, shows: Path, status: int) -> None:
+        """Send `path` with the script that reloads it once the file `shows` is written."""
+        builds = self.builds
+        served = builds.notices  # before the read: a file written meanwhile reloads again
         try:
-            body = with_reload_script(path.read_bytes(), self.builds.number)
+            page = shows.resolve().relative_to(Path(self.directory).resolve()).as_posix()
+        except ValueError:
+            page = ""
+        try:
+            body = with_reload_script(path.read_bytes(),
+                                      reload_script(page, served, builds.server))
         except OSError:  # deleted between the look and the read
             self.send_error(404)
             return
@@ -117,18 +158,27 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def _events(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+        page = query.get("page", [""])[0]
+        server = query.get("server", [""])[0]
+        try:
+            served = int(query.get("served", ["0"])[0])
+        except ValueError:
+            served = 0
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        number = self.builds.number
-        message = f"data: {number}\n\n"
+        builds = self.builds
+        seen = builds.notices
         try:
-            while not self.builds.closed:
-                self.wfile.write(message.encode())
+            while not builds.closed:
+                if builds.stale(page, served, server):
+                    self.wfile.write(f"data: {RELOAD}\n\n".encode())
+                    self.wfile.flush()
+                    return
+                self.wfile.write(b": idle\n\n")  # also tells the browser the stream is open
                 self.wfile.flush()
-                latest = self.builds.wait_for_another(number, KEEP_ALIVE)
-                message = f"data: {latest}\n\n" if latest != number else ": idle\n\n"
-                number = latest
+                seen = builds.wait_for_notice(seen, KEEP_ALIVE)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the page was closed or reloaded
 

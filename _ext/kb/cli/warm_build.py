@@ -25,11 +25,15 @@ What an application does once, when it is made, is done again before each later 
 - the garbage collector's thresholds are raised again (build/gc_thresholds.py puts
   Python's back when a build finishes).
 
-The worker tells the server twice per build: when every page is written (`PagesWritten`,
-as the HTML builder turns to its inventory, compat/sphinx.py `when_pages_written`, so the
-page reloads before the inventory and the whole-site files of `build-finished` are
-written: the link previews' data, the feeds, the sitemap), and when the build is done
-(`Report`).
+The worker writes the documents the build read (those the save changed) before the other
+pages the edit changed (compat/sphinx.py, `write_some_first`), and tells the server which
+files it wrote as it goes (`PagesWritten`): first those documents' pages, so the page being
+edited reloads before the pages that list it are written; then, once every page is written
+(as the HTML builder turns to its inventory, `when_pages_written`, before the inventory and
+the whole-site files of `build-finished`: the link previews' data, the feeds, the sitemap),
+the other pages, which reload then. A page the build did not write does not reload. Where
+pages are written by forked processes (`-j N`), the worker cannot hear which, and says
+"every page". Last, it reports the build done (`Report`).
 
 A worker never decides whether it should be warm: the server starts a fresh one when the
 code or the configuration changed. A build that raises leaves the application unusable
@@ -68,16 +72,22 @@ class BuildSetup:
 
 
 class PagesWritten(NamedTuple):
-    """Sent as soon as a build has written every page, before its `build-finished` work (the
-    link previews' files, the feeds, the sitemap): the server reloads the pages then."""
+    """Sent when a build has written the pages of the documents it read (`last` False), and
+    again when it has written every page (`last` True), before its `build-finished` work
+    (the link previews' files, the feeds, the sitemap): the server reloads those pages."""
 
     pid: int
     builds: int  # the builds this worker has made, this one included
     read: int  # documents read
-    written: int  # pages written (generated ones too)
+    written: int  # pages written so far (generated ones too)
     seconds: float  # in the build so far
     cpu_seconds: float  # of this process in the build so far (the machine's load aside)
     search: str  # kb_search in force ("" without the kb extension)
+    # the files written since the last message, relative to the output folder (posix);
+    # None: every file may have been (written by forked processes, which the worker
+    # does not hear)
+    files: tuple[str, ...] | None = None
+    last: bool = True  # every page of the build is written
 
 
 class Report(NamedTuple):
@@ -123,16 +133,20 @@ class _Counts:
     """What one build read and wrote, heard through Sphinx's events."""
 
     def __init__(self) -> None:
-        self.read = self.written = 0
+        self.reset()
 
     def reset(self) -> None:
         self.read = self.written = 0
+        self.read_docs: set[str] = set()
+        self.pages: list[str] = []  # the pages written since the server was last told
 
     def reading(self, app: Any, env: Any, docnames: list[str]) -> None:
         self.read = len(docnames)
+        self.read_docs = set(docnames)
 
-    def page(self, *args: Any) -> None:
+    def page(self, app: Any, pagename: str, *args: Any) -> None:
         self.written += 1
+        self.pages.append(pagename)
 
 
 def describe(error: BaseException) -> str:
@@ -209,6 +223,7 @@ class _Builds:
             keep_initial_assets,
             pickle_environment_aside,
             when_pages_written,
+            write_some_first,
         )
 
         self.app, self.connection = app, connection
@@ -223,6 +238,8 @@ class _Builds:
         app.connect("env-before-read-docs", self.counts.reading)
         app.connect("html-page-context", self.counts.page)
         self.told = False  # the server knows this build's pages are written
+        # else the pages are written in Sphinx's order, and reloaded once all are
+        write_some_first(app.builder, lambda: self.counts.read_docs, self.read_pages_written)
         if not when_pages_written(app, self.pages_written):
             # else as soon as build-finished starts, before the other listeners' work
             app.connect("build-finished", lambda app, error: error or self.pages_written(),
@@ -230,14 +247,34 @@ class _Builds:
         self.search = str(getattr(app.config, "kb_search", ""))
         self.facts = (code_folders(app), tuple(another_build_problems(app)))
 
+    def files(self, pagenames: list[str]) -> tuple[str, ...]:
+        from ..compat.sphinx import output_path
+
+        builder = self.app.builder
+        outdir = Path(builder.outdir)
+        return tuple(sorted({output_path(builder, name).relative_to(outdir).as_posix()
+                             for name in pagenames}))
+
+    def read_pages_written(self, docnames: list[str]) -> None:
+        """The pages of the documents read are written (the others are next)."""
+        self.counts.pages.clear()  # heard in this process, or not at all (forked writers)
+        self.tell(self.files(docnames), last=False)
+
     def pages_written(self) -> None:
+        from ..compat.sphinx import writes_in_parallel
+
         if not self.told:
             self.told = True
-            self.connection.send(PagesWritten(self.pid, self.builds, self.counts.read,
-                                              self.counts.written,
-                                              time.perf_counter() - self.started,
-                                              time.process_time() - self.started_cpu,
-                                              self.search))
+            heard = not writes_in_parallel(self.app.builder)
+            self.tell(self.files(self.counts.pages) if heard else None, last=True)
+
+    def tell(self, files: tuple[str, ...] | None, last: bool) -> None:
+        self.counts.pages.clear()
+        self.connection.send(PagesWritten(self.pid, self.builds, self.counts.read,
+                                          self.counts.written,
+                                          time.perf_counter() - self.started,
+                                          time.process_time() - self.started_cpu,
+                                          self.search, files, last))
 
     def serve(self) -> None:
         try:

@@ -28,6 +28,9 @@ Used only through this module:
   finish tasks run as they are added): the live preview wraps it on its builder
   (`when_pages_written`) to reload the pages before the inventory is compressed and the
   whole-site files of `build-finished` are written;
+- that `Builder.write` hands every page it writes to `write_documents` in one call: the
+  live preview wraps that on its builder (`write_some_first`) to write the documents the
+  save changed before the others, and reload those pages at once;
 - `sphinx.util.console`'s `color_terminal` and `nocolor`: the live preview's builds print
   without colour codes into a log, as sphinx-build does.
 - what one application keeps from one build to the next, which the live preview's warm
@@ -331,6 +334,44 @@ def when_pages_written(app: Sphinx, callback: Any) -> bool:
 
     builder.handle_finish = handle_finish
     return True
+
+
+def write_some_first(builder: Any, first: Callable[[], set[str]],
+                     written: Callable[[list[str]], None]) -> bool:
+    """Have each build of `builder` write the documents `first()` names (of those it
+    writes) before the others, and call `written(docnames)` with them in between. False
+    where `Builder.write` does not hand its pages to `write_documents` as expected (the
+    documents are then written in Sphinx's order)."""
+    if write_documents_problem(builder):
+        return False
+    write = builder.write_documents
+
+    def write_documents(docnames: Any) -> None:
+        chosen = set(docnames) & first()
+        if chosen:
+            write(chosen)
+            written(sorted(chosen))
+        rest = set(docnames) - chosen
+        if rest:
+            write(rest)
+
+    builder.write_documents = write_documents
+    return True
+
+
+def write_documents_problem(builder: Any) -> str | None:
+    """Why `write_some_first` cannot order `builder`'s writing (None: it can)."""
+    problem = signature_problem(getattr(type(builder), "write_documents", None), "self",
+                                "docnames")
+    if problem:
+        return f"Builder.write_documents {problem}"
+    try:
+        write = inspect.getsource(lookup("sphinx.builders", "Builder").write)
+    except (OSError, TypeError, AttributeError):
+        return "Builder.write has no source to check"
+    if write.count("self.write_documents(") != 1 or "self._write_serial" in write:
+        return "Builder.write no longer hands every page to write_documents at once"
+    return None
 
 
 def handle_finish_problem(builder: Any) -> str | None:
@@ -654,6 +695,11 @@ def check(app: Sphinx) -> list[Mismatch]:
         found.append(Mismatch(PACKAGE, problem, "the live preview reloads the page only once "
                                                 "the inventory and the whole-site files are "
                                                 "written"))
+    problem = write_documents_problem(builder) if isinstance(builder, StandaloneHTMLBuilder) \
+        else None
+    if problem:
+        found.append(Mismatch(PACKAGE, problem, "the live preview reloads the page being "
+                                                "edited only once every page is written"))
     problem = pickle_aside_problem()
     if problem:
         found.append(Mismatch(PACKAGE, problem, "the live preview's rebuilds wait for the "
