@@ -16,7 +16,8 @@ review page and the next page transfer, and the search page's first visit
 `--book` also builds each corpus's PDF book as `nox -s pdf` does and prints each volume's
 seconds and page count (bench/book.py); `--book-only` builds only the book.
 `--clean-only` builds only the clean -j 1 and -j 2 builds of each size (no edits, no
-extension-off builds, no search payload, no page weight); `--json FILE` writes each size's
+extension-off builds, no search payload, no page weight), or those `--jobs` names (`--jobs
+2`: `nox -s html`'s own, without the long serial build); `--json FILE` writes each size's
 clean-build figures to FILE as well (docs/benchmark.md#machine-readable-results).
 For each build: wall seconds, peak memory of the build process (the largest resident
 set of one process: the main one, or a parallel worker if it grew larger) and of all its
@@ -232,7 +233,8 @@ OFF = "extension off: "
 
 
 def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
-        feeds: bool = True, with_parts_off: bool = False, clean_only: bool = False) -> list[Result]:
+        feeds: bool = True, with_parts_off: bool = False, clean_only: bool = False,
+        jobs: tuple[int, ...] = (1, 2)) -> list[Result]:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     log = workdir / "build.log"
@@ -241,12 +243,12 @@ def run(pages: int, refs: int, workdir: Path, with_plain: bool = True,
     corpus.write(kb, "kb")
     shutil.copy(Path(__file__).parent / "probe.py", kb / "probe.py")
     publishing(kb, feeds)
+    if clean_only:  # only the clean builds `jobs` names
+        return [build(f"clean build -j {n}", kb, workdir / f"out-j{n}", n, log) for n in jobs]
     results = [
         build("clean build -j 1", kb, workdir / "out-j1", 1, log),
         build("clean build -j 2", kb, workdir / "out-j2", 2, log),
     ]
-    if clean_only:
-        return results
     results.append(build("no-op rebuild", kb, workdir / "out-j1", 1, log))
     if with_parts_off:  # the same corpus without link previews and trend charts
         results += [build("previews+charts off: clean", kb, workdir / "off-j1", 1, log, *PARTS_OFF),
@@ -431,6 +433,10 @@ def summary(runs: dict[int, list[Result]], refs: int) -> str:
     return "\n".join(lines)
 
 
+def _cell(value: float | None, form: str) -> str:
+    return "not run" if value is None else form.format(value)
+
+
 def clean_summary(runs: dict[int, list[Result]], refs: int) -> str:
     """The clean builds of several sizes (--clean-only), and how the cost per document grows."""
     import datetime
@@ -441,17 +447,20 @@ def clean_summary(runs: dict[int, list[Result]], refs: int) -> str:
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for pages, results in runs.items():
         figures = clean_figures(results)
-        j1, j2 = figures["clean_seconds"]["j1"], figures["clean_seconds"]["j2"]
+        seconds, each = figures["clean_seconds"], figures["seconds_per_document"]
+        j1, j2 = seconds.get("j1"), seconds.get("j2")
         lines.append(
-            f"| {pages:,} ({figures['docs']:,}) | {j1:.1f} s | {j2:.1f} s | {j2 / j1:.2f} "
-            f"| {figures['seconds_per_document']['j1']:.4f} | {figures['seconds_per_document']['j2']:.4f} "
+            f"| {pages:,} ({figures['docs']:,}) | {_cell(j1, '{:.1f} s')} | {_cell(j2, '{:.1f} s')} "
+            f"| {_cell(j2 / j1 if j1 and j2 else None, '{:.2f}')} "
+            f"| {_cell(each.get('j1'), '{:.4f}')} | {_cell(each.get('j2'), '{:.4f}')} "
             f"| {max(figures['peak_mb'].values()):.0f} | {max(figures['peak_all_mb'].values()):.0f} "
             f"| {figures['largest_page']['path']}, {figures['largest_page']['bytes'] / 1e6:.2f} MB |")
     sizes = list(runs)
     if len(sizes) > 1:
         small, large = (clean_figures(runs[size]) for size in (sizes[0], sizes[-1]))
         lines.append("")
-        for jobs in ("j1", "j2"):
+        for jobs in (jobs for jobs in ("j1", "j2") if jobs in small["clean_seconds"]
+                     and jobs in large["clean_seconds"]):
             lines.append(f"cost per document at {sizes[-1]:,} pages / at {sizes[0]:,} pages, "
                          f"-{jobs.replace('j', 'j ')}: "
                          f"{large['seconds_per_document'][jobs] / small['seconds_per_document'][jobs]:.2f}x")
@@ -459,23 +468,22 @@ def clean_summary(runs: dict[int, list[Result]], refs: int) -> str:
 
 
 def clean_figures(results: list[Result]) -> dict:
-    """One size's clean builds as the --json file gives them."""
-    by = {r.step: r for r in results}
-    j1, j2 = by["clean build -j 1"], by["clean build -j 2"]
-    largest = max((j1.largest, j2.largest), key=lambda pair: pair[1])
+    """One size's clean builds as the --json file gives them (keyed "j1", "j2": those run)."""
+    by = {f"j{r.step.rsplit(' ', 1)[1]}": r for r in results
+          if r.step.startswith("clean build -j ")}
+    largest = max((r.largest for r in by.values()), key=lambda pair: pair[1])
     return {
-        "docs": j1.docs,
-        "clean_seconds": {"j1": round(j1.seconds, 2), "j2": round(j2.seconds, 2)},
-        "cpu_seconds": {"j1": round(j1.cpu_seconds, 2), "j2": round(j2.cpu_seconds, 2)},
-        "seconds_per_document": {"j1": round(j1.seconds / j1.docs, 5),
-                                 "j2": round(j2.seconds / j2.docs, 5)},
+        "docs": next(iter(by.values())).docs,
+        "clean_seconds": {jobs: round(r.seconds, 2) for jobs, r in by.items()},
+        "cpu_seconds": {jobs: round(r.cpu_seconds, 2) for jobs, r in by.items()},
+        "seconds_per_document": {jobs: round(r.seconds / r.docs, 5) for jobs, r in by.items()},
         # the largest resident set of one process (wait4: the build, or a worker it waited
         # for), and all the build's processes together (PeakSampler; 0 where not measured)
-        "peak_mb": {"j1": round(j1.peak_mb, 1), "j2": round(j2.peak_mb, 1)},
-        "peak_all_mb": {"j1": round(j1.peak_all_mb, 1), "j2": round(j2.peak_all_mb, 1)},
+        "peak_mb": {jobs: round(r.peak_mb, 1) for jobs, r in by.items()},
+        "peak_all_mb": {jobs: round(r.peak_all_mb, 1) for jobs, r in by.items()},
         "largest_page": {"path": largest[0], "bytes": largest[1]},
         # each phase's [wall s, main-process CPU s, workers' CPU s] (probe.py)
-        "phases": {"j1": phase_seconds(j1.phases), "j2": phase_seconds(j2.phases)},
+        "phases": {jobs: phase_seconds(r.phases) for jobs, r in by.items()},
     }
 
 
@@ -522,9 +530,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clean-only", action="store_true",
                         help="only the clean -j 1 and -j 2 builds of each size (no edits, no "
                              "extension-off builds, no search payload, no page weight)")
+    parser.add_argument("--jobs", type=int, nargs="+", choices=(1, 2), default=[1, 2],
+                        metavar="N", help="with --clean-only: the clean builds to run, by -j "
+                                          "(default 1 2)")
     parser.add_argument("--json", type=Path, metavar="FILE",
                         help="also write each size's clean builds to FILE, as JSON")
     args = parser.parse_args(argv)
+    if args.jobs != [1, 2] and not args.clean_only:
+        parser.error("--jobs chooses among the clean builds of --clean-only")
     if args.preview:
         import preview
 
@@ -550,9 +563,12 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.workdir.resolve() / f"{pages}-{args.refs}"  # the builds run in the corpus
         results = run(pages, args.refs, workdir, with_plain=not args.no_plain,
                       feeds=not args.no_feeds, with_parts_off=args.parts_off,
-                      clean_only=args.clean_only)
+                      clean_only=args.clean_only, jobs=tuple(args.jobs))
         runs[pages] = results
-        print(report(results, pages, args.refs), flush=True)
+        both = {r.step for r in results} >= {"clean build -j 1", "clean build -j 2"}
+        print(report(results, pages, args.refs) if both else
+              "\n".join([clean_summary({pages: results}, args.refs),
+                          *map(phases_line, (r for r in results if r.phases))]), flush=True)
         if args.json:  # written after each size, so a long run leaves what it measured
             args.json.write_text(json.dumps(json_results(runs, args.refs), indent=2) + "\n")
         if args.clean_only:

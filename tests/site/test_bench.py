@@ -131,6 +131,18 @@ def test_the_json_gives_each_sizes_clean_builds_by_their_figures():
                           "cost per document at 10,000 pages / at 1,000 pages, -j 2: 1.17x"]
 
 
+def test_a_clean_only_run_of_one_build_gives_that_builds_figures_alone():
+    runs = {1000: clean_results(1100, 110.0, 66.0, ("archive.html", 600_000))[1:],
+            10000: clean_results(10100, 1111.0, 777.0, ("authors.html", 700_000))[1:]}
+    (small, large) = run.json_results(runs, 2000)["sizes"]
+    assert large["clean_seconds"] == {"j2": 777.0} and list(large["phases"]) == ["j2"]
+    assert large["seconds_per_document"] == {"j2": round(777.0 / 10100, 5)}
+    table = run.clean_summary(runs, 2000).splitlines()
+    assert ("| 10,000 (10,100) | not run | 777.0 s | not run | not run | 0.0769 | 280 | 450 "
+            "| authors.html, 0.70 MB |") in table
+    assert table[-2:] == ["", "cost per document at 10,000 pages / at 1,000 pages, -j 2: 1.28x"]
+
+
 def test_each_phase_is_the_difference_of_its_marks():
     marks = {"read": [1.0, 1.0, 0.0], "env-updated": [11.0, 2.0, 18.0], "write": [13.0, 4.0, 18.0],
              "after writing": [40.0, 20.0, 70.0], "build-finished": [42.0, 21.0, 70.0],
