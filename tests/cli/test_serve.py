@@ -100,6 +100,11 @@ def test_the_output_and_the_ignored_paths_start_no_build(tmp_path):
     assert skipped(".nox/tests/lib/site.py", IGNORED_BY_PREVIEW)
     assert skipped("_ext/kb/__pycache__/serve.cpython-311.pyc", IGNORED_BY_PREVIEW)
     assert not skipped("reviews/r2021.md", IGNORED_BY_PREVIEW)
+    # the patterns apply inside the watched folder: sources that lie under a `_build`
+    # folder themselves (the benchmark's corpus) are watched
+    src = tmp_path / "_build" / "bench" / "src"
+    assert not ignored(src / "reviews/r2021.md", IGNORED_BY_PREVIEW, [out, doctrees], [src])
+    assert ignored(src / "_build/serve/x.html", IGNORED_BY_PREVIEW, [out, doctrees], [src])
 
 
 def test_a_page_is_sent_with_the_reload_script_before_its_end():

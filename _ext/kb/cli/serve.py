@@ -32,8 +32,8 @@ too leaves the last pages served; the next save tries again. Bad input in a page
 warning of the build, printed in this console with its file and line: the build goes on.
 
 Nothing the build writes starts another build: the output and doctree folders are never
-watched, nor what `--ignore` matches (shell patterns on the absolute path, so
-`*/_build/*` is any `_build` folder), nor what watchfiles leaves out by default (`.git`,
+watched, nor what `--ignore` matches (shell patterns on the path from the watched folder,
+so `*/_build/*` is any `_build` folder in it), nor what watchfiles leaves out by default (`.git`,
 `__pycache__`, editors' swap files).
 
 Every line of its own starts with `[kb-serve]`: each build with its number, whether it
@@ -75,12 +75,17 @@ def say(message: str) -> None:
 # -- what changed ---------------------------------------------------------------------------
 
 
-def ignored(path: Path, patterns: Sequence[str], outputs: Sequence[Path]) -> bool:
+def ignored(path: Path, patterns: Sequence[str], outputs: Sequence[Path],
+            watched: Sequence[Path] = ()) -> bool:
     """Whether a change of `path` is not the sources': in an output folder, or matched by
-    one of the `--ignore` shell patterns (on the absolute path)."""
+    one of the `--ignore` shell patterns. A pattern is matched against the path from the
+    watched folder holding it, as `/reviews/r2021.md` (`*/_build/*` is any `_build` folder
+    inside it), so that where the sources themselves lie (a benchmark's corpus under
+    `_build/`) never counts; a path in no watched folder, against its absolute path."""
     if any(path == folder or path.is_relative_to(folder) for folder in outputs):
         return True
-    text = path.as_posix()
+    holder = next((folder for folder in watched if path.is_relative_to(folder)), None)
+    text = "/" + path.relative_to(holder).as_posix() if holder is not None else path.as_posix()
     return any(fnmatch.fnmatch(text, pattern) for pattern in patterns)
 
 
@@ -380,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch, name="kb-preview-watch", daemon=True,
-        args=(folders, lambda path: not ignored(path, args.ignore, outputs), changes, stop))
+        args=(folders, lambda path: not ignored(path, args.ignore, outputs, folders), changes, stop))
     builds = Builds()
     server = PreviewServer(setup.outdir, args.host, args.port, builds)
     preview = Preview(setup, builds, cold=args.cold)
