@@ -39,7 +39,7 @@ from .navigation import Navigation
 class KnowledgeBaseDomain(DomainData, Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 10
+    data_version = 11
     object_types = {
         "topic": ObjType("topic", "topic"),
         "item": ObjType("item", "item"),

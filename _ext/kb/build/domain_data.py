@@ -48,6 +48,10 @@ INITIAL_DATA: dict[str, Any] = {
     "related_shown": {},  # docname -> RelatedShown: the pages its related view showed
     "bibcheck": {},  # bib file -> (mtime, line of each entry, problems), see bibliography
     "navigation": {},  # what each page's navigation showed when last written
+    # the live preview works out the pages to rewrite after writing the ones read
+    # (schedule.py, `rewrite_later`): True while that is still to come, as the environment
+    # is pickled; a build that finds it True cannot trust the fingerprints, and rewrites all
+    "rewrites_pending": False,
 }
 
 
@@ -145,3 +149,11 @@ class DomainData:
     @navigation_shown.setter
     def navigation_shown(self, value: dict[str, dict[str, str]]) -> None:
         self.data["navigation"] = value
+
+    @property
+    def rewrites_pending(self) -> bool:
+        return self.data["rewrites_pending"]
+
+    @rewrites_pending.setter
+    def rewrites_pending(self, value: bool) -> None:
+        self.data["rewrites_pending"] = value

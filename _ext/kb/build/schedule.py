@@ -9,13 +9,21 @@ Sphinx to be rewritten, so an incremental build writes what a clean build would.
 A view's fingerprint is worked out again only when the records that changed can
 reach it (views/deps.py); the others keep last build's, so an edit of one page costs
 the views it touches, not every view of the site.
+
+The live preview has the pages a save changed written first (cli/warm_build.py), and this
+work done after them (`rewrite_later`): at env-updated nothing more is asked for, and once
+the pages read are written, the same schedule names the others, which are written then.
+The environment is pickled between the two, with the fingerprints of the build before:
+`rewrites_pending` says so in the pickle, and a build that starts from such a pickle (its
+worker ended before the rewrites were written) rewrites every page. A worker that ends
+in order pickles the environment again first (`pickle_environment`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -185,12 +193,54 @@ def _stale_navigation(env: BuildEnvironment, domain: KnowledgeBaseDomain) -> set
     return stale
 
 
-def schedule_rewrites(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The pages to write again, besides those Sphinx re-read."""
+def _rewrites(env: BuildEnvironment, untrusted: bool) -> list[str]:
     domain = kb_domain(env)
     domain.navigation  # built here, before parallel writers fork, so each need not
     rewrite = _stale_views(env, domain) | _stale_navigation(env, domain)
+    domain.rewrites_pending = False
+    if untrusted:  # the last fingerprints may not be what the pages show
+        return sorted(env.found_docs)
     return sorted(rewrite & env.found_docs)
+
+
+_LATER = "_kb_rewrites_later"  # on the builder: (whether to defer, the build's state)
+
+
+class _Deferred:
+    """One application's deferred schedule: set at env-updated, taken once the pages
+    read are written."""
+
+    def __init__(self, defer: Callable[[], bool]) -> None:
+        self.defer = defer
+        self.untrusted: bool | None = None  # None: nothing deferred in this build
+
+
+def schedule_rewrites(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The pages to write again, besides those Sphinx re-read (none yet where the build
+    defers them, `rewrite_later`)."""
+    domain = kb_domain(env)
+    untrusted = domain.rewrites_pending
+    deferred: _Deferred | None = getattr(app.builder, _LATER, None)
+    if deferred is not None and deferred.defer():
+        deferred.untrusted = untrusted
+        domain.rewrites_pending = True
+        return []
+    return _rewrites(env, untrusted)
+
+
+def rewrite_later(app: Sphinx, defer: Callable[[], bool]) -> Callable[[], list[str]]:
+    """From now on, builds of `app` in which `defer()` holds at env-updated ask for no
+    rewrites then; the callable returned names them, to be called once, after the pages
+    Sphinx writes anyway (those read, and their toctree parents) are written. (For the
+    live preview, which writes those first.)"""
+    deferred = _Deferred(defer)
+    setattr(app.builder, _LATER, deferred)
+
+    def later() -> list[str]:
+        untrusted, deferred.untrusted = deferred.untrusted, None
+        return [] if untrusted is None else _rewrites(app.env, untrusted)
+
+    return later
 
 
 def setup_schedule(app: Sphinx) -> None:

@@ -26,7 +26,11 @@ What an application does once, when it is made, is done again before each later 
   Python's back when a build finishes).
 
 The worker writes the documents the build read (those the save changed) before the other
-pages the edit changed (compat/sphinx.py, `write_some_first`), and tells the server which
+pages the edit changed (compat/sphinx.py, `write_some_first`); the extension works out which
+other pages to rewrite only then (build/schedule.py, `rewrite_later`: its fingerprints of
+every view a save can reach take seconds on a large site). Since the environment is
+pickled before that, a worker that ends in order pickles it again, so that the next one
+starts from the fingerprints of what was written. It tells the server which
 files it wrote as it goes (`PagesWritten`): first those documents' pages, so the page being
 edited reloads before the pages that list it are written; then, once every page is written
 (as the HTML builder turns to its inventory, `when_pages_written`, before the inventory and
@@ -218,11 +222,13 @@ class _Builds:
     """One application's builds, on request, each reported to the server."""
 
     def __init__(self, app: Any, connection: Any) -> None:
+        from ..build.schedule import rewrite_later
         from ..compat.sphinx import (
             another_build_problems,
             keep_initial_assets,
             pickle_environment_aside,
             when_pages_written,
+            write_documents_problem,
             write_some_first,
         )
 
@@ -238,8 +244,14 @@ class _Builds:
         app.connect("env-before-read-docs", self.counts.reading)
         app.connect("html-page-context", self.counts.page)
         self.told = False  # the server knows this build's pages are written
+        self.pickle_behind = False  # the pickle has the fingerprints of a build before
         # else the pages are written in Sphinx's order, and reloaded once all are
-        write_some_first(app.builder, lambda: self.counts.read_docs, self.read_pages_written)
+        if not write_documents_problem(app.builder):
+            # the extension's rewrites of other pages are worked out after those read are
+            # written (build/schedule.py), not before
+            later = rewrite_later(app, lambda: bool(self.counts.read_docs))
+            write_some_first(app.builder, lambda: self.counts.read_docs,
+                             self.read_pages_written, lambda: self.rewrites(later))
         if not when_pages_written(app, self.pages_written):
             # else as soon as build-finished starts, before the other listeners' work
             app.connect("build-finished", lambda app, error: error or self.pages_written(),
@@ -254,6 +266,11 @@ class _Builds:
         outdir = Path(builder.outdir)
         return tuple(sorted({output_path(builder, name).relative_to(outdir).as_posix()
                              for name in pagenames}))
+
+    def rewrites(self, later: Any) -> list[str]:
+        found = later()
+        self.pickle_behind = True
+        return found
 
     def read_pages_written(self, docnames: list[str]) -> None:
         """The pages of the documents read are written (the others are next)."""
@@ -288,6 +305,17 @@ class _Builds:
         finally:
             if self.pickling is not None:
                 self.pickling.wait()  # the next worker reads the pickle whole
+            if self.pickle_behind:  # the next worker starts from what was written
+                self.save_environment()
+
+    def save_environment(self) -> None:
+        from ..compat.sphinx import pickle_environment
+
+        try:
+            self.kept.restore(self.app)  # as reading left it, as the builds pickle it
+            pickle_environment(self.app)
+        except Exception:  # noqa: BLE001 - the pickle says rewrites are pending: all are
+            traceback.print_exc()
 
     def build(self) -> bool:
         """Build once and report it; False when the application is of no further use."""
@@ -309,6 +337,7 @@ class _Builds:
         except Exception as error:  # noqa: BLE001 - reported; the server starts afresh
             # a failure that no bad input explains is a bug: its traceback helps fix it
             traceback.print_exc()
+            self.pickle_behind = False  # Sphinx deleted the pickle; nothing here to save
             self.report(False, describe(error))
             return False
         self.report(True, "", warning_count(app))

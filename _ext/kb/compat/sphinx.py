@@ -28,9 +28,12 @@ Used only through this module:
   finish tasks run as they are added): the live preview wraps it on its builder
   (`when_pages_written`) to reload the pages before the inventory is compressed and the
   whole-site files of `build-finished` are written;
-- that `Builder.write` hands every page it writes to `write_documents` in one call: the
-  live preview wraps that on its builder (`write_some_first`) to write the documents the
-  save changed before the others, and reload those pages at once;
+- that `Builder.write` hands every page it writes to `write_documents` in one call, with
+  the toctree parents of each (`env.files_to_rebuild`): the live preview wraps that on its
+  builder (`write_some_first`) to write the documents the save changed before the others,
+  and reload those pages at once, and adds the pages the extension names after them with
+  their parents; and `sphinx.application.ENV_PICKLE_FILENAME`, the pickle a worker that
+  ends in order writes again (`pickle_environment`);
 - `sphinx.util.console`'s `color_terminal` and `nocolor`: the live preview's builds print
   without colour codes into a log, as sphinx-build does.
 - what one application keeps from one build to the next, which the live preview's warm
@@ -62,7 +65,7 @@ import contextlib
 import inspect
 import os
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -337,11 +340,13 @@ def when_pages_written(app: Sphinx, callback: Any) -> bool:
 
 
 def write_some_first(builder: Any, first: Callable[[], set[str]],
-                     written: Callable[[list[str]], None]) -> bool:
+                     written: Callable[[list[str]], None],
+                     later: Callable[[], Iterable[str]] = tuple) -> bool:
     """Have each build of `builder` write the documents `first()` names (of those it
-    writes) before the others, and call `written(docnames)` with them in between. False
-    where `Builder.write` does not hand its pages to `write_documents` as expected (the
-    documents are then written in Sphinx's order)."""
+    writes) before the others, and call `written(docnames)` with them in between; the
+    documents `later()` names then (asked once they are written) are written with the
+    others. False where `Builder.write` does not hand its pages to `write_documents` as
+    expected (the documents are then written in Sphinx's order)."""
     if write_documents_problem(builder):
         return False
     write = builder.write_documents
@@ -351,12 +356,27 @@ def write_some_first(builder: Any, first: Callable[[], set[str]],
         if chosen:
             write(chosen)
             written(sorted(chosen))
-        rest = set(docnames) - chosen
+        env = builder.env
+        more = set(later())
+        # with their toctree parents, as `Builder.write` adds them to the pages it writes
+        more |= {parent for docname in more for parent in env.files_to_rebuild.get(docname, ())
+                 if parent in env.found_docs}
+        rest = (set(docnames) | more) - chosen
         if rest:
             write(rest)
 
     builder.write_documents = write_documents
     return True
+
+
+def pickle_environment(app: Sphinx) -> None:
+    """Pickle the environment where `Builder.build` does, as it does (a whole new file, so
+    that no reader sees it half written)."""
+    path = Path(app.doctreedir) / lookup("sphinx.application", "ENV_PICKLE_FILENAME")
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as file:
+        pickle.dump(app.env, file, pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
 
 
 def write_documents_problem(builder: Any) -> str | None:
@@ -371,6 +391,11 @@ def write_documents_problem(builder: Any) -> str | None:
         return "Builder.write has no source to check"
     if write.count("self.write_documents(") != 1 or "self._write_serial" in write:
         return "Builder.write no longer hands every page to write_documents at once"
+    if "env.files_to_rebuild" not in write or not isinstance(
+            getattr(builder.env, "files_to_rebuild", None), dict):
+        return "Builder.write no longer adds the toctree parents of env.files_to_rebuild"
+    if not isinstance(lookup("sphinx.application", "ENV_PICKLE_FILENAME"), str):
+        return "sphinx.application.ENV_PICKLE_FILENAME is gone"
     return None
 
 
