@@ -450,7 +450,8 @@ def clean_summary(runs: dict[int, list[Result]], refs: int) -> str:
         seconds, each = figures["clean_seconds"], figures["seconds_per_document"]
         j1, j2 = seconds.get("j1"), seconds.get("j2")
         lines.append(
-            f"| {pages:,} ({figures['docs']:,}) | {_cell(j1, '{:.1f} s')} | {_cell(j2, '{:.1f} s')} "
+            f"| {pages:,} ({figures['docs']:,}) | {_cell(j1, '{:.1f} s')} "
+            f"| {_cell(j2, '{:.1f} s')} "
             f"| {_cell(j2 / j1 if j1 and j2 else None, '{:.2f}')} "
             f"| {_cell(each.get('j1'), '{:.4f}')} | {_cell(each.get('j2'), '{:.4f}')} "
             f"| {max(figures['peak_mb'].values()):.0f} | {max(figures['peak_all_mb'].values()):.0f} "

@@ -100,8 +100,8 @@ def test_a_warm_rebuild_after_a_new_page_gives_what_a_clean_build_gives(copy_roo
                                                                         first):
     """A new issue: the root's toctree, the navigation, the series and the paper index."""
     src = copy_root("kb")
-    warm_rebuilds_equal_clean_builds(src, tmp_path, {"a new issue": lambda: add_issue_to_series(src)},
-                                     first)
+    warm_rebuilds_equal_clean_builds(
+        src, tmp_path, {"a new issue": lambda: add_issue_to_series(src)}, first)
 
 
 def test_a_pickle_taken_before_the_deferred_rewrites_is_not_trusted(copy_root, tmp_path):

@@ -203,7 +203,7 @@ def _rewrites(env: BuildEnvironment, untrusted: bool) -> list[str]:
     return sorted(rewrite & env.found_docs)
 
 
-_LATER = "_kb_rewrites_later"  # on the builder: (whether to defer, the build's state)
+_LATER = "_kb_rewrites_later"  # on the builder: its `_Deferred` (where `rewrite_later` ran)
 
 
 class _Deferred:

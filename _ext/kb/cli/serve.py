@@ -385,7 +385,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch, name="kb-preview-watch", daemon=True,
-        args=(folders, lambda path: not ignored(path, args.ignore, outputs, folders), changes, stop))
+        args=(folders, lambda path: not ignored(path, args.ignore, outputs, folders), changes,
+              stop))
     builds = Builds()
     server = PreviewServer(setup.outdir, args.host, args.port, builds)
     preview = Preview(setup, builds, cold=args.cold)
