@@ -33,8 +33,8 @@ warning of the build, printed in this console with its file and line: the build 
 
 Nothing the build writes starts another build: the output and doctree folders are never
 watched, nor what `--ignore` matches (shell patterns on the path from the watched folder,
-so `*/_build/*` is any `_build` folder in it), nor what watchfiles leaves out by default (`.git`,
-`__pycache__`, editors' swap files).
+so `*/_build/*` is any `_build` folder in it), nor what watchfiles leaves out by default
+(`.git`, `__pycache__`, editors' swap files).
 
 Every line of its own starts with `[kb-serve]`: each build with its number, whether it
 was warm or fresh and why, what changed, when its pages were written (and reloaded) and

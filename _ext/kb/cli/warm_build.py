@@ -273,8 +273,8 @@ class _Builds:
         return found
 
     def read_pages_written(self, docnames: list[str]) -> None:
-        """The pages of the documents read are written (the others are next)."""
-        self.counts.pages.clear()  # heard in this process, or not at all (forked writers)
+        """The pages of the documents read are written (the others are next). Told by
+        name: the writers may have been forked processes, which this one does not hear."""
         self.tell(self.files(docnames), last=False)
 
     def pages_written(self) -> None:
@@ -286,7 +286,7 @@ class _Builds:
             self.tell(self.files(self.counts.pages) if heard else None, last=True)
 
     def tell(self, files: tuple[str, ...] | None, last: bool) -> None:
-        self.counts.pages.clear()
+        self.counts.pages.clear()  # the next message names the pages written after this
         self.connection.send(PagesWritten(self.pid, self.builds, self.counts.read,
                                           self.counts.written,
                                           time.perf_counter() - self.started,
