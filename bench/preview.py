@@ -89,6 +89,8 @@ class Timing:
     # says each build's pages were written before it was done
     shown_by: str = ""
     written_before_done: bool = False
+    # the pages of the documents saved were told written before the rest, in the log's order
+    read_written_first: bool = False
 
 
 @dataclass
@@ -269,11 +271,15 @@ def measure(server: Server, page: Any, edit: Edit, worker: int) -> tuple[Timing,
     done_at = {int(m[1]): m.start() for m in DONE.finditer(text)}
     in_order = (sorted(int(m[1]) for m in written) == sorted(numbers)
                 and all(m.start() < done_at[int(m[1])] for m in written))
+    written_at = {int(m[1]): m.start() for m in written}
+    read_first = bool(read_written) and all(m.start() < written_at.get(int(m[1]), -1)
+                                            for m in read_written)
     shown_by = page.evaluate("sessionStorage.getItem('kb-bench-shown-by')") or ""
     return (Timing(shown - saved_at, sum(float(m[2]) for m in read_written),
                    sum(float(m[3]) for m in read_written), sum(float(m[2]) for m in written),
                    sum(float(m[3]) for m in written), sum(float(m[2]) for m in builds),
-                   searched_at - saved_at, warm, shown_by, in_order), int(builds[-1][4]))
+                   searched_at - saved_at, warm, shown_by, in_order, read_first),
+            int(builds[-1][4]))
 
 
 def run_way(name: str, server: Server, edits: Edits, repeats: int, browser: Any) -> Way:

@@ -93,8 +93,9 @@ def test_the_preview_benchmark_times_each_edit_to_the_browser_warm_and_cold(tmp_
         # each build's pages were written before it was done (the server's log, in order)
         assert all(t.written_before_done for t in timings), timings
         assert all(0 < t.pages_cpu_seconds for t in timings), timings
-        # the pages of the documents saved were written before the others, or at once
-        assert all(0 < t.read_pages_cpu_seconds <= t.pages_cpu_seconds for t in timings)
+        # the pages of the documents saved were told written before the others (the log's
+        # order of the server's lines, not its clocks)
+        assert all(t.read_written_first for t in timings), timings
         # the browser showed the change in a page the server's message reloaded, which it
         # sends once the page is written
         assert all(t.shown_by == "reload" for t in timings), timings
