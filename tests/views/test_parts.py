@@ -224,10 +224,12 @@ def test_a_paper_index_year_is_split_by_first_author() -> None:
     author's name, as the year is sorted (works without an author first); an entry's
     anchor maps to the page holding it, as the model's map does."""
     assert links("paper-index", (("2022", (paper("p", "A, B", places=2, length=449),)),)) == 1 + 4 + 2
-    year = (paper("paper-anon", ""), paper("paper-adams", "Adams, Ann"),
+    # (Adams is discussed twice: with the work without an author, over 6 links, so the two
+    # do not share a page)
+    year = (paper("paper-anon", ""), paper("paper-adams", "Adams, Ann", places=2),
             paper("paper-baker", "Baker, Bo"), paper("paper-bell", "Bell, Cy"))
     data = (("2022", year), ("2021", (paper("paper-old", "Old, Al"),)))
-    assert links("paper-index", data) == 5 * 3
+    assert links("paper-index", data) == 4 * 3 + 5
     parts = plan("paper-index", data, "references", 6)
     assert [(page.pagename, page.heading, page.label) for page, _ in pages(parts)] == [
         ("references-2022", "2022", "2022"),
@@ -241,7 +243,44 @@ def test_a_paper_index_year_is_split_by_first_author() -> None:
                 "paper-old": "references-2021"}
     assert entry_pages("paper-index", data, "references", 6) == expected
     assert paper_pages([(label, list(rows)) for label, rows in data], "references", 6) == expected
-    assert paper_pages([(label, list(rows)) for label, rows in data], "references", 15) == {}
+    assert paper_pages([(label, list(rows)) for label, rows in data], "references", 17) == {}
+
+
+def test_adjacent_small_parts_share_a_page_within_the_threshold() -> None:
+    """A year split by month packs adjacent months on one page while they stay within the
+    threshold, named and labelled by the first and the last; a month over it stays alone
+    and is split again, by day, whose small parts are packed the same way. So are a
+    letter's names."""
+    months = tuple(line(f"Issue {n}", f"2021-{n:02d}-01") for n in range(1, 7))
+    busy = (line("Five", "2021-07-05"), line("Nine", "2021-07-09"), line("Nine b", "2021-07-09"),
+            line("Twenty", "2021-07-20"))
+    data = (("2021", months + busy + (line("Autumn", "2021-10-02"),)),)
+    parts = plan("archive-year", data, "archive", 3)
+    assert [(p.pagename, p.label, p.count) for p in parts[0].parts] == [
+        ("archive-2021-01-to-03", "January to March 2021", 3),
+        ("archive-2021-04-to-06", "April to June 2021", 3),
+        ("archive-2021-07", "July 2021", 4),
+        ("archive-2021-10", "October 2021", 1)]
+    july = parts[0].parts[2]
+    assert [(p.pagename, p.label, p.count) for p in july.parts] == [
+        ("archive-2021-07-05-to-09", "5 to 9 July 2021", 3), ("archive-2021-07-20", "20 July 2021", 1)]
+    # every entry on exactly one page, in the list's order
+    assert [row for leaf in leaves(parts) for _, rows in part_data("archive-year", data, leaf)
+            for row in rows] == list(data[0][1])
+    assert part_data("archive-year", data, parts[0].parts[1]) == (
+        ("April to June 2021", months[3:6]),)
+    # newest first, a range still runs from its earliest day, and the entries dated to the
+    # month alone keep their own page between them
+    march = (line("Fifteen", "2021-03-15"), line("Eight", "2021-03-08"), line("March", "2021-03"),
+             line("One", "2021-03-01"))
+    assert [(p.pagename, p.label) for p in plan("archive-year", (("2021", march),), "archive",
+                                                  3)[0].parts] == [
+        ("archive-2021-03-08-to-03-15", "8 to 15 March 2021"),
+        ("archive-2021-03-no-day", "March 2021, no day given"), ("archive-2021-03-01", "1 March 2021")]
+    people = (("L", tuple((f"person-{n}", name, (("work", 2021, ()),)) for n, name in enumerate(
+        ("Lam, Al", "Lane, Bo", "Lee, Cy", "Li, Di", "Lu, Ed")))),)
+    assert [(p.pagename, p.label) for p in plan("authors", people, "authors", 6)[0].parts] == [
+        ("authors-l-la-to-le", "La… to Lee, Cy"), ("authors-l-li-to-lu", "Li, Di to Lu, Ed")]
 
 
 # -- the entry point and its parts ---------------------------------------------------------
@@ -574,17 +613,15 @@ def test_parallel_parts_equal_serial_parts(copy_root) -> None:
 # -- parts split again, built: the subparts root ------------------------------------------
 
 # every page of a split view in the subparts root (kb_split_links = 3), by view, top down
+# (March 2021's days, one issue each, share a page: the 1st to the 15th)
 SUBPARTS_ROOT = {
     "archive": ["archive-2022", "archive-2021", "archive-2021-05", "archive-2021-03",
-                "archive-2021-03-15", "archive-2021-03-08", "archive-2021-03-01",
-                "archive-2021-03-no-day", "archive-2020"],
+                "archive-2021-03-01-to-15", "archive-2021-03-no-day", "archive-2020"],
     "timeline": ["archive-timeline-2020", "archive-timeline-2021", "archive-timeline-2021-03",
-                 "archive-timeline-2021-03-no-day", "archive-timeline-2021-03-01",
-                 "archive-timeline-2021-03-08", "archive-timeline-2021-03-15",
+                 "archive-timeline-2021-03-no-day", "archive-timeline-2021-03-01-to-15",
                  "archive-timeline-2021-05", "archive-timeline-2022"],
-    "weekly": ["weekly-2020", "weekly-2021", "weekly-2021-03", "weekly-2021-03-01",
-               "weekly-2021-03-08", "weekly-2021-03-15", "weekly-2021-03-no-day",
-               "weekly-2021-05"],
+    "weekly": ["weekly-2020", "weekly-2021", "weekly-2021-03", "weekly-2021-03-01-to-15",
+               "weekly-2021-03-no-day", "weekly-2021-05"],
     "topics/proteins": ["topics/proteins-2021", "topics/proteins-2021-2022-01",
                         "topics/proteins-2021-05", "topics/proteins-2021-03",
                         "topics/proteins-2021-03-15", "topics/proteins-2021-03-08",
@@ -642,20 +679,20 @@ def test_a_year_split_again_keeps_its_page_which_links_to_its_parts(subparts: Bu
     year = subparts.page("archive-2021")
     assert year.select_one("article .kb-part-heading").get_text(strip=True) == "2021"
     assert linked_parts(subparts, "archive-2021") == [
-        "archive-2021-05", "archive-2021-03", "archive-2021-03-15", "archive-2021-03-08",
-        "archive-2021-03-01", "archive-2021-03-no-day"]
+        "archive-2021-05", "archive-2021-03", "archive-2021-03-01-to-15", "archive-2021-03-no-day"]
     summary = year.select_one("article .kb-parts-summary").get_text()
     assert summary == "5 entries in 2 parts by month of publication, each on a page of its own:"
     month = subparts.page("archive-2021-03")
     assert [a["href"] for a in top_parts(month)] == [
-        "archive-2021-03-15.html", "archive-2021-03-08.html", "archive-2021-03-01.html",
-        "archive-2021-03-no-day.html"]
+        "archive-2021-03-01-to-15.html", "archive-2021-03-no-day.html"]
+    days = subparts.page("archive-2021-03-01-to-15")
+    assert days.select_one("article h1").get_text() == "Archive: 1 to 15 March 2021"
     day = subparts.page("archive-2021-03-no-day")
     assert day.select_one("article h1").get_text() == "Archive: March 2021, no day given"
     back = day.select_one("article .kb-part-of")
     assert [a["href"] for a in back.select("a")] == [
         "archive-2021-03.html", "archive-2021.html", "archive.html",  # the parts it is in
-        "archive-2021-03-01.html", "archive-2020.html"]  # the pages of entries around it
+        "archive-2021-03-01-to-15.html", "archive-2020.html"]  # the pages of entries around it
     assert back.get_text(" ", strip=True).startswith(
         "Part of March 2021 , in 2021 , in Archive , which links to every part.")
 

@@ -28,10 +28,16 @@ page is under the bound or its entries cannot be told apart any further:
   `references-2022-no-author`). The entries are in that order already (the paper index
   sorts a year by first author, so its numbering still runs down the pages).
 
+Adjacent parts of a group split again share a page while together they stay within the
+bound (`archive-2021-01-to-03`, 'January to March 2021'; `authors-l-la-to-le`, 'La… to
+Le…'): split into every month, a topic's year made a page for each month however few its
+entries, and at 10,000 pages those pages were most of the site (docs/benchmark.md).
+
 The page of a group split again stays where it was (`archive-2021.html`), with the
 group's heading (the jump bars' `year-2021`, `letter-l`) and a list of its parts with
 their counts, so a link to it still leads to the entries. A name is a page's group path;
-it changes only when its group is split again or merged, which the bound decides.
+it changes only when its group is split again or merged, or when the parts sharing a page
+change, which the bound decides.
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ class Part(NamedTuple):
     `heading` its own title (the label; a paper index's '2022 (A…)'); `count` the entries
     under it.
     Its entries are those of the view's group `group` whose sort text (dates: ISO; names:
-    casefolded) cut to `cut` characters is `key` (a whole group: cut 0, key "").
+    casefolded) cut to `cut` characters is one of `keys` (a whole group: cut 0, keys ();
+    adjacent small groups packed on one page: several keys).
     `parts`: its own parts when it is split again (its page lists them; () holds the
     entries)."""
 
@@ -59,7 +66,7 @@ class Part(NamedTuple):
     heading: str = ""
     group: str = ""
     cut: int = 0
-    key: str = ""
+    keys: tuple[str, ...] = ()
     parts: tuple[Part, ...] = ()
 
     def leaves(self) -> Iterator[Part]:
@@ -240,30 +247,71 @@ def _subgroups(rule: Splittable, rows: tuple, done: int) -> tuple[int, dict[str,
     return None
 
 
+def _packed(rule: Splittable, found: dict[str, list], threshold: int,
+            cut: int) -> list[list[str]]:
+    """The subgroups' keys in runs of adjacent ones, each run as long as it stays within
+    `threshold` links (a subgroup over it alone, to be split again): one page a run, so that
+    a year of a dozen short months makes two or three pages, not twelve. The entries dated
+    to the month alone, or not dated, keep a page of their own (a range of days cannot
+    name them)."""
+    runs: list[list[str]] = []
+    weight = threshold + 1  # the first subgroup starts a run
+    alone = False
+    for key, rows in found.items():
+        links = sum(map(rule.weigh, rows))
+        if weight + links > threshold or alone or (rule.dated and len(key) < cut):
+            runs.append([key])
+            weight, alone = links, rule.dated and len(key) < cut
+        else:
+            runs[-1].append(key)
+            weight += links
+    return runs
+
+
+def _range(first: str, last: str) -> str:
+    """Two labels as a range, their common ending said once: 'January to March 2021',
+    '3 to 9 March 2021', 'La… to Lu…'."""
+    head, tail = first.split(" "), last.split(" ")
+    common = 0
+    while (common < min(len(head), len(tail)) - 1
+           and head[-1 - common] == tail[-1 - common]):
+        common += 1
+    return f"{' '.join(head[:len(head) - common])} to {last}"
+
+
 def _part(kind: str, rule: Splittable, group: str, rows: tuple, pagename: str, label: str,
-          heading: str, cut: int, key: str, threshold: int) -> Part:
+          heading: str, cut: int, keys: tuple[str, ...], threshold: int) -> Part:
     """The part holding `rows`, split again while it shows more than `threshold` links."""
     split = (_subgroups(rule, rows, cut)
              if sum(map(rule.weigh, rows)) > threshold else None)
     if split is None:
-        return Part(pagename, label, len(rows), heading, group, cut, key)
+        return Part(pagename, label, len(rows), heading, group, cut, keys)
     at, found = split
-    parts, segments = [], set()
-    for sub, sub_rows in found.items():
+
+    def named(sub: str) -> tuple[str, str]:  # a subgroup's label and its name's segment
         if rule.spelled is None:  # a date
-            sub_label, segment = _date_label(sub, at, cut, group)
-            sub_heading = rule.title.format(sub_label)
-        else:
-            sub_label, segment = (
-                _name_label(sub, [rule.text(row) for row in sub_rows], rule.spelled(sub_rows[0]))
-                if sub else ("No author", "no-author"))
-            sub_heading = sub_label if kind == "authors" else f"{group} ({sub_label})"
+            return _date_label(sub, at, cut, group)
+        if not sub:
+            return "No author", "no-author"
+        return _name_label(sub, [rule.text(row) for row in found[sub]],
+                           rule.spelled(found[sub][0]))
+
+    parts, segments = [], set()
+    for run in _packed(rule, found, threshold, at):
+        # a range from its earliest date (a list may be newest first) or its first name
+        ends = sorted(run) if rule.dated else run
+        (sub_label, segment), last = named(ends[0]), named(ends[-1])
+        if len(run) > 1:
+            sub_label, segment = _range(sub_label, last[0]), f"{segment}-to-{last[1]}"
+        sub_heading = (rule.title.format(sub_label) if rule.dated else
+                       sub_label if kind == "authors" else f"{group} ({sub_label})")
         while segment in segments:  # two prefixes of one name slugged alike: kept apart
             segment += "-2"
         segments.add(segment)
-        parts.append(_part(kind, rule, group, tuple(sub_rows), f"{pagename}-{segment}",
-                           sub_label, sub_heading, at, sub, threshold))
-    return Part(pagename, label, len(rows), heading, group, cut, key, tuple(parts))
+        sub_rows = tuple(row for sub in run for row in found[sub])
+        parts.append(_part(kind, rule, group, sub_rows, f"{pagename}-{segment}",
+                           sub_label, sub_heading, at, tuple(run), threshold))
+    return Part(pagename, label, len(rows), heading, group, cut, keys, tuple(parts))
 
 
 def plan(kind: str, data: Any, docname: str, threshold: int) -> tuple[Part, ...]:
@@ -277,7 +325,7 @@ def plan(kind: str, data: Any, docname: str, threshold: int) -> tuple[Part, ...]
     if links(kind, groups) <= threshold:
         return ()
     return tuple(_part(kind, rule, label, rows, f"{docname}-{rule.prefix}{slug(label)}", label,
-                       rule.title.format(label), 0, "", threshold) for label, rows in groups)
+                       rule.title.format(label), 0, (), threshold) for label, rows in groups)
 
 
 def pages(parts: tuple[Part, ...]) -> Iterator[tuple[Part, tuple[Part, ...]]]:
@@ -316,7 +364,7 @@ def part_data(kind: str, data: Any, part: Part) -> Any:
     rule = SPLITTABLE[kind]
     rows = next((rows for label, rows in rule.groups(data) if label == part.group), ())
     if part.cut:
-        rows = tuple(row for row in rows if rule.text(row)[:part.cut] == part.key)
+        rows = tuple(row for row in rows if rule.text(row)[:part.cut] in part.keys)
     return rule.restrict(data, ((part.heading or part.label, rows),) if rows else ())
 
 
