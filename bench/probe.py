@@ -16,7 +16,9 @@ timed, so the figures are for `-j 1` builds.
 And it marks the build's phases (PHASES), for any -j: at each, the wall seconds since the
 extension was loaded, the main process's CPU seconds, and the CPU seconds of the worker
 processes it has waited for (Sphinx's readers and writers, Pagefind), so that a phase's
-main-process CPU against its wall time shows what ran in the main process alone.
+main-process CPU against its wall time shows what ran in the main process alone. With each,
+the main process's resident memory then (`memory`, MB; Linux's /proc, else absent), which
+says what the process forked for the writers carries.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ def mark() -> list[float]:
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     return [round(time.perf_counter() - LOADED, 3), round(time.process_time(), 3),
             round(workers.ru_utime + workers.ru_stime, 3)]
+
+def resident_mb() -> float | None:
+    """This process's resident memory now, in MB (None where /proc does not tell)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError):
+        pass
+    return None
+
 
 # the parts of a build the benchmark reports, by the module whose code does the work
 PARTS = {
@@ -126,9 +139,14 @@ def setup(app):
         counts["read"] = len(docnames)
 
     phases: dict[str, list[float]] = {}
+    memory: dict[str, float | None] = {}
+
+    def at_phase(name: str) -> None:
+        if name not in phases:
+            phases[name], memory[name] = mark(), resident_mb()
+
     for name, event, priority in PHASES:
-        app.connect(event, lambda *args, name=name: phases.setdefault(name, mark()) and (),
-                    priority=priority)
+        app.connect(event, lambda *args, name=name: at_phase(name) or (), priority=priority)
 
     def finish_starts(app, exception):
         counts["finish_started"] = time.perf_counter()
@@ -136,12 +154,12 @@ def setup(app):
     def on_finished(app, exception):
         if exception is None:
             finish = time.perf_counter() - counts["finish_started"]
-            phases["end"] = mark()
+            at_phase("end")
             Path(app.outdir, ".bench-probe.json").write_text(
                 json.dumps({"read": counts["read"], "docs": sorted(app.env.found_docs),
                             "finish_seconds": finish,
                             "builtin_search_seconds": counts["builtin_search_seconds"],
-                            "parts": parts, "phases": phases}))
+                            "parts": parts, "phases": phases, "memory": memory}))
 
     app.connect("builder-inited", builder_inited)
     app.connect("env-before-read-docs", before_read)

@@ -66,6 +66,12 @@ class Result:
     # their proportional set sizes (a page shared after fork counted once), summed and
     # sampled every SAMPLE_SECONDS; 0.0 where /proc does not tell (not Linux)
     peak_all_mb: float = 0.0
+    # when that peak was reached (seconds since the build started) and what each process
+    # held then: [(process, MB)], the build's own process first ("main")
+    peak_all_at: float = 0.0
+    peak_all_shares: list[tuple[str, float]] = field(default_factory=list)
+    # the main process's resident MB as each phase starts (probe.py), and at the end
+    memory: dict[str, float] = field(default_factory=dict)
     # phase -> [wall s, main-process CPU s, waited-for workers' CPU s] where it starts
     # (bench/probe.py PHASES, and "end"): what ran in the main process alone
     phases: dict[str, list[float]] = field(default_factory=dict)
@@ -95,14 +101,26 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
+def _command(pid: int) -> str:
+    """A process's program name ('python', 'pagefind_extended'), or '?' once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip() or "?"
+    except OSError:
+        return "?"
+
+
 class PeakSampler:
     """The largest sum of the proportional set sizes of a process and its descendants,
-    sampled in a thread while it runs (Linux's /proc; elsewhere it stays 0)."""
+    sampled in a thread while it runs (Linux's /proc; elsewhere it stays 0), with when it
+    was reached (seconds since the sampler started) and what each process held then."""
 
     def __init__(self, pid: int) -> None:
         import threading
 
         self.pid, self.peak_kib = pid, 0
+        self.peak_at = 0.0
+        self.peak_shares: list[tuple[str, float]] = []  # (process, MB) at the peak
+        self._started = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         if Path(f"/proc/{pid}/smaps_rollup").exists():
@@ -110,19 +128,22 @@ class PeakSampler:
 
     def _run(self) -> None:
         while not self._stop.wait(SAMPLE_SECONDS):
-            tree, total = [self.pid], 0
+            tree, shares = [self.pid], []
             while tree:
                 pid = tree.pop()
-                total += _pss_kib(pid)
+                kib = _pss_kib(pid)
+                shares.append(("main" if pid == self.pid else _command(pid), kib))
                 tree += _children(pid)
-            self.peak_kib = max(self.peak_kib, total)
+            total = sum(kib for _, kib in shares)
+            if total > self.peak_kib:
+                self.peak_kib, self.peak_at = total, time.perf_counter() - self._started
+                self.peak_shares = [(name, round(kib / 1024, 1)) for name, kib in shares]
 
-    def stop(self) -> float:
-        """Stop sampling; the peak in MB."""
+    def stop(self) -> None:
+        """Stop sampling."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
-        return self.peak_kib / 1024
 
 
 def html_mtimes(outdir: Path) -> dict[Path, int]:
@@ -145,7 +166,7 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
         sampler = PeakSampler(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-        peak_all = sampler.stop()
+        sampler.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: the build '{step}' failed; see {log}")
     probe = json.loads((out / ".bench-probe.json").read_text())
@@ -158,8 +179,29 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
     # children it waited for
     return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
                   probe.get("finish_seconds", 0.0), probe.get("builtin_search_seconds", 0.0),
-                  probe.get("parts", {}), largest, usage.ru_utime + usage.ru_stime, peak_all,
-                  probe.get("phases", {}))
+                  probe.get("parts", {}), largest, usage.ru_utime + usage.ru_stime,
+                  peak_all_mb=sampler.peak_kib / 1024, peak_all_at=sampler.peak_at,
+                  peak_all_shares=sampler.peak_shares, phases=probe.get("phases", {}),
+                  memory={name: mb for name, mb in probe.get("memory", {}).items()
+                          if mb is not None})
+
+
+def peak_phase(result: Result) -> str:
+    """The phase (probe.py's marks) the build was in when its processes held the most."""
+    started = [(name, marks[0]) for name, marks in result.phases.items()]
+    return max((item for item in started if item[1] <= result.peak_all_at),
+               key=lambda item: item[1], default=("start", 0.0))[0]
+
+
+def peak_line(result: Result) -> str:
+    """When the build's processes held the most together, and what each held then."""
+    shares = ", ".join(f"{name} {mb:,.0f}" for name, mb in result.peak_all_shares)
+    line = (f"{result.step}: all processes' peak {result.peak_all_mb:,.0f} MB at "
+            f"{result.peak_all_at:.0f} s (in {peak_phase(result)}): {shares} MB")
+    if result.memory:
+        line += "; the main process as each phase starts: " + ", ".join(
+            f"{name} {mb:,.0f}" for name, mb in result.memory.items()) + " MB"
+    return line
 
 
 def phase_seconds(phases: dict[str, list[float]]) -> dict[str, list[float]]:
@@ -350,6 +392,8 @@ def report(results: list[Result], pages: int, refs: int) -> str:
     for step in ("clean build -j 1", "clean build -j 2"):
         if by[step].phases:
             lines.append(phases_line(by[step]))
+        if by[step].peak_all_shares:
+            lines.append(peak_line(by[step]))
     lines.append("seconds per document, clean -j 1 / -j 2: "
                  f"{clean / first.docs:.4f} / {by['clean build -j 2'].seconds / first.docs:.4f}")
     lines.append(f"largest page: {first.largest[0]}, {first.largest[1] / 1e6:.2f} MB")
@@ -482,6 +526,11 @@ def clean_figures(results: list[Result]) -> dict:
         # for), and all the build's processes together (PeakSampler; 0 where not measured)
         "peak_mb": {jobs: round(r.peak_mb, 1) for jobs, r in by.items()},
         "peak_all_mb": {jobs: round(r.peak_all_mb, 1) for jobs, r in by.items()},
+        # when that peak came (seconds, phase) and each process's MB then
+        "peak_all_when": {jobs: {"seconds": round(r.peak_all_at, 1), "phase": peak_phase(r),
+                                 "processes": r.peak_all_shares} for jobs, r in by.items()},
+        # the main process's resident MB as each phase starts
+        "main_memory": {jobs: r.memory for jobs, r in by.items()},
         "largest_page": {"path": largest[0], "bytes": largest[1]},
         # each phase's [wall s, main-process CPU s, workers' CPU s] (probe.py)
         "phases": {jobs: phase_seconds(r.phases) for jobs, r in by.items()},
@@ -569,7 +618,9 @@ def main(argv: list[str] | None = None) -> int:
         both = {r.step for r in results} >= {"clean build -j 1", "clean build -j 2"}
         print(report(results, pages, args.refs) if both else
               "\n".join([clean_summary({pages: results}, args.refs),
-                          *map(phases_line, (r for r in results if r.phases))]), flush=True)
+                          *map(phases_line, (r for r in results if r.phases)),
+                          *map(peak_line, (r for r in results if r.peak_all_shares))]),
+              flush=True)
         if args.json:  # written after each size, so a long run leaves what it measured
             args.json.write_text(json.dumps(json_results(runs, args.refs), indent=2) + "\n")
         if args.clean_only:

@@ -104,7 +104,10 @@ def clean_results(docs: int, j1: float, j2: float, largest: tuple[str, int]) -> 
     return [run.Result("clean build -j 1", j1, 300.0, docs, docs, docs, largest=largest,
                        cpu_seconds=j1 * 0.9, peak_all_mb=310.0),
             run.Result("clean build -j 2", j2, 280.0, docs, docs, docs, largest=largest,
-                       cpu_seconds=j1, peak_all_mb=450.0)]
+                       cpu_seconds=j1, peak_all_mb=450.0, peak_all_at=j2 * 0.6,
+                       peak_all_shares=[("main", 200.0), ("python", 150.0), ("python", 100.0)],
+                       phases={"read": [1.0, 1.0, 0.0], "write": [j2 * 0.5, 9.0, 9.0]},
+                       memory={"read": 120.0, "write": 200.0})]
 
 
 def test_the_json_gives_each_sizes_clean_builds_by_their_figures():
@@ -120,7 +123,16 @@ def test_the_json_gives_each_sizes_clean_builds_by_their_figures():
         "peak_mb": {"j1": 300.0, "j2": 280.0},
         "peak_all_mb": {"j1": 310.0, "j2": 450.0},
         "largest_page": {"path": "references-2022.html", "bytes": 990_000},
-        "phases": {"j1": {}, "j2": {}}}
+        "peak_all_when": {
+            "j1": {"seconds": 0.0, "phase": "start", "processes": []},
+            "j2": {"seconds": 424.2, "phase": "write",
+                   "processes": [("main", 200.0), ("python", 150.0), ("python", 100.0)]}},
+        "main_memory": {"j1": {}, "j2": {"read": 120.0, "write": 200.0}},
+        "phases": {"j1": {}, "j2": {"read": [352.5, 8.0, 9.0]}}}
+    # when the processes held the most, in which phase, and what each held
+    assert run.peak_line(runs[10000][1]) == (
+        "clean build -j 2: all processes' peak 450 MB at 424 s (in write): main 200, python 150, "
+        "python 100 MB; the main process as each phase starts: read 120, write 200 MB")
     assert [size["pages"] for size in results["sizes"]] == [1000, 10000]
     table = run.clean_summary(runs, 2000).splitlines()
     assert ("| 1,000 (1,100) | 110.0 s | 66.0 s | 0.60 | 0.1000 | 0.0600 | 300 | 450 "
@@ -294,6 +306,14 @@ def test_clean_only_builds_the_clean_builds_and_writes_their_figures(tmp_path, c
         assert isinstance(seconds, float)
         assert abs(size["seconds_per_document"][jobs] - seconds / docs) < 1e-4
         assert size["peak_mb"][jobs] > 50 and size["peak_all_mb"][jobs] > 50
+        # the peak's processes add up to it; the main process's memory at every phase
+        when = size["peak_all_when"][jobs]
+        assert when["processes"][0][0] == "main"
+        assert abs(sum(mb for _, mb in when["processes"]) - size["peak_all_mb"][jobs]) < 1
+        assert when["phase"] in ("start", *size["phases"][jobs], "end")
+        assert list(size["main_memory"][jobs]) == ["read", "env-updated", "write",
+                                                   "after writing", "build-finished", "end"]
+        assert all(mb > 50 for mb in size["main_memory"][jobs].values())
     sizes = {str(p.relative_to(workdir / out)): p.stat().st_size
              for out in ("out-j1", "out-j2") for p in (workdir / out).rglob("*.html")}
     assert size["largest_page"] == dict(zip(("path", "bytes"),
