@@ -38,7 +38,7 @@ SITE = {"html_theme": "sphinx_book_theme", "html_theme_options": {"collapse_navb
 SPLIT = {  # the parts each entry point lists first (a part split again lists its own)
     "papers": ["papers-2022", "papers-2021"],
     "authors": ["authors-e", "authors-j", "authors-k", "authors-t", "authors-u017d"],
-    "archive": ["archive-2022", "archive-2021", "archive-2020"],
+    "archive": ["archive-2021-to-2022", "archive-2020"],  # two short years share a page
     "topics/proteins": ["topics/proteins-2022", "topics/proteins-2021", "topics/proteins-2020"],
 }
 # 2021's papers show 8 links (two papers, one discussed twice, each place two links): more
@@ -250,7 +250,7 @@ def test_adjacent_small_parts_share_a_page_within_the_threshold() -> None:
     """A year split by month packs adjacent months on one page while they stay within the
     threshold, named and labelled by the first and the last; a month over it stays alone
     and is split again, by day, whose small parts are packed the same way. So are a
-    letter's names."""
+    letter's names, and a dated view's own years (not an index's letters)."""
     months = tuple(line(f"Issue {n}", f"2021-{n:02d}-01") for n in range(1, 7))
     busy = (line("Five", "2021-07-05"), line("Nine", "2021-07-09"), line("Nine b", "2021-07-09"),
             line("Twenty", "2021-07-20"))
@@ -277,10 +277,29 @@ def test_adjacent_small_parts_share_a_page_within_the_threshold() -> None:
                                                   3)[0].parts] == [
         ("archive-2021-03-08-to-03-15", "8 to 15 March 2021"),
         ("archive-2021-03-no-day", "March 2021, no day given"), ("archive-2021-03-01", "1 March 2021")]
+    # the view's own groups too: short years share a page, each under its own heading, and
+    # a year that is too long alone keeps its page; the undated stay apart
+    years = (("2024", months[:1]), ("2023", months[1:2]), ("2022", busy), ("2021", months[2:4]),
+             ("Undated", (line("Lost", None),)))
+    parts = plan("archive-year", years, "archive", 3)
+    assert [(p.pagename, p.label, p.heading, p.count, p.groups) for p in parts] == [
+        ("archive-2023-to-2024", "2023 to 2024", "2023 to 2024", 2, ("2024", "2023")),
+        ("archive-2022", "2022", "2022", 4, ()), ("archive-2021", "2021", "2021", 2, ()),
+        ("archive-undated", "Undated", "Undated", 1, ())]
+    assert part_data("archive-year", years, parts[0]) == (("2024", months[:1]), ("2023", months[1:2]))
+    assert group_pages(parts) == {"2024": "archive-2023-to-2024", "2023": "archive-2023-to-2024",
+                                  "2022": "archive-2022", "2021": "archive-2021",
+                                  "Undated": "archive-undated"}
+    assert [row for leaf in leaves(parts) for _, rows in part_data("archive-year", years, leaf)
+            for row in rows] == [row for _, rows in years for row in rows]
     people = (("L", tuple((f"person-{n}", name, (("work", 2021, ()),)) for n, name in enumerate(
         ("Lam, Al", "Lane, Bo", "Lee, Cy", "Li, Di", "Lu, Ed")))),)
     assert [(p.pagename, p.label) for p in plan("authors", people, "authors", 6)[0].parts] == [
         ("authors-l-la-to-le", "La… to Lee, Cy"), ("authors-l-li-to-lu", "Li, Di to Lu, Ed")]
+    # an index's letters keep a page each, where its jump bar links to their headings
+    letters = (*people, ("M", (("person-m", "Ma, Flo", ()),)), ("N", (("person-n", "Ng, Gu", ()),)))
+    assert [p.pagename for p in plan("authors", letters, "authors", 6)] == [
+        "authors-l", "authors-m", "authors-n"]
 
 
 # -- the entry point and its parts ---------------------------------------------------------

@@ -28,10 +28,13 @@ page is under the bound or its entries cannot be told apart any further:
   `references-2022-no-author`). The entries are in that order already (the paper index
   sorts a year by first author, so its numbering still runs down the pages).
 
-Adjacent parts of a group split again share a page while together they stay within the
-bound (`archive-2021-01-to-03`, 'January to March 2021'; `authors-l-la-to-le`, 'La… to
-Le…'): split into every month, a topic's year made a page for each month however few its
-entries, and at 10,000 pages those pages were most of the site (docs/benchmark.md).
+Adjacent parts share a page while together they stay within the bound: a dated view's
+years (`topics/gans-2019-to-2021`, '2019 to 2021', each year under its own heading), a
+year's months (`archive-2021-01-to-03`, 'January to March 2021'), a letter's names
+(`authors-l-la-to-le`, 'La… to Le…'). An index's letters and years keep a page each: its
+jump bar links to each one's heading there. Split into every year, a topic of sixty years
+of a few entries each made sixty pages: at 10,000 pages, such pages were most of the site
+(docs/benchmark.md).
 
 The page of a group split again stays where it was (`archive-2021.html`), with the
 group's heading (the jump bars' `year-2021`, `letter-l`) and a list of its parts with
@@ -56,7 +59,8 @@ class Part(NamedTuple):
     under it.
     Its entries are those of the view's group `group` whose sort text (dates: ISO; names:
     casefolded) cut to `cut` characters is one of `keys` (a whole group: cut 0, keys ();
-    adjacent small groups packed on one page: several keys).
+    adjacent small groups packed on one page: several keys); or, for a page of several of
+    the view's whole groups (`groups`: their labels, in the view's order), all of theirs.
     `parts`: its own parts when it is split again (its page lists them; () holds the
     entries)."""
 
@@ -68,6 +72,7 @@ class Part(NamedTuple):
     cut: int = 0
     keys: tuple[str, ...] = ()
     parts: tuple[Part, ...] = ()
+    groups: tuple[str, ...] = ()
 
     def leaves(self) -> Iterator[Part]:
         """The pages that hold its entries: itself, or its parts' leaves in order."""
@@ -133,7 +138,8 @@ class Splittable(NamedTuple):
     its entries' sort text, an ISO date (cut at the month, then the day) or, where
     `spelled` gives the name as written, a casefolded name (cut letter by letter); the
     prefix its parts' names add to the page's, and the heading of a part from its label
-    (a date's)."""
+    (a date's); whether adjacent small groups share a page (not where a jump bar links to
+    each group's heading on its own page)."""
 
     groups: Callable[[tuple], tuple]
     restrict: Callable[[tuple, tuple], tuple]
@@ -142,6 +148,7 @@ class Splittable(NamedTuple):
     spelled: Callable[[Any], str] | None = None
     prefix: str = ""
     title: str = "{}"
+    packed: bool = True
 
     @property
     def dated(self) -> bool:
@@ -156,10 +163,11 @@ def _iso(row: Any) -> str:
 # that an entry added in one year does not rewrite every year's part.
 SPLITTABLE: dict[str, Splittable] = {
     "authors": Splittable(_whole, _groups_only, _author_links, lambda row: row[1].casefold(),
-                          spelled=lambda row: row[1]),
+                          spelled=lambda row: row[1], packed=False),
     "archive-year": Splittable(_whole, _groups_only, lambda line: 1, _iso),
     "paper-index": Splittable(_whole, _groups_only, _paper_links,
-                              lambda row: row[2].casefold(), spelled=lambda row: row[2]),
+                              lambda row: row[2].casefold(), spelled=lambda row: row[2],
+                              packed=False),
     "listing": Splittable(_listing_groups, _groups_only, _listing_links, _iso),
     # (the timeline shares its page with the archive: its parts' names say which they are)
     "timeline": Splittable(lambda data: _by_year(data, lambda line: line), _flat,
@@ -247,21 +255,23 @@ def _subgroups(rule: Splittable, rows: tuple, done: int) -> tuple[int, dict[str,
     return None
 
 
-def _packed(rule: Splittable, found: dict[str, list], threshold: int,
-            cut: int) -> list[list[str]]:
+def _packed(rule: Splittable, found: dict[str, Any], threshold: int, cut: int,
+            alone: Callable[[str], bool] | None = None) -> list[list[str]]:
     """The subgroups' keys in runs of adjacent ones, each run as long as it stays within
     `threshold` links (a subgroup over it alone, to be split again): one page a run, so that
     a year of a dozen short months makes two or three pages, not twelve. The entries dated
     to the month alone, or not dated, keep a page of their own (a range of days cannot
-    name them)."""
+    name them; nor can a range of years name the undated: `alone`)."""
+    if alone is None:
+        alone = lambda key: rule.dated and len(key) < cut  # noqa: E731
     runs: list[list[str]] = []
     weight = threshold + 1  # the first subgroup starts a run
-    alone = False
+    single = False
     for key, rows in found.items():
         links = sum(map(rule.weigh, rows))
-        if weight + links > threshold or alone or (rule.dated and len(key) < cut):
+        if weight + links > threshold or single or alone(key):
             runs.append([key])
-            weight, alone = links, rule.dated and len(key) < cut
+            weight, single = links, alone(key)
         else:
             runs[-1].append(key)
             weight += links
@@ -324,8 +334,22 @@ def plan(kind: str, data: Any, docname: str, threshold: int) -> tuple[Part, ...]
     groups = rule.groups(data)
     if links(kind, groups) <= threshold:
         return ()
-    return tuple(_part(kind, rule, label, rows, f"{docname}-{rule.prefix}{slug(label)}", label,
-                       rule.title.format(label), 0, (), threshold) for label, rows in groups)
+    found = dict(groups)
+    runs = ([[label] for label in found] if not rule.packed else
+            _packed(rule, found, threshold, 0, alone=lambda label: not label[:1].isdigit()))
+    parts = []
+    for run in runs:
+        if len(run) == 1:
+            parts.append(_part(kind, rule, run[0], found[run[0]],
+                               f"{docname}-{rule.prefix}{slug(run[0])}", run[0],
+                               rule.title.format(run[0]), 0, (), threshold))
+            continue
+        first, last = sorted(run)[0], sorted(run)[-1]  # years, whatever the list's order
+        label = f"{first} to {last}"
+        parts.append(Part(f"{docname}-{rule.prefix}{slug(first)}-to-{slug(last)}", label,
+                          sum(len(found[group]) for group in run), rule.title.format(label),
+                          run[0], groups=tuple(run)))
+    return tuple(parts)
 
 
 def pages(parts: tuple[Part, ...]) -> Iterator[tuple[Part, tuple[Part, ...]]]:
@@ -350,7 +374,7 @@ def parted_by(kind: str, part: Part) -> str:
 def group_pages(parts: tuple[Part, ...]) -> dict[str, str]:
     """Each group's label -> the page of its part (which has the group's heading, also when
     the group is split again): where a jump bar links to."""
-    return {part.label: part.pagename for part in parts}
+    return {label: part.pagename for part in parts for label in part.groups or (part.label,)}
 
 
 def leaves(parts: tuple[Part, ...]) -> list[Part]:
@@ -362,6 +386,10 @@ def part_data(kind: str, data: Any, part: Part) -> Any:
     """The view's data with only the entries of `part`, under its heading: what its page
     shows."""
     rule = SPLITTABLE[kind]
+    if part.groups:
+        found = dict(rule.groups(data))
+        return rule.restrict(data, tuple((label, found[label]) for label in part.groups
+                                         if found.get(label)))
     rows = next((rows for label, rows in rule.groups(data) if label == part.group), ())
     if part.cut:
         rows = tuple(row for row in rows if rule.text(row)[:part.cut] in part.keys)
