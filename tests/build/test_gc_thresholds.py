@@ -5,6 +5,7 @@ they change."""
 from __future__ import annotations
 
 import gc
+import os
 
 import pytest
 from conftest import Build, append
@@ -109,3 +110,38 @@ def test_a_second_build_of_the_same_application_unfreezes_what_the_first_left(
     finally:
         app.cleanup()
     assert frozen_while_writing and set(frozen_while_writing) == {0}
+
+
+def test_the_writers_forked_under_j2_find_the_main_process_frozen(copy_root, tmp_path,
+                                                                 python_threshold):
+    """Under -j 2, the pages are written by forked processes: what the main process held
+    as writing started is frozen in them, so that their collections leave its memory
+    shared; the serial build writes with nothing frozen."""
+    from sphinx.testing.util import SphinxTestApp
+
+    def freeze_counts(parallel: int) -> dict[int, list[int]]:
+        log = tmp_path / f"frozen-j{parallel}.txt"
+
+        def record(*args) -> None:  # runs in whichever process writes the page
+            with log.open("a") as out:
+                out.write(f"{os.getpid()} {gc.get_freeze_count()}\n")
+
+        gc.unfreeze()
+        app = SphinxTestApp("html", srcdir=copy_root("kb", f"j{parallel}"), parallel=parallel)
+        try:
+            app.connect("html-page-context", record)
+            app.build()
+        finally:
+            app.cleanup()
+        found: dict[int, list[int]] = {}
+        for line in log.read_text().splitlines():
+            pid, count = map(int, line.split())
+            found.setdefault(pid, []).append(count)
+        return found
+
+    parallel = freeze_counts(2)
+    writers = {pid: counts for pid, counts in parallel.items() if pid != os.getpid()}
+    assert len(writers) >= 2  # the pages were written in forked processes
+    assert all(count > 1000 for counts in writers.values() for count in counts)
+    serial = freeze_counts(1)
+    assert list(serial) == [os.getpid()] and set(serial[os.getpid()]) == {0}

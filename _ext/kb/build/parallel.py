@@ -41,6 +41,7 @@ from sphinx.application import Sphinx
 
 from ..compat import sphinx as sphinx_compat
 from .domain import kb_domain
+from .gc_thresholds import freeze_before_forking
 
 _PENDING = "_kb_background"  # on the builder: (tasks, what to do once they succeeded)
 
@@ -99,6 +100,7 @@ def in_background(app: Sphinx, work: Callable[[Any], None], shares: Sequence[Any
             work(share)
         then()
         return
+    freeze_before_forking()  # what was made while the pages were written: shared too
     tasks = sphinx_compat.forked_tasks(app.parallel)
     for share in shares:
         tasks.add_task(work, share)
