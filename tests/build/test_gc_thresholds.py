@@ -116,8 +116,11 @@ def test_the_writers_forked_under_j2_find_the_main_process_frozen(copy_root, tmp
                                                                  python_threshold):
     """Under -j 2, the pages are written by forked processes: what the main process held
     as writing started is frozen in them, so that their collections leave its memory
-    shared; the serial build writes with nothing frozen."""
+    shared, and the main process collects what it makes since at Python's own pace; the
+    serial build writes with nothing frozen, at the raised thresholds."""
     from sphinx.testing.util import SphinxTestApp
+
+    resolving: set[tuple[int, ...]] = set()  # the thresholds as the main process resolves
 
     def freeze_counts(parallel: int) -> dict[int, list[int]]:
         log = tmp_path / f"frozen-j{parallel}.txt"
@@ -130,6 +133,7 @@ def test_the_writers_forked_under_j2_find_the_main_process_frozen(copy_root, tmp
         app = SphinxTestApp("html", srcdir=copy_root("kb", f"j{parallel}"), parallel=parallel)
         try:
             app.connect("html-page-context", record)
+            app.connect("doctree-resolved", lambda *args: resolving.add(gc.get_threshold()))
             app.build()
         finally:
             app.cleanup()
@@ -140,8 +144,12 @@ def test_the_writers_forked_under_j2_find_the_main_process_frozen(copy_root, tmp
         return found
 
     parallel = freeze_counts(2)
+    # the main process, resolving each page for the writers, collects at Python's own pace
+    assert resolving == {python_threshold}
     writers = {pid: counts for pid, counts in parallel.items() if pid != os.getpid()}
     assert len(writers) >= 2  # the pages were written in forked processes
     assert all(count > 1000 for counts in writers.values() for count in counts)
+    resolving.clear()
     serial = freeze_counts(1)
     assert list(serial) == [os.getpid()] and set(serial[os.getpid()]) == {0}
+    assert resolving == {DEFAULT_GC_THRESHOLD}

@@ -33,6 +33,43 @@ def test_every_worker_writes_while_the_main_process_resolves(copy_root, writers_
     assert writers_asked == [2]  # Sphinx alone asks for 2 - 1
 
 
+def test_each_writer_freezes_what_it_was_forked_with_and_the_main_process_caches_no_doctree(
+        copy_root, tmp_path, monkeypatch):
+    """Memory under -j 2: each forked writer freezes, once, before its first page (never the
+    main process); the main process, resolving every page once for the writers, keeps no
+    doctree file in memory meanwhile, and its own cache is back after writing."""
+    import gc
+    import os
+
+    import kb.build.parallel
+
+    log = tmp_path / "writers.txt"
+    real = kb.build.parallel.freeze_in_writer
+
+    def freeze_and_tell() -> None:
+        real()
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {gc.get_freeze_count()}\n")
+
+    monkeypatch.setattr(kb.build.parallel, "freeze_in_writer", freeze_and_tell)
+    from sphinx.testing.util import SphinxTestApp
+
+    cached: list[int] = []
+    app = SphinxTestApp("html", srcdir=copy_root("kb"), parallel=2)
+    try:
+        app.connect("html-page-context",
+                    lambda app, *args: cached.append(len(app.env._pickled_doctree_cache)))
+        app.build()
+    finally:
+        app.cleanup()
+    pids = [int(line.split()[0]) for line in log.read_text().splitlines()]
+    assert pids and os.getpid() not in pids and len(pids) == len(set(pids))  # once in each
+    assert all(int(line.split()[1]) > 0 for line in log.read_text().splitlines())
+    # (html-page-context in the main process: its first page and the indexes after writing)
+    assert cached and set(cached) == {0}
+    assert type(app.env._pickled_doctree_cache) is dict
+
+
 def test_where_sphinxs_internals_changed_sphinxs_own_parallel_build_runs(copy_root, writers_asked,
                                                                           monkeypatch):
     """(compat/sphinx.py's check warns at start-up: tests/compat/test_compat.py)"""

@@ -26,8 +26,12 @@ object it looks at: each writer came to hold its own copy of most of the main pr
 10,000 pages, the build's processes together held 9.6 GB where the main one held 3.8 GB;
 docs/benchmark.md). Frozen objects are not looked at. What the main process made before
 writing is the environment and the site's data, alive to the end of the build anyway; it is
-unfrozen by the next build, as above. The processes forked after writing (build/parallel.py,
-`in_background`) find what was made since frozen too.
+unfrozen by the next build, as above. A pass now looks only at what was made since, so the
+main process goes back to Python's own thresholds while it writes: each page's doctree,
+resolved for a writer and then dropped, is collected soon instead of piling up until the
+next full pass. Each writer freezes what it was forked with, first thing
+(`freeze_in_writer`), and the processes forked after writing (build/parallel.py,
+`in_background`) find it frozen too.
 
 `kb_gc_threshold` in conf.py (config.py): three positive integers (see `gc.set_threshold`), or
 None to leave Python's thresholds alone.
@@ -78,9 +82,22 @@ def freeze_before_forking() -> None:
 
 
 def freeze_for_writers(app: Sphinx, builder: Any) -> None:
-    """write-started: where the build writes in parallel, its writers are forked from here."""
+    """write-started: where the build writes in parallel, its writers are forked from here.
+    What the main process makes from now on (each page's doctree, resolved for a writer,
+    then dropped) is collected at Python's own pace: a pass looks only at what is not
+    frozen, so it is short, and the doctrees dropped do not pile up until the rare full
+    pass of the raised thresholds."""
     if sphinx_compat.writes_in_parallel(builder):
         freeze_before_forking()
+        if getattr(app, _SAVED, None) is not None:
+            gc.set_threshold(*getattr(app, _SAVED))
+
+
+def freeze_in_writer() -> None:
+    """First in each forked writer: what it was forked with is frozen in it (the pages
+    the main process made since writing started, too), so its collections look only at
+    what it makes itself, at Python's own pace (the main process's, set above)."""
+    gc.freeze()
 
 
 def restore_threshold(app: Sphinx, exception: Exception | None) -> None:

@@ -41,7 +41,7 @@ from sphinx.application import Sphinx
 
 from ..compat import sphinx as sphinx_compat
 from .domain import kb_domain
-from .gc_thresholds import freeze_before_forking
+from .gc_thresholds import freeze_before_forking, freeze_in_writer
 
 _PENDING = "_kb_background"  # on the builder: (tasks, what to do once they succeeded)
 
@@ -53,7 +53,8 @@ def pay_for_parallel(app: Sphinx) -> None:
     builder._read_parallel = partial(sphinx_compat.read_in_shares, builder)  # type: ignore[method-assign]
     builder.write_documents = partial(  # type: ignore[method-assign]
         sphinx_compat.write_with_every_worker, builder,
-        order=lambda docnames: spread_heavy_pages(docnames, heavy_pages(app)))
+        order=lambda docnames: spread_heavy_pages(docnames, heavy_pages(app)),
+        in_each_writer=freeze_in_writer)
 
 
 # the views that show one page's own neighbourhood; every other view shows a share of the
