@@ -263,7 +263,8 @@ def test_adjacent_small_parts_share_a_page_within_the_threshold() -> None:
         ("archive-2021-10", "October 2021", 1)]
     july = parts[0].parts[2]
     assert [(p.pagename, p.label, p.count) for p in july.parts] == [
-        ("archive-2021-07-05-to-09", "5 to 9 July 2021", 3), ("archive-2021-07-20", "20 July 2021", 1)]
+        ("archive-2021-07-05-to-09", "5 to 9 July 2021", 3),
+        ("archive-2021-07-20", "20 July 2021", 1)]
     # every entry on exactly one page, in the list's order
     assert [row for leaf in leaves(parts) for _, rows in part_data("archive-year", data, leaf)
             for row in rows] == list(data[0][1])
@@ -276,7 +277,8 @@ def test_adjacent_small_parts_share_a_page_within_the_threshold() -> None:
     assert [(p.pagename, p.label) for p in plan("archive-year", (("2021", march),), "archive",
                                                   3)[0].parts] == [
         ("archive-2021-03-08-to-03-15", "8 to 15 March 2021"),
-        ("archive-2021-03-no-day", "March 2021, no day given"), ("archive-2021-03-01", "1 March 2021")]
+        ("archive-2021-03-no-day", "March 2021, no day given"),
+        ("archive-2021-03-01", "1 March 2021")]
     # the view's own groups too: short years share a page, each under its own heading, and
     # a year that is too long alone keeps its page; the undated stay apart
     years = (("2024", months[:1]), ("2023", months[1:2]), ("2022", busy), ("2021", months[2:4]),
@@ -286,7 +288,8 @@ def test_adjacent_small_parts_share_a_page_within_the_threshold() -> None:
         ("archive-2023-to-2024", "2023 to 2024", "2023 to 2024", 2, ("2024", "2023")),
         ("archive-2022", "2022", "2022", 4, ()), ("archive-2021", "2021", "2021", 2, ()),
         ("archive-undated", "Undated", "Undated", 1, ())]
-    assert part_data("archive-year", years, parts[0]) == (("2024", months[:1]), ("2023", months[1:2]))
+    assert part_data("archive-year", years, parts[0]) == (("2024", months[:1]),
+                                                          ("2023", months[1:2]))
     assert group_pages(parts) == {"2024": "archive-2023-to-2024", "2023": "archive-2023-to-2024",
                                   "2022": "archive-2022", "2021": "archive-2021",
                                   "Undated": "archive-undated"}

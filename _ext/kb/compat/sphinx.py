@@ -55,8 +55,8 @@ Used only through this module:
 - the parallel build's internals, for `-j N` (build/parallel.py): the builder's
   `_read_parallel`, `read_doc(..., _cache=False)`, `_write_parallel`, `_write_serial`,
   `write_doc` (what each writer calls for a page), `parallel_ok`, `_app` and `events`; the
-  environment's `_app`, `clear_doc`, `merge_info_from` and `_pickled_doctree_cache`; `sphinx.util.parallel.ParallelTasks` and
-  `sphinx.util.display.status_iterator`.
+  environment's `_app`, `clear_doc`, `merge_info_from` and `_pickled_doctree_cache`;
+  `sphinx.util.parallel.ParallelTasks` and `sphinx.util.display.status_iterator`.
 """
 
 from __future__ import annotations
