@@ -139,11 +139,12 @@ class PeakSampler:
                 self.peak_kib, self.peak_at = total, time.perf_counter() - self._started
                 self.peak_shares = [(name, round(kib / 1024, 1)) for name, kib in shares]
 
-    def stop(self) -> None:
-        """Stop sampling."""
+    def stop(self) -> float:
+        """Stop sampling; the peak in MB."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
+        return self.peak_kib / 1024
 
 
 def html_mtimes(outdir: Path) -> dict[Path, int]:
@@ -166,7 +167,7 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
         sampler = PeakSampler(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-        sampler.stop()
+        peak_all = sampler.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: the build '{step}' failed; see {log}")
     probe = json.loads((out / ".bench-probe.json").read_text())
@@ -180,7 +181,7 @@ def build(step: str, src: Path, out: Path, jobs: int, log: Path, *options: str) 
     return Result(step, seconds, usage.ru_maxrss / 1024, probe["read"], written, len(pages),
                   probe.get("finish_seconds", 0.0), probe.get("builtin_search_seconds", 0.0),
                   probe.get("parts", {}), largest, usage.ru_utime + usage.ru_stime,
-                  peak_all_mb=sampler.peak_kib / 1024, peak_all_at=sampler.peak_at,
+                  peak_all_mb=peak_all, peak_all_at=sampler.peak_at,
                   peak_all_shares=sampler.peak_shares, phases=probe.get("phases", {}),
                   memory={name: mb for name, mb in probe.get("memory", {}).items()
                           if mb is not None})

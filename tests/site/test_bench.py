@@ -186,6 +186,10 @@ def test_the_peak_counts_every_process_of_the_build():
     process.wait()
     peak = sampler.stop()
     assert 2 * 64 <= peak < 2 * 64 + 200, peak  # both blocks, and two interpreters
+    # what each held at the peak: the process started ("main"), then its forked child
+    assert sampler.peak_shares[0][0] == "main" and len(sampler.peak_shares) == 2
+    assert all(mb >= 64 for _, mb in sampler.peak_shares)
+    assert abs(sum(mb for _, mb in sampler.peak_shares) - peak) < 1 and sampler.peak_at > 0
 
 
 def test_the_search_report_shows_the_measured_payloads():
