@@ -310,9 +310,10 @@ def _part(kind: str, rule: Splittable, group: str, rows: tuple, pagename: str, l
     for run in _packed(rule, found, threshold, at):
         # a range from its earliest date (a list may be newest first) or its first name
         ends = sorted(run) if rule.dated else run
-        (sub_label, segment), last = named(ends[0]), named(ends[-1])
+        sub_label, segment = named(ends[0])
         if len(run) > 1:
-            sub_label, segment = _range(sub_label, last[0]), f"{segment}-to-{last[1]}"
+            last_label, last_segment = named(ends[-1])
+            sub_label, segment = _range(sub_label, last_label), f"{segment}-to-{last_segment}"
         sub_heading = (rule.title.format(sub_label) if rule.dated else
                        sub_label if kind == "authors" else f"{group} ({sub_label})")
         while segment in segments:  # two prefixes of one name slugged alike: kept apart
@@ -344,7 +345,7 @@ def plan(kind: str, data: Any, docname: str, threshold: int) -> tuple[Part, ...]
                                f"{docname}-{rule.prefix}{slug(run[0])}", run[0],
                                rule.title.format(run[0]), 0, (), threshold))
             continue
-        first, last = sorted(run)[0], sorted(run)[-1]  # years, whatever the list's order
+        first, *_, last = sorted(run)  # years, whatever the list's order
         label = f"{first} to {last}"
         parts.append(Part(f"{docname}-{rule.prefix}{slug(first)}-to-{slug(last)}", label,
                           sum(len(found[group]) for group in run), rule.title.format(label),
