@@ -13,7 +13,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .bib.cite_domain import IndexedBibtexDomain
+from .bib.cite_domain import setup_cite_domain
 from .bib.labels import setup_paper_labels
 from .bib.paper_index import setup_paper_index
 from .build.checking import setup_checking
@@ -47,8 +47,7 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
-    # the same domain, with lookups indexed and formatted entries kept (bib/cite_domain.py)
-    app.add_domain(IndexedBibtexDomain, override=True)
+    setup_cite_domain(app)
     app.add_domain(KnowledgeBaseDomain)
     setup_gc_thresholds(app)
     setup_config(app)

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOTS, Build, append
+from kb.bib.cite_domain import IndexedBibtexDomain
 from kb.compat import bibtex
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
+from sphinxcontrib.bibtex.transforms import BibliographyTransform
 
 PAGES = ("index", "first", "second", "sub/third")
 INDEXED = {"extensions": ["sphinxcontrib.bibtex", "indexed"]}
@@ -82,6 +85,54 @@ def test_a_work_cited_from_several_pages_links_from_each_page_s_own_folder(copy_
         assert all((folder / a["href"].split("#")[0]).resolve().is_file() for a in links)
 
 
+def test_a_reference_is_formatted_once_for_the_pages_it_links_the_same_from(copy_root,
+                                                                             monkeypatch):
+    """Of the 14 references the 12 citations make, one is formatted again: sub/third cites
+    ho2020ddpm with :cite:t: twice, and the second is the first's text again. The others
+    differ in role, entry, words around it or link: first and sub/third cite the same
+    works, and each keeps links made from its own folder (the test above)."""
+    formatted, resolved = [], []
+    format_reference = bibtex.format_reference
+    resolve_xref = IndexedBibtexDomain.resolve_xref
+    monkeypatch.setattr(bibtex, "format_reference",
+                        lambda *args: formatted.append(args[1]) or format_reference(*args))
+    monkeypatch.setattr(IndexedBibtexDomain, "resolve_xref",
+                        lambda self, *args: resolved.append(args) or resolve_xref(self, *args))
+    built = Build(copy_root("fastbib"), confoverrides=INDEXED)
+    assert len(resolved) == 12 and sum(
+        len(list(bibtex.parse_citation_targets(args[4]))) for args in resolved) == 14
+    assert len(formatted) == 13
+    twice = built.page("sub/third").select("span.bibtex-citation")[-2:]
+    assert [a.decode() for a in twice[0]("a")] == [a.decode() for a in twice[1]("a")]
+    assert twice[0].text == twice[1].text and "Ho" in twice[0].text
+
+
+def test_a_bibliography_is_filled_from_its_own_page_s_references(copy_root, monkeypatch):
+    """Upstream's post-transform scans every citation reference of the site for each
+    entry of a bibliography; kb's runs it first, with the references cut to the page's own
+    (its output is upstream's: test_clean_build_matches_upstream). Each bibliography page
+    is filled once, by kb's transform, seeing its own references only; the entries cited
+    on the page still link back to where they are cited."""
+    filled = []
+    upstream_run = BibliographyTransform.run
+
+    def run(transform, **kwargs):
+        pages = {node["docname"] for node in transform.document.findall(bibliography_node)}
+        if pages:
+            references = transform.env.get_domain("cite").citation_refs
+            filled.append((type(transform).__name__, pages, {ref.docname for ref in references}))
+        return upstream_run(transform, **kwargs)
+
+    monkeypatch.setattr(BibliographyTransform, "run", run)
+    built = Build(copy_root("fastbib"), confoverrides=INDEXED)
+    assert sorted(sorted(pages) for _, pages, _ in filled) == [["index"], ["second"]]
+    assert all(name == "BibliographyOnItsOwnReferences" and seen == pages
+               for name, pages, seen in filled)
+    backlinks = built.page("index").select('a[role="doc-backlink"]')
+    assert len(backlinks) == 2  # its two citations of entries in its own bibliography
+    assert all(built.page("index").find(id=a["href"][1:]) for a in backlinks)
+
+
 def test_without_the_private_names_the_cite_domain_falls_back_to_upstreams_methods(
         copy_root, monkeypatch) -> None:
     """As if sphinxcontrib-bibtex had dropped `_FilterVisitor` and the reference classes:
@@ -92,3 +143,15 @@ def test_without_the_private_names_the_cite_domain_falls_back_to_upstreams_metho
         monkeypatch.setattr(bibtex, name, None)
     assert not bibtex.filters_indexed() and not bibtex.resolves_indexed()
     assert build(copy_root("fastbib", "indexed"), indexed=True)[0] == upstream[0]
+
+
+def test_where_format_references_has_changed_each_citation_is_formatted_whole(
+        upstream, copy_root, monkeypatch) -> None:
+    """As if sphinxcontrib-bibtex's format_references were other code than the two steps
+    the subclass does it in (compat/bibtex.py reports that): the subclass calls it whole,
+    and the pages are upstream's."""
+    monkeypatch.setattr(bibtex, "FORMATS_APART", False)
+    called = []
+    monkeypatch.setattr(bibtex, "format_reference", lambda *args: called.append(args))
+    assert build(copy_root("fastbib"), indexed=True)[0] == upstream[0]
+    assert not called

@@ -157,6 +157,15 @@ def _bibliography_transform_changed(mp, app):
     mp.setattr(BibliographyTransform, "run", run)
 
 
+def _format_references_changed(mp, app):
+    from sphinxcontrib.bibtex.style import referencing
+
+    def format_references(style, role_name, references):
+        return None
+
+    mp.setattr(referencing, "format_references", format_references)
+
+
 def _config_read_takes_more(mp, app):
     import sphinx.config
 
@@ -216,6 +225,8 @@ BROKEN = {
     "sphinxcontrib-bibtex: citation_nodes gone": ("sphinxcontrib-bibtex", _no_citation_nodes),
     "sphinxcontrib-bibtex: BibliographyTransform.run changed": ("sphinxcontrib-bibtex",
                                                               _bibliography_transform_changed),
+    "sphinxcontrib-bibtex: format_references changed": ("sphinxcontrib-bibtex",
+                                                        _format_references_changed),
     "Sphinx: _read_parallel's signature (-j 2)": ("Sphinx", _parallel_read_takes_more),
     "Sphinx: ParallelTasks removed (-j 2)": ("Sphinx", _no_parallel_tasks),
     "docutils: visit_citation changed": ("docutils", _citations_written_otherwise),
