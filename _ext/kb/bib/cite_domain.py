@@ -25,7 +25,7 @@ from (`_formatted_reference`): the same role, entry, words around it and link, w
 relative URI of the entry's page, the same from a whole folder. Upstream formats it on
 every page; in the process that resolves the pages for the writers that was most of the
 time spent per page, and it grew with the site as works are cited again and again (at
-1,000 pages, 14.2 s of cProfile's 36.3 s resolving pages; 7.1 s so).
+1,000 pages, under cProfile, 14.2 s of the 36.3 s resolving pages took; 7.1 s now).
 
 Its output is sphinxcontrib-bibtex's own: the same entries, order, text and links
 (tests/bib/test_fastbib.py compares the two). It also gives the knowledge graph its `Paper`
