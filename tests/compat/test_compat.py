@@ -166,6 +166,15 @@ def _format_references_changed(mp, app):
     mp.setattr(referencing, "format_references", format_references)
 
 
+def _ancestor_lookup_changed(mp, app):
+    from pydata_sphinx_theme import toctree
+
+    def _get_ancestor_pagename(app, pagename, startdepth):
+        return None, None
+
+    mp.setattr(toctree, "_get_ancestor_pagename", _get_ancestor_pagename)
+
+
 def _config_read_takes_more(mp, app):
     import sphinx.config
 
@@ -243,6 +252,8 @@ BROKEN = {
                                                   _theme_changed("sphinx-book-theme")),
     "pydata-sphinx-theme: a copied block changed": ("pydata-sphinx-theme",
                                                     _theme_changed("pydata-sphinx-theme")),
+    "pydata-sphinx-theme: its sidebar check changed": ("pydata-sphinx-theme",
+                                                       _ancestor_lookup_changed),
     "sphinx-book-theme: a copied file gone": ("sphinx-book-theme", _theme_file_gone),
     "pydata-sphinx-theme: a template relied on changed": ("pydata-sphinx-theme",
                                                           _relied_on_header_changed),

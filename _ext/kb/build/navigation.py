@@ -8,17 +8,24 @@ shows, in the theme's markup, straight from the toctree structure: the top-level
 entries, and the entries of each page on the path from the root to this page. A
 page's cost is the length of that path times the entries at each level.
 
+The theme's layout.html also asks, on every page, whether the page is in no toctree
+(`suppress_sidebar_toctree`), and the theme indexes every toctree of the site to answer:
+the same N x N. The index here answers it (`answer_sidebar_check`; compat/themes.py checks
+the theme's code it stands in for).
+
 The rewrite rules in schedule.py rely on it: a toctree's entries are shown by its own
 page and the pages below it; the top-level entries by every page.
 """
 
 from __future__ import annotations
 
+import posixpath
 from html import escape
 from typing import TYPE_CHECKING, Any, cast
 
 from sphinx.application import Sphinx
 
+from ..compat import themes
 from ..compat.sphinx import document_relations, toctree_children
 
 if TYPE_CHECKING:
@@ -35,6 +42,15 @@ class Navigation:
         # each page's parent as Sphinx sees it (the same relations give prev/next links)
         self.parent = {doc: related[0] for doc, related in document_relations(env).items()
                        if related[0] is not None}
+        self._entries: set[str] | None = None  # every toctree's entries, once asked
+        # each entry off a page's path, as the pages of one folder link it (html)
+        self._entries_off_path: dict[tuple, str] = {}
+
+    def in_a_toctree(self, docname: str) -> bool:
+        """Whether `docname` is an entry of some toctree (the root is not)."""
+        if self._entries is None:
+            self._entries = {doc for kids in self.children.values() for doc in kids}
+        return docname in self._entries
 
     def path(self, docname: str) -> list[str]:
         """The root's child, its child... down to `docname` (empty if not in the tree)."""
@@ -51,27 +67,39 @@ class Navigation:
         split view shows its parent page's)."""
         on_path = set(self.path(branch or pagename))
 
+        # the links a page makes are the same from every page of its folder (relative
+        # URIs), so an entry off the page's path is kept for that folder's other pages
+        folder = (posixpath.dirname(pagename), uri(self.root))
+
+        def item(doc: str, level: int) -> str:
+            if doc not in on_path and doc != pagename:
+                key = (doc, level, folder)
+                known = self._entries_off_path.get(key)
+                if known is None:
+                    known = self._entries_off_path[key] = (
+                        f'<li class="toctree-l{level}"><a class="reference internal" '
+                        f'href="{uri(doc)}">{escape(self.titles.get(doc, doc))}</a></li>')
+                return known
+            title = escape(self.titles.get(doc, doc))
+            kids = self.children.get(doc, ())
+            here = doc == pagename
+            classes = [f"toctree-l{level}"]
+            if doc in on_path:
+                classes.append("current active")
+            expand = doc in on_path and kids and level < maxdepth
+            if expand:
+                classes.append("has-children")
+            href, link_class = ("#", "current reference internal") if here else \
+                (uri(doc), "reference internal")
+            text = f'<li class="{" ".join(classes)}"><a class="{link_class}" href="{href}">{title}</a>'
+            if expand:
+                text += ('<details open="open"><summary><span class="toctree-toggle" '
+                         'role="presentation"><i class="fa-solid fa-chevron-down"></i></span>'
+                         f'</summary><ul class="current">{entries(doc, level + 1)}</ul></details>')
+            return text + "</li>"
+
         def entries(parent: str, level: int) -> str:
-            items = []
-            for doc in self.children.get(parent, ()):
-                title = escape(self.titles.get(doc, doc))
-                kids = self.children.get(doc, ())
-                here = doc == pagename
-                classes = [f"toctree-l{level}"]
-                if doc in on_path:
-                    classes.append("current active")
-                expand = doc in on_path and kids and level < maxdepth
-                if expand:
-                    classes.append("has-children")
-                href, link_class = ("#", "current reference internal") if here else \
-                    (uri(doc), "reference internal")
-                item = f'<li class="{" ".join(classes)}"><a class="{link_class}" href="{href}">{title}</a>'
-                if expand:
-                    item += ('<details open="open"><summary><span class="toctree-toggle" '
-                             'role="presentation"><i class="fa-solid fa-chevron-down"></i></span>'
-                             f'</summary><ul class="current">{entries(doc, level + 1)}</ul></details>')
-                items.append(item + "</li>")
-            return "".join(items)
+            return "".join(item(doc, level) for doc in self.children.get(parent, ()))
 
         current = " current" if on_path else ""
         return f'<ul class="nav bd-sidenav{current}">{entries(self.root, 1)}</ul>'
@@ -93,5 +121,28 @@ def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict,
     context["kb_navigation"] = kb_navigation
 
 
+def answer_sidebar_check(app: Sphinx, pagename: str, templatename: str, context: dict,
+                         doctree: Any) -> None:
+    """pydata-sphinx-theme's `suppress_sidebar_toctree`, which its layout.html asks on every
+    page, answered from the index for the theme's default question (the top level,
+    hidden entries included): whether the page is in no toctree. The theme indexes every
+    toctree of the site to answer it, on every page (compat/themes.py); any other question
+    goes to the theme's own function, kept as `theirs`."""
+    theirs = context.get("suppress_sidebar_toctree")
+    if theirs is None or not themes.answers_sidebar_check():
+        return
+    navigation = cast("KnowledgeBaseDomain", app.env.get_domain("kb")).navigation
+
+    def suppress_sidebar_toctree(startdepth: int = 1, **kwargs: Any) -> bool:
+        if startdepth == 1 and kwargs.get("includehidden", False):
+            return not navigation.in_a_toctree(pagename)
+        return theirs(startdepth=startdepth, **kwargs)
+
+    suppress_sidebar_toctree.theirs = theirs  # type: ignore[attr-defined]
+    context["suppress_sidebar_toctree"] = suppress_sidebar_toctree
+
+
 def setup_navigation(app: Sphinx) -> None:
     app.connect("html-page-context", add_to_context)
+    # after the theme's (pydata-sphinx-theme connects its own at the default, 500)
+    app.connect("html-page-context", answer_sidebar_check, priority=600)

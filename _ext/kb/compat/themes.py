@@ -15,6 +15,15 @@ record is compared with the installed file; a difference is reported, naming the
 
 Some theme templates are not copied but relied on as they are, by the configuration
 (`RELIED_ON`): they are recorded here the same way, and checked the same way.
+
+pydata-sphinx-theme's layout.html asks `suppress_sidebar_toctree(includehidden=...)` on
+every page (a function its `add_toctree_functions` puts in the page's context). With
+`includehidden` true, the theme's default, the answer is whether the page is in no toctree,
+but the theme works it out by indexing every toctree of the site on each call (Sphinx's
+`_get_toctree_ancestors`): each page costs time in proportion to the site. The extension
+answers it from its navigation's index (build/navigation.py, `answer_sidebar_check`), where
+the code that gives the theme's answer is as recorded here (`SIDEBAR_CHECK`: the sha256 of
+each function); otherwise the theme's own function stays, and the check reports it.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from typing import NamedTuple
 
 from sphinx.application import Sphinx
 
-from .shape import Mismatch, text_digest
+from .shape import Mismatch, lookup, source_digest, text_digest
 
 PACKAGE = "sphinx-book-theme"
 RECORD = re.compile(r"kb-compat: copied from (?P<package>[\w.-]+) (?P<path>\S+)"
@@ -108,8 +117,40 @@ def relied_on_mismatches(relied_on: tuple[ReliedOn, ...] = RELIED_ON) -> list[Mi
     return found
 
 
+# pydata-sphinx-theme 0.20.0's add_toctree_functions and _get_ancestor_pagename
+# (toctree.py), and Sphinx 9.0's _get_toctree_ancestors: with startdepth 1 and includehidden,
+# suppress_sidebar_toctree is "the page is no toctree's entry" (sha256 of each one's source)
+SIDEBAR_CHECK = {
+    ("pydata-sphinx-theme", "pydata_sphinx_theme.toctree", "add_toctree_functions"):
+        "909fd5123b27d0403343b68582690b584f575b07afdd3fd3174eb980915f3f26",
+    ("pydata-sphinx-theme", "pydata_sphinx_theme.toctree", "_get_ancestor_pagename"):
+        "1d40e3a8dde3fe1c1a3ca0b96590c8539fa3d99b95fb5c0bdb2a1c8c49586ac4",
+    ("Sphinx", "sphinx.environment.adapters.toctree", "_get_toctree_ancestors"):
+        "228275169fd48c7dd908c6165d5c97065e442dad88ab39867b6b06b9bcf26ee8",
+}
+
+
+def _sidebar_check_changes() -> list[tuple[str, str]]:
+    """(package, function) of each function SIDEBAR_CHECK records that is gone or changed."""
+    return [(package, name) for (package, module, name), digest in SIDEBAR_CHECK.items()
+            if source_digest(lookup(module, name)) != digest]
+
+
+SIDEBAR_CHECK_AS_RECORDED = not _sidebar_check_changes()
+
+
+def answers_sidebar_check() -> bool:
+    """Whether the extension may answer the theme's `suppress_sidebar_toctree` itself."""
+    return SIDEBAR_CHECK_AS_RECORDED
+
+
 def check(app: Sphinx) -> list[Mismatch]:
     found = relied_on_mismatches()
+    for package, name in _sidebar_check_changes():
+        found.append(Mismatch(package, f"{name} is gone or has changed",
+                              "each page asks the theme whether it is in a toctree, and the "
+                              "theme indexes every toctree of the site to answer: builds slow "
+                              "down with the square of the pages"))
     for folder in app.config.templates_path:
         root = Path(app.confdir, folder)
         for copy in sorted(root.rglob("*.html")) if root.is_dir() else ():
