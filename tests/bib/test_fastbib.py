@@ -155,3 +155,23 @@ def test_where_format_references_has_changed_each_citation_is_formatted_whole(
     monkeypatch.setattr(bibtex, "format_reference", lambda *args: called.append(args))
     assert build(copy_root("fastbib"), indexed=True)[0] == upstream[0]
     assert not called
+
+
+def test_a_page_holding_nothing_of_the_bibliography_is_not_cleared_from_it(copy_root,
+                                                                          monkeypatch):
+    """Sphinx's serial read clears each page just before reading it; upstream's clear_doc
+    rebuilds the lists of citations and references each time (references x pages). A page
+    that holds none is skipped: none in a clean build; the edited page in a rebuild."""
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    cleared: list[str] = []
+    clear_doc = BibtexDomain.clear_doc
+    monkeypatch.setattr(BibtexDomain, "clear_doc",
+                        lambda self, docname: cleared.append(docname) or clear_doc(self, docname))
+    src = copy_root("fastbib")
+    Build(src, confoverrides=INDEXED)
+    assert cleared == []
+    append(src / "first.rst", "\nMore text.\n")
+    bodies, _ = build(src, indexed=True)
+    assert cleared == ["first"]
+    assert "More text." in bodies["first"] and "bibtex-citation" in bodies["first"]

@@ -33,7 +33,7 @@ records (`papers`).
 
 It overrides methods of sphinxcontrib-bibtex's domain whose calls to one another are
 not an API (`env_updated`, `resolve_xref`, `get_all_cited_keys`, `get_filtered_entries`,
-`get_formatted_entries`), and uses its private `_FilterVisitor`. Every name of
+`get_formatted_entries`, `clear_doc`), and uses its private `_FilterVisitor`. Every name of
 sphinxcontrib-bibtex it relies on comes from compat/bibtex.py, which checks them at
 start-up (with the digest of each upstream method re-done here); where a private name is
 gone, the method falls back to upstream's own. The test pins the behaviour they rely
@@ -81,6 +81,8 @@ class IndexedBibtexDomain(BibtexDomain):
     _cited_docnames: dict[str, set[str]] | None = None
     _by_key: dict[str, list[Any]] | None = None  # citations by key, for resolve_xref
     _positions: dict[int, int] | None = None  # place of each citation in the list
+    # (the citation list, the reference list, how many of each were seen, their pages)
+    _holding: tuple[list, list, int, int, set[str]] | None = None
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -107,6 +109,28 @@ class IndexedBibtexDomain(BibtexDomain):
             self.bibtex_texts = {}  # refs.bib may have changed
             self.plain_citations = {}
             self.formatted_references = {}
+
+    def clear_doc(self, docname: str) -> None:
+        """Upstream's, for a page that holds a citation, a reference or a bibliography.
+        Upstream rebuilds both lists for every page cleared, and Sphinx's serial read clears
+        each page just before reading it: a clean `-j 1` build paid references x pages."""
+        if docname in self._docnames_holding() or any(
+                key.docname == docname for key in self.bibliographies):
+            super().clear_doc(docname)
+
+    def _docnames_holding(self) -> set[str]:
+        """The pages of the citations and references: kept as the lists grow (sphinxcontrib-
+        bibtex appends to them, or replaces them), found again when a list is replaced."""
+        citations, references = self.data["citations"], self.data["citation_refs"]
+        known = self._holding
+        if (known is None or known[0] is not citations or known[1] is not references
+                or known[2] > len(citations) or known[3] > len(references)):
+            known = (citations, references, 0, 0, set())
+        names = known[4]
+        names.update(citation.bibliography_key.docname for citation in citations[known[2]:])
+        names.update(ref.docname for ref in references[known[3]:])
+        self._holding = (citations, references, len(citations), len(references), names)
+        return names
 
     def _order(self, citation: Any) -> int:
         """The citation's place in the citation list (citations are tuples: by identity)."""

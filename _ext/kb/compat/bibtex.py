@@ -2,7 +2,7 @@
 
 sphinxcontrib-bibtex (bib/cite_domain.py subclasses its `cite` domain):
 - `BibtexDomain.env_updated`, `resolve_xref`, `get_all_cited_keys`,
-  `get_filtered_entries` and `get_formatted_entries` are overridden, and
+  `get_filtered_entries`, `get_formatted_entries` and `clear_doc` are overridden, and
   `get_sorted_entries` and `get_entries` called. Its API page lists them (autodoc), but
   which calls which, and when, is its own business: the subclass re-does four of them on
   indexes, and calls `format_references` as upstream's `resolve_xref` does. So the
@@ -80,6 +80,8 @@ REDONE = {
     "get_all_cited_keys": "6654f134a554cbe7720599a0da1570c80ef313d7e44a777556029d6b63f04d4d",
     "get_filtered_entries": "de2f97ce001c6397cc3a8322eff2d7c24930469a442741f97e25a5992fb6d8a0",
     "get_formatted_entries": "e632d93dedbe85744dd165210d0cbf24251ad1122f65df6a08a1b51026ffb041",
+    # not re-done but skipped for a page it would find nothing of: it must remove only that
+    "clear_doc": "09ee0ac8130c1d698ac4f155b89c78d3c1e304afaaac20f1cb0d1ea29dbd02dc",
 }
 # sphinxcontrib-bibtex 2.7.0's BibliographyTransform.run, whose backrefs are a bibliography's
 # own page's references only (BibliographyOnItsOwnReferences relies on it): its sha256
@@ -98,6 +100,7 @@ SIGNATURES = {
                               "tooltips_style"),
     "get_sorted_entries": ("self", "bibliography_key", "docnames"),
     "get_entries": ("self", "bibfiles"),
+    "clear_doc": ("self", "docname"),
 }
 REFERENCE_INFO_FIELDS = ("builder", "fromdocname", "todocname", "citation_id", "title",
                          "pre_text", "post_text")
