@@ -72,14 +72,11 @@ class Navigation:
         folder = (posixpath.dirname(pagename), uri(self.root))
 
         def item(doc: str, level: int) -> str:
-            if doc not in on_path and doc != pagename:
-                key = (doc, level, folder)
-                known = self._entries_off_path.get(key)
-                if known is None:
-                    known = self._entries_off_path[key] = (
-                        f'<li class="toctree-l{level}"><a class="reference internal" '
-                        f'href="{uri(doc)}">{escape(self.titles.get(doc, doc))}</a></li>')
-                return known
+            off_path = doc not in on_path and doc != pagename
+            if off_path:
+                known = self._entries_off_path.get((doc, level, folder))
+                if known is not None:
+                    return known
             title = escape(self.titles.get(doc, doc))
             kids = self.children.get(doc, ())
             here = doc == pagename
@@ -96,7 +93,10 @@ class Navigation:
                 text += ('<details open="open"><summary><span class="toctree-toggle" '
                          'role="presentation"><i class="fa-solid fa-chevron-down"></i></span>'
                          f'</summary><ul class="current">{entries(doc, level + 1)}</ul></details>')
-            return text + "</li>"
+            text += "</li>"
+            if off_path:
+                self._entries_off_path[(doc, level, folder)] = text
+            return text
 
         def entries(parent: str, level: int) -> str:
             return "".join(item(doc, level) for doc in self.children.get(parent, ()))
